@@ -1,0 +1,27 @@
+"""Users of Sluice: a role, a clearance and reader groups (Django's auth groups)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from retrieval.classification import Classification
+
+
+class Role(models.TextChoices):
+    EMPLOYEE = "employee", "Employee"
+    ADMIN = "admin", "Admin"
+    AUDITOR = "auditor", "Auditor"
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.EMPLOYEE)
+    clearance = models.PositiveSmallIntegerField(choices=Classification.choices, default=Classification.INTERNAL)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.role == Role.AUDITOR

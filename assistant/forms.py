@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from retrieval.classification import Classification
+
+
+class AskForm(forms.Form):
+    question = forms.CharField(
+        max_length=4000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "e.g. How do I roll back a bad deploy?"}),
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single_clean = super().clean
+        if isinstance(data, list | tuple):
+            return [single_clean(d, initial) for d in data]
+        return [single_clean(data, initial)]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(help_text="Markdown, text, HTML, PDF or Word (.docx) files; several at once.")
+    classification = forms.TypedChoiceField(
+        choices=Classification.choices, coerce=int, initial=Classification.INTERNAL
+    )
+    groups = forms.CharField(
+        required=False,
+        help_text="Comma-separated reader groups; empty means everyone cleared for the classification.",
+    )
+
+    def clean_groups(self) -> list[str]:
+        return sorted({g.strip() for g in self.cleaned_data["groups"].split(",") if g.strip()})

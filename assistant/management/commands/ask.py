@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.models import User
+from assistant.services import answer_question
+
+
+class Command(BaseCommand):
+    help = "Ask a question as a user and print the cited answer (audited like a question in the web page)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("question")
+        parser.add_argument("--user", required=True, help="username who asks")
+        parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = User.objects.filter(username=options["user"]).first()
+        if user is None:
+            raise CommandError(f"no user {options['user']!r}: create one with `manage.py add_user`")
+        if not options["question"].strip():
+            raise CommandError("the question is empty")
+        answer = answer_question(question=options["question"], acting_user=user)
+        citations = [
+            {"n": c.n, "document_id": c.passage.document_id, "title": c.passage.title, "chunk_id": c.passage.chunk_id}
+            for c in answer.citations
+        ]
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {"answer": answer.text, "citations": citations, "backend": answer.backend, "audit_id": answer.audit_id}
+                )
+            )
+            return
+        self.stdout.write(answer.text)
+        for c in citations:
+            self.stdout.write(f"  [{c['n']}] {c['title']} (chunk {c['chunk_id']})")

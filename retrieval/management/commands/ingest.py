@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from retrieval.classification import Classification
+from retrieval.parsing import ParseError
+from retrieval.services import Outcome, ingest_file
+
+
+def walk(paths: list[str]) -> list[Path]:
+    """Files named, and the files inside folders named (hidden ones skipped), sorted."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p for p in path.rglob("*")
+                    if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
+        else:
+            found.append(path)
+    return found
+
+
+class Command(BaseCommand):
+    help = "Ingest files (folders are walked) into the knowledge base, one transaction per file."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", help="files or folders to ingest")
+        parser.add_argument(
+            "--classification", required=True, help="public, internal, confidential or restricted"
+        )
+        parser.add_argument("--groups", default="", help="comma-separated reader groups (empty: everyone cleared)")
+        parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            classification = Classification.parse(options["classification"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        groups = sorted({g.strip() for g in options["groups"].split(",") if g.strip()})
+        summary: dict[str, Any] = {"ingested": 0, "unchanged": 0, "failed": []}
+        for path in walk(options["paths"]):
+            try:
+                content = path.read_bytes()
+                result = ingest_file(
+                    filename=path.name, content=content, classification=classification, group_names=groups
+                )
+            except OSError as exc:
+                summary["failed"].append({"path": str(path), "error": f"cannot read the file: {exc.strerror}"})
+                continue
+            except ParseError as exc:
+                summary["failed"].append({"path": str(path), "error": str(exc)})
+                continue
+            summary["ingested" if result.outcome == Outcome.INGESTED else "unchanged"] += 1
+            if not options["json"]:
+                self.stderr.write(f"{result.outcome.value}: {path} -> {result.document.title}")
+        if options["json"]:
+            self.stdout.write(json.dumps(summary))
+        else:
+            for failure in summary["failed"]:
+                self.stderr.write(f"failed: {failure['path']}: {failure['error']}")
+            self.stdout.write(
+                f"{summary['ingested']} ingested, {summary['unchanged']} unchanged, {len(summary['failed'])} failed"
+            )

@@ -1,0 +1,158 @@
+"""Documents, their chunks, and the BM25 postings that make keyword search rank like BM25."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from pgvector.django import HnswIndex, VectorField
+
+from retrieval.classification import Classification
+
+EMBEDDING_DIMENSIONS = 384
+MAIN_COLLECTION = "main"
+
+
+class Document(models.Model):
+    """One source file, in its latest successfully ingested version.
+
+    `collection` separates what users search ("main") from throwaway evaluation
+    corpora, which no user ever sees.
+    """
+
+    collection = models.CharField(max_length=64, default=MAIN_COLLECTION)
+    title = models.CharField(max_length=500)
+    source_name = models.CharField(max_length=500)
+    content_hash = models.CharField(max_length=64)
+    media_type = models.CharField(max_length=100)
+    classification = models.PositiveSmallIntegerField(choices=Classification.choices)
+    reader_groups = models.ManyToManyField(Group, blank=True, related_name="readable_documents")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "source_name"], name="document_unique_source"),
+        ]
+        indexes = [models.Index(fields=["collection", "classification"], name="document_access")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def classification_label(self) -> str:
+        return Classification(self.classification).label
+
+
+class Chunk(models.Model):
+    """A passage of a document: the unit that is embedded, ranked and cited."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="chunks")
+    ordinal = models.PositiveIntegerField()
+    heading_path = models.CharField(max_length=1000, blank=True)
+    text = models.TextField()
+    embedding = VectorField(dimensions=EMBEDDING_DIMENSIONS)
+    search_vector = SearchVectorField()
+    # Number of indexed lexeme occurrences: the document length of BM25.
+    token_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["document_id", "ordinal"]
+        constraints = [models.UniqueConstraint(fields=["document", "ordinal"], name="chunk_unique_ordinal")]
+        indexes = [
+            HnswIndex(
+                name="chunk_embedding_hnsw",
+                fields=["embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
+            GinIndex(fields=["search_vector"], name="chunk_search_vector_gin"),
+        ]
+
+
+class Posting(models.Model):
+    """One lexeme of one chunk, with its term frequency: the BM25 inverted index.
+
+    Rows are written and deleted only with raw SQL in retrieval.bm25, in the
+    same transaction as their chunk, so Django's cascade never loads them.
+    """
+
+    pk = models.CompositePrimaryKey("chunk", "lexeme")
+    chunk = models.ForeignKey(Chunk, on_delete=models.DO_NOTHING, related_name="+")
+    collection = models.CharField(max_length=64)
+    lexeme = models.TextField()
+    term_frequency = models.PositiveIntegerField()
+    chunk_length = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["collection", "lexeme"],
+                include=["chunk", "term_frequency", "chunk_length"],
+                name="posting_lexeme_covering",
+            )
+        ]
+
+
+class Term(models.Model):
+    """How many chunks of a collection contain a lexeme (BM25's document frequency)."""
+
+    pk = models.CompositePrimaryKey("collection", "lexeme")
+    collection = models.CharField(max_length=64)
+    lexeme = models.TextField()
+    chunk_frequency = models.PositiveIntegerField()
+
+
+class CollectionStats(models.Model):
+    """Chunk count and total length of a collection, for BM25's idf and average length."""
+
+    collection = models.CharField(max_length=64, primary_key=True)
+    chunk_count = models.PositiveBigIntegerField(default=0)
+    total_length = models.PositiveBigIntegerField(default=0)
+
+
+class IngestionJob(models.Model):
+    """One uploaded file waiting for, going through, or done with ingestion.
+
+    The file's bytes live here so a worker on any machine can ingest it; the
+    Document is created or replaced only when the whole file went in.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Ingesting"
+        DONE = "done", "Ingested"
+        UNCHANGED = "unchanged", "Unchanged"
+        FAILED = "failed", "Failed"
+
+    filename = models.CharField(max_length=500)
+    content = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    classification = models.PositiveSmallIntegerField(choices=Classification.choices)
+    group_names = models.JSONField(default=list)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def classification_label(self) -> str:
+        return Classification(self.classification).label
+
+
+def vector_literal(vector: Sequence[float]) -> str:
+    """A vector as pgvector's text input, for raw SQL."""
+    return "[" + ",".join(f"{x:.7g}" for x in vector) + "]"

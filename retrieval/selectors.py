@@ -1,0 +1,170 @@
+"""Reads of documents and chunks. Every read of classified data filters on the
+reader's clearance and groups inside its SQL."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.db import connection, transaction
+
+from retrieval import bm25
+from retrieval.embedders import get_embedder
+from retrieval.fusion import Fused, Ranked, fuse
+from retrieval.models import MAIN_COLLECTION, Chunk, Document, vector_literal
+
+SearchMode = Literal["hybrid", "vector", "keyword"]
+SEARCH_MODES: tuple[SearchMode, ...] = ("hybrid", "vector", "keyword")
+
+# The access filter, shared by every query on chunks; `d` is retrieval_document.
+ACCESS_SQL = """
+    d.collection = %(collection)s
+    AND d.classification <= %(clearance)s
+    AND (
+        NOT EXISTS (SELECT 1 FROM retrieval_document_reader_groups rg WHERE rg.document_id = d.id)
+        OR EXISTS (
+            SELECT 1 FROM retrieval_document_reader_groups rg
+            WHERE rg.document_id = d.id AND rg.group_id = ANY(%(group_ids)s)
+        )
+    )
+"""
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What a searcher may read: documents up to `clearance`, in no group or in one of theirs."""
+
+    clearance: int
+    group_ids: tuple[int, ...]
+    collection: str = MAIN_COLLECTION
+
+    def params(self) -> dict[str, Any]:
+        return {"collection": self.collection, "clearance": self.clearance, "group_ids": list(self.group_ids)}
+
+
+def get_reader(user: Any) -> Reader:
+    """The Reader for a user: their clearance and the ids of their groups."""
+    return Reader(clearance=user.clearance, group_ids=tuple(user.groups.values_list("id", flat=True)))
+
+
+@dataclass(frozen=True)
+class Passage:
+    chunk_id: int
+    document_id: int
+    title: str
+    source_name: str
+    classification: int
+    heading_path: str
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    passages: list[Passage]
+    ms: float
+
+
+def vector_candidates(reader: Reader, query_vector: list[float], *, limit: int) -> list[Ranked]:
+    """Nearest chunks by cosine similarity among those the reader may see."""
+    sql = f"""
+        WITH hits AS MATERIALIZED (
+            SELECT c.id, c.embedding <=> %(vector)s::vector AS distance
+            FROM retrieval_chunk c JOIN retrieval_document d ON d.id = c.document_id
+            WHERE {ACCESS_SQL}
+            ORDER BY distance LIMIT %(limit)s
+        )
+        SELECT id, 1 - distance FROM hits ORDER BY distance, id
+    """
+    params = reader.params() | {"vector": vector_literal(query_vector), "limit": limit}
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Without iterative scan, HNSW finds the nearest rows first and filters
+        # after, so a reader with narrow access gets too few results.
+        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        cursor.execute("SET LOCAL hnsw.ef_search = %s", [max(40, limit)])
+        cursor.execute(sql, params)
+        return [Ranked(id=row[0], score=float(row[1])) for row in cursor.fetchall()]
+
+
+def keyword_candidates(reader: Reader, query: str, *, limit: int) -> list[Ranked]:
+    """Best BM25 matches among the chunks the reader may see."""
+    lexemes = bm25.query_lexemes(query)
+    if not lexemes:
+        return []
+    params = reader.params() | {"lexemes": lexemes, "limit": limit}
+    with connection.cursor() as cursor:
+        cursor.execute(bm25.score_sql(ACCESS_SQL), params)
+        return [Ranked(id=row[0], score=float(row[1])) for row in cursor.fetchall()]
+
+
+def rank_chunks(reader: Reader, query: str, *, mode: SearchMode, candidates: int) -> list[Fused]:
+    """Chunk ids ranked for `query` by one list or by both fused, best first."""
+    vector: list[Ranked] = []
+    keyword: list[Ranked] = []
+    if mode in ("hybrid", "vector"):
+        vector = vector_candidates(reader, get_embedder().embed(query), limit=candidates)
+    if mode in ("hybrid", "keyword"):
+        keyword = keyword_candidates(reader, query, limit=candidates)
+    return fuse(vector, keyword)
+
+
+def search_passages(reader: Reader, query: str, *, k: int = 10, mode: SearchMode = "hybrid") -> SearchResponse:
+    """The k best passages for `query` that the reader may read, with their documents."""
+    from django.conf import settings
+
+    started = time.perf_counter()
+    ranked = rank_chunks(reader, query, mode=mode, candidates=max(k, settings.SEARCH_CANDIDATES))[:k]
+    by_id = {p.chunk_id: p for p in _passages(reader, [f.id for f in ranked])}
+    passages = [
+        Passage(**{**by_id[f.id].__dict__, "score": round(f.score, 6)}) for f in ranked if f.id in by_id
+    ]
+    return SearchResponse(passages=passages, ms=(time.perf_counter() - started) * 1000)
+
+
+def _passages(reader: Reader, chunk_ids: list[int]) -> list[Passage]:
+    if not chunk_ids:
+        return []
+    sql = f"""
+        SELECT c.id, d.id, d.title, d.source_name, d.classification, c.heading_path, c.text
+        FROM retrieval_chunk c JOIN retrieval_document d ON d.id = c.document_id
+        WHERE c.id = ANY(%(ids)s) AND {ACCESS_SQL}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, reader.params() | {"ids": chunk_ids})
+        return [
+            Passage(
+                chunk_id=row[0],
+                document_id=row[1],
+                title=row[2],
+                source_name=row[3],
+                classification=row[4],
+                heading_path=row[5],
+                text=row[6],
+                score=0.0,
+            )
+            for row in cursor.fetchall()
+        ]
+
+
+def get_chunk(reader: Reader, chunk_id: int) -> Chunk | None:
+    """The chunk, with its document, if the reader may read it; else None (never a hint it exists)."""
+    sql = f"""
+        SELECT c.id FROM retrieval_chunk c JOIN retrieval_document d ON d.id = c.document_id
+        WHERE c.id = %(id)s AND {ACCESS_SQL}
+    """
+    return Chunk.objects.select_related("document").defer("embedding", "search_vector").filter(
+        id__in=_raw_ids(sql, reader.params() | {"id": chunk_id})
+    ).first()
+
+
+def list_document_chunks(document: Document) -> list[Chunk]:
+    """All chunks of a document the caller already may read, in order."""
+    return list(document.chunks.defer("embedding", "search_vector").order_by("ordinal"))
+
+
+def _raw_ids(sql: str, params: dict[str, Any]) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+

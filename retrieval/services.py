@@ -1,0 +1,184 @@
+"""Writes on the knowledge base: ingest (parse, chunk, embed, store) and delete documents."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+
+from retrieval import bm25
+from retrieval.chunking import chunk_sections
+from retrieval.classification import Classification
+from retrieval.embedders import get_embedder
+from retrieval.models import MAIN_COLLECTION, Document, vector_literal
+from retrieval.parsing import Section, parse_document
+
+logger = logging.getLogger(__name__)
+
+
+class Outcome(enum.Enum):
+    INGESTED = "ingested"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class PreparedChunk:
+    heading_path: str
+    text: str
+    # What is embedded and indexed: the passage in its context (title, headings).
+    index_text: str
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    document: Document
+    outcome: Outcome
+
+
+def content_hash(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def prepare_chunks(*, title: str, sections: Sequence[Section]) -> list[PreparedChunk]:
+    """Split sections into passages and give each the text it is embedded and indexed by."""
+    drafts = chunk_sections(
+        sections, max_chars=settings.CHUNK_MAX_CHARS, overlap_chars=settings.CHUNK_OVERLAP_CHARS
+    )
+    prepared = []
+    for draft in drafts:
+        heading = " > ".join(draft.heading_path)
+        context = "\n".join(part for part in (title, heading) if part)
+        prepared.append(PreparedChunk(heading_path=heading, text=draft.text, index_text=f"{context}\n{draft.text}"))
+    return prepared
+
+
+def ingest_file(
+    *,
+    filename: str,
+    content: bytes,
+    classification: Classification,
+    group_names: Sequence[str],
+    uploaded_by: Any = None,
+    collection: str = MAIN_COLLECTION,
+) -> IngestResult:
+    """Ingest one file as the document named `filename`, in one transaction.
+
+    The same content again is a no-op; new content replaces the previous
+    version atomically (readers see either the old or the new one, whole).
+    Raises retrieval.parsing.ParseError, saying why, when the file cannot be
+    read; nothing is stored then.
+    """
+    source_name = PurePath(filename).name
+    digest = content_hash(content)
+    existing = Document.objects.filter(collection=collection, source_name=source_name).first()
+    if existing is not None and existing.content_hash == digest:
+        return IngestResult(document=existing, outcome=Outcome.UNCHANGED)
+    parsed = parse_document(source_name, content)
+    title = parsed.title or PurePath(source_name).stem.replace("-", " ").replace("_", " ").strip() or source_name
+    chunks = prepare_chunks(title=title, sections=parsed.sections)
+    # Embedding is the slow part: it runs before the transaction opens.
+    vectors = get_embedder().embed_batch([c.index_text for c in chunks])
+    return store_document(
+        collection=collection,
+        source_name=source_name,
+        title=title,
+        digest=digest,
+        media_type=parsed.media_type,
+        classification=classification,
+        group_names=group_names,
+        uploaded_by=uploaded_by,
+        chunks=chunks,
+        vectors=vectors,
+    )
+
+
+@transaction.atomic
+def store_document(
+    *,
+    collection: str,
+    source_name: str,
+    title: str,
+    digest: str,
+    media_type: str,
+    classification: Classification,
+    group_names: Sequence[str],
+    uploaded_by: Any,
+    chunks: Sequence[PreparedChunk],
+    vectors: Sequence[Sequence[float]],
+) -> IngestResult:
+    """Create or replace a document with its embedded chunks and their BM25 postings."""
+    if len(chunks) != len(vectors):
+        raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+    bm25.lock_collection(collection)
+    document = (
+        Document.objects.select_for_update().filter(collection=collection, source_name=source_name).first()
+    )
+    if document is not None and document.content_hash == digest:
+        return IngestResult(document=document, outcome=Outcome.UNCHANGED)  # a concurrent upload won
+    if document is None:
+        document = Document(collection=collection, source_name=source_name, version=1)
+    else:
+        bm25.remove_postings(collection=collection, document_id=document.id)
+        document.chunks.all().delete()
+        document.version += 1
+    document.title = title[:500]
+    document.content_hash = digest
+    document.media_type = media_type
+    document.classification = classification
+    document.uploaded_by = uploaded_by
+    document.save()
+    document.reader_groups.set([Group.objects.get_or_create(name=name)[0] for name in group_names])
+    _insert_chunks(document.id, chunks, vectors)
+    bm25.add_postings(collection=collection, document_id=document.id)
+    return IngestResult(document=document, outcome=Outcome.INGESTED)
+
+
+def _insert_chunks(document_id: int, chunks: Sequence[PreparedChunk], vectors: Sequence[Sequence[float]]) -> None:
+    rows = [
+        (document_id, ordinal, chunk.heading_path[:1000], chunk.text, vector_literal(vector), chunk.index_text)
+        for ordinal, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"""
+            INSERT INTO retrieval_chunk (document_id, ordinal, heading_path, text, embedding, search_vector, token_count)
+            VALUES (%s, %s, %s, %s, %s::vector, to_tsvector('{bm25.TEXT_SEARCH_CONFIG}', %s), 0)
+            """,
+            rows,
+        )
+
+
+
+@transaction.atomic
+def delete_document(*, document: Document) -> None:
+    """Delete a document; its passages leave search in the same transaction."""
+    bm25.lock_collection(document.collection)
+    bm25.remove_postings(collection=document.collection, document_id=document.id)
+    document.delete()
+
+
+@transaction.atomic
+def drop_collection(collection: str) -> None:
+    """Delete every document of a (throwaway) collection and its index."""
+    if collection == MAIN_COLLECTION:
+        raise ValueError("the main collection is never dropped wholesale")
+    bm25.drop_collection_index(collection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM retrieval_chunk WHERE document_id IN (SELECT id FROM retrieval_document WHERE collection = %s)",
+            [collection],
+        )
+        cursor.execute(
+            "DELETE FROM retrieval_document_reader_groups WHERE document_id IN"
+            " (SELECT id FROM retrieval_document WHERE collection = %s)",
+            [collection],
+        )
+        cursor.execute("DELETE FROM retrieval_document WHERE collection = %s", [collection])

@@ -1,0 +1,29 @@
+"""The audit trail: one row per question, written in the same transaction as the answer."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """Who asked what, which passages were used (with their classification), and how it was answered."""
+
+    class Outcome(models.TextChoices):
+        ANSWERED = "answered", "Answered"
+        NOTHING_FOUND = "nothing_found", "Nothing relevant found"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    username = models.CharField(max_length=150)
+    role = models.CharField(max_length=16)
+    question = models.TextField()
+    # [{"n", "chunk_id", "document_id", "classification"}] in citation order.
+    passages = models.JSONField(default=list)
+    data_class = models.PositiveSmallIntegerField()
+    backend = models.CharField(max_length=64)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    latency_ms = models.FloatField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

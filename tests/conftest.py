@@ -1,0 +1,64 @@
+"""Personas and helpers shared by the suite. Tests run against real PostgreSQL + pgvector
+and the real MiniLM model (loaded once per test session, on first use)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pytest
+
+from accounts.models import Role, User
+from accounts.services import upsert_user
+from retrieval.classification import Classification
+from retrieval.services import IngestResult, ingest_file
+
+
+def make_user(username: str, role: Role, clearance: Classification, groups: Sequence[str] = ()) -> User:
+    user, _ = upsert_user(username=username, role=role, clearance=clearance, groups=groups, password="pw-" + username)
+    return user
+
+
+@pytest.fixture
+def employee(db: None) -> User:
+    """Cleared for internal, in group engineering: reads public and internal documents
+    that have no groups or the engineering group; never confidential ones."""
+    return make_user("erin", Role.EMPLOYEE, Classification.INTERNAL, ["engineering"])
+
+
+@pytest.fixture
+def contractor(db: None) -> User:
+    """Cleared for public only, in no group."""
+    return make_user("carl", Role.EMPLOYEE, Classification.PUBLIC)
+
+
+@pytest.fixture
+def admin(db: None) -> User:
+    """Runs the knowledge base; cleared for everything."""
+    return make_user("ada", Role.ADMIN, Classification.RESTRICTED)
+
+
+@pytest.fixture
+def auditor(db: None) -> User:
+    """Reviews the audit log; cleared for everything."""
+    return make_user("aude", Role.AUDITOR, Classification.RESTRICTED)
+
+
+Ingest = Callable[..., IngestResult]
+
+
+@pytest.fixture
+def ingest(db: None) -> Ingest:
+    """Ingest text (or bytes) as a file: ingest(name, content, classification='internal', groups=())."""
+
+    def _ingest(
+        name: str, content: str | bytes, classification: str = "internal", groups: Sequence[str] = ()
+    ) -> IngestResult:
+        data = content.encode() if isinstance(content, str) else content
+        return ingest_file(
+            filename=name,
+            content=data,
+            classification=Classification.parse(classification),
+            group_names=list(groups),
+        )
+
+    return _ingest
