@@ -21,6 +21,7 @@ run: install
 	$(PY) manage.py serve
 
 test: install
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 # The fast suite: everything but the slow end-to-end tests (about a minute).

@@ -27,15 +27,15 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> Any:
         single_clean = super().clean
         if isinstance(data, list | tuple):
+            if self.required and not data:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
             return [single_clean(d, initial) for d in data]
         return [single_clean(data, initial)]
 
 
 class UploadForm(forms.Form):
     files = MultipleFileField(help_text="Markdown, text, HTML, PDF or Word (.docx) files; several at once.")
-    classification = forms.TypedChoiceField(
-        choices=Classification.choices, coerce=int, initial=Classification.INTERNAL
-    )
+    classification = forms.TypedChoiceField(choices=Classification.choices, coerce=int, initial=Classification.INTERNAL)
     groups = forms.CharField(
         required=False,
         help_text="Comma-separated reader groups; empty means everyone cleared for the classification.",

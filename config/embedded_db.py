@@ -10,6 +10,7 @@ to run as root.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import warnings
 from pathlib import Path
@@ -59,7 +60,6 @@ def _ensure_database(psycopg, *, host: str, port: str) -> None:  # type: ignore[
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
         if exists:
             return
-        try:
+        # Another process may create it between our check and our CREATE; the race shows as either error.
+        with contextlib.suppress(psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
             conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-        except psycopg.errors.DuplicateDatabase:
-            pass  # another process created it between our check and our CREATE

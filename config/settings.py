@@ -106,6 +106,8 @@ else:
     from config.embedded_db import embedded_database_settings
 
     DATABASES = {"default": embedded_database_settings(DATA_DIR)}
+# Two test runs at once (say, two developers' shells) each name their own test database.
+DATABASES["default"]["TEST"] = {"NAME": os.getenv("TEST_DATABASE_NAME", "test_sluice")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

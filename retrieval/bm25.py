@@ -162,4 +162,3 @@ def score_sql(access_sql: str) -> str:
         ORDER BY scored.score DESC, scored.chunk_id
         LIMIT %(limit)s
     """
-

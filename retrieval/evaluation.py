@@ -62,7 +62,9 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                     except json.JSONDecodeError as exc:
                         raise BeirError(f"{path}:{number}: not JSON ({exc.msg})") from None
     except FileNotFoundError:
-        raise BeirError(f"{path} is missing: a BEIR folder has corpus.jsonl, queries.jsonl and qrels/test.tsv") from None
+        raise BeirError(
+            f"{path} is missing: a BEIR folder has corpus.jsonl, queries.jsonl and qrels/test.tsv"
+        ) from None
 
 
 def load_beir(folder: Path) -> BeirSet:
@@ -120,9 +122,7 @@ def ingest_corpus(corpus: dict[str, tuple[str, str]], collection: str) -> dict[i
 def _chunk_documents(collection: str) -> dict[int, str]:
     from retrieval.models import Chunk
 
-    return dict(
-        Chunk.objects.filter(document__collection=collection).values_list("id", "document__source_name")
-    )
+    return dict(Chunk.objects.filter(document__collection=collection).values_list("id", "document__source_name"))
 
 
 def _documents_run(fused: Iterable[Fused], chunk_docs: dict[int, str], depth: int) -> dict[str, float]:
@@ -137,8 +137,12 @@ def _documents_run(fused: Iterable[Fused], chunk_docs: dict[int, str], depth: in
     return run
 
 
-def evaluate(folder: Path, *, modes: list[str], k: int) -> dict[str, dict[str, Any]]:
-    """Ingest the BEIR set at `folder`, rank its test queries in each mode, and measure."""
+def evaluate(folder: Path, *, modes: list[str], k: int, dump_lists: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Ingest the BEIR set at `folder`, rank its test queries in each mode, and measure.
+
+    With `dump_lists`, the raw vector and keyword lists of every query (as
+    document ids and scores) are written there as JSON lines, for studying fusion.
+    """
     data = load_beir(folder)
     collection = f"eval-{uuid.uuid4().hex[:12]}"
     reader = Reader(clearance=Classification.RESTRICTED, group_ids=(), collection=collection)
@@ -149,12 +153,19 @@ def evaluate(folder: Path, *, modes: list[str], k: int) -> dict[str, dict[str, A
         ingest_seconds = time.perf_counter() - started
         results = {mode: ModeResult() for mode in modes}
         embedder = get_embedder()
+        dump = dump_lists.open("w") if dump_lists else None
         for query_id, text in data.queries.items():
             t0 = time.perf_counter()
             vector = vector_candidates(reader, embedder.embed(text), limit=CANDIDATES)
             t1 = time.perf_counter()
             keyword = keyword_candidates(reader, text, limit=CANDIDATES)
             t2 = time.perf_counter()
+            if dump:
+                lists_json = {
+                    name: [[chunk_docs.get(r.id), r.id, r.score] for r in items]
+                    for name, items in (("vector", vector), ("keyword", keyword))
+                }
+                dump.write(json.dumps({"query_id": query_id, **lists_json}) + "\n")
             lists: dict[str, tuple[list[Ranked], list[Ranked], float]] = {
                 "vector": (vector, [], t1 - t0),
                 "keyword": ([], keyword, t2 - t1),
@@ -166,6 +177,8 @@ def evaluate(folder: Path, *, modes: list[str], k: int) -> dict[str, dict[str, A
                 fused = fuse(v, kw)
                 results[mode].query_ms.append((seconds + time.perf_counter() - t3) * 1000)
                 results[mode].run[query_id] = _documents_run(fused, chunk_docs, depth)
+        if dump:
+            dump.close()
     finally:
         drop_collection(collection)
     report = {}

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from retrieval import bm25
@@ -111,14 +112,10 @@ def rank_chunks(reader: Reader, query: str, *, mode: SearchMode, candidates: int
 
 def search_passages(reader: Reader, query: str, *, k: int = 10, mode: SearchMode = "hybrid") -> SearchResponse:
     """The k best passages for `query` that the reader may read, with their documents."""
-    from django.conf import settings
-
     started = time.perf_counter()
     ranked = rank_chunks(reader, query, mode=mode, candidates=max(k, settings.SEARCH_CANDIDATES))[:k]
     by_id = {p.chunk_id: p for p in _passages(reader, [f.id for f in ranked])}
-    passages = [
-        Passage(**{**by_id[f.id].__dict__, "score": round(f.score, 6)}) for f in ranked if f.id in by_id
-    ]
+    passages = [Passage(**{**by_id[f.id].__dict__, "score": round(f.score, 6)}) for f in ranked if f.id in by_id]
     return SearchResponse(passages=passages, ms=(time.perf_counter() - started) * 1000)
 
 
@@ -153,9 +150,12 @@ def get_chunk(reader: Reader, chunk_id: int) -> Chunk | None:
         SELECT c.id FROM retrieval_chunk c JOIN retrieval_document d ON d.id = c.document_id
         WHERE c.id = %(id)s AND {ACCESS_SQL}
     """
-    return Chunk.objects.select_related("document").defer("embedding", "search_vector").filter(
-        id__in=_raw_ids(sql, reader.params() | {"id": chunk_id})
-    ).first()
+    return (
+        Chunk.objects.select_related("document")
+        .defer("embedding", "search_vector")
+        .filter(id__in=_raw_ids(sql, reader.params() | {"id": chunk_id}))
+        .first()
+    )
 
 
 def list_document_chunks(document: Document) -> list[Chunk]:
@@ -167,4 +167,3 @@ def _raw_ids(sql: str, params: dict[str, Any]) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
-

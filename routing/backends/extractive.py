@@ -23,9 +23,12 @@ MAX_SENTENCES = 3
 MIN_SCORE = 0.2
 
 _STOPWORDS = frozenset(
-    """a an and are as at be by can do does for from has have how i if in is it its may me my of on or our should
+    re.findall(
+        r"\w+",
+        """a an and are as at be by can do does for from has have how i if in is it its may me my of on or our should
     so than that the their them then there these they this to up us was we what when where which who why will with
-    would you your into about after before over under not no yes any all each also must""".split()
+    would you your into about after before over under not no yes any all each also must""",
+    )
 )
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")

@@ -29,11 +29,13 @@ class Command(BaseCommand):
             for c in answer.citations
         ]
         if options["json"]:
-            self.stdout.write(
-                json.dumps(
-                    {"answer": answer.text, "citations": citations, "backend": answer.backend, "audit_id": answer.audit_id}
-                )
-            )
+            payload = {
+                "answer": answer.text,
+                "citations": citations,
+                "backend": answer.backend,
+                "audit_id": answer.audit_id,
+            }
+            self.stdout.write(json.dumps(payload))
             return
         self.stdout.write(answer.text)
         for c in citations:

@@ -22,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--mode", choices=[*MODES, "all"], default="hybrid", help="ranking to measure")
         parser.add_argument("--k", type=int, default=10, help="cut-off of the main ranking (default 10)")
         parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+        parser.add_argument("--dump-lists", type=Path, help="write each query's raw vector and keyword lists here")
 
     def handle(self, *args: Any, **options: Any) -> None:
         folder = Path(options["beir_dir"])
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             raise CommandError(f"{folder} is not a folder: give the path of a BEIR data set")
         modes = MODES if options["mode"] == "all" else [options["mode"]]
         try:
-            report = evaluate(folder, modes=modes, k=options["k"])
+            report = evaluate(folder, modes=modes, k=options["k"], dump_lists=options["dump_lists"])
         except BeirError as exc:
             raise CommandError(str(exc)) from None
         output = report if options["mode"] == "all" else report[options["mode"]]

@@ -11,20 +11,22 @@ from retrieval.parsing import ParseError
 from retrieval.services import Outcome, ingest_file
 
 
-def walk(paths: list[str]) -> list[Path]:
-    """Files named, and the files inside folders named (hidden ones skipped), sorted."""
-    found: list[Path] = []
+def walk(paths: list[str]) -> list[tuple[Path, str]]:
+    """(path, document name) of the files named and of the files inside the folders named.
+
+    A file inside a folder is named by its path relative to that folder, so
+    payments/README.md and search/README.md stay two documents. Hidden files are skipped.
+    """
+    found: list[tuple[Path, str]] = []
     for name in paths:
         path = Path(name)
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    p for p in path.rglob("*")
-                    if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
-        else:
-            found.append(path)
+        if not path.is_dir():
+            found.append((path, path.name))
+            continue
+        for file in sorted(path.rglob("*")):
+            relative = file.relative_to(path)
+            if file.is_file() and not any(part.startswith(".") for part in relative.parts):
+                found.append((file, relative.as_posix()))
     return found
 
 
@@ -33,9 +35,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", help="files or folders to ingest")
-        parser.add_argument(
-            "--classification", required=True, help="public, internal, confidential or restricted"
-        )
+        parser.add_argument("--classification", required=True, help="public, internal, confidential or restricted")
         parser.add_argument("--groups", default="", help="comma-separated reader groups (empty: everyone cleared)")
         parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
@@ -46,11 +46,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         groups = sorted({g.strip() for g in options["groups"].split(",") if g.strip()})
         summary: dict[str, Any] = {"ingested": 0, "unchanged": 0, "failed": []}
-        for path in walk(options["paths"]):
+        for path, document_name in walk(options["paths"]):
             try:
                 content = path.read_bytes()
                 result = ingest_file(
-                    filename=path.name, content=content, classification=classification, group_names=groups
+                    filename=document_name, content=content, classification=classification, group_names=groups
                 )
             except OSError as exc:
                 summary["failed"].append({"path": str(path), "error": f"cannot read the file: {exc.strerror}"})

@@ -1,0 +1,125 @@
+"""The `add_user` management command: create or update a user's role, clearance, groups and password."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command, load_command_class
+from django.core.management.base import CommandError
+
+from accounts.models import User
+from retrieval.classification import Classification
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("add_user", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def group_names(user: User) -> list[str]:
+    return sorted(user.groups.values_list("name", flat=True))
+
+
+def test_add_user_creates_a_user_with_role_clearance_groups_and_password(db: None) -> None:
+    out = run(
+        "nina",
+        "--role",
+        "employee",
+        "--clearance",
+        "confidential",
+        "--groups",
+        "finance, legal",
+        "--password",
+        "first-pass-123",
+    )
+
+    assert out.strip() == "Created nina: employee, clearance confidential"
+    nina = User.objects.get(username="nina")
+    assert nina.role == "employee"
+    assert nina.clearance == Classification.CONFIDENTIAL
+    assert group_names(nina) == ["finance", "legal"]
+    assert authenticate(username="nina", password="first-pass-123") == nina
+    assert not nina.is_staff
+
+
+def test_add_user_again_updates_the_user_and_replaces_the_groups(db: None) -> None:
+    run(
+        "nina", "--role", "employee", "--clearance", "internal", "--groups", "finance,legal", "--password", "first-pass"
+    )
+
+    out = run(
+        "nina", "--role", "auditor", "--clearance", "restricted", "--groups", "audit", "--password", "second-pass"
+    )
+
+    assert out.strip() == "Updated nina: auditor, clearance restricted"
+    assert User.objects.filter(username="nina").count() == 1
+    nina = User.objects.get(username="nina")
+    assert nina.role == "auditor"
+    assert nina.clearance == Classification.RESTRICTED
+    assert group_names(nina) == ["audit"]
+    assert authenticate(username="nina", password="second-pass") == nina
+    assert authenticate(username="nina", password="first-pass") is None
+
+
+def test_add_user_without_password_keeps_the_existing_one(db: None) -> None:
+    run("nina", "--role", "employee", "--password", "keep-this-one")
+
+    run("nina", "--role", "employee", "--clearance", "public")
+
+    assert authenticate(username="nina", password="keep-this-one") == User.objects.get(username="nina")
+
+
+def test_new_user_without_password_cannot_sign_in(db: None) -> None:
+    run("nina", "--role", "employee")
+
+    nina = User.objects.get(username="nina")
+    assert not nina.has_usable_password()
+    assert nina.clearance == Classification.INTERNAL
+    assert group_names(nina) == []
+
+
+def test_add_user_json_summarises_what_was_done(db: None) -> None:
+    first = json.loads(
+        run("nina", "--role", "admin", "--clearance", "Restricted", "--groups", "ops,ops, ,it", "--json")
+    )
+    second = json.loads(run("nina", "--role", "admin", "--json"))
+
+    assert first == {
+        "username": "nina",
+        "created": True,
+        "role": "admin",
+        "clearance": "restricted",
+        "groups": ["it", "ops"],
+    }
+    assert second == {"username": "nina", "created": False, "role": "admin", "clearance": "internal", "groups": []}
+
+
+def test_add_user_with_a_bad_clearance_names_the_valid_values_and_creates_nobody(db: None) -> None:
+    with pytest.raises(CommandError) as raised:
+        run("nina", "--role", "employee", "--clearance", "top-secret")
+
+    assert (
+        str(raised.value)
+        == "unknown classification 'top-secret': use one of public, internal, confidential, restricted"
+    )
+    assert not User.objects.filter(username="nina").exists()
+
+
+def test_add_user_with_a_bad_role_is_an_error(db: None) -> None:
+    with pytest.raises(CommandError, match="invalid choice: 'boss'"):
+        run("nina", "--role", "boss")
+    assert not User.objects.filter(username="nina").exists()
+
+
+def test_add_user_help_describes_its_options() -> None:
+    parser = load_command_class("accounts", "add_user").create_parser("manage.py", "add_user")
+    text = " ".join(parser.format_help().split())  # argparse wraps lines at the terminal width
+
+    assert "Create or update a user with a role, a clearance and reader groups." in text
+    for option in ("--role", "--clearance", "--groups", "--password", "--json"):
+        assert option in text
+    assert "public, internal, confidential or restricted" in text

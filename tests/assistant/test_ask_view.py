@@ -1,0 +1,178 @@
+"""The ask page (/ and /ask/) through Django's test client, with real retrieval and the extractive backend."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from retrieval.selectors import get_reader, search_passages
+from retrieval.services import IngestResult
+from routing.models import AuditEvent
+
+Ingest = Callable[..., IngestResult]
+
+DEPLOY_RUNBOOK = """# Deploy runbook
+
+To roll back a bad deploy, run the rollback pipeline for the previous release tag.
+The rollback pipeline restores the previous container image within five minutes.
+"""
+
+# The same topic twice: the confidential memo states the figures the question asks for,
+# the internal note only mentions the project.
+CONFIDENTIAL_MEMO = """# Borealis acquisition terms
+
+The Borealis acquisition price is forty million euros, payable in March.
+The board approved the Borealis acquisition price on Tuesday.
+"""
+INTERNAL_NOTE = """# Borealis staff note
+
+Staff will hear about the Borealis acquisition at the next all-hands meeting.
+"""
+PRICE_QUESTION = "What is the Borealis acquisition price?"
+
+
+def login(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+def citation_links(html: str) -> list[int]:
+    """Chunk ids of the citation links on a page, in order."""
+    return [int(m) for m in re.findall(r'href="/passages/(\d+)/#passage-\d+"', html)]
+
+
+def test_anonymous_visitor_is_sent_to_login_from_the_ask_page(client: Client, db: None) -> None:
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_anonymous_question_is_sent_to_login_and_not_audited(client: Client, db: None) -> None:
+    response = client.post("/ask/", {"question": "How do I roll back a bad deploy?"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert not AuditEvent.objects.exists()
+
+
+def test_signed_in_employee_sees_the_question_form(client: Client, employee: User) -> None:
+    response = login(client, employee).get("/")
+
+    assert response.status_code == 200
+    assert 'name="question"' in response.content.decode()
+
+
+def test_employee_question_gets_a_cited_answer_and_an_audit_row(client: Client, employee: User, ingest: Ingest) -> None:
+    runbook = ingest("deploy-runbook.md", DEPLOY_RUNBOOK).document
+    chunk_id = runbook.chunks.get().id
+
+    response = login(client, employee).post("/ask/", {"question": "How do I roll back a bad deploy?"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in html
+    assert "rollback pipeline" in html
+    assert "[1]" in html
+    assert citation_links(html) == [chunk_id]
+    assert '<li value="1">' in html
+    event = AuditEvent.objects.get()
+    assert event.acting_user == employee
+    assert event.username == "erin"
+    assert event.role == "employee"
+    assert event.question == "How do I roll back a bad deploy?"
+    assert event.outcome == AuditEvent.Outcome.ANSWERED
+    assert event.backend == "extractive"
+    assert event.passages[0] == {
+        "n": 1,
+        "chunk_id": chunk_id,
+        "document_id": runbook.id,
+        "classification": "internal",
+        "cited": True,
+    }
+    assert f"audit #{event.id}" in html
+
+
+def test_htmx_question_returns_only_the_result_fragment(client: Client, employee: User, ingest: Ingest) -> None:
+    ingest("deploy-runbook.md", DEPLOY_RUNBOOK)
+
+    response = login(client, employee).post(
+        "/ask/", {"question": "How do I roll back a bad deploy?"}, headers={"HX-Request": "true"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "<form" not in html
+    assert html.lstrip().startswith('<section id="result"')
+    assert "rollback pipeline" in html
+    assert len(citation_links(html)) == 1
+
+
+def test_empty_question_is_rejected_with_an_error_beside_the_field(client: Client, employee: User) -> None:
+    response = login(client, employee).post("/ask/", {"question": "   "})
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert re.search(r'<p class="error" id="question-error" role="alert">This field is required\.</p>', html)
+    # The error sits right after the textarea it is about.
+    assert html.index('name="question"') < html.index('id="question-error"') < html.index('<button type="submit">Ask')
+    assert not AuditEvent.objects.exists()
+
+
+def test_empty_htmx_question_returns_the_fragment_with_the_error(client: Client, employee: User) -> None:
+    response = login(client, employee).post("/ask/", {"question": ""}, headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "<html" not in html
+    assert "This field is required." in html
+
+
+def test_employee_answer_never_cites_a_confidential_document_that_matches_best(
+    client: Client, employee: User, admin: User, ingest: Ingest
+) -> None:
+    memo = ingest("borealis-terms.md", CONFIDENTIAL_MEMO, classification="confidential").document
+    note = ingest("borealis-staff.md", INTERNAL_NOTE, classification="internal").document
+    memo_chunk = memo.chunks.get().id
+    # The confidential memo is the best match for someone cleared to read it.
+    assert search_passages(get_reader(admin), PRICE_QUESTION, k=2).passages[0].document_id == memo.id
+
+    response = login(client, employee).post("/ask/", {"question": PRICE_QUESTION})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "forty million" not in html
+    assert "Borealis acquisition terms" not in html
+    assert citation_links(html) == [note.chunks.get().id]
+    event = AuditEvent.objects.get()
+    assert [p["document_id"] for p in event.passages] == [note.id]
+    assert all(p["chunk_id"] != memo_chunk for p in event.passages)
+    assert {p["classification"] for p in event.passages} == {"internal"}
+
+
+def test_question_about_nothing_in_the_corpus_says_nothing_was_found(
+    client: Client, employee: User, ingest: Ingest
+) -> None:
+    ingest("deploy-runbook.md", DEPLOY_RUNBOOK)
+
+    response = login(client, employee).post("/ask/", {"question": "Which penguins nest on Antarctic glaciers?"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "I could not find anything about this in the documents you can read." in html
+    assert citation_links(html) == []
+    event = AuditEvent.objects.get()
+    assert event.outcome == AuditEvent.Outcome.NOTHING_FOUND
+    assert all(p["cited"] is False for p in event.passages)
+
+
+@pytest.mark.parametrize("method", ["get", "put"])
+def test_ask_accepts_only_post(client: Client, employee: User, method: str) -> None:
+    response = getattr(login(client, employee), method)("/ask/")
+
+    assert response.status_code == 405

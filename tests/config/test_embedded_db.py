@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+HOLD_AND_QUERY = """
+import sys, time
+from pathlib import Path
+import psycopg
+from config.embedded_db import embedded_database_settings
+db = embedded_database_settings(Path(sys.argv[1]))
+with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"]) as conn:
+    conn.execute(f"CREATE TABLE hits_{sys.argv[2]} (n int)")
+    conn.commit()
+    time.sleep(float(sys.argv[3]))
+    print(conn.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'hits_%'").fetchone()[0])
+"""
+
+
+def start(data_dir: Path, who: str, hold: float) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", HOLD_AND_QUERY, str(data_dir), who, str(hold)],
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def server_running(data_dir: Path) -> bool:
+    pid_file = data_dir / "pg" / "postmaster.pid"
+    if not pid_file.exists():
+        return False
+    pid = int(pid_file.read_text().split()[0])
+    return Path(f"/proc/{pid}").exists()
+
+
+def test_concurrent_starts_share_one_server_and_the_last_one_out_stops_it(tmp_path):
+    first = start(tmp_path, "first", hold=3)
+    second = start(tmp_path, "second", hold=0)
+
+    assert second.wait(timeout=60) == 0, second.stderr.read()
+    assert server_running(tmp_path)  # the first process still holds it
+    assert first.wait(timeout=60) == 0, first.stderr.read()
+
+    assert first.stdout.read().strip() == "2"  # both wrote to the same database
+    deadline = time.monotonic() + 10
+    while server_running(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not server_running(tmp_path)

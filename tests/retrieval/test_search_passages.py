@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from retrieval import bm25
+from retrieval.classification import Classification
+from retrieval.models import Chunk
+from retrieval.selectors import SEARCH_MODES, Reader, get_chunk, get_reader, keyword_candidates, search_passages
+
+DOCS = {
+    "public-status.md": ("public", [], "# Status page\n\nThe public status page is updated within fifteen minutes."),
+    "internal-deploys.md": ("internal", [], "# Deploys\n\nRoll back a bad deploy with the rollback button."),
+    "eng-oncall.md": ("internal", ["engineering"], "# On-call\n\nThe on-call engineer hands over at ten every Monday."),
+    "fin-close.md": ("internal", ["finance"], "# Month-end close\n\nThe ledger closes on the third business day."),
+    "conf-keys.md": ("confidential", [], "# Keys\n\nRoll back database credentials through the vault."),
+    "restr-dr.md": ("restricted", ["security"], "# Recovery\n\nThe recovery keys are split among five officers."),
+}
+
+
+@pytest.fixture
+def corpus(ingest):
+    return {name: ingest(name, text, cls, groups).document for name, (cls, groups, text) in DOCS.items()}
+
+
+def visible_sources(reader: Reader, query: str, mode: str) -> set[str]:
+    return {p.source_name for p in search_passages(reader, query, k=20, mode=mode).passages}
+
+
+@pytest.mark.parametrize("mode", SEARCH_MODES)
+def test_an_employee_sees_only_what_their_clearance_and_groups_allow(corpus, employee, mode):
+    seen = set()
+    for query in ("roll back", "keys and credentials", "ledger close", "status page", "on-call handover"):
+        seen |= visible_sources(get_reader(employee), query, mode)
+
+    assert seen <= {"public-status.md", "internal-deploys.md", "eng-oncall.md"}
+    assert "eng-oncall.md" in seen
+
+
+@pytest.mark.parametrize("mode", SEARCH_MODES)
+def test_a_public_reader_never_sees_internal_passages(corpus, contractor, mode):
+    assert visible_sources(get_reader(contractor), "roll back a bad deploy", mode) <= {"public-status.md"}
+
+
+def test_a_cleared_reader_outside_the_group_does_not_see_group_documents(corpus, admin):
+    seen = visible_sources(get_reader(admin), "recovery keys officers", "hybrid")
+
+    assert "restr-dr.md" not in seen  # the admin is cleared for restricted, but not in "security"
+    assert "conf-keys.md" in seen
+
+
+def test_a_reader_with_narrow_access_still_gets_a_full_list(ingest, contractor):
+    for i in range(12):
+        ingest(f"internal-{i}.md", f"# Parking {i}\n\nParking permits for garage level {i} are renewed yearly.")
+    for i in range(6):
+        ingest(f"public-{i}.md", f"# Visitors {i}\n\nVisitor parking at gate {i} is free for two hours.", "public")
+
+    for mode in SEARCH_MODES:
+        passages = search_passages(get_reader(contractor), "parking permits", k=5, mode=mode).passages
+        assert len(passages) == 5, mode
+        assert all(p.classification == Classification.PUBLIC for p in passages)
+
+
+def test_the_best_passage_comes_first(corpus, admin):
+    passages = search_passages(get_reader(admin), "how do I roll back a bad deploy", k=3).passages
+
+    assert passages[0].source_name == "internal-deploys.md"
+
+
+def test_get_chunk_hides_passages_the_reader_may_not_read(corpus, employee):
+    secret = corpus["conf-keys.md"].chunks.get()
+    allowed = corpus["internal-deploys.md"].chunks.get()
+    reader = get_reader(employee)
+
+    assert get_chunk(reader, allowed.id) == allowed
+    assert get_chunk(reader, secret.id) is None
+    assert get_chunk(reader, 10**9) is None
+
+
+def test_keyword_scores_are_exact_bm25(corpus, ingest, admin):
+    # Change and delete documents first: df, N and avgdl must follow.
+    ingest("internal-deploys.md", "# Deploys\n\nRoll back a broken deploy from the deploy dashboard, then page.")
+    reader = Reader(clearance=Classification.RESTRICTED, group_ids=(), collection="main")
+    query = "roll back the deploy dashboard"
+
+    scores = {r.id: r.score for r in keyword_candidates(reader, query, limit=50)}
+
+    expected = reference_bm25(query)
+    visible = set(Chunk.objects.filter(document__reader_groups__isnull=True).values_list("id", flat=True))
+    expected = {cid: s for cid, s in expected.items() if cid in visible and s > 0}
+    assert scores.keys() == expected.keys()
+    for chunk_id, score in expected.items():
+        assert scores[chunk_id] == pytest.approx(score, rel=1e-9)
+
+
+def reference_bm25(query: str) -> dict[int, float]:
+    """BM25 recomputed from scratch from the chunks' tsvectors."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.id, u.lexeme, coalesce(array_length(u.positions, 1), 1)"
+            " FROM retrieval_chunk c, unnest(c.search_vector) u"
+        )
+        tf: dict[int, Counter[str]] = {}
+        for chunk_id, lexeme, count in cursor.fetchall():
+            tf.setdefault(chunk_id, Counter())[lexeme] = count
+    n = len(tf)
+    lengths = {cid: sum(c.values()) for cid, c in tf.items()}
+    avgdl = sum(lengths.values()) / n
+    terms = set(bm25.query_lexemes(query))
+    df = {t: sum(t in c for c in tf.values()) for t in terms}
+    scores = {}
+    for cid, counts in tf.items():
+        score = 0.0
+        for t in terms & counts.keys():
+            idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
+            f = counts[t]
+            score += idf * f * (bm25.K1 + 1) / (f + bm25.K1 * (1 - bm25.B + bm25.B * lengths[cid] / avgdl))
+        scores[cid] = score
+    return scores
