@@ -37,6 +37,8 @@ class Command(BaseCommand):
                     "-m",
                     "gunicorn",
                     "config.wsgi",
+                    "--config",
+                    "python:config.gunicorn_conf",
                     "--bind",
                     f"{options['host']}:{options['port']}",
                     "--workers",
