@@ -138,7 +138,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = envint("MAX_UPLOAD_FILES", "100")
 EMBEDDING_DEVICE = os.getenv("EMBEDDING_DEVICE", "auto")  # auto, cpu or cuda
 if EMBEDDING_DEVICE not in ("auto", "cpu", "cuda"):
     raise ImproperlyConfigured(f"EMBEDDING_DEVICE must be auto, cpu or cuda, not {EMBEDDING_DEVICE!r}")
-EMBEDDING_BATCH_SIZE = envint("EMBEDDING_BATCH_SIZE", "32")
+EMBEDDING_BATCH_SIZE = envint("EMBEDDING_BATCH_SIZE", "0")  # 0: 32 on CPU, 128 on CUDA
 CHUNK_MAX_CHARS = envint("CHUNK_MAX_CHARS", "1200")
 CHUNK_OVERLAP_CHARS = envint("CHUNK_OVERLAP_CHARS", "200")
 SEARCH_CANDIDATES = envint("SEARCH_CANDIDATES", "50")

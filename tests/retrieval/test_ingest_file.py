@@ -113,3 +113,34 @@ def test_the_file_name_is_the_title_when_the_document_has_none(ingest):
     result = ingest("vpn-setup_guide.txt", "connect to the vpn with the client and your badge pin " * 3)
 
     assert result.document.title == "vpn setup guide"
+
+
+def test_a_failure_while_storing_leaves_nothing_half_stored(ingest):
+    from django.db import DataError
+
+    from retrieval.classification import Classification
+    from retrieval.services import PreparedChunk, store_document
+
+    ingest("rotation.md", ROTATION)
+    before = index_counts()
+    chunks = [PreparedChunk(heading_path="", text=t, index_text=t) for t in ("first passage", "second passage")]
+
+    # The second vector has the wrong dimension: PostgreSQL rejects it after the
+    # document row and the first chunk were written in the same transaction.
+    with pytest.raises(DataError):
+        store_document(
+            collection="main",
+            source_name="rotation.md",
+            title="Replacement",
+            digest="new-content",
+            media_type="text/markdown",
+            classification=Classification.INTERNAL,
+            group_names=[],
+            uploaded_by=None,
+            chunks=chunks,
+            vectors=[[0.1] * 384, [0.1] * 3],
+        )
+
+    document = Document.objects.get()
+    assert (document.title, document.version) == ("Credential Rotation", 1)
+    assert index_counts() == before
