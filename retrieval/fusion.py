@@ -15,8 +15,9 @@ available at query time, say how much to trust the keyword list:
   the dense list is more often noise.
 
 The weight formula below kept the hybrid above both lists in every condition
-tried (full SciFact 0.723; keyword queries without their rarest term, or two,
-or with common words only: 0.700, 0.686, 0.676, each above dense 0.642).
+tried by scripts/fusion_study.py (full SciFact 0.723; keyword queries without
+their rarest term, or two, or with common words only: 0.702, 0.686, 0.676,
+each above dense 0.642; docs/benchmarks.md has the table).
 The cosine pivot belongs to all-MiniLM-L6-v2: revisit it with another model.
 """
 
