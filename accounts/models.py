@@ -17,11 +17,3 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.EMPLOYEE)
     clearance = models.PositiveSmallIntegerField(choices=Classification.choices, default=Classification.INTERNAL)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
-    def is_auditor(self) -> bool:
-        return self.role == Role.AUDITOR

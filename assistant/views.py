@@ -61,7 +61,7 @@ def documents(request: HtmxHttpRequest) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             queue_uploads(
-                files=[UploadedFile(name=f.name, content=f.read()) for f in form.cleaned_data["files"]],
+                files=[UploadedFile.read(f) for f in form.cleaned_data["files"]],
                 classification=form.cleaned_data["classification"],
                 group_names=form.cleaned_data["groups"],
                 acting_user=request.user,
@@ -71,14 +71,17 @@ def documents(request: HtmxHttpRequest) -> HttpResponse:
     else:
         form, status = UploadForm(), 200
     return render(
-        request, "assistant/documents.html", {"form": form, "recent": list_recent_ingestion_jobs()}, status=status
+        request,
+        "assistant/documents.html",
+        {"form": form, "recent": list_recent_ingestion_jobs(request.user)},
+        status=status,
     )
 
 
 @require_GET
 @role_required(Role.ADMIN)
 def ingestion_jobs(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, "assistant/documents.html#jobs", {"recent": list_recent_ingestion_jobs()})
+    return render(request, "assistant/documents.html#jobs", {"recent": list_recent_ingestion_jobs(request.user)})
 
 
 @require_GET

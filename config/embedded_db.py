@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import warnings
 from pathlib import Path
 
@@ -53,6 +54,20 @@ def embedded_database_settings(data_dir: Path) -> dict[str, str]:
         "HOST": host,
         "PORT": port,
     }
+
+
+def local_secret_key(data_dir: Path) -> str:
+    """A random key made on first use and kept in data_dir/secret_key (readable by its owner only)."""
+    import secrets
+
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        # "x" fails when another process made the file first; its key is then the one read below.
+        with contextlib.suppress(FileExistsError), open(path, "x") as key_file:
+            os.fchmod(key_file.fileno(), 0o600)
+            key_file.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
 
 
 def _ensure_database(psycopg, *, host: str, port: str) -> None:  # type: ignore[no-untyped-def]

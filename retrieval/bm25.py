@@ -91,12 +91,14 @@ def remove_postings(*, collection: str, document_id: int) -> None:
             )
             UPDATE retrieval_term t SET chunk_frequency = t.chunk_frequency - gone.n
             FROM gone WHERE t.collection = %s AND t.lexeme = gone.lexeme
+            RETURNING t.lexeme, t.chunk_frequency
             """,
             [document_id, collection],
         )
+        emptied = [lexeme for lexeme, frequency in cursor.fetchall() if frequency == 0]
         cursor.execute(
-            "DELETE FROM retrieval_term WHERE collection = %s AND chunk_frequency = 0",
-            [collection],
+            "DELETE FROM retrieval_term WHERE collection = %s AND lexeme = ANY(%s)",
+            [collection, emptied],
         )
         cursor.execute(
             """
@@ -135,23 +137,26 @@ def score_sql(access_sql: str) -> str:
 
     Parameters, by name: collection, lexemes (text[]), limit, and those of access_sql.
     Scores are summed over postings first; the access filter applies to the
-    scored chunks, in the same query, before the limit.
+    scored chunks, in the same query, before the limit. Each step is
+    MATERIALIZED so the plan stays the same whatever the planner's statistics
+    say (on fresh, unanalysed tables it once nested the whole aggregation in a
+    loop and ran for minutes).
     """
     return f"""
-        WITH stats AS (
+        WITH stats AS MATERIALIZED (
             SELECT chunk_count::float8 AS n, total_length::float8 / greatest(chunk_count, 1) AS avgdl
             FROM retrieval_collectionstats WHERE collection = %(collection)s
-        ), q AS (
-            SELECT t.lexeme, ln(1 + (stats.n - t.chunk_frequency + 0.5) / (t.chunk_frequency + 0.5)) AS idf
+        ), q AS MATERIALIZED (
+            SELECT t.lexeme, ln(1 + (stats.n - t.chunk_frequency + 0.5) / (t.chunk_frequency + 0.5)) AS idf,
+                   stats.avgdl
             FROM retrieval_term t, stats
             WHERE t.collection = %(collection)s AND t.lexeme = ANY(%(lexemes)s)
-        ), scored AS (
+        ), scored AS MATERIALIZED (
             SELECT p.chunk_id, sum(
                 q.idf * p.term_frequency * {K1 + 1}
-                / (p.term_frequency + {K1} * (1 - {B} + {B} * p.chunk_length / stats.avgdl))
+                / (p.term_frequency + {K1} * (1 - {B} + {B} * p.chunk_length / q.avgdl))
             ) AS score
             FROM q JOIN retrieval_posting p ON p.collection = %(collection)s AND p.lexeme = q.lexeme
-            CROSS JOIN stats
             GROUP BY p.chunk_id
         )
         SELECT scored.chunk_id, scored.score

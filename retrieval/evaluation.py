@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import ir_measures
+from django.conf import settings
 from ir_measures import RR, R, nDCG
 
 from retrieval.classification import Classification
@@ -30,8 +31,6 @@ from retrieval.services import PreparedChunk, drop_collection, prepare_chunks, s
 logger = logging.getLogger(__name__)
 
 MEASURES = {"ndcg@10": nDCG @ 10, "recall@100": R @ 100, "mrr@10": RR @ 10}
-# Chunks fetched per list: enough for 100 distinct documents after merging chunks of a document.
-CANDIDATES = 200
 EMBED_BLOCK = 1024
 
 
@@ -147,6 +146,8 @@ def evaluate(folder: Path, *, modes: list[str], k: int, dump_lists: Path | None 
     collection = f"eval-{uuid.uuid4().hex[:12]}"
     reader = Reader(clearance=Classification.RESTRICTED, group_ids=(), collection=collection)
     depth = max(k, 100)
+    # The product's own candidate depth, unless Recall@100 needs more.
+    candidates = max(settings.SEARCH_CANDIDATES, depth)
     try:
         started = time.perf_counter()
         chunk_docs = ingest_corpus(data.corpus, collection)
@@ -156,9 +157,9 @@ def evaluate(folder: Path, *, modes: list[str], k: int, dump_lists: Path | None 
         dump = dump_lists.open("w") if dump_lists else None
         for query_id, text in data.queries.items():
             t0 = time.perf_counter()
-            vector = vector_candidates(reader, embedder.embed(text), limit=CANDIDATES)
+            vector = vector_candidates(reader, embedder.embed(text), limit=candidates)
             t1 = time.perf_counter()
-            keyword = keyword_candidates(reader, text, limit=CANDIDATES)
+            keyword = keyword_candidates(reader, text, limit=candidates)
             t2 = time.perf_counter()
             if dump:
                 lists_json = {

@@ -4,18 +4,21 @@ reader's clearance and groups inside its SQL."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from django.conf import settings
 from django.db import connection, transaction
 
 from retrieval import bm25
+from retrieval.classification import Classification
 from retrieval.embedders import get_embedder
 from retrieval.fusion import Fused, Ranked, fuse
 from retrieval.models import MAIN_COLLECTION, Chunk, Document, vector_literal
 
 SearchMode = Literal["hybrid", "vector", "keyword"]
+# A search that takes longer than this is cancelled: better an error than a stuck worker.
+SEARCH_TIMEOUT_MS = 10_000
 SEARCH_MODES: tuple[SearchMode, ...] = ("hybrid", "vector", "keyword")
 
 # The access filter, shared by every query on chunks; `d` is retrieval_document.
@@ -60,6 +63,10 @@ class Passage:
     text: str
     score: float
 
+    @property
+    def classification_label(self) -> str:
+        return Classification(self.classification).label
+
 
 @dataclass(frozen=True)
 class SearchResponse:
@@ -82,8 +89,9 @@ def vector_candidates(reader: Reader, query_vector: list[float], *, limit: int) 
     with transaction.atomic(), connection.cursor() as cursor:
         # Without iterative scan, HNSW finds the nearest rows first and filters
         # after, so a reader with narrow access gets too few results.
+        cursor.execute("SET LOCAL statement_timeout = %s", [SEARCH_TIMEOUT_MS])
         cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        cursor.execute("SET LOCAL hnsw.ef_search = %s", [max(40, limit)])
+        cursor.execute("SELECT set_config('hnsw.ef_search', %s, true)", [str(min(1000, max(40, limit)))])
         cursor.execute(sql, params)
         return [Ranked(id=row[0], score=float(row[1])) for row in cursor.fetchall()]
 
@@ -94,7 +102,8 @@ def keyword_candidates(reader: Reader, query: str, *, limit: int) -> list[Ranked
     if not lexemes:
         return []
     params = reader.params() | {"lexemes": lexemes, "limit": limit}
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = %s", [SEARCH_TIMEOUT_MS])
         cursor.execute(bm25.score_sql(ACCESS_SQL), params)
         return [Ranked(id=row[0], score=float(row[1])) for row in cursor.fetchall()]
 
@@ -115,7 +124,7 @@ def search_passages(reader: Reader, query: str, *, k: int = 10, mode: SearchMode
     started = time.perf_counter()
     ranked = rank_chunks(reader, query, mode=mode, candidates=max(k, settings.SEARCH_CANDIDATES))[:k]
     by_id = {p.chunk_id: p for p in _passages(reader, [f.id for f in ranked])}
-    passages = [Passage(**{**by_id[f.id].__dict__, "score": round(f.score, 6)}) for f in ranked if f.id in by_id]
+    passages = [replace(by_id[f.id], score=round(f.score, 6)) for f in ranked if f.id in by_id]
     return SearchResponse(passages=passages, ms=(time.perf_counter() - started) * 1000)
 
 

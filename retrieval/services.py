@@ -18,6 +18,7 @@ from retrieval import bm25
 from retrieval.chunking import chunk_sections
 from retrieval.classification import Classification
 from retrieval.embedders import get_embedder
+from retrieval.errors import UploadRefused
 from retrieval.models import MAIN_COLLECTION, Document, vector_literal
 from retrieval.parsing import Section, parse_document
 
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 class Outcome(enum.Enum):
     INGESTED = "ingested"
+    RECLASSIFIED = "reclassified"  # same content, new classification or reader groups
     UNCHANGED = "unchanged"
 
 
@@ -77,9 +79,16 @@ def ingest_file(
     """
     source_name = filename
     digest = content_hash(content)
+    if uploaded_by is not None and classification > uploaded_by.clearance:
+        raise UploadRefused(
+            f"{source_name}: you are cleared for {Classification(uploaded_by.clearance).label} documents and cannot "
+            f"upload one as {classification.label}; ask an admin with that clearance"
+        )
     existing = Document.objects.filter(collection=collection, source_name=source_name).first()
     if existing is not None and existing.content_hash == digest:
-        return IngestResult(document=existing, outcome=Outcome.UNCHANGED)
+        return reclassify_document(
+            document_id=existing.id, classification=classification, group_names=group_names, uploaded_by=uploaded_by
+        )
     parsed = parse_document(source_name, content)
     stem = PurePath(source_name).stem
     title = parsed.title or stem.replace("-", " ").replace("_", " ").strip() or source_name
@@ -121,6 +130,8 @@ def store_document(
     document = Document.objects.select_for_update().filter(collection=collection, source_name=source_name).first()
     if document is not None and document.content_hash == digest:
         return IngestResult(document=document, outcome=Outcome.UNCHANGED)  # a concurrent upload won
+    if document is not None:
+        _check_may_replace(document, uploaded_by)
     if document is None:
         document = Document(collection=collection, source_name=source_name, version=1)
     else:
@@ -137,6 +148,37 @@ def store_document(
     _insert_chunks(document.id, chunks, vectors)
     bm25.add_postings(collection=collection, document_id=document.id)
     return IngestResult(document=document, outcome=Outcome.INGESTED)
+
+
+@transaction.atomic
+def reclassify_document(
+    *, document_id: int, classification: Classification, group_names: Sequence[str], uploaded_by: Any
+) -> IngestResult:
+    """Give a document a new classification and reader groups, if they differ; access changes at commit."""
+    document = Document.objects.select_for_update().get(id=document_id)
+    groups = sorted(set(group_names))
+    current = sorted(document.reader_groups.values_list("name", flat=True))
+    if document.classification == classification and current == groups:
+        return IngestResult(document=document, outcome=Outcome.UNCHANGED)
+    _check_may_replace(document, uploaded_by)
+    document.classification = classification
+    document.version += 1
+    document.save(update_fields=["classification", "version", "updated_at"])
+    document.reader_groups.set([Group.objects.get_or_create(name=name)[0] for name in groups])
+    return IngestResult(document=document, outcome=Outcome.RECLASSIFIED)
+
+
+def _check_may_replace(document: Document, uploaded_by: Any) -> None:
+    """An uploader may change only documents they may read themselves (command-line ingests may change any)."""
+    if uploaded_by is None:
+        return
+    group_ids = set(document.reader_groups.values_list("id", flat=True))
+    in_groups = not group_ids or bool(group_ids & set(uploaded_by.groups.values_list("id", flat=True)))
+    if document.classification > uploaded_by.clearance or not in_groups:
+        raise UploadRefused(
+            f"{document.source_name}: a document of that name exists that you may not read, so you cannot "
+            "replace it; rename your file or ask an admin who can read it"
+        )
 
 
 def _insert_chunks(document_id: int, chunks: Sequence[PreparedChunk], vectors: Sequence[Sequence[float]]) -> None:

@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
+from procrastinate.jobs import Status
 
-from retrieval.uploads import run_ingestion_job
+from retrieval.uploads import mark_job_failed, run_ingestion_job
 
+# Runs of one ingestion at most, the first included.
 MAX_ATTEMPTS = 3
 # A worker that stops sending heartbeats for this long is dead; its job is retried.
 STALLED_AFTER_SECONDS = 60
 
 
-@app.task(queue="ingestion", retry=RetryStrategy(max_attempts=MAX_ATTEMPTS, wait=5), pass_context=True)
+# procrastinate's max_attempts counts retries after the first run, and
+# context.job.attempts the runs before this one.
+@app.task(queue="ingestion", retry=RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, wait=5), pass_context=True)
 def ingest_job(context, job_id: int) -> None:  # type: ignore[no-untyped-def]
-    attempts = context.job.attempts  # retries done before this run
-    run_ingestion_job(job_id=job_id, final_attempt=attempts + 1 >= MAX_ATTEMPTS)
+    run_ingestion_job(job_id=job_id, final_attempt=context.job.attempts + 1 >= MAX_ATTEMPTS)
 
 
 @app.periodic(cron="* * * * *")
 @app.task(queue="ingestion", queueing_lock="retry_stalled_jobs", pass_context=True)
 async def retry_stalled_jobs(context, timestamp: int) -> None:  # type: ignore[no-untyped-def]
-    """Requeue jobs whose worker died mid-document (its transaction rolled back)."""
+    """Requeue jobs whose worker died mid-document (its transaction rolled back), a bounded number of times."""
     manager = context.app.job_manager
     for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_SECONDS):
-        await manager.retry_job(job)
+        if job.task_name == ingest_job.name and job.attempts + 1 >= MAX_ATTEMPTS:
+            await manager.finish_job(job, status=Status.FAILED, delete_job=False)
+            await sync_to_async(mark_job_failed)(
+                job_id=job.task_kwargs["job_id"],
+                error=f"the ingestion worker stopped {MAX_ATTEMPTS} times on this file; check its size and format",
+            )
+        else:
+            await manager.retry_job(job)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from retrieval.classification import Classification
+from retrieval.errors import IngestionError
 from retrieval.models import IngestionJob
 from retrieval.parsing import ParseError
 from retrieval.services import Outcome, ingest_file
@@ -22,7 +23,14 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class UploadedFile:
     name: str
-    content: bytes
+    size: int
+    content: bytes | None  # None when the file is over MAX_UPLOAD_BYTES: it is never read
+
+    @classmethod
+    def read(cls, upload: Any) -> UploadedFile:
+        """Read a Django upload, unless it is over the size limit."""
+        too_large = upload.size > settings.MAX_UPLOAD_BYTES
+        return cls(name=upload.name, size=upload.size, content=None if too_large else upload.read())
 
 
 def queue_uploads(
@@ -44,17 +52,17 @@ def queue_uploads(
         for upload in files:
             job = IngestionJob(
                 filename=upload.name,
-                content=upload.content,
-                size=len(upload.content),
+                content=upload.content or b"",
+                size=upload.size,
                 classification=classification,
                 group_names=list(group_names),
                 uploaded_by=acting_user,
             )
-            if len(upload.content) > settings.MAX_UPLOAD_BYTES:
+            if upload.content is None or upload.size > settings.MAX_UPLOAD_BYTES:
                 job.content = b""
                 job.status = IngestionJob.Status.FAILED
                 job.error = (
-                    f"{upload.name}: the file is {len(upload.content):,} bytes, over the limit of "
+                    f"{upload.name}: the file is {upload.size:,} bytes, over the limit of "
                     f"{settings.MAX_UPLOAD_BYTES:,} (MAX_UPLOAD_BYTES); split it or ask an operator to raise it"
                 )
                 job.finished_at = timezone.now()
@@ -87,6 +95,8 @@ def run_ingestion_job(*, job_id: int, final_attempt: bool) -> IngestionJob:
         )
     except ParseError as exc:
         return _finish(job, status=IngestionJob.Status.FAILED, error=f"{job.filename}: {exc}")
+    except IngestionError as exc:
+        return _finish(job, status=IngestionJob.Status.FAILED, error=str(exc))
     except Exception:
         logger.exception("Ingestion of job %s (%s) failed", job_id, job.filename)
         if final_attempt:
@@ -98,14 +108,23 @@ def run_ingestion_job(*, job_id: int, final_attempt: bool) -> IngestionJob:
         else:
             IngestionJob.objects.filter(id=job_id).update(status=IngestionJob.Status.QUEUED)
         raise
-    status = IngestionJob.Status.DONE if result.outcome == Outcome.INGESTED else IngestionJob.Status.UNCHANGED
+    status = IngestionJob.Status.UNCHANGED if result.outcome == Outcome.UNCHANGED else IngestionJob.Status.DONE
     job.document = result.document
     return _finish(job, status=status, error="")
 
 
+def mark_job_failed(*, job_id: int, error: str) -> None:
+    """Record a final failure that happened outside the job (its worker died every time)."""
+    job = IngestionJob.objects.filter(id=job_id).first()
+    if job is not None:
+        _finish(job, status=IngestionJob.Status.FAILED, error=f"{job.filename}: {error}")
+
+
 def _finish(job: IngestionJob, *, status: str, error: str) -> IngestionJob:
+    # The bytes are not kept once the job is over: the document holds what was ingested.
     job.status = status
     job.error = error
+    job.content = b""
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error", "finished_at", "document"])
+    job.save(update_fields=["status", "error", "content", "finished_at", "document"])
     return job

@@ -82,8 +82,7 @@ def select_sentences(bundle: Bundle) -> list[_Candidate]:
             continue
         score = matched / total + 0.05 / (1 + rank)
         candidates.append(_Candidate(score, rank, order, n, sentence))
-    best = sorted(candidates, key=lambda c: -c.score)[:MAX_SENTENCES]
-    best = [c for c in best if c.score >= MIN_SCORE] or best[:1]
+    best = [c for c in sorted(candidates, key=lambda c: -c.score)[:MAX_SENTENCES] if c.score >= MIN_SCORE]
     return sorted(best, key=lambda c: (c.passage_rank, c.order))
 
 

@@ -34,11 +34,12 @@ class Command(BaseCommand):
             clearance = Classification.parse(options["clearance"])
         except ValueError as exc:
             raise CommandError(str(exc)) from None
+        groups = parse_groups(options["groups"])
         user, created = upsert_user(
             username=options["username"],
             role=Role(options["role"]),
             clearance=clearance,
-            groups=parse_groups(options["groups"]),
+            groups=groups,
             password=options["password"],
         )
         summary = {
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             "created": created,
             "role": user.role,
             "clearance": clearance.label,
-            "groups": parse_groups(options["groups"]),
+            "groups": groups,
         }
         if options["json"]:
             self.stdout.write(json.dumps(summary))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
@@ -21,11 +22,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.getenv("HOST", "127.0.0.1"), help="address to bind (env HOST)")
         parser.add_argument("--port", type=int, default=int(os.getenv("PORT", "8000")), help="port (env PORT)")
-        parser.add_argument("--no-demo", action="store_true", help="skip the demo accounts and corpus")
+        parser.add_argument(
+            "--demo",
+            action=argparse.BooleanOptionalAction,
+            default=not os.getenv("DATABASE_URL"),
+            help="create the demo accounts and corpus (default: only with the embedded database)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        if not options["no_demo"]:
+        if options["demo"]:
             call_command("setup_demo")
         manage = str(settings.BASE_DIR / "manage.py")
         # This process holds the embedded database for its children, which reuse it.

@@ -70,7 +70,7 @@ class Command(BaseCommand):
                 counts["failed"] += 1
                 self.stderr.write(f"demo document {path} failed: {exc}")
                 continue
-            counts["ingested" if result.outcome == Outcome.INGESTED else "unchanged"] += 1
+            counts["unchanged" if result.outcome == Outcome.UNCHANGED else "ingested"] += 1
         self.stdout.write(
             f"Demo corpus: {counts['ingested']} ingested, {counts['unchanged']} unchanged, {counts['failed']} failed"
         )

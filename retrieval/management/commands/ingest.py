@@ -58,7 +58,7 @@ class Command(BaseCommand):
             except ParseError as exc:
                 summary["failed"].append({"path": str(path), "error": str(exc)})
                 continue
-            summary["ingested" if result.outcome == Outcome.INGESTED else "unchanged"] += 1
+            summary["unchanged" if result.outcome == Outcome.UNCHANGED else "ingested"] += 1
             if not options["json"]:
                 self.stderr.write(f"{result.outcome.value}: {path} -> {result.document.title}")
         if options["json"]:
