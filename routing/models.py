@@ -27,3 +27,40 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class PolicyVersion(models.Model):
+    """One stored version of the routing policy (YAML text); at most one is active."""
+
+    version = models.CharField(max_length=100, unique=True)
+    text = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField(default=False)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=models.Q(is_active=True), name="one_active_policy_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class PolicyChange(models.Model):
+    """Who changed the active policy, when, and from which version to which."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Kept as text so the record survives the user's deletion; empty when the system acted.
+    username = models.CharField(max_length=150, blank=True)
+    from_version = models.CharField(max_length=100, blank=True)
+    to_version = models.CharField(max_length=100)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -3,7 +3,7 @@ and the real MiniLM model (loaded once per test session, on first use)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import pytest
 
@@ -11,6 +11,8 @@ from accounts.models import Role, User
 from accounts.services import upsert_user
 from retrieval.classification import Classification
 from retrieval.services import IngestResult, ingest_file
+from tests.fakes.anthropic_server import FakeAnthropic
+from tests.fakes.openai_server import FakeOpenAI
 
 
 def make_user(username: str, role: Role, clearance: Classification, groups: Sequence[str] = ()) -> User:
@@ -62,3 +64,25 @@ def ingest(db: None) -> Ingest:
         )
 
     return _ingest
+
+
+# Fake model servers (tests/fakes): real HTTP on loopback, told per test how to misbehave.
+FAKE_ANTHROPIC_KEY = "sk-ant-fake-key-for-tests"
+FAKE_ANTHROPIC_MODEL = "claude-haiku-4-5"
+FAKE_LOCAL_MODEL = "qwen2.5-1.5b-instruct"
+
+
+@pytest.fixture
+def fake_anthropic() -> Iterator[FakeAnthropic]:
+    """Anthropic's Messages API on 127.0.0.1 (accepts FAKE_ANTHROPIC_KEY, serves FAKE_ANTHROPIC_MODEL)."""
+    server = FakeAnthropic(api_key=FAKE_ANTHROPIC_KEY, models=(FAKE_ANTHROPIC_MODEL,)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAI]:
+    """An OpenAI-compatible chat server on 127.0.0.1 (no key, serves FAKE_LOCAL_MODEL)."""
+    server = FakeOpenAI(models=(FAKE_LOCAL_MODEL,)).start()
+    yield server
+    server.stop()

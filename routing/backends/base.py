@@ -1,10 +1,42 @@
-"""The interface every answer-writing backend implements."""
+"""The interface every answer-writing backend implements, and what the HTTP backends share.
+
+A backend's one abstract method is generate(bundle): a generator of text
+deltas. A generator that talks to a model server returns (as its return value)
+a Finish with the model and token usage the server reported; callers use
+stream(bundle), whose Generation exposes them once the deltas are exhausted.
+"""
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from types import TracebackType
+
+from routing.errors import BackendError, ErrorKind
+
+__all__ = [
+    "BackendError",
+    "Bundle",
+    "ChatBackend",
+    "ContextPassage",
+    "Deadlines",
+    "ErrorKind",
+    "Finish",
+    "Generation",
+    "Health",
+    "Prompt",
+    "Usage",
+    "build_prompt",
+    "kind_for_status",
+    "retry_after_seconds",
+]
+
+# The longest answer a model may write; RAG answers are short, and output tokens cost most.
+MAX_ANSWER_TOKENS = 1024
+# Health probes must not hold a page or a policy decision for long.
+HEALTH_TIMEOUT = 3.0
 
 
 @dataclass(frozen=True)
@@ -26,20 +58,181 @@ class Bundle:
     passages: tuple[ContextPassage, ...]
 
 
-class BackendError(Exception):
-    """A backend could not answer; `permanent` says whether retrying can help."""
+@dataclass(frozen=True)
+class Usage:
+    """Tokens as counted by the model server."""
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.permanent = permanent
+    input_tokens: int
+    output_tokens: int
+
+
+@dataclass(frozen=True)
+class Finish:
+    """What the server reported once its stream ended."""
+
+    model: str
+    usage: Usage | None = None
+    stop_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Health:
+    """Whether a backend can answer now, and a short human-readable reason."""
+
+    ok: bool
+    detail: str
+
+
+class Generation(Iterator[str]):
+    """One answer being written: iterate for text deltas.
+
+    Once the deltas are exhausted, `done` is True and `model`, `usage` and
+    `stop_reason` hold what the server reported (`model` is the configured one
+    until then, `usage` None for backends that do not count tokens). Use it as a
+    context manager, or call close(), to release the connection of an answer
+    that is abandoned half-way.
+    """
+
+    def __init__(self, deltas: Iterator[str], *, model: str) -> None:
+        self._deltas = deltas
+        self.model = model
+        self.usage: Usage | None = None
+        self.stop_reason: str | None = None
+        self.done = False
+
+    def __iter__(self) -> Generation:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            return next(self._deltas)
+        except StopIteration as stop:
+            finish = stop.value
+            if not self.done and isinstance(finish, Finish):
+                self.model = finish.model or self.model
+                self.usage = finish.usage
+                self.stop_reason = finish.stop_reason
+            self.done = True
+            raise
+
+    def close(self) -> None:
+        close = getattr(self._deltas, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> Generation:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
 
 
 class ChatBackend(ABC):
     name: str
     zone: str  # onprem, private or cloud
     model: str
+    # USD per million tokens; zero for what runs on our own hardware.
+    price_input_per_mtok: float = 0.0
+    price_output_per_mtok: float = 0.0
 
     @abstractmethod
     def generate(self, bundle: Bundle) -> Iterator[str]:
-        """Yield the answer as text deltas, citing passages as [n]. Raise BackendError on failure."""
+        """Yield the answer as text deltas, citing passages as [n]. Raise BackendError on failure.
+
+        A generator may return a Finish (the server's model and usage) as its value.
+        """
+
+    def stream(self, bundle: Bundle) -> Generation:
+        """generate() wrapped so the reported model and usage can be read when it ends."""
+        return Generation(self.generate(bundle), model=self.model)
+
+    def health(self) -> Health:
+        """Whether this backend can answer now. In-process backends always can."""
+        return Health(ok=True, detail="in-process")
+
+    def cost(self, usage: Usage | None) -> float:
+        """What `usage` cost, in USD, at this backend's prices."""
+        if usage is None:
+            return 0.0
+        return (usage.input_tokens * self.price_input_per_mtok + usage.output_tokens * self.price_output_per_mtok) / 1e6
+
+
+@dataclass(frozen=True)
+class Prompt:
+    system: str
+    user: str
+
+
+SYSTEM_PROMPT = """\
+You answer employees' questions using only the numbered passages from the company's own documents.
+- Base every statement on the passages and cite them with their numbers in square brackets, like [1] or [2][3].
+- If the passages do not contain the answer, say so plainly; never guess or use outside knowledge.
+- Some values were replaced by placeholders such as [EMAIL_1] or [PERSON_2]. Copy a placeholder exactly as \
+written when you need it; never expand, alter or invent one.
+- Answer briefly, in the language of the question."""
+
+
+def build_prompt(bundle: Bundle) -> Prompt:
+    """The system prompt, and the user message holding the numbered passages then the question."""
+    passages = "\n\n".join(f"[{p.n}] {p.title}\n{p.text}" for p in bundle.passages) or "(no passages)"
+    return Prompt(system=SYSTEM_PROMPT, user=f"Passages:\n\n{passages}\n\nQuestion: {bundle.question}")
+
+
+def kind_for_status(status: int) -> ErrorKind:
+    """What an HTTP error status means for a model backend."""
+    if status in (401, 403):
+        return ErrorKind.AUTH
+    if status == 404:
+        return ErrorKind.NOT_FOUND
+    if status == 429:
+        return ErrorKind.RATE_LIMITED
+    if status == 529:
+        return ErrorKind.OVERLOADED
+    if status == 408 or status == 504:
+        return ErrorKind.TIMEOUT
+    if status >= 500:
+        return ErrorKind.SERVER_ERROR
+    if status >= 400:
+        return ErrorKind.BAD_REQUEST
+    return ErrorKind.BAD_RESPONSE
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """The server's retry hint: retry-after-ms, else retry-after in seconds (dates are ignored)."""
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            return max(0.0, float(value) * scale)
+        except ValueError:
+            continue
+    return None
+
+
+class Deadlines:
+    """The first-token and total deadlines of one call, started when it is made.
+
+    The HTTP read timeout is the first-token timeout, so a server that sends
+    nothing is caught by the socket; this catches one that keeps a stream open
+    (pings, empty chunks) without writing the answer.
+    """
+
+    def __init__(self, *, first_token: float, total: float) -> None:
+        self.first_token = first_token
+        self.total = total
+        self.started = time.monotonic()
+        self.first_token_at: float | None = None
+
+    def token(self) -> None:
+        if self.first_token_at is None:
+            self.first_token_at = time.monotonic()
+
+    def check(self) -> None:
+        elapsed = time.monotonic() - self.started
+        if self.first_token_at is None and elapsed > self.first_token:
+            raise BackendError(f"no first token within {self.first_token:g}s", kind=ErrorKind.TIMEOUT)
+        if elapsed > self.total:
+            raise BackendError(f"answer not finished within {self.total:g}s", kind=ErrorKind.TIMEOUT)

@@ -1,0 +1,188 @@
+"""The on-prem backend: any server speaking OpenAI's chat-completions API, through the official SDK.
+
+vLLM, llama.cpp's server, Ollama and TGI all serve /v1/chat/completions with
+streaming; LOCAL_LLM_BASE_URL names it (with /v1) and LOCAL_LLM_MODEL the model.
+The SDK does no retries (max_retries=0): the gateway decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from typing import TYPE_CHECKING
+
+import httpx2
+import openai
+from django.conf import settings
+
+from routing.backends.base import (
+    HEALTH_TIMEOUT,
+    MAX_ANSWER_TOKENS,
+    BackendError,
+    Bundle,
+    ChatBackend,
+    Deadlines,
+    ErrorKind,
+    Finish,
+    Health,
+    Usage,
+    build_prompt,
+    kind_for_status,
+    retry_after_seconds,
+)
+from routing.egress import guard_outbound, outbound_text
+from routing.errors import EgressBlocked
+
+if TYPE_CHECKING:
+    from routing.inspection import CustomPattern
+
+# Servers without authentication still need a key: the SDK refuses to start without one
+# (and would otherwise read OPENAI_API_KEY from the environment and send it here).
+NO_KEY = "sluice-no-key"
+
+# What a stream that is not the protocol raises inside the SDK.
+GARBAGE = (ValueError, LookupError, TypeError, AttributeError, RuntimeError)
+
+
+class OpenAICompatibleBackend(ChatBackend):
+    name = "openai_compatible"
+    zone = "onprem"
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        model: str | None = None,
+        api_key: str | None = None,
+        first_token_timeout: float | None = None,
+        total_timeout: float | None = None,
+        egress_custom: Sequence[CustomPattern] = (),
+        guard_egress: bool = False,
+    ) -> None:
+        """Arguments left out come from settings (LOCAL_LLM_*). On-prem, the egress guard is off by default."""
+        self.base_url = base_url or settings.LOCAL_LLM_BASE_URL
+        self.model = model or settings.LOCAL_LLM_MODEL
+        self._api_key = (settings.LOCAL_LLM_API_KEY if api_key is None else api_key) or NO_KEY
+        self.first_token_timeout = first_token_timeout or settings.LOCAL_LLM_TIMEOUT_FIRST_TOKEN
+        self.total_timeout = total_timeout or settings.LOCAL_LLM_TIMEOUT_TOTAL
+        self.egress_custom = tuple(egress_custom)
+        self.guard_egress = guard_egress
+        self._client: openai.OpenAI | None = None
+
+    def generate(self, bundle: Bundle) -> Generator[str, None, Finish]:
+        """Stream the answer from /chat/completions; return the Finish (model, usage) the server reported.
+
+        Raises BackendError.
+        """
+        client = self._sdk()
+        prompt = build_prompt(bundle)
+        deadlines = Deadlines(first_token=self.first_token_timeout, total=self.total_timeout)
+        model, usage, finish_reason = self.model, None, None
+        responded = chunks = False
+        try:
+            stream = client.chat.completions.create(
+                model=self.model,
+                messages=[{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}],
+                # max_tokens, not max_completion_tokens: the older name is the one every server knows.
+                max_tokens=MAX_ANSWER_TOKENS,
+                temperature=0.0,
+                stream=True,
+                stream_options={"include_usage": True},
+            )
+            responded = True
+            with stream:
+                for chunk in stream:
+                    deadlines.check()
+                    chunks = True
+                    model = chunk.model or model
+                    if chunk.usage is not None:
+                        usage = Usage(
+                            input_tokens=chunk.usage.prompt_tokens, output_tokens=chunk.usage.completion_tokens
+                        )
+                    for choice in chunk.choices[:1]:
+                        if choice.delta.content:
+                            deadlines.token()
+                            yield choice.delta.content
+                        finish_reason = choice.finish_reason or finish_reason
+        except EgressBlocked:
+            raise
+        except openai.APIStatusError as err:
+            raise status_error(err) from None
+        except openai.APITimeoutError:
+            raise BackendError(
+                f"openai_compatible: nothing received for {self.first_token_timeout:g}s", kind=ErrorKind.TIMEOUT
+            ) from None
+        except openai.APIConnectionError:
+            if responded:
+                raise BackendError("openai_compatible: stream broken", kind=ErrorKind.DROPPED_STREAM) from None
+            raise BackendError("openai_compatible: cannot connect", kind=ErrorKind.UNREACHABLE) from None
+        except openai.APIError as err:
+            # An {"error": ...} object inside the stream (vLLM sends these).
+            raise BackendError(f"openai_compatible: error in stream: {err.message[:200]}") from None
+        except (openai.OpenAIError, *GARBAGE) as err:
+            if not responded:
+                raise  # our own mistake in calling the SDK, not the server's
+            raise BackendError(
+                f"openai_compatible: malformed stream ({type(err).__name__})", kind=ErrorKind.BAD_RESPONSE
+            ) from None
+        if not chunks:
+            raise BackendError("openai_compatible: the stream had no chunks", kind=ErrorKind.BAD_RESPONSE)
+        if finish_reason is None:
+            raise BackendError(
+                "openai_compatible: the stream ended before finish_reason", kind=ErrorKind.DROPPED_STREAM
+            )
+        return Finish(model=model, usage=usage, stop_reason=finish_reason)
+
+    def health(self) -> Health:
+        """Up when the server lists its models (GET /v1/models); the detail says whether ours is among them."""
+        if not self.base_url or not self.model:
+            return Health(ok=False, detail="LOCAL_LLM_BASE_URL and LOCAL_LLM_MODEL are not set")
+        try:
+            page = self._sdk().models.list(timeout=min(HEALTH_TIMEOUT, self.first_token_timeout))
+            served = [m.id for m in page.data]
+        except openai.APIStatusError as err:
+            return Health(ok=False, detail=status_error(err).message)
+        except openai.APITimeoutError:
+            return Health(ok=False, detail="openai_compatible: no response")
+        except openai.APIConnectionError:
+            return Health(ok=False, detail="openai_compatible: cannot connect")
+        except (openai.OpenAIError, *GARBAGE):
+            return Health(ok=False, detail="openai_compatible: malformed response")
+        # Servers with one model (llama.cpp) answer whatever name is asked for, so
+        # a model missing from the list is reported, not counted as down.
+        if self.model in served:
+            return Health(ok=True, detail=f"{self.model} served")
+        return Health(ok=True, detail=f"up, but {self.model} is not listed (serves {', '.join(served) or 'nothing'})")
+
+    def _sdk(self) -> openai.OpenAI:
+        if not self.base_url or not self.model:
+            raise BackendError("LOCAL_LLM_BASE_URL and LOCAL_LLM_MODEL are not set", kind=ErrorKind.NOT_FOUND)
+        if self._client is None:
+            hooks = {"request": [self._check_egress]} if self.guard_egress else {}
+            self._client = openai.OpenAI(
+                api_key=self._api_key,
+                base_url=self.base_url,
+                max_retries=0,
+                # A read timeout of the first-token time: no byte for that long is a timeout.
+                timeout=httpx2.Timeout(self.first_token_timeout),
+                http_client=openai.DefaultHttpxClient(event_hooks=hooks),
+            )
+        return self._client
+
+    def _check_egress(self, request: httpx2.Request) -> None:
+        guard_outbound(outbound_text(request.read()), custom=self.egress_custom)
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+
+def status_error(err: openai.APIStatusError) -> BackendError:
+    """An error response of an OpenAI-compatible server as a BackendError."""
+    detail = f"openai_compatible {err.status_code}"
+    if isinstance(err.body, dict) and isinstance(err.body.get("message"), str):
+        detail += f": {err.body['message'][:200]}"
+    return BackendError(
+        detail, kind=kind_for_status(err.status_code), retry_after=retry_after_seconds(err.response.headers)
+    )

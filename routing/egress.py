@@ -1,0 +1,71 @@
+"""The egress guard: the exact outbound payload of a cloud call is inspected again before it leaves.
+
+Pure: no Django, no I/O. Placeholders such as [EMAIL_1] are what redaction
+leaves behind, so they are not findings; anything else a detector finds blocks
+the call with EgressBlocked, which carries counts by kind, never values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from routing.errors import EgressBlocked
+from routing.redaction import PLACEHOLDER
+
+if TYPE_CHECKING:
+    from routing.inspection import CustomPattern, Finding
+
+__all__ = ["EgressBlocked", "check_outbound", "guard_outbound", "outbound_text"]
+
+_SUBSTANCE = re.compile(r"[^\W_]")
+
+
+def check_outbound(payload_text: str, *, custom: Sequence[CustomPattern] = ()) -> list[Finding]:
+    """The findings in `payload_text` that hold more than placeholders.
+
+    A finding whose span, placeholders taken out, has no letter or digit left is
+    one of redaction's own placeholders (a "Key: [SECRET_1]." line, say).
+    """
+    from routing.inspection import inspect_text
+
+    return [
+        f
+        for f in inspect_text(payload_text, custom=custom)
+        if _SUBSTANCE.search(PLACEHOLDER.sub("", payload_text[f.start : f.end]))
+    ]
+
+
+def guard_outbound(payload_text: str, *, custom: Sequence[CustomPattern] = ()) -> None:
+    """Raise EgressBlocked when check_outbound() finds anything in `payload_text`."""
+    findings = check_outbound(payload_text, custom=custom)
+    if findings:
+        raise EgressBlocked(Counter(f.kind for f in findings))
+
+
+def outbound_text(body: bytes) -> str:
+    """Every string of a JSON request body (keys excluded), one per line; the body itself if not JSON.
+
+    Inspecting the decoded strings rather than the raw bytes matters: JSON escapes
+    newlines as backslash-n, which would glue words together for the detectors.
+    """
+    text = body.decode("utf-8", errors="replace")
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return text
+    return "\n\n".join(_strings(document))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)

@@ -1,0 +1,148 @@
+"""Inspection: find personal data, secrets and company-declared patterns in a text.
+
+Pure: no Django, no I/O. `inspect_text` runs every detector and resolves overlaps, so the result can be
+redacted span by span. Detectors live in `patterns` (structured PII), `secrets`, `names` (name and
+address heuristics) and `ner` (optional spaCy model).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from routing.inspection import ner
+from routing.inspection.findings import KINDS, CustomPattern, Finding
+from routing.inspection.names import find_addresses, find_people
+from routing.inspection.patterns import (
+    find_emails,
+    find_ibans,
+    find_ip_addresses,
+    find_payment_cards,
+    find_phones,
+    find_ssns,
+)
+from routing.inspection.secrets import find_secrets
+
+__all__ = ["KINDS", "CustomPattern", "Finding", "compile_custom_pattern", "inspect_text", "resolve_overlaps"]
+
+# When findings of different kinds overlap, the higher rank wins: a credential URL beats the IP inside it,
+# a checksum-verified card beats the phone-shaped digits, anything beats a name or address guess.
+_RANK = {
+    "secret": 90,
+    "custom": 80,
+    "payment_card": 70,
+    "iban": 70,
+    "email": 65,
+    "ssn": 60,
+    "ip_address": 55,
+    "phone": 50,
+    "address": 30,
+    "person": 30,
+}
+# A bare high-entropy string is a guess; validated structured data outranks it.
+_DETECTOR_RANK = {"high_entropy": 45}
+# Kinds whose spans are blocks of words: when something more specific sits inside, the rest is kept.
+_SPLITTABLE = frozenset({"address", "person"})
+
+
+@functools.lru_cache(maxsize=256)
+def compile_custom_pattern(pattern: str) -> re.Pattern[str]:
+    """Compile a company-declared regex (cached). Raises `re.error` when the pattern is invalid."""
+    return re.compile(pattern)
+
+
+def _find_custom(text: str, custom: Sequence[CustomPattern]) -> list[Finding]:
+    findings = []
+    for declared in custom:
+        for m in compile_custom_pattern(declared.pattern).finditer(text):
+            if m.end() > m.start():  # a pattern that can match empty would flag every position
+                findings.append(Finding(f"custom:{declared.name}", m.start(), m.end(), 0.9, "custom_pattern"))
+    return findings
+
+
+def _rank(finding: Finding) -> int:
+    if finding.detector in _DETECTOR_RANK:
+        return _DETECTOR_RANK[finding.detector]
+    return _RANK.get(finding.kind.split(":", 1)[0], 0)
+
+
+def _merge_same_kind(findings: list[Finding]) -> list[Finding]:
+    merged: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (f.kind, f.start, -f.end)):
+        last = merged[-1] if merged else None
+        if last is not None and last.kind == f.kind and f.start < last.end:
+            best = last if (last.confidence, last.end - last.start) >= (f.confidence, f.end - f.start) else f
+            merged[-1] = Finding(
+                f.kind, last.start, max(last.end, f.end), max(last.confidence, f.confidence), best.detector
+            )
+        else:
+            merged.append(f)
+    return merged
+
+
+def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
+    """Merge overlapping findings of one kind, then let the more specific (then longer) kind win overlaps.
+
+    Returns non-overlapping findings sorted by start. Name and address blocks keep what is left of them
+    around a more specific finding (a phone line inside an address block).
+    """
+    candidates = sorted(
+        _merge_same_kind(list(findings)), key=lambda f: (-_rank(f), -(f.end - f.start), -f.confidence, f.start)
+    )
+    accepted: list[Finding] = []
+    for f in candidates:
+        overlapping = [a for a in accepted if a.start < f.end and f.start < a.end]
+        if not overlapping:
+            accepted.append(f)
+        elif f.kind in _SPLITTABLE:
+            accepted.extend(_remainders(f, overlapping))
+    return sorted(accepted, key=lambda f: (f.start, f.end))
+
+
+def _remainders(finding: Finding, taken: list[Finding]) -> list[Finding]:
+    pieces = []
+    cursor = finding.start
+    for t in sorted(taken, key=lambda t: t.start):
+        if t.start > cursor:
+            pieces.append((cursor, t.start))
+        cursor = max(cursor, t.end)
+    if cursor < finding.end:
+        pieces.append((cursor, finding.end))
+    return [
+        Finding(finding.kind, s, e, finding.confidence, finding.detector)
+        for s, e in pieces
+        if e - s >= 3  # a stray comma or space is not an address
+    ]
+
+
+def _outside_addresses(phones: list[Finding], addresses: list[Finding]) -> list[Finding]:
+    # House numbers and postcodes ("17151 2450 Crown St") look like local phone numbers; inside an
+    # address only a number with strong evidence (a country code, a valid number with context) stays a phone.
+    return [
+        p for p in phones if p.confidence >= 0.9 or not any(a.start <= p.start and p.end <= a.end for a in addresses)
+    ]
+
+
+def inspect_text(text: str, *, custom: Sequence[CustomPattern] = ()) -> list[Finding]:
+    """All findings in `text`, sorted by start, overlaps resolved (see `resolve_overlaps`).
+
+    `custom` are the company's declared patterns; their findings have kind `custom:<name>`.
+    Raises `re.error` if a custom pattern does not compile.
+    """
+    if not text:
+        return []
+    findings = find_secrets(text)
+    findings += find_emails(text)
+    findings += find_payment_cards(text)
+    findings += find_ibans(text)
+    findings += find_ssns(text)
+    findings += find_ip_addresses(text)
+    addresses = find_addresses(text)
+    findings += _outside_addresses(find_phones(text), addresses)
+    findings += find_people(text)
+    findings += addresses
+    if custom:
+        findings += _find_custom(text, custom)
+    findings += ner.find_entities(text)
+    return resolve_overlaps(findings)

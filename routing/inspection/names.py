@@ -1,0 +1,201 @@
+"""Pattern heuristics for people's names and postal addresses.
+
+Without a language model these can only catch names and addresses that announce themselves: a title
+("Dr. Ana Lima"), an introduction ("my name is …"), a street with a house number, a unit, a PO box.
+`routing.inspection.ner` adds a statistical model when one is installed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from routing.inspection.findings import Finding
+
+# A capitalised word in any alphabet ("Łukasz", "O'Neil", "Jean-Luc"), or an initial ("B.").
+_NAME_WORD = r"(?:[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*|[^\W\d_]\.)"
+_NAME = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}"
+
+_TITLED_NAME = re.compile(
+    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Rev|Herr|Frau|Mme|Mlle|Sr|Sra|Dott|Mister|Doctor)\.?[ \t]+"
+    rf"(?P<name>{_NAME})"
+)
+_INTRODUCED_NAME = re.compile(
+    rf"(?i:\bmy name is|\bname\s*:|\bname is|\bdear|\bregards,|\bsincerely,|\bsigned,?|\battn:?|"
+    rf"\bcontact person:?|\bcalled|\bnamed)[ \t]*\n?[ \t]*(?P<name>{_NAME})"
+)
+# "I'm Ada Lovelace": only with a first and a last name, or "I'm Happy to help" would be a person.
+_SELF_INTRODUCTION = re.compile(rf"(?i:\bi am|\bi'm|\bthis is)[ \t]+(?P<name>{_NAME_WORD}[ \t]+{_NAME})")
+_RELATIVE_NAME = re.compile(
+    rf"(?i:\bmy (?:kid|son|daughter|child|wife|husband|partner|spouse|friend|colleague|boss|manager|brother|sister|"
+    rf"mother|father|mom|mum|dad|uncle|aunt|cousin|neighbou?r)(?:'s name is|,)?)[ \t]+(?P<name>{_NAME})"
+)
+_NAME_THEN_RESIDENCE = re.compile(
+    rf"(?P<name>{_NAME})[ \t]+(?:lives|lived|resides|resided|was born)[ \t]+(?:at|in|on)\b"
+)
+_RESIDENCE_CUE = re.compile(r"\b(?:lives|lived|resides|resided|was born)\b")
+# A line that is only a name, heading a block with an address, a phone or an e-mail (letters, contact cards).
+_NAME_LINE = re.compile(rf"(?m)^[ \t>?*•-]*(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}})[ \t]*$")
+_BLOCK_CONTENT = re.compile(r"@|\d{3,}")
+
+# Words that start sentences or are capitalised for other reasons and end a name.
+_NOT_NAMES = frozenset(
+    """
+    a an the i you he she we they it this that my your his her our their and or but if so not no yes
+    hello hi dear thanks thank please sorry ok okay sir madam team all everyone here there what when
+    where why how who which phone email e-mail address date name going looking happy sure glad from
+    at in on of to for with by as is am are was were be been mr mrs ms dr prof
+    """.split()  # noqa: SIM905
+)
+
+
+def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    kept = []
+    for s, e in words:
+        word = text[s:e]
+        if not word[0].isupper() or word.lower().strip(".") in _NOT_NAMES:
+            break
+        kept.append((s, e))
+    if not kept:
+        return None
+    return kept[0][0], kept[-1][1]
+
+
+def find_people(text: str) -> list[Finding]:
+    """Names announced by a title or an introduction ("Dr. Ana Lima", "my name is Ana Lima")."""
+    findings = []
+    for pattern, confidence, detector in (
+        (_TITLED_NAME, 0.8, "titled_name"),
+        (_INTRODUCED_NAME, 0.7, "introduced_name"),
+        (_SELF_INTRODUCTION, 0.6, "introduced_name"),
+        (_RELATIVE_NAME, 0.7, "introduced_name"),
+        (_NAME_THEN_RESIDENCE, 0.7, "introduced_name"),
+    ):
+        if pattern is _NAME_THEN_RESIDENCE and not _RESIDENCE_CUE.search(text):
+            continue  # the pattern starts at every capitalised word; skip it when its verb is absent
+        for m in pattern.finditer(text):
+            span = _trim_name(text, m.start("name"), m.end("name"))
+            if span is not None:
+                findings.append(Finding("person", span[0], span[1], confidence, detector))
+    if "\n" in text:
+        for m in _NAME_LINE.finditer(text):
+            name = m.group("name")
+            if name.isupper() or not _BLOCK_CONTENT.search(text, m.end(), m.end() + 200):
+                continue  # a heading in capitals, or a line of prose with nothing personal after it
+            span = _trim_name(text, m.start("name"), m.end("name"))
+            if span is not None and len(re.findall(r"\S+", text[span[0] : span[1]])) >= 2:
+                findings.append(Finding("person", span[0], span[1], 0.6, "name_line"))
+    return findings
+
+
+_STREET_TYPES = (
+    r"Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Square|Sq|Terrace|"
+    r"Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Crescent|Close|Row|Alley|Walk|Loop|Plaza|Pike|Ridge|Gardens|"
+    r"Green|Greens|Grove|Hill|Hills|Park|Fort|Bridge|Crossing|Junction|Mews|Vale|View|Wharf|Quay|Port|Point|"
+    r"Estate|Mall|Rise|Heights|Meadow|Meadows|Manor|Brook|Falls|Harbor|Harbour|Island|Lake|Mill|Mount|Station|Str"
+)
+_STREET_SUFFIXES = (
+    r"stra(?:ß|ss)e|str\.|gasse|weg|platz|allee|ring|damm|ufer|gatan|gata|vägen|väg|gade|vej|stræde|straede|torv|"
+    r"tie|katu|kuja|polku|tori|utca|út|tér|laan|straat|gracht|plein|steeg|veien|vegen|gaten|gränd|tanya|sor"
+)
+_STREET_PREFIXES = (
+    r"Rua|Via|Viale|Calle|Avenida|Avda|Rue|Boulevard|Chemin|Piazza|Corso|Largo|Travessa|Carrer|Avinguda|Plaza|"
+    r"Paseo|Ulica|ul\.|Ul\.|Strada|Str\.|Cesta|Ulitsa|Praça|Praca"
+)
+_WORD = r"[^\W\d_][\w'’.\-]*"
+# (pattern, whether the words between number and street type must be capitalised). Lower-case words
+# would turn "3 apples in the Park" into an address.
+_ADDRESS_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
+    # 1600 Amphitheatre Parkway, 3968 Bay Street
+    (re.compile(rf"\b\d{{1,6}}[A-Za-z]?(?:[ \t]+{_WORD}){{1,4}}?[ \t]+(?:{_STREET_TYPES})\b\.?"), True),
+    # Hauptstraße 5, Östbygatan 14, Tawastintie 72
+    (re.compile(rf"\b[^\W\d_][\w'’\-]*(?:{_STREET_SUFFIXES})[ \t]+\d{{1,5}}[A-Za-z]?\b", re.IGNORECASE), False),
+    # Rua do Arenque 1634, Via Franscini 71, ul. Północna 73
+    (re.compile(rf"(?<!\w)(?:{_STREET_PREFIXES})(?:[ \t]+{_WORD}){{1,4}}?[ \t]+\d{{1,5}}[A-Za-z]?\b"), False),
+    # 106 Rue de Kairouan, 12 rue de la Paix, 7 Via Roma
+    (re.compile(rf"\b\d{{1,5}}[A-Za-z]?,?[ \t]+(?:{_STREET_PREFIXES}|rue)(?:[ \t]+{_WORD}){{1,4}}"), False),
+    # A line opening with a street name between numbers, as printed in many European addresses:
+    # "20789 Allika 46", "3247 Rua Igreja 25" (after a newline, "at" or "to" only: mid-sentence it is a date).
+    (
+        re.compile(
+            rf"(?m)(?:^[ \t>]*|(?<=\bat )|(?<=\bto )|(?<=\bis ))"
+            rf"\d{{1,6}}(?:[ \t]+{_WORD}){{1,3}}[ \t]+\d{{1,5}}[A-Za-z]?\b"
+        ),
+        True,
+    ),
+    # Apt. 595, Suite 501, PO Box 44, Unit 12B
+    (re.compile(r"\b(?i:Apt|Apartment|Suite|Ste|P\.?\s?O\.?\s?Box)\.?[ \t]*#?\d{1,6}[A-Z]?\b"), False),
+    (re.compile(r"\b(?:Unit|Flat|Postbox|Post Box|Box)[ \t]+#?\d{1,6}[A-Z]?\b"), False),
+    # US military mail: PSC 0413, Box 8144 / APO AA 42323
+    (
+        re.compile(
+            r"\b(?:PSC|CMR|Unit)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}"
+            r"(?:\s*\n?\s*(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5})?"
+        ),
+        False,
+    ),
+    (re.compile(r"\b(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}\b", re.IGNORECASE), False),
+    # "the corner of X and Y"
+    (
+        re.compile(
+            rf"\bcorner of[ \t]+(?:\d{{1,5}}[ \t]+)?{_WORD}(?:[ \t]+{_WORD}){{0,4}}"
+            rf"[ \t]+and[ \t]+{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
+        ),
+        True,
+    ),
+)
+_PARTICLES = frozenset(
+    """
+    de la del der den van von du di da do dos das le les el st st. of and the corner
+    """.split()  # noqa: SIM905
+)
+
+
+def _capitalised(words: str) -> bool:
+    return all(w[0].isupper() or w[0].isdigit() or w.lower() in _PARTICLES for w in words.split())
+
+
+# A line that continues an address block: a unit, a postcode with a place, a place in capitals, a country + code.
+_CONTINUATION = re.compile(
+    r"^(?!.*\b(?i:office|fax|mobile|cell|phone|tel|home|work)\b)[ \t>]*(?:"
+    r"(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Box)\.?[ \t]*#?\d{1,6}[A-Z]?"
+    r"|\d{3,6}(?:[ \-]\d{2,4})?[ \t]+[^\W\d_][\w'’ .\-]{1,40}"
+    r"|[^\W\d_][\w'’ .\-]{1,40},?[ \t]+(?:[A-Z]{2}[ \t]+)?\d{3,6}(?:[ \-]\d{2,4})?"
+    r"|[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ' .\-]{2,40}"
+    r")[ \t]*$"
+)
+
+
+def find_addresses(text: str) -> list[Finding]:
+    """Postal addresses recognisable by their shape; a block's following lines are joined when they
+    continue it (unit, postcode and place, country)."""
+    findings = []
+    for pattern, needs_capitals in _ADDRESS_PATTERNS:
+        for m in pattern.finditer(text):
+            if needs_capitals and not _capitalised(m.group()):
+                continue
+            start, end = m.start(), m.end()
+            # A house number written before the street line ("3037 ul. Północna 73") belongs to it.
+            before = re.search(r"\d{1,6}[ \t]+$", text[max(0, start - 8) : start])
+            if before:
+                start -= len(before.group())
+            end = _extend_block(text, end)
+            findings.append(Finding("address", start, end, 0.7, "address_pattern"))
+    return findings
+
+
+def _extend_block(text: str, end: int) -> int:
+    line_end = text.find("\n", end)
+    if line_end == -1:
+        return end
+    for _ in range(4):
+        next_end = text.find("\n", line_end + 1)
+        next_end = len(text) if next_end == -1 else next_end
+        line = text[line_end + 1 : next_end]
+        if not line.strip() or not _CONTINUATION.match(line):
+            break
+        end = line_end + 1 + len(line.rstrip())
+        line_end = next_end
+        if next_end >= len(text):
+            break
+    return end

@@ -1,0 +1,245 @@
+"""Detectors for structured personal data: e-mail, phone, payment card, IBAN, US SSN and IP address.
+
+Each detector is a function `text -> list[Finding]`. Regexes are compiled once at import; anything
+costly (phonenumbers, ipaddress) runs only on the few candidates a regex has already found.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+import phonenumbers
+
+from routing.inspection.findings import Finding
+from routing.inspection.validators import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
+
+# --- e-mail -------------------------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"(?<![\w.%+-])[\w%+-](?:[\w.%+-]{0,63})@"
+    r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[A-Za-z]{2,24}(?![\w-])"
+)
+
+
+def find_emails(text: str) -> list[Finding]:
+    """E-mail addresses with an alphabetic top-level domain (so `user@10.0.0.1` is left to the IP detector)."""
+    if "@" not in text:
+        return []
+    return [Finding("email", m.start(), m.end(), 0.95, "email") for m in _EMAIL.finditer(text)]
+
+
+# --- payment cards ------------------------------------------------------------------------------
+
+_CARD = re.compile(r"(?<![\w+-])\d(?:[ -]?\d){11,18}(?![\w]|-\d)")
+_CARD_CONTEXT = re.compile(
+    r"(?i)\b(?:card|credit|debit|visa|master\s?card|amex|american express|discover|jcb|diners|maestro|cc|pan)\b"
+)
+# Ways card numbers are printed: 4-4-4-4(-3), Amex 4-6-5, Diners 4-6-4. Other groupings are phones or ids.
+_CARD_GROUPINGS = {(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4), (4, 4, 4, 1), (4, 4, 4, 2), (4, 4, 4, 3)}
+
+
+def _card_prefix_plausible(digits: str) -> bool:
+    # Issuer identification numbers in use start with 1 (UATP, JCB 1800), 2 (Mastercard 2-series, Mir, JCB 2131),
+    # 3 (Amex, Diners, JCB), 4 (Visa), 5 (Mastercard, Maestro), 6 (Discover, UnionPay, Maestro) or 8 (UnionPay, RuPay).
+    if digits[0] not in "1234568":
+        return False
+    if len(digits) == 12:
+        # Only Maestro issues 12-digit numbers.
+        return digits[:2] in ("50", "56", "57", "58") or digits[0] == "6"
+    return True
+
+
+def find_payment_cards(text: str) -> list[Finding]:
+    """Card numbers of 13-19 digits (12 for Maestro), optionally grouped by spaces or dashes, Luhn-checked."""
+    findings = []
+    for m in _CARD.finditer(text):
+        raw = m.group()
+        digits = raw.replace(" ", "").replace("-", "")
+        if not 12 <= len(digits) <= 19 or not luhn_valid(digits):
+            continue
+        context = _CARD_CONTEXT.search(text, max(0, m.start() - 40), m.start()) is not None
+        # Said to be a card and Luhn-valid is enough; otherwise the issuer prefix must be one in use.
+        if not context and not _card_prefix_plausible(digits):
+            continue
+        groups = tuple(len(g) for g in re.split(r"[ -]", raw))
+        if len(groups) > 1 and groups not in _CARD_GROUPINGS:
+            continue
+        if len(set(digits)) == 1:  # 0000 0000 0000 0000 passes Luhn but is a placeholder
+            continue
+        findings.append(Finding("payment_card", m.start(), m.end(), 0.95 if context else 0.85, "luhn"))
+    return findings
+
+
+# --- IBAN ---------------------------------------------------------------------------------------
+
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}")
+
+
+def find_ibans(text: str) -> list[Finding]:
+    """IBANs, compact or in groups of four, any case; cut to the country's length and mod-97-checked."""
+    findings = []
+    for m in _IBAN.finditer(text):
+        raw = m.group()
+        expected = IBAN_LENGTHS.get(raw[:2].upper())
+        if expected is None:
+            continue
+        # Walk the match until `expected` alphanumerics are consumed: trailing words or digits are not the IBAN.
+        count, end = 0, 0
+        for i, ch in enumerate(raw):
+            if ch != " ":
+                count += 1
+                if count == expected:
+                    end = i + 1
+                    break
+        if not end:
+            continue
+        stop = m.start() + end
+        if stop < len(text) and text[stop].isalnum():
+            continue
+        if iban_valid(raw[:end]):
+            findings.append(Finding("iban", m.start(), stop, 0.95, "mod97"))
+    return findings
+
+
+# --- US SSN -------------------------------------------------------------------------------------
+
+_SSN = re.compile(r"(?<![\w-])(\d{3})([- .]?)(\d{2})\2(\d{4})(?![\w]|-\d)")
+_SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ssns|social security|social sec|ss#|ss no|taxpayer|tin)\b")
+
+
+def find_ssns(text: str) -> list[Finding]:
+    """US social security numbers (AAA-GG-SSSS) that obey the SSA's area/group/serial rules.
+
+    Nine bare digits are only an SSN when the text says so nearby: otherwise they are ids of every kind.
+    """
+    findings = []
+    for m in _SSN.finditer(text):
+        area, sep, group, serial = m.groups()
+        if not ssn_valid(area, group, serial):
+            continue
+        context = _SSN_CONTEXT.search(text, max(0, m.start() - 50), m.start()) is not None
+        if not sep and not context:
+            continue
+        confidence = 0.95 if context else (0.85 if sep == "-" else 0.6)
+        findings.append(Finding("ssn", m.start(), m.end(), confidence, "ssn_rules"))
+    return findings
+
+
+# --- IP addresses -------------------------------------------------------------------------------
+
+_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+_IPV6 = re.compile(
+    r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?(?:%[\w.]+)?(?![\w:]|\.\w)"
+)
+
+
+def find_ip_addresses(text: str) -> list[Finding]:
+    """IPv4 and IPv6 addresses, validated by the standard library's `ipaddress` (no leading zeros, ranges)."""
+    findings = []
+    if "." in text:
+        for m in _IPV4.finditer(text):
+            try:
+                ipaddress.IPv4Address(m.group())
+            except ValueError:
+                continue
+            findings.append(Finding("ip_address", m.start(), m.end(), 0.9, "ipv4"))
+    if "::" in text or text.count(":") >= 7:
+        for m in _IPV6.finditer(text):
+            raw = m.group()
+            # "::" and "::1" say nothing about anyone; a clock time like 12:30:45 is not valid IPv6 anyway.
+            if sum(ch.isalnum() for ch in raw) < 4:
+                continue
+            try:
+                ipaddress.IPv6Address(raw.split("%", 1)[0])
+            except ValueError:
+                continue
+            findings.append(Finding("ip_address", m.start(), m.end(), 0.9, "ipv6"))
+    return findings
+
+
+# --- phone numbers ------------------------------------------------------------------------------
+
+# A run of digits with the separators people put in phone numbers. Newlines end a number.
+_PHONE = re.compile(r"(?<![\w+/.=:-])(?:\+|\b00)?(?:\(\d{1,5}\)[ .-]?)?\d[\d(). \t-]{4,24}\d(?![\w/]|[.\-]\d|:\d)")
+_PHONE_CONTEXT_BEFORE = re.compile(
+    r"(?i)(?:\b(?:phone|telephone|tel|mobile|mob|cell|cellphone|fax|call|called|calling|dial|ring|text|sms|"
+    r"whatsapp|contact|reach|reached|answering|messages?|hotline|helpline|landline)\b"
+    r"|☎)[^\n\d]{0,20}$"
+)
+_PHONE_CONTEXT_AFTER = re.compile(r"(?i)^[\s\-–(,:]{0,3}(?:office|fax|mobile|mob|cell|home|work|tel|phone|ext)\b")
+_DATE_PREFIX = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
+_DATE_LIKE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
+# Words after which a number is a postcode, a unit or a reference, not a phone.
+_NOT_PHONE_BEFORE = re.compile(
+    r"(?i)\b(?:zip|postal|postcode|post code|plz|cep|apt|suite|unit|room|order|invoice|ref|reference|"
+    r"account|acct|id|ticket|case|serial|version)\b[^\n\d]{0,15}$"
+)
+_MONEY_BEFORE = re.compile(r"[$€£¥₹]\s?$|\b(?:USD|EUR|GBP|CHF|JPY|INR)\s?$")
+# Regions whose numbering plans are tried for numbers written without a country code.
+PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN", "AU", "IT", "ES", "NL", "BR")
+
+
+def _phone_confidence(raw: str, before: str, after: str) -> float:
+    digits = re.sub(r"\D", "", raw)
+    international = raw.startswith("+") or raw.startswith("00")
+    if not 7 <= len(digits) <= 15 or (international and len(digits) < 8):
+        return 0.0
+    if _DATE_PREFIX.match(raw) or _DATE_LIKE.fullmatch(raw) or _MONEY_BEFORE.search(before):
+        return 0.0
+    if "  " in raw or "\t" in raw or raw.count("(") != raw.count(")"):
+        return 0.0
+    context = bool(_PHONE_CONTEXT_BEFORE.search(before) or _PHONE_CONTEXT_AFTER.match(after))
+    if not context and _NOT_PHONE_BEFORE.search(before):
+        return 0.0
+    groups = re.findall(r"\d+", raw)
+    if not context and not international and len(groups) == 2 and len(groups[1]) < max(4, len(groups[0])):
+        # National numbers end with the subscriber part, the longest group: "5521 119" or "48334 36" are a
+        # house number and a street number, "3610-114" a postcode.
+        return 0.0
+    separated = digits != raw.lstrip("+")
+    valid = possible = False
+    if international:
+        try:
+            number = phonenumbers.parse("+" + raw[2:] if raw.startswith("00") else raw, None)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is not None:
+            valid = phonenumbers.is_valid_number(number)
+            possible = valid or phonenumbers.is_possible_number(number)
+        if valid:
+            return 0.95
+        return 0.8 if possible and (separated or context) else 0.0
+    for region in PHONE_REGIONS:
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            valid = possible = True
+            break
+        possible = possible or phonenumbers.is_possible_number(number)
+    if valid and (separated or context):
+        return 0.9 if context else 0.8
+    if context and (possible or separated):
+        return 0.75
+    if valid:
+        # A bare run of digits that some numbering plan accepts: as likely an order or account number.
+        return 0.5
+    return 0.0
+
+
+def find_phones(text: str, *, min_confidence: float = 0.6) -> list[Finding]:
+    """Phone numbers: candidates by pattern, confirmed by libphonenumber's numbering plans and by context.
+
+    International numbers (+ or 00) are checked against their own country; national ones against
+    `PHONE_REGIONS`. Local formats no plan accepts count only next to words like "phone" or "fax".
+    """
+    findings = []
+    for m in _PHONE.finditer(text):
+        raw = m.group()
+        start = m.start()
+        confidence = _phone_confidence(raw, text[max(0, start - 40) : start], text[m.end() : m.end() + 12])
+        if confidence >= min_confidence:
+            findings.append(Finding("phone", start, m.end(), confidence, "phonenumbers"))
+    return findings

@@ -1,0 +1,143 @@
+"""Explain how the routing policy would decide a file of requests, without calling any model."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from routing.inspection import CustomPattern as InspectionPattern
+from routing.inspection import inspect_text
+from routing.policy import DataClass, Decision, Health, Policy, RequestFacts, Workload, Zone, decide
+from routing.policy_loader import PolicyError, load_policy
+from routing.policy_services import get_active_policy
+
+HEALTH_STATES = {"up": True, "down": False}
+
+
+def _facts(line: dict[str, Any], policy: Policy) -> tuple[RequestFacts, Health, dict[str, int]]:
+    """RequestFacts and Health from one input line; ValueError says what is wrong with it."""
+    question = line.get("question")
+    if not isinstance(question, str):
+        raise ValueError('"question" must be text')
+    user = line.get("user", {})
+    if not isinstance(user, dict):
+        raise ValueError('"user" must be an object {"role", "clearance", "groups"}')
+    clearance = user.get("clearance", "internal")
+    clearance = DataClass(clearance) if isinstance(clearance, int) else DataClass.parse(str(clearance))
+    groups = user.get("groups", [])
+    if not isinstance(groups, list):
+        raise ValueError('"user.groups" must be a list')
+    labels = line.get("classifications", [])
+    if not isinstance(labels, list):
+        raise ValueError('"classifications" must be a list of data classes')
+    workload = str(line.get("workload", Workload.INTERACTIVE))
+    if workload not in tuple(Workload):
+        raise ValueError(f'"workload" must be one of {", ".join(Workload)}, not {workload!r}')
+    health = line.get("health", {})
+    if not isinstance(health, dict) or any(z not in tuple(Zone) or s not in HEALTH_STATES for z, s in health.items()):
+        raise ValueError('"health" must map zones (onprem, private, cloud) to "up" or "down"')
+    budget_exhausted = line.get("budget_exhausted", False)
+    if not isinstance(budget_exhausted, bool):
+        raise ValueError('"budget_exhausted" must be true or false')
+
+    custom = [InspectionPattern(name=p.name, pattern=p.pattern) for p in policy.custom_patterns]
+    findings = dict(Counter(f.kind for f in inspect_text(question, custom=custom)))
+    facts = RequestFacts(
+        role=str(user.get("role", "employee")),
+        clearance=clearance,
+        groups=tuple(str(g) for g in groups),
+        workload=workload,
+        passage_classes=tuple(DataClass.parse(str(label)) for label in labels),
+        findings=findings,
+        team=line.get("team"),
+        budget_exhausted=budget_exhausted,
+    )
+    zones = {zone: HEALTH_STATES[state] for zone, state in health.items()}
+    return facts, Health.from_zones(policy.targets, zones), findings
+
+
+def _as_json(decision: Decision, findings: dict[str, int]) -> dict[str, Any]:
+    return {
+        "action": str(decision.action),
+        "targets": [{"name": t.name, "zone": str(t.zone)} for t in decision.targets],
+        "redact": decision.redact,
+        "on_failure": str(decision.on_failure),
+        "data_class": decision.data_class.label,
+        "findings": dict(sorted(findings.items())),
+        "reasons": list(decision.reasons),
+        "policy_version": decision.policy_version,
+    }
+
+
+def _as_text(n: int, decision: Decision, findings: dict[str, int]) -> str:
+    route = " → ".join(f"{t.name} ({t.zone})" for t in decision.targets) or "nowhere"
+    found = ", ".join(f"{k}×{v}" for k, v in sorted(findings.items())) or "none"
+    head = (
+        f"#{n} {decision.action}: {route}; {decision.data_class.label}; redact={decision.redact}; "
+        f"on_failure={decision.on_failure}; rule {decision.rule_name}; findings: {found}"
+    )
+    return "\n".join([head, *(f"    {reason}" for reason in decision.reasons)])
+
+
+class Command(BaseCommand):
+    help = (
+        "Decide a JSONL file of requests under the active (or a draft) policy and explain each decision; "
+        "calls no model and writes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "file",
+            help='JSONL, one request a line: {"question", "user", "classifications", '
+            '"workload", "health"}; "-" reads standard input',
+        )
+        parser.add_argument("--json", action="store_true", help="print one JSON decision per input line")
+        parser.add_argument(
+            "--policy", metavar="FILE", help="explain under this draft policy (YAML) instead of the active one"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        policy = self._policy(options["policy"])
+        name = options["file"]
+        try:
+            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+        except OSError as e:
+            raise CommandError(f"cannot read {name}: {e.strerror}") from None
+        counts: Counter[str] = Counter()
+        for number, raw in enumerate(text.splitlines(), start=1):
+            if not raw.strip():
+                continue
+            try:
+                line = json.loads(raw)
+                if not isinstance(line, dict):
+                    raise ValueError("each line must be a JSON object")
+                facts, health, findings = _facts(line, policy)
+            except ValueError as e:  # json.JSONDecodeError is a ValueError
+                raise CommandError(f"{name}:{number}: {e}") from None
+            decision = decide(facts, policy, health)
+            counts[str(decision.action)] += 1
+            if options["json"]:
+                self.stdout.write(json.dumps(_as_json(decision, findings)))
+            else:
+                self.stdout.write(_as_text(number, decision, findings))
+        summary = (
+            f"{sum(counts.values())} requests under policy {policy.version}: "
+            f"{counts['answer']} answered, {counts['refuse']} refused"
+        )
+        # With --json, stdout stays pure JSON lines.
+        (self.stderr if options["json"] else self.stdout).write(summary)
+
+    def _policy(self, path: str | None) -> Policy:
+        try:
+            if path is None:
+                return get_active_policy(store_default=False)
+            return load_policy(Path(path).read_text(encoding="utf-8"))
+        except OSError as e:
+            raise CommandError(f"cannot read {path}: {e.strerror}") from None
+        except PolicyError as e:
+            raise CommandError(f"the policy {path or '(active)'} is invalid:\n{e}") from None

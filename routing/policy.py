@@ -1,0 +1,399 @@
+"""The routing policy as a pure function: decide(facts, policy, health) -> Decision.
+
+No Django, no I/O: facts, policy and health come in as dataclasses, a Decision goes out.
+The YAML form of a policy is read by routing.policy_loader; this module holds the types,
+the invariants that hold whatever the YAML says, and the decision itself.
+
+Invariants, enforced here at decision time and by the loader at load time:
+- restricted data never leaves onprem; confidential data never reaches cloud;
+- cloud receives only redacted text unless the data is public;
+- a question with a secret stays onprem and the secret is removed for good;
+- with the team's budget spent, cloud targets are skipped and the user is told;
+- a fallback never widens locality: a Decision lists only targets of its rule that the
+  data class allows, plus, for `degrade`, the in-process extractive target (onprem).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+
+
+class DataClass(IntEnum):
+    """public < internal < confidential < restricted; the same integers as retrieval's Classification."""
+
+    PUBLIC = 0
+    INTERNAL = 1
+    CONFIDENTIAL = 2
+    RESTRICTED = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, label: str) -> DataClass:
+        """The member named `label` (case-insensitive); ValueError names the valid ones."""
+        for member in cls:
+            if member.label == label.strip().lower():
+                return member
+        raise ValueError(f"unknown data class {label!r} (known: {', '.join(m.label for m in cls)})")
+
+
+class Zone(StrEnum):
+    """Where a target runs, from narrowest to widest."""
+
+    ONPREM = "onprem"
+    PRIVATE = "private"
+    CLOUD = "cloud"
+
+    @property
+    def width(self) -> int:
+        return list(Zone).index(self)
+
+
+class Workload(StrEnum):
+    INTERACTIVE = "interactive"
+    BATCH = "batch"
+    CI = "ci"
+
+
+class OnFailure(StrEnum):
+    FAIL_CLOSED = "fail_closed"
+    DEGRADE = "degrade"
+    QUEUE = "queue"
+
+
+class Action(StrEnum):
+    ANSWER = "answer"
+    REFUSE = "refuse"
+
+
+BACKENDS = ("anthropic", "openai_compatible", "extractive")
+EXTRACTIVE = "extractive"
+# The detectors' kinds (routing.inspection), plus `custom:<name>` for a policy's own patterns.
+BUILTIN_KINDS = ("email", "phone", "payment_card", "iban", "ssn", "ip_address", "person", "address", "secret")
+CUSTOM_PREFIX = "custom:"
+
+
+def widest_zone_for(data_class: DataClass) -> Zone:
+    """The widest zone data of this class may reach (cloud for internal only when redacted)."""
+    if data_class >= DataClass.RESTRICTED:
+        return Zone.ONPREM
+    if data_class >= DataClass.CONFIDENTIAL:
+        return Zone.PRIVATE
+    return Zone.CLOUD
+
+
+def zone_violation(zone: Zone, data_class: DataClass, *, redact: bool, has_secret: bool = False) -> str | None:
+    """Why a target in `zone` may not receive this request, or None when it may."""
+    if has_secret and zone != Zone.ONPREM:
+        return "secrets never leave onprem"
+    if zone.width > widest_zone_for(data_class).width:
+        if data_class >= DataClass.RESTRICTED:
+            return "restricted data never leaves onprem"
+        return "confidential data never reaches cloud"
+    if zone == Zone.CLOUD and data_class > DataClass.PUBLIC and not redact:
+        return f"{data_class.label} data goes to cloud only redacted"
+    return None
+
+
+@dataclass(frozen=True)
+class Target:
+    """A named backend the policy may send a request to."""
+
+    name: str
+    zone: Zone
+    backend: str  # anthropic | openai_compatible | extractive
+    tier: str
+    price_input_per_mtok: float = 0.0
+    price_output_per_mtok: float = 0.0
+    timeout_s: float = 60.0
+
+    @property
+    def in_process(self) -> bool:
+        return self.backend == EXTRACTIVE
+
+
+@dataclass(frozen=True)
+class CustomPattern:
+    """A company's own identifier (customer id, ticket id): findings of kind `custom:<name>`."""
+
+    name: str
+    pattern: str
+    data_class: DataClass
+
+    @property
+    def kind(self) -> str:
+        return CUSTOM_PREFIX + self.name
+
+
+@dataclass(frozen=True)
+class ClassRange:
+    """A condition on a data class: within [min, max] and, when `among` is set, one of those."""
+
+    min: DataClass = DataClass.PUBLIC
+    max: DataClass = DataClass.RESTRICTED
+    among: frozenset[DataClass] | None = None
+
+    def classes(self) -> frozenset[DataClass]:
+        inside = {c for c in DataClass if self.min <= c <= self.max}
+        return frozenset(inside if self.among is None else inside & self.among)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.classes()
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """A rule's `when`: every condition that is set must hold; an empty one matches everything."""
+
+    data_class: ClassRange | None = None
+    clearance: ClassRange | None = None
+    workload: frozenset[str] | None = None
+    role: frozenset[str] | None = None
+    groups_any: frozenset[str] | None = None
+    # Finding kinds, `custom:*`-style globs or group names (finding_groups), expanded by the loader.
+    findings_any: tuple[str, ...] | None = None
+    budget_exhausted: bool | None = None
+
+    @property
+    def only_on_data_class(self) -> bool:
+        """True when nothing but the data class decides whether this matches."""
+        others = (self.clearance, self.workload, self.role, self.groups_any, self.findings_any, self.budget_exhausted)
+        return all(c is None for c in others)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    when: Conditions
+    targets: tuple[str, ...]
+    redact: bool
+    max_passages: int
+    on_failure: OnFailure
+    explain: str
+
+
+@dataclass(frozen=True)
+class SecretHandling:
+    """Finding kinds treated as secrets, and what the user is told when one is removed."""
+
+    kinds: frozenset[str] = frozenset({"secret"})
+    tell_user: str = (
+        "Your question contained a secret (a key, token or password). It was removed for good before "
+        "any model saw it, and your question stayed on-prem."
+    )
+
+
+@dataclass(frozen=True)
+class BudgetHandling:
+    """Zones skipped when the team's monthly budget is spent (always including cloud)."""
+
+    skip_zones: frozenset[Zone] = frozenset({Zone.CLOUD})
+    tell_user: str = "Your team's monthly budget for cloud models is spent, so cloud models were skipped."
+
+
+@dataclass(frozen=True)
+class Policy:
+    version: str
+    data_classes: Mapping[str, DataClass]
+    targets: tuple[Target, ...]
+    rules: tuple[Rule, ...]
+    custom_patterns: tuple[CustomPattern, ...] = ()
+    finding_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    secrets: SecretHandling = SecretHandling()
+    budget: BudgetHandling = BudgetHandling()
+
+    def target(self, name: str) -> Target:
+        for target in self.targets:
+            if target.name == name:
+                return target
+        raise KeyError(name)
+
+    @property
+    def extractive_target(self) -> Target | None:
+        return next((t for t in self.targets if t.in_process), None)
+
+    def class_of_kind(self, kind: str) -> DataClass:
+        """The data class a question carrying a finding of `kind` has; unknown kinds count as confidential."""
+        for pattern in self.custom_patterns:
+            if pattern.kind == kind:
+                return pattern.data_class
+        # A kind the policy does not name is a detector newer than the policy: assume it sensitive.
+        return self.data_classes.get(kind, DataClass.CONFIDENTIAL)
+
+
+@dataclass(frozen=True)
+class Health:
+    """Which targets are up, by name. A target missing from `up` (unconfigured) is down;
+    the in-process extractive target is never down."""
+
+    up: Mapping[str, bool]
+
+    def is_up(self, target: Target) -> bool:
+        return target.in_process or bool(self.up.get(target.name, False))
+
+    @classmethod
+    def from_zones(cls, targets: Iterable[Target], zones: Mapping[str, bool]) -> Health:
+        """Every target in a zone marked False is down; zones not named are up."""
+        return cls(up={t.name: bool(zones.get(str(t.zone), True)) for t in targets})
+
+    @classmethod
+    def all_up(cls, targets: Iterable[Target]) -> Health:
+        return cls(up={t.name: True for t in targets})
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """What the gate knows about one request before deciding where it may go."""
+
+    role: str
+    clearance: int
+    groups: tuple[str, ...] = ()
+    workload: str = Workload.INTERACTIVE
+    passage_classes: tuple[int, ...] = ()
+    findings: Mapping[str, int] = field(default_factory=dict)  # kind -> count, e.g. {"email": 1}
+    team: str | None = None
+    budget_exhausted: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Where a request may be answered. `targets` are tried in order; every one is up and allowed.
+    `remove_secrets`: the secret findings must be replaced irreversibly before any model sees the
+    question, even when `redact` is False. `notices` are the reasons the user must be shown
+    (they end `reasons` too, so the audit has them)."""
+
+    action: Action
+    targets: tuple[Target, ...]
+    redact: bool
+    max_passages: int
+    on_failure: OnFailure
+    data_class: DataClass
+    reasons: tuple[str, ...]
+    policy_version: str
+    rule_name: str | None
+    remove_secrets: bool = False
+    notices: tuple[str, ...] = ()
+
+
+def kind_matches(kind: str, selector: str, groups: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether finding `kind` is named by `selector`: a kind, a glob like `custom:*`, or a group name."""
+    if selector in groups:
+        return any(kind_matches(kind, member, {}) for member in groups[selector])
+    return fnmatch.fnmatchcase(kind, selector)
+
+
+def data_class_of(facts: RequestFacts, policy: Policy) -> tuple[DataClass, str]:
+    """The request's data class (the highest of its passages and its findings) and a sentence saying why."""
+    found = {kind: policy.class_of_kind(kind) for kind, count in sorted(facts.findings.items()) if count > 0}
+    passage_max = max((DataClass(c) for c in facts.passage_classes), default=DataClass.PUBLIC)
+    result = max([passage_max, *found.values()])
+    causes = []
+    if facts.passage_classes and passage_max == result:
+        causes.append(f"a passage is {result.label}")
+    top_kinds = [kind for kind, cls in found.items() if cls == result]
+    if top_kinds:
+        causes.append(f"the question contains {', '.join(top_kinds)} ({result.label})")
+    if not causes:
+        return result, f"The request is {result.label}: no passage or finding is above that."
+    return result, f"The request is {result.label}: {'; '.join(causes)}."
+
+
+def _matches(when: Conditions, facts: RequestFacts, data_class: DataClass, policy: Policy) -> bool:
+    if when.data_class is not None and data_class not in when.data_class:
+        return False
+    if when.clearance is not None and DataClass(facts.clearance) not in when.clearance:
+        return False
+    if when.workload is not None and str(facts.workload) not in when.workload:
+        return False
+    if when.role is not None and facts.role not in when.role:
+        return False
+    if when.groups_any is not None and not when.groups_any & set(facts.groups):
+        return False
+    if when.findings_any is not None:
+        kinds = [k for k, n in facts.findings.items() if n > 0]
+        if not any(kind_matches(k, s, policy.finding_groups) for k in kinds for s in when.findings_any):
+            return False
+    return when.budget_exhausted is None or when.budget_exhausted == facts.budget_exhausted
+
+
+def decide(facts: RequestFacts, policy: Policy, health: Health) -> Decision:
+    """Decide where this request may be answered: the first rule whose `when` matches, narrowed by
+    the invariants, the budget and the health of its targets. Never raises for a valid policy."""
+    data_class, class_reason = data_class_of(facts, policy)
+    reasons = [class_reason]
+    notices: list[str] = []
+    secrets = sorted(k for k, n in facts.findings.items() if n > 0 and k in policy.secrets.kinds | {"secret"})
+    if secrets:
+        notices.append(policy.secrets.tell_user)
+
+    rule = next((r for r in policy.rules if _matches(r.when, facts, data_class, policy)), None)
+    if rule is None:
+        reasons.append("No rule of the policy matches this request, so it is refused (fail closed).")
+        return Decision(
+            action=Action.REFUSE,
+            targets=(),
+            redact=True,
+            max_passages=0,
+            on_failure=OnFailure.FAIL_CLOSED,
+            data_class=data_class,
+            reasons=(*reasons, *notices),
+            policy_version=policy.version,
+            rule_name=None,
+            remove_secrets=bool(secrets),
+            notices=tuple(notices),
+        )
+
+    reasons.append(rule.explain)
+    chosen: list[Target] = []
+    budget_skipped = False
+    for name in rule.targets:
+        target = policy.target(name)
+        violation = zone_violation(target.zone, data_class, redact=rule.redact, has_secret=bool(secrets))
+        if violation:
+            reasons.append(f"{target.name} ({target.zone}) is not used: {violation}.")
+        elif facts.budget_exhausted and target.zone in policy.budget.skip_zones | {Zone.CLOUD}:
+            budget_skipped = True
+            team = f"team {facts.team}'s" if facts.team else "the team's"
+            reasons.append(f"{target.name} ({target.zone}) is skipped: {team} monthly budget is spent.")
+        elif not health.is_up(target):
+            reasons.append(f"{target.name} ({target.zone}) is down.")
+        else:
+            chosen.append(target)
+    if budget_skipped:
+        notices.append(policy.budget.tell_user)
+
+    extractive = policy.extractive_target
+    if rule.on_failure == OnFailure.DEGRADE and extractive is not None and extractive not in chosen:
+        # The last rung of `degrade`: onprem, in-process, so it never widens locality.
+        if not chosen:
+            reasons.append(f"No target of this rule is up, so the answer degrades to {extractive.name} (on-prem).")
+        chosen.append(extractive)
+
+    action = Action.ANSWER
+    if not chosen:
+        action = Action.REFUSE
+        if rule.on_failure == OnFailure.QUEUE:
+            reasons.append(
+                "No allowed target is up. This rule queues such requests, but queueing is not available yet, "
+                "so the request is refused for now."
+            )
+        else:
+            reasons.append("No allowed target is up, and this rule fails closed: the request is refused.")
+    return Decision(
+        action=action,
+        targets=tuple(chosen),
+        redact=rule.redact,
+        max_passages=rule.max_passages,
+        on_failure=rule.on_failure,
+        data_class=data_class,
+        reasons=(*reasons, *notices),
+        policy_version=policy.version,
+        rule_name=rule.name,
+        remove_secrets=bool(secrets),
+        notices=tuple(notices),
+    )

@@ -1,0 +1,148 @@
+"""A wire-faithful fake of the OpenAI chat-completions API as vLLM, llama.cpp, Ollama and TGI serve it.
+
+POST /v1/chat/completions answers JSON, or with "stream": true `data: {chunk}`
+events ending in `data: [DONE]`, plus a usage chunk (empty choices) when
+stream_options.include_usage is set; GET /v1/models lists the served models.
+Errors are {"error": {"message", "type", "param", "code"}}.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from tests.fakes.common import FakeHandler, FakeServer, RecordedRequest, Script, estimate_tokens, sse
+
+ERROR_TYPES = {
+    400: ("invalid_request_error", None),
+    401: ("invalid_request_error", "invalid_api_key"),
+    404: ("invalid_request_error", "model_not_found"),
+    429: ("rate_limit_error", "rate_limit_exceeded"),
+    500: ("server_error", None),
+    503: ("server_error", "service_unavailable"),
+}
+
+_ids = itertools.count(1)
+
+
+class OpenAIHandler(FakeHandler):
+    server: FakeOpenAI
+
+    def route(self, request: RecordedRequest, script: Script) -> None:
+        headers = {"x-request-id": f"req-fake{next(_ids):06d}"}
+        if script.status >= 400:
+            if script.retry_after is not None:
+                headers["retry-after"] = f"{script.retry_after:g}"
+            return self.error(script.status, f"scripted {script.status}", headers)
+        if self.server.api_key is not None and request.headers.get("authorization") != f"Bearer {self.server.api_key}":
+            return self.error(401, "Incorrect API key provided", headers)
+        if script.garbage and request.method == "GET":
+            return self.send_bytes(200, b"<html><body>Bad gateway</body></html>", "text/html", headers)
+
+        path = request.path.split("?", 1)[0]
+        if request.method == "GET" and path == "/v1/models":
+            data = [{"id": m, "object": "model", "created": 1700000000, "owned_by": "fake"} for m in self.server.models]
+            return self.send_json(200, {"object": "list", "data": data}, headers)
+        if request.method == "POST" and path == "/v1/chat/completions":
+            return self.chat(request, script, headers)
+        return self.error(404, f"Not found: {path}", headers)
+
+    def chat(self, request: RecordedRequest, script: Script, headers: dict[str, str]) -> None:
+        try:
+            body = request.json()
+            model = body["model"]
+            body["messages"]  # noqa: B018 (required)
+        except (ValueError, KeyError, TypeError):
+            return self.error(400, "invalid request body", headers)
+        if self.server.models and model not in self.server.models:
+            return self.error(404, f"The model `{model}` does not exist.", headers)
+        reported = script.model or model
+        deltas = script.deltas()
+        usage = {
+            "prompt_tokens": script.input_tokens or estimate_tokens(request.body.decode("utf-8", "replace")),
+            "completion_tokens": script.output_tokens or len(deltas),
+        }
+        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        completion_id = f"chatcmpl-fake{next(_ids):06d}"
+        created = int(time.time())
+
+        if not body.get("stream"):
+            if script.garbage:
+                return self.send_bytes(200, b'{"id": "chatcmpl-', "application/json", headers)
+            message = {"role": "assistant", "content": "".join(deltas), "refusal": None}
+            return self.send_json(
+                200,
+                {
+                    "id": completion_id,
+                    "object": "chat.completion",
+                    "created": created,
+                    "model": reported,
+                    "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}],
+                    "usage": usage,
+                    "system_fingerprint": None,
+                },
+                headers,
+            )
+
+        asked = bool((body.get("stream_options") or {}).get("include_usage"))
+        include_usage = asked and self.server.usage_chunks
+
+        def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> bytes:
+            data: dict[str, Any] = {
+                "id": completion_id,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": reported,
+                "system_fingerprint": None,
+                "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish_reason}],
+            }
+            if include_usage:
+                data["usage"] = None
+            return sse(data)
+
+        def events() -> Iterator[bytes]:
+            yield chunk({"role": "assistant", "content": ""})
+            if script.garbage:
+                yield sse('{"id": "chatcmpl-1", "choices": [{"delta": {"content": "Hel')
+            for sent, delta in enumerate(deltas, start=1):
+                if script.error_after is not None and sent > script.error_after:
+                    # vLLM reports a failure inside an open stream as an error object.
+                    yield sse({"error": {"message": "scripted failure", "type": "InternalServerError", "code": 500}})
+                    return
+                yield chunk({"content": delta})
+            yield chunk({}, finish_reason="stop")
+            if include_usage:
+                yield sse(
+                    {
+                        "id": completion_id,
+                        "object": "chat.completion.chunk",
+                        "created": created,
+                        "model": reported,
+                        "system_fingerprint": None,
+                        "choices": [],
+                        "usage": usage,
+                    }
+                )
+            yield sse("[DONE]")
+
+        self.send_stream(events(), script, headers)
+
+    def error(self, status: int, message: str, headers: dict[str, str]) -> None:
+        error_type, code = ERROR_TYPES.get(status, ("server_error", None))
+        body = {"error": {"message": message, "type": error_type, "param": None, "code": code}}
+        self.send_bytes(status, json.dumps(body).encode(), "application/json", headers)
+
+
+class FakeOpenAI(FakeServer):
+    """An OpenAI-compatible server on loopback; point the SDK's base_url at `.base_url` (with /v1)."""
+
+    handler = OpenAIHandler
+    # False: behave like servers that ignore stream_options and never send a usage chunk.
+    usage_chunks = True
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.url}/v1"

@@ -1,0 +1,296 @@
+"""load_policy(): the default policy loads; broken policies are rejected with the line and the problem."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from accounts.models import Role
+from routing.policy import DataClass, OnFailure, Zone
+from routing.policy_loader import KNOWN_ROLES, PolicyError, PolicyProblem, load_policy
+
+DEFAULT_TEXT = (Path(__file__).resolve().parents[2] / "routing" / "policies" / "default.yaml").read_text()
+
+SMALL = textwrap.dedent(
+    """\
+    version: "small-1"
+    data_classes:
+      email: internal
+    targets:
+      claude:
+        zone: cloud
+        backend: anthropic
+        tier: frontier
+      local:
+        zone: onprem
+        backend: openai_compatible
+        tier: small
+      extractive:
+        zone: onprem
+        backend: extractive
+        tier: extractive
+    rules:
+      - name: restricted-onprem
+        when: {data_class: restricted}
+        targets: [local]
+        redact: false
+        max_passages: 5
+        on_failure: fail_closed
+        explain: Restricted stays on-prem.
+      - name: internal-cloud
+        when: {data_class: {max: internal}}
+        targets: [claude, local]
+        redact: true
+        max_passages: 5
+        on_failure: degrade
+        explain: Internal goes to cloud redacted.
+    """
+)
+
+
+def problems(text: str) -> list[PolicyProblem]:
+    with pytest.raises(PolicyError) as raised:
+        load_policy(text)
+    return raised.value.errors
+
+
+def test_the_default_policy_loads() -> None:
+    policy = load_policy(DEFAULT_TEXT)
+    assert policy.version == "default-1"
+    assert [(t.name, t.zone, t.backend) for t in policy.targets] == [
+        ("claude", Zone.CLOUD, "anthropic"),
+        ("local", Zone.ONPREM, "openai_compatible"),
+        ("extractive", Zone.ONPREM, "extractive"),
+    ]
+    assert policy.target("claude").price_output_per_mtok == 15.0
+    assert policy.class_of_kind("secret") == DataClass.RESTRICTED
+    assert policy.class_of_kind("custom:customer_id") == DataClass.INTERNAL
+    assert policy.finding_groups["personal"] == ("email", "phone", "person", "address", "ip_address")
+    assert policy.rules[-1].on_failure == OnFailure.DEGRADE
+
+
+def test_the_small_policy_loads() -> None:
+    policy = load_policy(SMALL)
+    assert [r.name for r in policy.rules] == ["restricted-onprem", "internal-cloud"]
+    # unnamed finding kinds are assumed confidential
+    assert policy.class_of_kind("iban") == DataClass.CONFIDENTIAL
+
+
+def test_known_roles_mirror_the_accounts_roles() -> None:
+    assert set(KNOWN_ROLES) == set(Role.values)
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (
+            "targets: [claude, local]",
+            "targets: [claud, local]",
+            "line 27: rule 'internal-cloud': unknown target 'claud' (known: claude, local, extractive)",
+        ),
+        (
+            "zone: cloud",
+            "zone: outer-space",
+            "line 6: target 'claude': zone: unknown value 'outer-space' (known: onprem, private, cloud)",
+        ),
+        (
+            "backend: anthropic",
+            "backend: bedrock",
+            "line 7: target 'claude': backend: unknown value 'bedrock' "
+            "(known: anthropic, openai_compatible, extractive)",
+        ),
+        (
+            "    redact: true\n",
+            "    redcat: true\n",
+            "line 28: rule 'internal-cloud': unknown key 'redcat' "
+            "(known: name, when, targets, redact, max_passages, on_failure, explain)",
+        ),
+        (
+            "{data_class: restricted}",
+            "{data_class: secretish}",
+            "line 19: rule 'restricted-onprem': when data_class: unknown data class 'secretish' "
+            "(known: public, internal, confidential, restricted)",
+        ),
+        (
+            "email: internal",
+            "emial: internal",
+            "line 3: data_classes: unknown finding kind 'emial' "
+            "(known: email, phone, payment_card, iban, ssn, ip_address, person, address, secret)",
+        ),
+        (
+            "on_failure: degrade",
+            "on_failure: retry",
+            "line 30: rule 'internal-cloud': on_failure: unknown value 'retry' (known: fail_closed, degrade, queue)",
+        ),
+        (
+            "max_passages: 5\n    on_failure: degrade",
+            "max_passages: many\n    on_failure: degrade",
+            "line 29: rule 'internal-cloud': max_passages must be a whole number",
+        ),
+        (
+            "{data_class: {max: internal}}",
+            "{workload: cron}",
+            "line 26: rule 'internal-cloud': when workload: unknown value 'cron' (known: interactive, batch, ci)",
+        ),
+        (
+            "  email: internal\n",
+            "  email: internal\n  email: confidential\n",
+            "line 4: data_classes: key 'email' appears twice",
+        ),
+        (
+            "zone: onprem\n    backend: extractive",
+            "zone: cloud\n    backend: extractive",
+            "line 14: target 'extractive': the extractive backend runs in-process, so its zone is onprem",
+        ),
+        (
+            "  - name: restricted-onprem\n    when: {data_class: restricted}\n    targets: [local]",
+            "  - name: restricted-onprem\n    when: {data_class: restricted}\n    targets: [claude]",
+            "line 20: rule 'restricted-onprem': can send restricted data to claude (cloud), but restricted data "
+            "never leaves onprem; narrow `when` with a data_class, or put a rule that catches restricted data "
+            "before it",
+        ),
+        (
+            "redact: true",
+            "redact: false",
+            "line 27: rule 'internal-cloud': can send internal data to claude (cloud), but internal data goes to "
+            "cloud only redacted; set redact: true",
+        ),
+        (
+            "{data_class: {max: internal}}",
+            "{data_class: {min: internal, max: confidential}}",
+            "line 27: rule 'internal-cloud': can send confidential data to claude (cloud), but confidential data "
+            "never reaches cloud; narrow `when` with a data_class, or put a rule that catches confidential data "
+            "before it",
+        ),
+    ],
+)
+def test_a_broken_policy_names_the_line_and_the_problem(old: str, new: str, expected: str) -> None:
+    assert old in SMALL
+    assert [str(p) for p in problems(SMALL.replace(old, new, 1))] == [expected]
+
+
+CATCH_ALL = """\
+  - name: everything-to-cloud
+    targets: [claude]
+    redact: true
+    max_passages: 2
+    explain: Everything goes to the cloud.
+"""
+
+
+def test_a_rule_that_could_see_restricted_data_may_not_list_the_cloud() -> None:
+    rules_start = SMALL.index("  - name: restricted-onprem")
+    ahead = SMALL[:rules_start] + CATCH_ALL + SMALL[rules_start:]
+    assert [str(p) for p in problems(ahead)] == [
+        "line 19: rule 'everything-to-cloud': can send restricted data to claude (cloud), but restricted data "
+        "never leaves onprem; narrow `when` with a data_class, or put a rule that catches restricted data before it"
+    ]
+
+
+def test_a_catch_all_may_list_the_cloud_once_earlier_rules_catch_everything_above_internal() -> None:
+    # restricted-onprem catches restricted data and internal-cloud public and internal data, so only
+    # confidential data would reach the catch-all: refused until a rule catches confidential too.
+    found = problems(SMALL + CATCH_ALL)
+    assert [p.message.split(";")[0] for p in found] == [
+        "rule 'everything-to-cloud': can send confidential data to claude (cloud), "
+        "but confidential data never reaches cloud"
+    ]
+    confidential_rule = (
+        CATCH_ALL.replace("everything-to-cloud", "confidential-local")
+        .replace("[claude]", "[local]")
+        .replace("    targets", "    when: {data_class: confidential}\n    targets")
+    )
+    policy = load_policy(SMALL + confidential_rule + CATCH_ALL)
+    assert [r.name for r in policy.rules][-1] == "everything-to-cloud"
+
+
+def test_the_default_policy_rejects_a_secret_rule_that_reaches_the_cloud() -> None:
+    old = "    when: {findings_any: [secret]}\n    targets: [local, extractive]"
+    assert old in DEFAULT_TEXT
+    line = DEFAULT_TEXT[: DEFAULT_TEXT.index(old)].count("\n") + 2
+    broken = DEFAULT_TEXT.replace(old, "    when: {findings_any: [secret]}\n    targets: [local, claude]")
+    assert [str(p) for p in problems(broken)] == [
+        f"line {line}: rule 'secret-stays-onprem': can send a question with a secret to claude (cloud), "
+        "but secrets never leave onprem; use on-prem targets only"
+    ]
+
+
+def test_an_invalid_custom_pattern_names_its_line() -> None:
+    broken = DEFAULT_TEXT.replace(r"'\bCUST-\d{6}\b'", r"'CUST-(\d{6}'")
+    line = DEFAULT_TEXT[: DEFAULT_TEXT.index("CUST-")].count("\n") + 1
+    assert [str(p) for p in problems(broken)] == [
+        f"line {line}: custom pattern 'customer_id': invalid regular expression: "
+        "missing ), unterminated subpattern at position 5"
+    ]
+
+
+def test_an_unknown_finding_kind_in_a_rule_is_named() -> None:
+    broken = DEFAULT_TEXT.replace('["custom:*", personal]', '["custom:*", persona]')
+    found = problems(broken)
+    assert len(found) == 1
+    assert found[0].message.startswith(
+        "rule 'customer-data-private-first': when findings_any: unknown finding kind 'persona' (known: email,"
+    )
+
+
+def test_the_budget_must_always_skip_cloud() -> None:
+    broken = DEFAULT_TEXT.replace("skip_zones: [cloud]", "skip_zones: [private]")
+    line = DEFAULT_TEXT[: DEFAULT_TEXT.index("skip_zones")].count("\n") + 1
+    assert [str(p) for p in problems(broken)] == [
+        f"line {line}: budget: skip_zones must include cloud (a spent budget always skips cloud)"
+    ]
+
+
+def test_degrade_needs_an_extractive_target() -> None:
+    without = SMALL.replace("  extractive:\n    zone: onprem\n    backend: extractive\n    tier: extractive\n", "")
+    assert [str(p) for p in problems(without)] == [
+        "line 26: rule 'internal-cloud': degrade needs a target with backend: extractive"
+    ]
+
+
+def test_every_problem_is_reported_in_line_order() -> None:
+    broken = (
+        SMALL.replace("zone: cloud", "zone: sky")
+        .replace("tier: small", "tier: 3")
+        .replace("redact: false", "redact: no way")
+    )
+    assert [p.line for p in problems(broken)] == [6, 12, 21]
+
+
+def test_a_yaml_syntax_error_names_its_line() -> None:
+    broken = SMALL.replace("targets: [claude, local]", "targets: [claude, local")
+    assert problems(broken)[0].line == 28
+    assert problems(broken)[0].message.startswith("not valid YAML:")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", ["line 1: the policy is empty"]),
+        ("- a list\n", ["line 1: the policy must be a mapping of keys to values"]),
+        ("version: x\n", ["line 1: the policy: 'targets' is missing", "line 1: the policy: 'rules' is missing"]),
+        (
+            "version: x\nowner: me\ntargets: {}\nrules: []\n",
+            [
+                "line 2: the policy: unknown key 'owner' (known: version, data_classes, finding_groups, "
+                "custom_patterns, targets, secrets, budget, rules)",
+                "line 3: targets must map each target's name to its zone, backend, tier, prices and timeout",
+                "line 4: rules must be a non-empty list; the first rule whose `when` matches decides",
+            ],
+        ),
+    ],
+)
+def test_an_empty_or_skeletal_policy_is_rejected(text: str, expected: list[str]) -> None:
+    assert [str(p) for p in problems(text)] == expected
+
+
+def test_a_version_keeps_the_text_as_written() -> None:
+    assert load_policy(SMALL.replace('"small-1"', "1.10")).version == "1.10"
+
+
+def test_policy_error_lists_every_problem_in_its_message() -> None:
+    broken = SMALL.replace("zone: cloud", "zone: sky").replace("tier: small", "tier: 3")
+    with pytest.raises(PolicyError, match=r"^line 6: .*\nline 12: target 'local': tier must be text$"):
+        load_policy(broken)
