@@ -1,4 +1,4 @@
-"""One question's path: retrieve what the user may read, write the answer, record it."""
+"""One question's path: retrieve what the user may read, then through the gate, which answers and records it."""
 
 from __future__ import annotations
 
@@ -6,17 +6,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-
-from retrieval.classification import Classification
 from retrieval.selectors import Passage, get_reader, search_passages
-from routing.backends import get_backend
-from routing.backends.base import Bundle, ContextPassage
-from routing.backends.extractive import NOTHING_FOUND
-from routing.models import AuditEvent
+from routing.services import SourcePassage, answer_through_gate
 
 PASSAGES_PER_ANSWER = 5
-DEFAULT_BACKEND = "extractive"
 
 
 @dataclass(frozen=True)
@@ -30,57 +23,45 @@ class Answer:
     question: str
     text: str
     citations: list[Citation]
-    backend: str
+    backend: str  # the policy target that answered; empty when refused
+    route: str  # where it was answered and why, for the user
+    refused: bool
+    redacted: dict[str, int]  # counts by kind of what was replaced before it left
     audit_id: int
     latency_ms: float
 
 
 def answer_question(*, question: str, acting_user: Any) -> Answer:
-    """Answer from the passages the user may read, citing them as [n], and audit it.
+    """Answer from the passages the user may read, citing them as [n], through the policy gate.
 
-    The audit row is written in the same transaction that produces the answer.
+    The gate writes the audit row; a refusal is an Answer with `refused` set and the reason in `route`.
     """
     started = time.perf_counter()
-    reader = get_reader(acting_user)
-    passages = search_passages(reader, question, k=PASSAGES_PER_ANSWER).passages
-    bundle = Bundle(
+    found = search_passages(get_reader(acting_user), question, k=PASSAGES_PER_ANSWER).passages
+    gated = answer_through_gate(
         question=question,
-        passages=tuple(
-            ContextPassage(n=i + 1, chunk_id=p.chunk_id, document_id=p.document_id, title=p.title, text=p.text)
-            for i, p in enumerate(passages)
-        ),
+        passages=[
+            SourcePassage(
+                chunk_id=p.chunk_id,
+                document_id=p.document_id,
+                title=p.title,
+                text=p.text,
+                classification=p.classification,
+            )
+            for p in found
+        ],
+        acting_user=acting_user,
     )
-    backend = get_backend(DEFAULT_BACKEND)
-    text = "".join(backend.generate(bundle))
-    cited = {c.n for c in bundle.passages if f"[{c.n}]" in text}
-    citations = [Citation(n=i + 1, passage=p) for i, p in enumerate(passages) if i + 1 in cited]
-    latency_ms = (time.perf_counter() - started) * 1000
-    with transaction.atomic():
-        event = AuditEvent.objects.create(
-            acting_user=acting_user,
-            username=acting_user.get_username(),
-            role=acting_user.role,
-            question=question,
-            passages=[
-                {
-                    "n": i + 1,
-                    "chunk_id": p.chunk_id,
-                    "document_id": p.document_id,
-                    "classification": Classification(p.classification).label,
-                    "cited": i + 1 in cited,
-                }
-                for i, p in enumerate(passages)
-            ],
-            data_class=max((p.classification for p in passages), default=Classification.PUBLIC),
-            backend=backend.name,
-            outcome=AuditEvent.Outcome.NOTHING_FOUND if text == NOTHING_FOUND else AuditEvent.Outcome.ANSWERED,
-            latency_ms=latency_ms,
-        )
+    sent = found[: len(gated.passages)]
+    citations = [Citation(n=n, passage=p) for n, p in enumerate(sent, 1) if f"[{n}]" in gated.text]
     return Answer(
         question=question,
-        text=text,
+        text=gated.text,
         citations=citations,
-        backend=backend.name,
-        audit_id=event.id,
-        latency_ms=latency_ms,
+        backend=gated.answered_by.name if gated.answered_by else "",
+        route=gated.route,
+        refused=gated.refused,
+        redacted=gated.redacted,
+        audit_id=gated.audit_id,
+        latency_ms=(time.perf_counter() - started) * 1000,
     )

@@ -12,17 +12,27 @@ class AuditEvent(models.Model):
     class Outcome(models.TextChoices):
         ANSWERED = "answered", "Answered"
         NOTHING_FOUND = "nothing_found", "Nothing relevant found"
+        REFUSED = "refused", "Refused"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     username = models.CharField(max_length=150)
     role = models.CharField(max_length=16)
+    # The question as redacted: findings replaced by placeholders, never restored here.
     question = models.TextField()
-    # [{"n", "chunk_id", "document_id", "classification"}] in citation order.
+    findings = models.JSONField(default=dict)  # counts by kind, never values
+    # [{"n", "chunk_id", "document_id", "classification", "cited"}]: the passages sent, in citation order.
     passages = models.JSONField(default=list)
     data_class = models.PositiveSmallIntegerField()
-    backend = models.CharField(max_length=64)
+    policy_version = models.CharField(max_length=100, blank=True)
+    decision = models.JSONField(default=dict)  # action, rule, targets, redact, max_passages, on_failure, reasons
+    attempts = models.JSONField(default=list)  # [{"target", "zone", "model", "outcome", "latency_ms", tokens, cost}]
+    backend = models.CharField(max_length=64, blank=True)  # the target that answered
+    model = models.CharField(max_length=200, blank=True)  # as the backend reported it
+    fallback_used = models.BooleanField(default=False)
+    redacted = models.JSONField(default=dict)  # counts by kind of what was replaced before it left
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    refusal_reason = models.TextField(blank=True)
     latency_ms = models.FloatField()
 
     class Meta:

@@ -1,0 +1,88 @@
+"""The ask flow through the gate, against the fake Anthropic server: real SDK, real HTTP on loopback."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.services import answer_question
+from routing.models import AuditEvent, PolicyVersion
+from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL
+from tests.fakes.common import Script
+
+DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."
+
+
+@pytest.fixture
+def cloud(settings, fake_anthropic):
+    settings.ANTHROPIC_API_KEY = FAKE_ANTHROPIC_KEY
+    settings.ANTHROPIC_BASE_URL = fake_anthropic.url
+    settings.ANTHROPIC_MODEL = FAKE_ANTHROPIC_MODEL
+    settings.LOCAL_LLM_BASE_URL = ""
+    return fake_anthropic
+
+
+def test_an_internal_question_goes_to_the_cloud_redacted_and_comes_back_restored(ingest, employee, cloud):
+    ingest("deploys.md", DEPLOYS, "internal")
+    cloud.enqueue(Script(text="Write to [EMAIL_1]: roll back from the deploy dashboard [1]."))
+
+    answer = answer_question(
+        question="I am dana.cho@quillfern.example: how do I roll back a deploy?", acting_user=employee
+    )
+
+    sent = cloud.received()
+    assert b"dana.cho@quillfern.example" not in sent and b"[EMAIL_1]" in sent
+    assert b"deploy dashboard" in sent
+    assert answer.text == "Write to dana.cho@quillfern.example: roll back from the deploy dashboard [1]."
+    assert answer.backend == "claude" and answer.route.startswith("Answered in the cloud by claude")
+    event = AuditEvent.objects.get(id=answer.audit_id)
+    assert event.question == "I am [EMAIL_1]: how do I roll back a deploy?"
+    assert event.findings == {"email": 1}
+    assert event.redacted == {"email": 1}
+    assert event.attempts[0]["target"] == "claude" and event.attempts[0]["outcome"] == "ok"
+    assert event.policy_version and event.decision["redact"] is True
+
+
+def test_confidential_passages_never_reach_the_cloud(ingest, admin, cloud):
+    ingest("keys.md", "# Keys\n\nRoll back database credentials from the vault console.", "confidential")
+
+    answer = answer_question(question="How do I roll back database credentials?", acting_user=admin)
+
+    assert cloud.requests == []
+    assert answer.backend == "extractive" and answer.route.startswith("Answered on-prem")
+    assert "vault console" in answer.text
+
+
+def test_when_the_cloud_fails_an_internal_question_degrades_on_prem_and_the_audit_says_so(ingest, employee, cloud):
+    ingest("deploys.md", DEPLOYS, "internal")
+    cloud.behave(status=500)
+
+    answer = answer_question(question="How do I roll back a bad deploy?", acting_user=employee)
+
+    assert answer.backend == "extractive"
+    assert "claude failed (server_error)" in answer.route
+    event = AuditEvent.objects.get(id=answer.audit_id)
+    assert [a["outcome"] for a in event.attempts] == ["server_error", "ok"]
+    assert event.fallback_used is True
+
+
+def test_a_secret_in_the_question_never_leaves_and_the_user_is_told(ingest, employee, cloud):
+    ingest("deploys.md", DEPLOYS, "internal")
+    token = "ghp_" + "Zq8rT2mW9xK4pL7vB3nY6cH1dF5gJ0sA2eR4"
+
+    answer = answer_question(question=f"my token {token} broke the deploy, how do I roll back?", acting_user=employee)
+
+    assert cloud.requests == []
+    event = AuditEvent.objects.get(id=answer.audit_id)
+    assert token not in event.question and event.findings.get("secret") == 1
+    assert event.decision["rule"] == "secret-stays-onprem"
+
+
+def test_an_invalid_active_policy_fails_closed_with_a_reason(ingest, employee, cloud):
+    ingest("deploys.md", DEPLOYS, "internal")
+    PolicyVersion.objects.create(version="broken", text="rules: [", is_active=True)
+
+    answer = answer_question(question="How do I roll back a bad deploy?", acting_user=employee)
+
+    assert answer.refused and "policy is invalid" in answer.text
+    assert cloud.requests == []
+    assert AuditEvent.objects.get(id=answer.audit_id).outcome == AuditEvent.Outcome.REFUSED
