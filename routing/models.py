@@ -34,9 +34,24 @@ class AuditEvent(models.Model):
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     refusal_reason = models.TextField(blank=True)
     latency_ms = models.FloatField()
+    # The hash chain (routing/audit.py): each row's hash covers its content and the previous row's hash.
+    prev_hash = models.CharField(max_length=64, blank=True)
+    row_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class AuditAnchor(models.Model):
+    """Where the audit chain starts after a purge: the last purged row's id and hash."""
+
+    purged_through_id = models.BigIntegerField()
+    row_hash = models.CharField(max_length=64)
+    purged_rows = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
 
 
 class PolicyVersion(models.Model):

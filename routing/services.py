@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
+from routing.audit import append_audit_event
 from routing.backends import configured_backends, get_backend
 from routing.backends.base import Bundle, ContextPassage
 from routing.errors import BackendError
@@ -238,7 +239,7 @@ def _record(
         if decision
         else max([DataClass(p.classification) for p in answer.passages], default=DataClass.PUBLIC)
     )
-    event = AuditEvent.objects.create(
+    event = append_audit_event(
         acting_user=acting_user,
         username=acting_user.get_username(),
         role=acting_user.role,

@@ -1,0 +1,99 @@
+"""The tamper-evident audit trail: AuditEvent rows chained by SHA-256.
+
+Each row's hash covers its own content and the previous row's hash, so a row
+edited, inserted or deleted after the fact breaks the chain at that row. A
+purge keeps the chain verifiable by recording the hash of the last row it
+removed (AuditAnchor), from which verification starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, transaction
+
+from routing.models import AuditAnchor, AuditEvent
+
+GENESIS = "0" * 64
+# Any constant: the advisory lock that orders writers of the chain.
+CHAIN_LOCK = 0x51_0CE_A0D17
+HASHED_FIELDS = (
+    "id", "created_at", "acting_user_id", "username", "role", "question", "findings", "passages", "data_class",
+    "policy_version", "decision", "attempts", "backend", "model", "fallback_used", "redacted", "outcome",
+    "refusal_reason", "latency_ms", "prev_hash",
+)  # fmt: skip
+
+
+def row_hash(event: AuditEvent) -> str:
+    """SHA-256 of the row's content, canonical JSON, including the previous row's hash."""
+    content = {name: getattr(event, name) for name in HASHED_FIELDS}
+    content["created_at"] = event.created_at.isoformat()
+    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _lock_chain() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+
+
+def _last_hash() -> str:
+    last = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first()
+    if last is not None:
+        return last
+    anchor = AuditAnchor.objects.order_by("-id").first()
+    return anchor.row_hash if anchor else GENESIS
+
+
+@transaction.atomic
+def append_audit_event(**fields: Any) -> AuditEvent:
+    """Write one audit row at the end of the chain (writers are serialised by an advisory lock)."""
+    _lock_chain()
+    event = AuditEvent.objects.create(prev_hash=_last_hash(), **fields)
+    event.refresh_from_db()  # the content exactly as stored (JSON normalised by PostgreSQL)
+    event.row_hash = row_hash(event)
+    event.save(update_fields=["row_hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    rows: int
+    first_bad_id: int | None = None
+    problem: str = ""
+
+
+def verify_chain() -> ChainReport:
+    """Walk the chain in id order and name the first row that does not match."""
+    anchor = AuditAnchor.objects.order_by("-id").first()
+    expected_prev = anchor.row_hash if anchor else GENESIS
+    rows = 0
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=1000):
+        rows += 1
+        if event.prev_hash != expected_prev:
+            return ChainReport(
+                False, rows, event.id, "its previous-row hash does not match: a row before it was deleted or inserted"
+            )
+        if row_hash(event) != event.row_hash:
+            return ChainReport(False, rows, event.id, "its content does not match its hash: the row was edited")
+        expected_prev = event.row_hash
+    return ChainReport(True, rows)
+
+
+@transaction.atomic
+def purge_audit_before(cutoff: datetime) -> int:
+    """Delete rows older than `cutoff`, anchoring the chain at the last one removed. Returns the count."""
+    _lock_chain()
+    doomed = AuditEvent.objects.filter(created_at__lt=cutoff)
+    last = doomed.order_by("-id").first()
+    if last is None:
+        return 0
+    # Rows are appended in time order, so everything up to `last` goes; anything newer stays chained.
+    count, _ = AuditEvent.objects.filter(id__lte=last.id).delete()
+    AuditAnchor.objects.create(purged_through_id=last.id, row_hash=last.row_hash, purged_rows=count)
+    return count
