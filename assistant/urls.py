@@ -11,4 +11,5 @@ urlpatterns = [
     path("manage/documents/", views.documents, name="documents"),
     path("manage/documents/jobs/", views.ingestion_jobs, name="ingestion-jobs"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.prometheus_metrics, name="metrics"),
 ]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from accounts.models import Role
 from assistant.forms import AskForm, UploadForm
@@ -19,6 +22,7 @@ from assistant.services import answer_question
 from retrieval.embedders import embedder_is_loaded
 from retrieval.selectors import get_chunk, get_reader, list_document_chunks
 from retrieval.uploads import UploadedFile, queue_uploads
+from routing.metrics import render as render_metrics
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +86,20 @@ def documents(request: HtmxHttpRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def ingestion_jobs(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "assistant/documents.html#jobs", {"recent": list_recent_ingestion_jobs(request.user)})
+
+
+@require_GET
+def prometheus_metrics(request: HttpRequest) -> HttpResponse:
+    """Counts and latencies only, never content. With METRICS_TOKEN set, a scraper sends it as a bearer
+    token; otherwise only a signed-in admin or auditor may read them."""
+    token = settings.METRICS_TOKEN
+    if token:
+        allowed = constant_time_compare(request.headers.get("Authorization", ""), f"Bearer {token}")
+    else:
+        allowed = getattr(request.user, "role", None) in (Role.ADMIN, Role.AUDITOR)
+    if not allowed:
+        return HttpResponse("Forbidden: send METRICS_TOKEN as a bearer token, or sign in as an admin.", status=403)
+    return HttpResponse(render_metrics(), content_type=CONTENT_TYPE_LATEST)
 
 
 @require_GET

@@ -177,6 +177,9 @@ LOCAL_LLM_API_KEY = envsecret("LOCAL_LLM_API_KEY")
 LOCAL_LLM_TIMEOUT_FIRST_TOKEN = envfloat("LOCAL_LLM_TIMEOUT_FIRST_TOKEN", "60")
 LOCAL_LLM_TIMEOUT_TOTAL = envfloat("LOCAL_LLM_TIMEOUT_TOTAL", "300")
 
+# Bearer token a Prometheus scraper sends to /metrics; unset, only signed-in admins and auditors may read it.
+METRICS_TOKEN = envsecret("METRICS_TOKEN")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

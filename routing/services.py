@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
+from routing import metrics
 from routing.audit import append_audit_event
 from routing.backends import configured_backends, get_backend
 from routing.backends.base import Bundle, ContextPassage
@@ -268,7 +269,22 @@ def _record(
         latency_ms=_ms(started),
     )
     answer.audit_id = event.id
+    transaction.on_commit(lambda: _count(answer, event.outcome))
     return answer
+
+
+def _count(answer: GatedAnswer, outcome: str) -> None:
+    metrics.REQUESTS.labels(outcome=outcome).inc()
+    for attempt in answer.attempts:
+        metrics.ATTEMPTS.labels(target=attempt.target, zone=attempt.zone, outcome=attempt.outcome).inc()
+        metrics.LATENCY.labels(target=attempt.target, zone=attempt.zone).observe(attempt.latency_ms / 1000)
+        metrics.TOKENS.labels(target=attempt.target, direction="input").inc(attempt.input_tokens)
+        metrics.TOKENS.labels(target=attempt.target, direction="output").inc(attempt.output_tokens)
+        metrics.COST.labels(target=attempt.target).inc(attempt.cost_usd)
+    if len(answer.attempts) > 1 and answer.answered_by is not None:
+        metrics.FALLBACKS.inc()
+    for kind, n in answer.redacted.items():
+        metrics.REDACTIONS.labels(kind=kind).inc(n)
 
 
 def _outcome(answer: GatedAnswer) -> str:

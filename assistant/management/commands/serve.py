@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -34,6 +35,11 @@ class Command(BaseCommand):
         if options["demo"]:
             call_command("setup_demo")
         manage = str(settings.BASE_DIR / "manage.py")
+        # gunicorn's workers are processes: prometheus-client adds their figures up from files here.
+        metrics_dir = settings.DATA_DIR / "prometheus"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
         # This process holds the embedded database for its children, which reuse it.
         children = [
             subprocess.Popen([sys.executable, manage, "procrastinate", "worker", "--queues", "ingestion"]),

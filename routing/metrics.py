@@ -1,0 +1,35 @@
+"""Prometheus metrics of the gate (prometheus-client).
+
+Under gunicorn each worker is a process: `manage.py serve` sets
+PROMETHEUS_MULTIPROC_DIR so /metrics adds up every worker's figures.
+"""
+
+from __future__ import annotations
+
+import os
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+
+REQUESTS = Counter("sluice_requests_total", "Questions through the gate, by outcome", ["outcome"])
+ATTEMPTS = Counter(
+    "sluice_backend_attempts_total", "Calls to answer targets, by outcome", ["target", "zone", "outcome"]
+)
+LATENCY = Histogram(
+    "sluice_backend_latency_seconds",
+    "Time a target took to answer (or fail)",
+    ["target", "zone"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120),
+)
+TOKENS = Counter("sluice_tokens_total", "Tokens reported by targets", ["target", "direction"])
+COST = Counter("sluice_cost_usd_total", "What targets cost, in USD", ["target"])
+FALLBACKS = Counter("sluice_fallbacks_total", "Answers that came from a later target than the first")
+REDACTIONS = Counter("sluice_redactions_total", "Spans replaced before a bundle left, by kind", ["kind"])
+
+
+def render() -> bytes:
+    """The metrics in Prometheus' text format, across worker processes when there are several."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry)
+    return generate_latest()
