@@ -199,7 +199,7 @@ def _synthesise(bundle: Bundle, decision: Decision, vault: Vault) -> GatedAnswer
         fallback = len(attempts) > 1
         route = f"Answered {ZONE_WORDS[target.zone]} by {target.name} ({generation.model})"
         route += " after " + ", ".join(f"{a.target} failed ({a.outcome})" for a in attempts[:-1]) if fallback else ""
-        route += " because " + decision.reasons[0].rstrip(".") + "." if decision.reasons else "."
+        route += " because " + _sentence_tail(decision.reasons[0]) if decision.reasons else "."
         return GatedAnswer(
             text=text,
             passages=[],
@@ -222,6 +222,12 @@ def _synthesise(bundle: Bundle, decision: Decision, vault: Vault) -> GatedAnswer
         route=f"Refused: every target the policy allows failed ({tried}); on failure the policy says "
         f"{decision.on_failure}.",
     )
+
+
+def _sentence_tail(reason: str) -> str:
+    """A reason written as a sentence, to follow "because"."""
+    reason = reason.rstrip(".") + "."
+    return reason[:1].lower() + reason[1:] if reason[1:2].islower() else reason
 
 
 def _ms(began: float) -> float:
