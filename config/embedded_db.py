@@ -36,6 +36,9 @@ def embedded_database_settings(data_dir: Path) -> dict[str, str]:
 
     data_dir.mkdir(parents=True, exist_ok=True)
     pgdata = data_dir / "pg"
+    # The wheel creates the folder outside its lock (mkdir with exist_ok=False), so two
+    # first starts at once race there; made here, it is simply found.
+    pgdata.mkdir(exist_ok=True)
     try:
         server = get_server(pgdata, cleanup_mode="stop")
     except Exception as exc:  # the wheel raises several kinds; all mean "no server"
