@@ -18,8 +18,8 @@ from django.db import transaction
 
 from routing import metrics
 from routing.audit import append_audit_event
-from routing.backends import configured_backends, get_backend
-from routing.backends.base import Bundle, ContextPassage
+from routing.backends import configured_backends, get_backend_class
+from routing.backends.base import Bundle, ContextPassage, HttpChatBackend
 from routing.errors import BackendError
 from routing.inspection import CustomPattern, Finding, inspect_text
 from routing.models import AuditEvent
@@ -129,7 +129,7 @@ def answer_through_gate(*, question: str, passages: Sequence[SourcePassage], act
     used = list(passages[: decision.max_passages])
     vault = Vault()
     bundle, redacted = _minimise(question, findings, used, decision, vault, custom)
-    answer = _synthesise(bundle, decision, vault)
+    answer = _synthesise(bundle, decision, vault, custom)
     answer.passages = used
     answer.redacted = redacted
     return _record(answer, question=question, findings=findings, acting_user=acting_user, started=started)
@@ -168,12 +168,15 @@ def _minimise(
     return Bundle(question=redaction.text, passages=tuple(context)), dict(counts)
 
 
-def _synthesise(bundle: Bundle, decision: Decision, vault: Vault) -> GatedAnswer:
+def _synthesise(bundle: Bundle, decision: Decision, vault: Vault, custom: list[CustomPattern]) -> GatedAnswer:
     """Try the Decision's targets in order; the first that answers wins. Fallbacks never widen locality:
     only the targets the Decision lists are tried."""
     attempts: list[Attempt] = []
     for target in decision.targets:
-        backend = get_backend(target.backend)
+        backend_class = get_backend_class(target.backend)
+        # The egress guard checks for the company's own identifiers too, not only the built-in kinds.
+        options = {"egress_custom": custom} if issubclass(backend_class, HttpChatBackend) else {}
+        backend = backend_class(**options)
         began = time.perf_counter()
         try:
             with backend.stream(bundle) as generation:
@@ -183,6 +186,8 @@ def _synthesise(bundle: Bundle, decision: Decision, vault: Vault) -> GatedAnswer
             logger.warning("Target %s failed: %s", target.name, exc.kind)
             attempts.append(Attempt(target.name, str(target.zone), backend.model, str(exc.kind), _ms(began)))
             continue
+        finally:
+            backend.close()
         usage = generation.usage
         attempts.append(
             Attempt(
@@ -246,6 +251,7 @@ def _record(
         if decision
         else max([DataClass(p.classification) for p in answer.passages], default=DataClass.PUBLIC)
     )
+    outcome = _outcome(answer, cited)
     event = append_audit_event(
         acting_user=acting_user,
         username=acting_user.get_username(),
@@ -270,7 +276,7 @@ def _record(
         model=answer.model,
         fallback_used=len(answer.attempts) > 1 and answer.answered_by is not None,
         redacted=answer.redacted,
-        outcome=_outcome(answer),
+        outcome=outcome,
         refusal_reason=answer.route if answer.refused else "",
         latency_ms=_ms(started),
     )
@@ -293,10 +299,10 @@ def _count(answer: GatedAnswer, outcome: str) -> None:
         metrics.REDACTIONS.labels(kind=kind).inc(n)
 
 
-def _outcome(answer: GatedAnswer) -> str:
+def _outcome(answer: GatedAnswer, cited: set[int]) -> str:
     if answer.refused:
         return AuditEvent.Outcome.REFUSED
-    if "[" not in answer.text:
+    if not cited:
         return AuditEvent.Outcome.NOTHING_FOUND
     return AuditEvent.Outcome.ANSWERED
 

@@ -19,17 +19,16 @@ from routing.backends.base import (
     MAX_ANSWER_TOKENS,
     BackendError,
     Bundle,
-    ChatBackend,
     Deadlines,
     ErrorKind,
     Finish,
     Health,
+    HttpChatBackend,
     Usage,
     build_prompt,
     kind_for_status,
     retry_after_seconds,
 )
-from routing.egress import guard_outbound, outbound_text
 from routing.errors import EgressBlocked
 
 if TYPE_CHECKING:
@@ -54,7 +53,7 @@ ERROR_TYPE_KINDS = {
 GARBAGE = (ValueError, LookupError, TypeError, AttributeError, RuntimeError)
 
 
-class AnthropicBackend(ChatBackend):
+class AnthropicBackend(HttpChatBackend):
     name = "anthropic"
     zone = "cloud"
 
@@ -77,9 +76,7 @@ class AnthropicBackend(ChatBackend):
         self.total_timeout = total_timeout or settings.ANTHROPIC_TIMEOUT_TOTAL
         self.price_input_per_mtok = settings.ANTHROPIC_PRICE_INPUT_PER_MTOK
         self.price_output_per_mtok = settings.ANTHROPIC_PRICE_OUTPUT_PER_MTOK
-        self.egress_custom = tuple(egress_custom)
-        self.guard_egress = guard_egress
-        self._client: anthropic.Anthropic | None = None
+        super().__init__(egress_custom=egress_custom, guard_egress=guard_egress)
 
     def generate(self, bundle: Bundle) -> Generator[str, None, Finish]:
         """Stream the answer from the Messages API; return the Finish the server reported.
@@ -170,27 +167,17 @@ class AnthropicBackend(ChatBackend):
         if not self._api_key:
             raise BackendError("ANTHROPIC_API_KEY is not set", kind=ErrorKind.AUTH)
         if self._client is None:
-            hooks = {"request": [self._check_egress]} if self.guard_egress else {}
             self._client = anthropic.Anthropic(
                 api_key=self._api_key,
                 base_url=self.base_url,
                 max_retries=0,
                 # A read timeout of the first-token time: no byte for that long is a timeout.
                 timeout=httpx2.Timeout(self.first_token_timeout),
-                http_client=anthropic.DefaultHttpxClient(event_hooks=hooks),
+                http_client=anthropic.DefaultHttpxClient(event_hooks=self._event_hooks()),
                 # The SDK traces by default and, if the environment says so, with prompt content.
                 open_telemetry={"traces": False, "propagation": False},
             )
         return self._client
-
-    def _check_egress(self, request: httpx2.Request) -> None:
-        guard_outbound(outbound_text(request.read()), custom=self.egress_custom)
-
-    def close(self) -> None:
-        """Release the connection pool."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
 
 
 def status_error(err: anthropic.APIStatusError) -> BackendError:

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
+from routing.egress import guard_outbound, outbound_text
 from routing.errors import BackendError, ErrorKind
+
+if TYPE_CHECKING:
+    from routing.inspection import CustomPattern
 
 __all__ = [
     "BackendError",
@@ -152,6 +157,9 @@ class ChatBackend(ABC):
         """Whether this backend can answer now. In-process backends always can."""
         return Health(ok=True, detail="in-process")
 
+    def close(self) -> None:  # noqa: B027 (a hook: in-process backends hold nothing)
+        """Release what the backend holds (connections); nothing for in-process backends."""
+
     def cost(self, usage: Usage | None) -> float:
         """What `usage` cost, in USD, at this backend's prices."""
         if usage is None:
@@ -236,3 +244,27 @@ class Deadlines:
             raise BackendError(f"no first token within {self.first_token:g}s", kind=ErrorKind.TIMEOUT)
         if elapsed > self.total:
             raise BackendError(f"answer not finished within {self.total:g}s", kind=ErrorKind.TIMEOUT)
+
+
+class HttpChatBackend(ChatBackend):
+    """What the SDK-backed backends share: a lazily made client, the egress hook, close()."""
+
+    _client: Any = None
+
+    def __init__(self, *, egress_custom: Sequence[CustomPattern] = (), guard_egress: bool) -> None:
+        self.egress_custom = tuple(egress_custom)
+        self.guard_egress = guard_egress
+        self._client = None
+
+    def _event_hooks(self) -> dict[str, list[Callable[[Any], None]]]:
+        """httpx event hooks: the egress guard reads the exact bytes of every request before it leaves."""
+        return {"request": [self._check_egress]} if self.guard_egress else {}
+
+    def _check_egress(self, request: Any) -> None:
+        guard_outbound(outbound_text(request.read()), custom=self.egress_custom)
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None

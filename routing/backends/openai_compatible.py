@@ -19,17 +19,16 @@ from routing.backends.base import (
     MAX_ANSWER_TOKENS,
     BackendError,
     Bundle,
-    ChatBackend,
     Deadlines,
     ErrorKind,
     Finish,
     Health,
+    HttpChatBackend,
     Usage,
     build_prompt,
     kind_for_status,
     retry_after_seconds,
 )
-from routing.egress import guard_outbound, outbound_text
 from routing.errors import EgressBlocked
 
 if TYPE_CHECKING:
@@ -43,7 +42,7 @@ NO_KEY = "sluice-no-key"
 GARBAGE = (ValueError, LookupError, TypeError, AttributeError, RuntimeError)
 
 
-class OpenAICompatibleBackend(ChatBackend):
+class OpenAICompatibleBackend(HttpChatBackend):
     name = "openai_compatible"
     zone = "onprem"
 
@@ -64,9 +63,7 @@ class OpenAICompatibleBackend(ChatBackend):
         self._api_key = (settings.LOCAL_LLM_API_KEY if api_key is None else api_key) or NO_KEY
         self.first_token_timeout = first_token_timeout or settings.LOCAL_LLM_TIMEOUT_FIRST_TOKEN
         self.total_timeout = total_timeout or settings.LOCAL_LLM_TIMEOUT_TOTAL
-        self.egress_custom = tuple(egress_custom)
-        self.guard_egress = guard_egress
-        self._client: openai.OpenAI | None = None
+        super().__init__(egress_custom=egress_custom, guard_egress=guard_egress)
 
     def generate(self, bundle: Bundle) -> Generator[str, None, Finish]:
         """Stream the answer from /chat/completions; return the Finish (model, usage) the server reported.
@@ -157,25 +154,15 @@ class OpenAICompatibleBackend(ChatBackend):
         if not self.base_url or not self.model:
             raise BackendError("LOCAL_LLM_BASE_URL and LOCAL_LLM_MODEL are not set", kind=ErrorKind.NOT_FOUND)
         if self._client is None:
-            hooks = {"request": [self._check_egress]} if self.guard_egress else {}
             self._client = openai.OpenAI(
                 api_key=self._api_key,
                 base_url=self.base_url,
                 max_retries=0,
                 # A read timeout of the first-token time: no byte for that long is a timeout.
                 timeout=httpx2.Timeout(self.first_token_timeout),
-                http_client=openai.DefaultHttpxClient(event_hooks=hooks),
+                http_client=openai.DefaultHttpxClient(event_hooks=self._event_hooks()),
             )
         return self._client
-
-    def _check_egress(self, request: httpx2.Request) -> None:
-        guard_outbound(outbound_text(request.read()), custom=self.egress_custom)
-
-    def close(self) -> None:
-        """Release the connection pool."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
 
 
 def status_error(err: openai.APIStatusError) -> BackendError:
