@@ -17,3 +17,7 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.EMPLOYEE)
     clearance = models.PositiveSmallIntegerField(choices=Classification.choices, default=Classification.INTERNAL)
+    # The team whose monthly budget pays for this user's cloud answers (routing.TeamBudget); none: no budget applies.
+    team = models.ForeignKey(
+        "auth.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="members_billed"
+    )

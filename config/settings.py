@@ -177,6 +177,20 @@ LOCAL_LLM_API_KEY = envsecret("LOCAL_LLM_API_KEY")
 LOCAL_LLM_TIMEOUT_FIRST_TOKEN = envfloat("LOCAL_LLM_TIMEOUT_FIRST_TOKEN", "60")
 LOCAL_LLM_TIMEOUT_TOTAL = envfloat("LOCAL_LLM_TIMEOUT_TOTAL", "300")
 
+# Running a Decision (routing/resilience.py). Tries per target in all (1 = no retry), for
+# transient errors only (429, 5xx, 529, timeouts, dropped streams); waits are random in
+# [0, base * 2^n] (full jitter), at least the server's retry-after, at most the max wait.
+GATE_RETRY_ATTEMPTS = envint("GATE_RETRY_ATTEMPTS", "3")
+GATE_RETRY_BASE_S = envfloat("GATE_RETRY_BASE_S", "0.25")
+GATE_RETRY_MAX_WAIT_S = envfloat("GATE_RETRY_MAX_WAIT_S", "4")
+# A target's circuit opens after this many failures in a row (per web worker), and lets
+# one trial call through after the reset time; while open, the policy treats it as down.
+GATE_BREAKER_FAILURES = envint("GATE_BREAKER_FAILURES", "5")
+GATE_BREAKER_RESET_S = envfloat("GATE_BREAKER_RESET_S", "30")
+# How long a model's answer is reused for the same redacted bundle, policy, model and access
+# scope; 0 turns the response cache off.
+RESPONSE_CACHE_TTL_S = envint("RESPONSE_CACHE_TTL_S", "86400")
+
 # Bearer token a Prometheus scraper sends to /metrics; unset, only signed-in admins and auditors may read it.
 METRICS_TOKEN = envsecret("METRICS_TOKEN")
 

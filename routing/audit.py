@@ -21,16 +21,24 @@ from routing.models import AuditAnchor, AuditEvent
 GENESIS = "0" * 64
 # Any constant: the advisory lock that orders writers of the chain.
 CHAIN_LOCK = 0x51_0CE_A0D17
-HASHED_FIELDS = (
-    "id", "created_at", "acting_user_id", "username", "role", "question", "findings", "passages", "data_class",
-    "policy_version", "decision", "attempts", "backend", "model", "fallback_used", "redacted", "outcome",
-    "refusal_reason", "latency_ms", "prev_hash",
-)  # fmt: skip
+# The fields each row's hash covers, by the row's hash_version; new rows are written with the last one.
+HASHED_FIELDS = {
+    1: (
+        "id", "created_at", "acting_user_id", "username", "role", "question", "findings", "passages", "data_class",
+        "policy_version", "decision", "attempts", "backend", "model", "fallback_used", "redacted", "outcome",
+        "refusal_reason", "latency_ms", "prev_hash",
+    ),
+}  # fmt: skip
+HASHED_FIELDS[2] = (*HASHED_FIELDS[1], "workload", "team", "cost_usd", "cache_hit", "hash_version")
+HASH_VERSION = max(HASHED_FIELDS)
 
 
 def row_hash(event: AuditEvent) -> str:
     """SHA-256 of the row's content, canonical JSON, including the previous row's hash."""
-    content = {name: getattr(event, name) for name in HASHED_FIELDS}
+    fields = HASHED_FIELDS.get(event.hash_version)
+    if fields is None:
+        return ""  # an unknown version never matches: verification names the row
+    content = {name: getattr(event, name) for name in fields}
     content["created_at"] = event.created_at.isoformat()
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(encoded.encode()).hexdigest()
@@ -53,7 +61,7 @@ def _last_hash() -> str:
 def append_audit_event(**fields: Any) -> AuditEvent:
     """Write one audit row at the end of the chain (writers are serialised by an advisory lock)."""
     _lock_chain()
-    event = AuditEvent.objects.create(prev_hash=_last_hash(), **fields)
+    event = AuditEvent.objects.create(prev_hash=_last_hash(), hash_version=HASH_VERSION, **fields)
     event.refresh_from_db()  # the content exactly as stored (JSON normalised by PostgreSQL)
     event.row_hash = row_hash(event)
     event.save(update_fields=["row_hash"])

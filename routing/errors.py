@@ -24,10 +24,13 @@ class ErrorKind(StrEnum):
     AUTH = "auth"  # 401, 403
     NOT_FOUND = "not_found"  # 404: wrong model name or URL
     EGRESS_BLOCKED = "egress_blocked"  # the outbound payload still held sensitive data
+    CIRCUIT_OPEN = "circuit_open"  # not called: too many failures in a row, waiting before a trial call
 
 
 # Kinds a retry cannot fix: the same request to the same backend fails the same way.
-PERMANENT_KINDS = frozenset({ErrorKind.BAD_REQUEST, ErrorKind.AUTH, ErrorKind.NOT_FOUND, ErrorKind.EGRESS_BLOCKED})
+PERMANENT_KINDS = frozenset(
+    {ErrorKind.BAD_REQUEST, ErrorKind.AUTH, ErrorKind.NOT_FOUND, ErrorKind.EGRESS_BLOCKED, ErrorKind.CIRCUIT_OPEN}
+)
 
 
 class BackendError(RoutingError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 
 REQUESTS = Counter("sluice_requests_total", "Questions through the gate, by outcome", ["outcome"])
 ATTEMPTS = Counter(
@@ -24,6 +24,14 @@ TOKENS = Counter("sluice_tokens_total", "Tokens reported by targets", ["target",
 COST = Counter("sluice_cost_usd_total", "What targets cost, in USD", ["target"])
 FALLBACKS = Counter("sluice_fallbacks_total", "Answers that came from a later target than the first")
 REDACTIONS = Counter("sluice_redactions_total", "Spans replaced before a bundle left, by kind", ["kind"])
+CACHE_HITS = Counter("sluice_cache_hits_total", "Answers reused from the response cache", ["target"])
+EGRESS_BLOCKS = Counter("sluice_egress_blocks_total", "Cloud calls the egress guard stopped", ["target"])
+RESTARTS = Counter("sluice_restarted_answers_total", "Answers withdrawn mid-stream and written again", ["target"])
+# 0 closed, 1 half-open, 2 open; across gunicorn workers, the worst live one.
+CIRCUIT_STATE = Gauge(
+    "sluice_circuit_state", "Circuit breaker per target: 0 closed, 1 half-open, 2 open", ["target"],
+    multiprocess_mode="livemax",
+)  # fmt: skip
 
 
 def render() -> bytes:

@@ -13,11 +13,19 @@ class AuditEvent(models.Model):
         ANSWERED = "answered", "Answered"
         NOTHING_FOUND = "nothing_found", "Nothing relevant found"
         REFUSED = "refused", "Refused"
+        CUT_OFF = "cut_off", "Cut off mid-answer"
+
+    class Workload(models.TextChoices):
+        INTERACTIVE = "interactive", "Interactive"
+        BATCH = "batch", "Batch"
+        CI = "ci", "CI"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     username = models.CharField(max_length=150)
     role = models.CharField(max_length=16)
+    workload = models.CharField(max_length=16, choices=Workload.choices, default=Workload.INTERACTIVE)
+    team = models.CharField(max_length=150, blank=True)  # whose budget paid; empty when the user has no team
     # The question as redacted: findings replaced by placeholders, never restored here.
     question = models.TextField()
     findings = models.JSONField(default=dict)  # counts by kind, never values
@@ -33,13 +41,18 @@ class AuditEvent(models.Model):
     redacted = models.JSONField(default=dict)  # counts by kind of what was replaced before it left
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     refusal_reason = models.TextField(blank=True)
+    cost_usd = models.FloatField(default=0.0)  # of every attempt, at the backends' prices
+    cache_hit = models.BooleanField(default=False)  # the answer was reused from the response cache
     latency_ms = models.FloatField()
     # The hash chain (routing/audit.py): each row's hash covers its content and the previous row's hash.
     prev_hash = models.CharField(max_length=64, blank=True)
     row_hash = models.CharField(max_length=64, blank=True)
+    # Which fields the hash covers (routing/audit.py): rows written before a field existed keep their version.
+    hash_version = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["team", "created_at"], name="audit_team_month")]
 
 
 class AuditAnchor(models.Model):
@@ -89,3 +102,28 @@ class PolicyChange(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class TeamBudget(models.Model):
+    """A team's monthly budget for paid (cloud) models; when spent, the policy skips them."""
+
+    team = models.OneToOneField("auth.Group", on_delete=models.CASCADE, related_name="budget")
+    monthly_limit_usd = models.DecimalField(max_digits=12, decimal_places=2)
+
+    def __str__(self) -> str:
+        return f"{self.team.name}: {self.monthly_limit_usd} USD a month"
+
+
+class CachedAnswer(models.Model):
+    """A model's answer kept for reuse. `key` hashes the redacted bundle, the passages, the policy
+    version and rule, the targets' models and the caller's access scope (routing/cache.py); the text
+    holds placeholders, restored with each request's own vault."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    text = models.TextField()
+    target = models.CharField(max_length=64)
+    zone = models.CharField(max_length=16)
+    model = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)

@@ -232,6 +232,7 @@ class Health:
     the in-process extractive target is never down."""
 
     up: Mapping[str, bool]
+    why_down: Mapping[str, str] = field(default_factory=dict)  # target name -> why, for the reasons
 
     def is_up(self, target: Target) -> bool:
         return target.in_process or bool(self.up.get(target.name, False))
@@ -361,7 +362,8 @@ def decide(facts: RequestFacts, policy: Policy, health: Health) -> Decision:
             team = f"team {facts.team}'s" if facts.team else "the team's"
             reasons.append(f"{target.name} ({target.zone}) is skipped: {team} monthly budget is spent.")
         elif not health.is_up(target):
-            reasons.append(f"{target.name} ({target.zone}) is down.")
+            why = health.why_down.get(target.name)
+            reasons.append(f"{target.name} ({target.zone}) is down{': ' + why if why else ''}.")
         else:
             chosen.append(target)
     if budget_skipped:

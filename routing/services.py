@@ -10,23 +10,24 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 
-from routing import metrics
+from routing import cache, metrics, resilience
 from routing.audit import append_audit_event
-from routing.backends import configured_backends, get_backend_class
-from routing.backends.base import Bundle, ContextPassage, HttpChatBackend
-from routing.errors import BackendError
+from routing.backends import configured_backends
+from routing.backends.base import Bundle, ContextPassage
+from routing.budgets import budget_status
 from routing.inspection import CustomPattern, Finding, inspect_text
 from routing.models import AuditEvent
-from routing.policy import Action, DataClass, Decision, Health, Policy, RequestFacts, Target, Zone, decide
+from routing.policy import Action, DataClass, Decision, Health, Policy, RequestFacts, Target, Workload, Zone, decide
 from routing.policy_loader import PolicyError
 from routing.policy_services import get_active_policy
-from routing.redaction import StreamRestorer, Vault, redact
+from routing.redaction import Vault, redact, restore
+from routing.runner import Attempt, DecisionRun, Delta, Restart
 
 logger = logging.getLogger(__name__)
 
@@ -44,18 +45,6 @@ class SourcePassage:
     classification: int
 
 
-@dataclass(frozen=True)
-class Attempt:
-    target: str
-    zone: str
-    model: str
-    outcome: str  # "ok" or the error kind
-    latency_ms: float
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: float = 0.0
-
-
 @dataclass
 class GatedAnswer:
     text: str
@@ -66,8 +55,33 @@ class GatedAnswer:
     attempts: list[Attempt] = field(default_factory=list)
     redacted: dict[str, int] = field(default_factory=dict)  # counts by kind of what was replaced before it left
     route: str = ""  # one sentence for the user: where and why
+    notices: tuple[str, ...] = ()  # what the user must be told (a secret removed, a budget spent)
     refused: bool = False
+    cache_hit: bool = False
+    cut_off: bool = False
     audit_id: int = 0
+
+
+@dataclass(frozen=True)
+class Final:
+    """The last event of a gated answer: the whole answer, audited."""
+
+    answer: GatedAnswer
+
+
+Event = Delta | Restart | Final
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What the audit row needs to know about the request, besides the answer."""
+
+    question: str
+    findings: list[Finding]
+    acting_user: Any
+    workload: str
+    team: str
+    started: float
 
 
 def _custom(policy: Policy) -> list[CustomPattern]:
@@ -75,64 +89,211 @@ def _custom(policy: Policy) -> list[CustomPattern]:
 
 
 def _health(policy: Policy) -> Health:
+    """Up: configured, and its circuit not open in this process."""
     enabled = set(configured_backends())
-    return Health(up={t.name: t.backend in enabled for t in policy.targets})
+    up, why = {}, {}
+    for t in policy.targets:
+        if t.in_process:
+            continue
+        if t.backend not in enabled:
+            why[t.name] = "not configured"
+        elif resilience.circuit_open(t.name):
+            why[t.name] = "its circuit is open after failures in a row; it is tried again soon"
+        up[t.name] = t.name not in why
+    return Health(up=up, why_down=why)
 
 
 def _counts(findings: Sequence[Finding]) -> dict[str, int]:
     return dict(Counter(f.kind for f in findings))
 
 
-def answer_through_gate(*, question: str, passages: Sequence[SourcePassage], acting_user: Any) -> GatedAnswer:
+def answer_through_gate(
+    *, question: str, passages: Sequence[SourcePassage], acting_user: Any, workload: str = Workload.INTERACTIVE
+) -> GatedAnswer:
+    """stream_through_gate(), waited for: the whole answer, audited."""
+    for event in stream_through_gate(question=question, passages=passages, acting_user=acting_user, workload=workload):
+        if isinstance(event, Final):
+            return event.answer
+    raise AssertionError("stream_through_gate ended without a Final event")  # pragma: no cover
+
+
+def stream_through_gate(
+    *, question: str, passages: Sequence[SourcePassage], acting_user: Any, workload: str = Workload.INTERACTIVE
+) -> Iterator[Event]:
     """Answer `question` from `passages` where the active policy allows, and audit it.
 
-    Never raises for a broken backend or an invalid stored policy: the result
-    is then the policy's outcome (a degraded answer or a refusal) with its reason.
+    Yields the answer as it is written (Delta; Restart when a target stopped
+    mid-answer and another writes it again), then one Final with the whole
+    answer, after its audit row is written. Never raises for a broken backend
+    or an invalid stored policy: the result is then the policy's outcome (a
+    degraded answer or a refusal) with its reason.
     """
     started = time.perf_counter()
     try:
         policy = get_active_policy()
     except PolicyError:
         logger.exception("The active routing policy does not validate")
-        answer = GatedAnswer(
+        request = _Request(question, [], acting_user, str(workload), "", started)
+        answer = _refusal(
+            None,
             text="Sluice cannot answer right now: its routing policy is invalid. An admin must fix it.",
-            passages=[],
-            decision=None,
-            answered_by=None,
-            model="",
-            refused=True,
             route="Refused: the routing policy is invalid, so nothing may be sent anywhere.",
         )
-        return _record(answer, question=question, findings=[], acting_user=acting_user, started=started)
+        yield Final(_record(answer, request))
+        return
     custom = _custom(policy)
     findings = inspect_text(question, custom=custom)
+    budget = budget_status(acting_user)
+    groups = tuple(acting_user.groups.values_list("name", flat=True))
     facts = RequestFacts(
         role=acting_user.role,
         clearance=acting_user.clearance,
-        groups=tuple(acting_user.groups.values_list("name", flat=True)),
+        groups=groups,
+        workload=workload,
         passage_classes=tuple(p.classification for p in passages),
         findings=_counts(findings),
+        team=budget.team or None,
+        budget_exhausted=budget.exhausted,
     )
     decision = decide(facts, policy, _health(policy))
+    request = _Request(question, findings, acting_user, str(workload), budget.team, started)
     if decision.action == Action.REFUSE:
-        answer = GatedAnswer(
+        answer = _refusal(
+            decision,
             text=" ".join(decision.notices or decision.reasons[-1:]),
-            passages=[],
-            decision=decision,
-            answered_by=None,
-            model="",
-            refused=True,
             route="Refused: " + " ".join(decision.reasons),
         )
-        return _record(answer, question=question, findings=findings, acting_user=acting_user, started=started)
+        yield Final(_record(answer, request))
+        return
 
     used = list(passages[: decision.max_passages])
     vault = Vault()
     bundle, redacted = _minimise(question, findings, used, decision, vault, custom)
-    answer = _synthesise(bundle, decision, vault, custom)
+    key = _cache_key(bundle, decision, findings, acting_user, groups, custom)
+    run = DecisionRun(bundle=bundle, decision=decision, vault=vault, custom=custom)
+    try:
+        answer = yield from _answer(run, key)
+    except GeneratorExit:
+        # The reader left mid-answer (closed the page): what was sent out is audited all the same.
+        answer = _answered(run, cut_off=run.cut_off or "the reader left before the answer was finished")
+        _finish(answer, used, redacted, decision, request)
+        raise
+    yield Final(_finish(answer, used, redacted, decision, request))
+
+
+def _finish(
+    answer: GatedAnswer,
+    used: list[SourcePassage],
+    redacted: dict[str, int],
+    decision: Decision,
+    request: _Request,
+) -> GatedAnswer:
     answer.passages = used
     answer.redacted = redacted
-    return _record(answer, question=question, findings=findings, acting_user=acting_user, started=started)
+    answer.notices = decision.notices
+    return _record(answer, request)
+
+
+def _cache_key(
+    bundle: Bundle,
+    decision: Decision,
+    findings: list[Finding],
+    acting_user: Any,
+    groups: tuple[str, ...],
+    custom: list[CustomPattern],
+) -> str | None:
+    """The response-cache key, or None when the bundle still holds something found in the question
+    (kept only redacted: the cache never stores raw personal data)."""
+    removed = {f.kind for f in findings} if decision.redact else {"secret"} if decision.remove_secrets else set()
+    if not cache.enabled() or any(f.kind not in removed for f in findings):
+        return None
+    models = [
+        (t, resilience.backend_for(t, policy_version=decision.policy_version, custom=custom).model)
+        for t in decision.targets
+    ]
+    return cache.cache_key(bundle, decision, models, cache.Scope(acting_user.clearance, groups))
+
+
+def _answer(run: DecisionRun, key: str | None) -> Generator[Delta | Restart, None, GatedAnswer]:
+    """The answer from the cache, else from the Decision's targets in order (`run`); stored in the
+    cache when a model (not the in-process extractive backend) wrote it whole."""
+    decision, vault = run.decision, run.vault
+    began = time.perf_counter()
+    hit = cache.lookup(key) if key else None
+    if hit is not None:
+        target = next((t for t in decision.targets if t.name == hit.target), None)
+        if target is not None:
+            text = restore(hit.text, vault)
+            yield Delta(text)
+            attempt = Attempt(target.name, str(target.zone), hit.model, "cache_hit", _ms(began))
+            return GatedAnswer(
+                text=text,
+                passages=[],
+                decision=decision,
+                answered_by=target,
+                model=hit.model,
+                attempts=[attempt],
+                cache_hit=True,
+                route=_route(decision, target, hit.model, [], cached=True),
+            )
+    yield from run
+    if run.answered_by is None:
+        answer = _refusal(
+            decision,
+            text="No allowed model could answer, and the policy says to refuse rather than send it elsewhere. "
+            "Try again later.",
+            route=f"Refused: every target the policy allows failed ({_failures(run.attempts) or 'none was up'}); "
+            f"on failure the policy says {decision.on_failure}.",
+        )
+        answer.attempts = run.attempts
+        return answer
+    if key and not run.cut_off and not run.answered_by.in_process:
+        cache.store(key, text=run.model_text, target=run.answered_by, model=run.model)
+    return _answered(run, cut_off=run.cut_off)
+
+
+def _answered(run: DecisionRun, *, cut_off: str) -> GatedAnswer:
+    """What the run wrote (with nothing answered yet, an empty answer that says it was cut off)."""
+    target = run.answered_by
+    route = _route(run.decision, target, run.model, run.attempts, cut_off=cut_off) if target else f"Cut off: {cut_off}."
+    return GatedAnswer(
+        text=run.text,
+        passages=[],
+        decision=run.decision,
+        answered_by=target,
+        model=run.model,
+        attempts=run.attempts,
+        cut_off=bool(cut_off),
+        route=route,
+    )
+
+
+def _refusal(decision: Decision | None, *, text: str, route: str) -> GatedAnswer:
+    return GatedAnswer(text=text, passages=[], decision=decision, answered_by=None, model="", refused=True, route=route)
+
+
+def _route(
+    decision: Decision,
+    target: Target,
+    model: str,
+    attempts: list[Attempt],
+    *,
+    cached: bool = False,
+    cut_off: str = "",
+) -> str:
+    """One sentence for the user: where the answer was written, after what failed, and why there."""
+    route = f"Answered {ZONE_WORDS[target.zone]} by {target.name} ({model})"
+    failed = [a for a in attempts if a.outcome != "ok" and a.target != target.name]
+    if failed:
+        route += " after " + _failures(failed)
+    retried = [a.outcome for a in attempts if a.outcome != "ok" and a.target == target.name]
+    if retried:
+        route += f", on try {len(retried) + 1} (before: {', '.join(retried)}),"
+    if cached:
+        route += ", reused from the response cache,"
+    if cut_off:
+        return route + f", but cut off: {cut_off}."
+    return route + (" because " + _sentence_tail(decision.reasons[0]) if decision.reasons else ".")
 
 
 def _minimise(
@@ -168,64 +329,14 @@ def _minimise(
     return Bundle(question=redaction.text, passages=tuple(context)), dict(counts)
 
 
-def _synthesise(bundle: Bundle, decision: Decision, vault: Vault, custom: list[CustomPattern]) -> GatedAnswer:
-    """Try the Decision's targets in order; the first that answers wins. Fallbacks never widen locality:
-    only the targets the Decision lists are tried."""
-    attempts: list[Attempt] = []
-    for target in decision.targets:
-        backend_class = get_backend_class(target.backend)
-        # The egress guard checks for the company's own identifiers too, not only the built-in kinds.
-        options = {"egress_custom": custom} if issubclass(backend_class, HttpChatBackend) else {}
-        backend = backend_class(**options)
-        began = time.perf_counter()
-        try:
-            with backend.stream(bundle) as generation:
-                restorer = StreamRestorer(vault)
-                text = "".join(restorer.feed(delta) for delta in generation) + restorer.flush()
-        except BackendError as exc:
-            logger.warning("Target %s failed: %s", target.name, exc.kind)
-            attempts.append(Attempt(target.name, str(target.zone), backend.model, str(exc.kind), _ms(began)))
-            continue
-        finally:
-            backend.close()
-        usage = generation.usage
-        attempts.append(
-            Attempt(
-                target.name,
-                str(target.zone),
-                generation.model,
-                "ok",
-                _ms(began),
-                input_tokens=usage.input_tokens if usage else 0,
-                output_tokens=usage.output_tokens if usage else 0,
-                cost_usd=backend.cost(usage),
-            )
-        )
-        fallback = len(attempts) > 1
-        route = f"Answered {ZONE_WORDS[target.zone]} by {target.name} ({generation.model})"
-        route += " after " + ", ".join(f"{a.target} failed ({a.outcome})" for a in attempts[:-1]) if fallback else ""
-        route += " because " + _sentence_tail(decision.reasons[0]) if decision.reasons else "."
-        return GatedAnswer(
-            text=text,
-            passages=[],
-            decision=decision,
-            answered_by=target,
-            model=generation.model,
-            attempts=attempts,
-            route=route,
-        )
-    tried = ", ".join(f"{a.target} ({a.outcome})" for a in attempts) or "none"
-    return GatedAnswer(
-        text="No allowed model could answer, and the policy says to refuse rather than send it elsewhere. "
-        "Try again later.",
-        passages=[],
-        decision=decision,
-        answered_by=None,
-        model="",
-        attempts=attempts,
-        refused=True,
-        route=f"Refused: every target the policy allows failed ({tried}); on failure the policy says "
-        f"{decision.on_failure}.",
+def _failures(attempts: Sequence[Attempt]) -> str:
+    """'claude failed (server_error ×3), local failed (timeout)': failed tries by target, in order."""
+    kinds: dict[str, Counter[str]] = {}
+    for a in attempts:
+        kinds.setdefault(a.target, Counter())[a.outcome] += 1
+    return ", ".join(
+        f"{target} failed ({', '.join(k if n == 1 else f'{k} ×{n}' for k, n in counts.items())})"
+        for target, counts in kinds.items()
     )
 
 
@@ -240,24 +351,24 @@ def _ms(began: float) -> float:
 
 
 @transaction.atomic
-def _record(
-    answer: GatedAnswer, *, question: str, findings: list[Finding], acting_user: Any, started: float
-) -> GatedAnswer:
+def _record(answer: GatedAnswer, request: _Request) -> GatedAnswer:
     """One audit row per request. The question is stored redacted, findings as counts only."""
     decision = answer.decision
+    user = request.acting_user
     cited = {p for p in range(1, len(answer.passages) + 1) if f"[{p}]" in answer.text}
     data_class = (
         decision.data_class
         if decision
         else max([DataClass(p.classification) for p in answer.passages], default=DataClass.PUBLIC)
     )
-    outcome = _outcome(answer, cited)
     event = append_audit_event(
-        acting_user=acting_user,
-        username=acting_user.get_username(),
-        role=acting_user.role,
-        question=redact(question, findings, Vault()).text,
-        findings=_counts(findings),
+        acting_user=user,
+        username=user.get_username(),
+        role=user.role,
+        workload=request.workload,
+        team=request.team,
+        question=redact(request.question, request.findings, Vault()).text,
+        findings=_counts(request.findings),
         passages=[
             {
                 "n": n,
@@ -274,11 +385,13 @@ def _record(
         attempts=[a.__dict__ for a in answer.attempts],
         backend=answer.answered_by.name if answer.answered_by else "",
         model=answer.model,
-        fallback_used=len(answer.attempts) > 1 and answer.answered_by is not None,
+        fallback_used=_fell_back(answer),
         redacted=answer.redacted,
-        outcome=outcome,
+        outcome=_outcome(answer, cited),
         refusal_reason=answer.route if answer.refused else "",
-        latency_ms=_ms(started),
+        cost_usd=round(sum(a.cost_usd for a in answer.attempts), 8),
+        cache_hit=answer.cache_hit,
+        latency_ms=_ms(request.started),
     )
     answer.audit_id = event.id
     transaction.on_commit(lambda: _count(answer, event.outcome))
@@ -288,20 +401,30 @@ def _record(
 def _count(answer: GatedAnswer, outcome: str) -> None:
     metrics.REQUESTS.labels(outcome=outcome).inc()
     for attempt in answer.attempts:
+        if attempt.outcome == "cache_hit":
+            metrics.CACHE_HITS.labels(target=attempt.target).inc()
+            continue
         metrics.ATTEMPTS.labels(target=attempt.target, zone=attempt.zone, outcome=attempt.outcome).inc()
         metrics.LATENCY.labels(target=attempt.target, zone=attempt.zone).observe(attempt.latency_ms / 1000)
         metrics.TOKENS.labels(target=attempt.target, direction="input").inc(attempt.input_tokens)
         metrics.TOKENS.labels(target=attempt.target, direction="output").inc(attempt.output_tokens)
         metrics.COST.labels(target=attempt.target).inc(attempt.cost_usd)
-    if len(answer.attempts) > 1 and answer.answered_by is not None:
+    if _fell_back(answer):
         metrics.FALLBACKS.inc()
     for kind, n in answer.redacted.items():
         metrics.REDACTIONS.labels(kind=kind).inc(n)
 
 
+def _fell_back(answer: GatedAnswer) -> bool:
+    """Answered by a later target than the first one tried (a retry of the same one is no fallback)."""
+    return answer.answered_by is not None and any(a.target != answer.answered_by.name for a in answer.attempts)
+
+
 def _outcome(answer: GatedAnswer, cited: set[int]) -> str:
     if answer.refused:
         return AuditEvent.Outcome.REFUSED
+    if answer.cut_off:
+        return AuditEvent.Outcome.CUT_OFF
     if not cited:
         return AuditEvent.Outcome.NOTHING_FOUND
     return AuditEvent.Outcome.ANSWERED

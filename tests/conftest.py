@@ -4,6 +4,7 @@ and the real MiniLM model (loaded once per test session, on first use)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,18 @@ from retrieval.classification import Classification
 from retrieval.services import IngestResult, ingest_file
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.openai_server import FakeOpenAI
+
+
+@pytest.fixture(autouse=True)
+def _fresh_gate(settings: Any) -> Iterator[None]:
+    """Each test starts with closed circuits and new backends, and retries that wait milliseconds."""
+    from routing import resilience
+
+    settings.GATE_RETRY_BASE_S = 0.01
+    settings.GATE_RETRY_MAX_WAIT_S = 0.2
+    resilience.reset()
+    yield
+    resilience.reset()
 
 
 def make_user(username: str, role: Role, clearance: Classification, groups: Sequence[str] = ()) -> User:

@@ -56,6 +56,7 @@ GARBAGE = (ValueError, LookupError, TypeError, AttributeError, RuntimeError)
 class AnthropicBackend(HttpChatBackend):
     name = "anthropic"
     zone = "cloud"
+    settings_prefix = "ANTHROPIC_"  # a change to any of these settings makes a new instance
 
     def __init__(
         self,

@@ -45,6 +45,7 @@ GARBAGE = (ValueError, LookupError, TypeError, AttributeError, RuntimeError)
 class OpenAICompatibleBackend(HttpChatBackend):
     name = "openai_compatible"
     zone = "onprem"
+    settings_prefix = "LOCAL_LLM_"  # a change to any of these settings makes a new instance
 
     def __init__(
         self,

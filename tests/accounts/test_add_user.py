@@ -86,7 +86,9 @@ def test_add_user_json_summarises_what_was_done(db: None) -> None:
     first = json.loads(
         run("nina", "--role", "admin", "--clearance", "Restricted", "--groups", "ops,ops, ,it", "--json")
     )
-    second = json.loads(run("nina", "--role", "admin", "--json"))
+    second = json.loads(run("nina", "--role", "admin", "--team", "ops", "--json"))
+    third = json.loads(run("nina", "--role", "admin", "--json"))
+    fourth = json.loads(run("nina", "--role", "admin", "--team", "", "--json"))
 
     assert first == {
         "username": "nina",
@@ -94,8 +96,13 @@ def test_add_user_json_summarises_what_was_done(db: None) -> None:
         "role": "admin",
         "clearance": "restricted",
         "groups": ["it", "ops"],
+        "team": None,
     }
-    assert second == {"username": "nina", "created": False, "role": "admin", "clearance": "internal", "groups": []}
+    assert second == {
+        "username": "nina", "created": False, "role": "admin", "clearance": "internal", "groups": [], "team": "ops"
+    }  # fmt: skip
+    assert third["team"] == "ops"  # unchanged when --team is left out
+    assert fourth["team"] is None
 
 
 def test_add_user_with_a_bad_clearance_names_the_valid_values_and_creates_nobody(db: None) -> None:

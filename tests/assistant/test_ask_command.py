@@ -41,7 +41,10 @@ def test_ask_json_gives_the_answer_its_citations_backend_and_audit_id(employee: 
 
     body = ask_json("How do I roll back a bad deploy?", "erin")
 
-    assert set(body) == {"answer", "citations", "backend", "audit_id"}
+    assert set(body) == {
+        "answer", "citations", "backend", "route", "refused", "notices", "redacted", "cache_hit", "audit_id"
+    }  # fmt: skip
+    assert body["route"].startswith("Answered on-prem by extractive") and body["refused"] is False
     assert body["answer"] == "To roll back a bad deploy, run the rollback pipeline for the previous release tag. [1]"
     assert body["citations"] == [
         {"n": 1, "document_id": runbook.id, "title": "Deploy runbook", "chunk_id": runbook.chunks.get().id}
@@ -80,10 +83,12 @@ def test_ask_prints_the_answer_and_numbered_sources_without_json(employee: User,
 
     out, _ = run("How do I roll back a bad deploy?", "--user", "erin")
 
-    assert out.splitlines() == [
+    lines = out.splitlines()
+    assert lines[:2] == [
         "To roll back a bad deploy, run the rollback pipeline for the previous release tag. [1]",
         f"  [1] Deploy runbook (chunk {runbook.chunks.get().id})",
     ]
+    assert lines[2].startswith("Answered on-prem by extractive (extractive-v1) because ")
 
 
 def test_ask_as_an_unknown_user_is_an_error_and_not_audited(db: None) -> None:

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from assistant.services import answer_question
 from routing.models import AuditEvent, PolicyVersion
-from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL
 from tests.fakes.common import Script
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."
-
-
-@pytest.fixture
-def cloud(settings, fake_anthropic):
-    settings.ANTHROPIC_API_KEY = FAKE_ANTHROPIC_KEY
-    settings.ANTHROPIC_BASE_URL = fake_anthropic.url
-    settings.ANTHROPIC_MODEL = FAKE_ANTHROPIC_MODEL
-    settings.LOCAL_LLM_BASE_URL = ""
-    return fake_anthropic
 
 
 def test_an_internal_question_goes_to_the_cloud_redacted_and_comes_back_restored(ingest, employee, cloud):
@@ -59,9 +47,10 @@ def test_when_the_cloud_fails_an_internal_question_degrades_on_prem_and_the_audi
     answer = answer_question(question="How do I roll back a bad deploy?", acting_user=employee)
 
     assert answer.backend == "extractive"
-    assert "claude failed (server_error)" in answer.route
+    assert "claude failed (server_error ×3)" in answer.route
     event = AuditEvent.objects.get(id=answer.audit_id)
-    assert [a["outcome"] for a in event.attempts] == ["server_error", "ok"]
+    # 500 is transient: three tries in all (GATE_RETRY_ATTEMPTS), then the fallback.
+    assert [a["outcome"] for a in event.attempts] == ["server_error"] * 3 + ["ok"]
     assert event.fallback_used is True
 
 

@@ -27,6 +27,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--groups", default="", help="comma-separated reader groups, e.g. engineering,finance")
         parser.add_argument("--password", default=None, help="set this password (unchanged when omitted)")
+        parser.add_argument(
+            "--team",
+            default=None,
+            help="team whose monthly budget pays for the user's cloud answers ('' for none; unchanged if omitted)",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -41,6 +46,7 @@ class Command(BaseCommand):
             clearance=clearance,
             groups=groups,
             password=options["password"],
+            team=options["team"],
         )
         summary = {
             "username": user.username,
@@ -48,6 +54,7 @@ class Command(BaseCommand):
             "role": user.role,
             "clearance": clearance.label,
             "groups": groups,
+            "team": user.team.name if user.team else None,
         }
         if options["json"]:
             self.stdout.write(json.dumps(summary))

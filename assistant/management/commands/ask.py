@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from assistant.services import answer_question
+from routing.policy import Workload
 
 
 class Command(BaseCommand):
@@ -15,6 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("question")
         parser.add_argument("--user", required=True, help="username who asks")
+        parser.add_argument(
+            "--workload",
+            default=Workload.INTERACTIVE.value,
+            choices=[w.value for w in Workload],
+            help="who asks: a person (interactive), a batch job, or an automated pipeline (ci: on-prem only)",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -23,7 +30,7 @@ class Command(BaseCommand):
             raise CommandError(f"no user {options['user']!r}: create one with `manage.py add_user`")
         if not options["question"].strip():
             raise CommandError("the question is empty")
-        answer = answer_question(question=options["question"], acting_user=user)
+        answer = answer_question(question=options["question"], acting_user=user, workload=options["workload"])
         citations = [
             {"n": c.n, "document_id": c.passage.document_id, "title": c.passage.title, "chunk_id": c.passage.chunk_id}
             for c in answer.citations
@@ -33,10 +40,18 @@ class Command(BaseCommand):
                 "answer": answer.text,
                 "citations": citations,
                 "backend": answer.backend,
+                "route": answer.route,
+                "refused": answer.refused,
+                "notices": list(answer.notices),
+                "redacted": answer.redacted,
+                "cache_hit": answer.cache_hit,
                 "audit_id": answer.audit_id,
             }
             self.stdout.write(json.dumps(payload))
             return
+        for notice in answer.notices:
+            self.stdout.write(f"Note: {notice}")
         self.stdout.write(answer.text)
         for c in citations:
             self.stdout.write(f"  [{c['n']}] {c['title']} (chunk {c['chunk_id']})")
+        self.stdout.write(answer.route)

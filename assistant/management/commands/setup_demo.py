@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Role, User
@@ -13,14 +15,19 @@ from accounts.services import upsert_user
 from retrieval.classification import Classification
 from retrieval.parsing import ParseError
 from retrieval.services import Outcome, ingest_file
+from routing.models import TeamBudget
 
 DEMO_DIR = settings.BASE_DIR / "demo"
-# username -> (role, clearance, groups, settings name of the password)
+# username -> (role, clearance, groups, settings name of the password); the employee's team is engineering.
 DEMO_USERS = {
     "employee": (Role.EMPLOYEE, Classification.INTERNAL, ["engineering"], "DEMO_EMPLOYEE_PASSWORD"),
     "admin": (Role.ADMIN, Classification.RESTRICTED, [], "DEMO_ADMIN_PASSWORD"),
     "auditor": (Role.AUDITOR, Classification.RESTRICTED, [], "DEMO_AUDITOR_PASSWORD"),
 }
+
+
+# The demo team's monthly budget for cloud answers (change it with `manage.py set_budget`).
+DEMO_TEAM, DEMO_TEAM_BUDGET_USD = "engineering", Decimal("20.00")
 
 
 class Command(BaseCommand):
@@ -31,8 +38,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self._accounts()
+        self._budgets()
         if not options["skip_corpus"]:
             self._corpus()
+
+    def _budgets(self) -> None:
+        team = Group.objects.get_or_create(name=DEMO_TEAM)[0]
+        TeamBudget.objects.get_or_create(team=team, defaults={"monthly_limit_usd": DEMO_TEAM_BUDGET_USD})
 
     def _accounts(self) -> None:
         created_lines = []
@@ -42,7 +54,8 @@ class Command(BaseCommand):
             if exists and not password:
                 continue  # keep the password printed when it was created
             password = password or secrets.token_urlsafe(12)
-            upsert_user(username=username, role=role, clearance=clearance, groups=groups, password=password)
+            team = groups[0] if groups else ""
+            upsert_user(username=username, role=role, clearance=clearance, groups=groups, password=password, team=team)
             if not exists:
                 created_lines.append(f"  {username:9} {password:20} ({role.value}, clearance {clearance.label})")
         if created_lines:

@@ -1,0 +1,62 @@
+"""Team budgets for paid (cloud) models: what a team has spent this calendar month (UTC), from the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from routing.models import AuditEvent, TeamBudget
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    team: str  # empty when the user has no team: no budget applies
+    limit_usd: Decimal | None  # None: the team has no budget
+    spent_usd: Decimal
+
+    @property
+    def exhausted(self) -> bool:
+        return self.limit_usd is not None and self.spent_usd >= self.limit_usd
+
+
+def month_start() -> Any:
+    return timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def spent_this_month(team: str) -> Decimal:
+    """What requests charged to `team` cost since the first of this month, as the audit recorded it."""
+    total = AuditEvent.objects.filter(team=team, created_at__gte=month_start()).aggregate(total=Sum("cost_usd"))
+    return Decimal(str(round(total["total"] or 0.0, 6)))
+
+
+def budget_status(user: Any) -> BudgetStatus:
+    """The budget of the team that pays for `user`'s answers.
+
+    Checked before each request: requests already in flight may take a team a
+    little past its limit, never further than their own cost.
+    """
+    if user.team is None:
+        return BudgetStatus(team="", limit_usd=None, spent_usd=Decimal(0))
+    return budget_status_of_team(user.team)
+
+
+def budget_status_of_team(team: Group) -> BudgetStatus:
+    budget = TeamBudget.objects.filter(team=team).first()
+    if budget is None:
+        return BudgetStatus(team=team.name, limit_usd=None, spent_usd=Decimal(0))
+    return BudgetStatus(team=team.name, limit_usd=budget.monthly_limit_usd, spent_usd=spent_this_month(team.name))
+
+
+@transaction.atomic
+def set_team_budget(team: Group, limit_usd: Decimal | None) -> None:
+    """Set the team's monthly limit; None removes the budget (no limit)."""
+    if limit_usd is None:
+        TeamBudget.objects.filter(team=team).delete()
+        return
+    TeamBudget.objects.update_or_create(team=team, defaults={"monthly_limit_usd": limit_usd})

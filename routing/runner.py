@@ -1,0 +1,154 @@
+"""Running a Decision: its targets in order, each with retries and its circuit breaker, the answer
+restored as it streams.
+
+A run is iterated for events: Delta (restored answer text, as it arrives)
+and Restart (what was shown so far is withdrawn: the target stopped mid-answer
+and the answer is being written again). Once the events are exhausted, the
+run's attributes hold the outcome. Fallbacks never widen locality: only the
+targets the Decision lists are tried.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pybreaker
+
+from routing import metrics, resilience
+from routing.backends.base import Bundle, ChatBackend
+from routing.errors import BackendError, EgressBlocked, ErrorKind
+from routing.redaction import StreamRestorer, Vault
+
+if TYPE_CHECKING:
+    from routing.inspection import CustomPattern
+    from routing.policy import Decision, Target
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Delta:
+    text: str
+
+
+@dataclass(frozen=True)
+class Restart:
+    """The text shown so far is withdrawn; `reason` says why, for the user."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One call to one target (a retry is another Attempt), as the audit records it."""
+
+    target: str
+    zone: str
+    model: str
+    outcome: str  # "ok", "cache_hit" or the error kind
+    latency_ms: float
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+@dataclass
+class DecisionRun:
+    """One Decision being carried out. Iterate it for Delta and Restart events, then read the outcome:
+
+    `answered_by` is the target whose answer `text` is (None when every target
+    failed); `cut_off` says why, when the answer stopped mid-way and no other
+    target could write it again (the partial `text` is then kept and marked).
+    """
+
+    bundle: Bundle
+    decision: Decision
+    vault: Vault
+    custom: Sequence[CustomPattern] = ()
+    sleep: Callable[[float], None] | None = None  # tests pass a recorder
+    text: str = ""
+    model_text: str = ""  # the answer as the model wrote it, placeholders not restored (what the cache keeps)
+    answered_by: Target | None = None
+    model: str = ""
+    attempts: list[Attempt] = field(default_factory=list)
+    cut_off: str = ""
+
+    def __iter__(self) -> Iterator[Delta | Restart]:
+        partial: tuple[Target, str, str] | None = None  # (target, text, model) of the last answer cut mid-way
+        for target in self.decision.targets:
+            backend = resilience.backend_for(target, policy_version=self.decision.policy_version, custom=self.custom)
+            try:
+                for attempt in resilience.retrying(target, sleep=self.sleep):
+                    with attempt:
+                        shown: list[str] = []
+                        try:
+                            yield from self._try(target, backend, shown)
+                        except BackendError as exc:
+                            if shown:
+                                partial = (target, "".join(shown), backend.model)
+                                metrics.RESTARTS.labels(target=target.name).inc()
+                                yield Restart(f"{target.name} stopped mid-answer ({exc.kind}).")
+                            raise
+            except BackendError as exc:
+                logger.warning("Target %s failed: %s", target.name, exc.kind)
+                continue
+            return
+        if partial is not None:
+            target, text, model = partial
+            self.cut_off = "the model stopped mid-answer and no allowed target could write it again"
+            self.answered_by, self.model = target, model
+            self.text = text + "\n\n[The answer was cut off here: the model stopped mid-answer.]"
+
+    def _try(self, target: Target, backend: ChatBackend, shown: list[str]) -> Iterator[Delta]:
+        """One call: stream, restore, record the Attempt. Raises BackendError after recording it."""
+        began = time.perf_counter()
+        restorer = StreamRestorer(self.vault)
+        generation = None
+        written: list[str] = []
+        try:
+            with resilience.breaker(target.name).calling(), backend.stream(self.bundle) as generation:
+                for delta in generation:
+                    written.append(delta)
+                    text = restorer.feed(delta)
+                    if text:
+                        shown.append(text)
+                        yield Delta(text)
+            tail = restorer.flush()
+        except pybreaker.CircuitBreakerError:
+            error = BackendError(f"{target.name}: circuit open", kind=ErrorKind.CIRCUIT_OPEN)
+            self._record(target, backend.model, str(error.kind), began)
+            raise error from None
+        except GeneratorExit:
+            # The reader left mid-answer: the call happened, so it is recorded with what was shown.
+            self._record(target, generation.model if generation else backend.model, "abandoned", began)
+            self.text, self.answered_by, self.model = "".join(shown), target, backend.model
+            self.cut_off = "the reader left before the answer was finished"
+            raise
+        except BackendError as exc:
+            if isinstance(exc, EgressBlocked):
+                metrics.EGRESS_BLOCKS.labels(target=target.name).inc()
+            self._record(target, generation.model if generation else backend.model, str(exc.kind), began)
+            raise
+        if tail:
+            shown.append(tail)
+            yield Delta(tail)
+        usage = generation.usage
+        self._record(
+            target,
+            generation.model,
+            "ok",
+            began,
+            input_tokens=usage.input_tokens if usage else 0,
+            output_tokens=usage.output_tokens if usage else 0,
+            cost_usd=backend.cost(usage),
+        )
+        self.text, self.answered_by, self.model = "".join(shown), target, generation.model
+        self.model_text = "".join(written)
+
+    def _record(self, target: Target, model: str, outcome: str, began: float, **usage: float) -> None:
+        latency = round((time.perf_counter() - began) * 1000, 1)
+        self.attempts.append(Attempt(target.name, str(target.zone), model, outcome, latency, **usage))  # type: ignore[arg-type]
