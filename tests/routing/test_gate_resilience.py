@@ -9,14 +9,18 @@ from __future__ import annotations
 import time
 
 import pytest
+from prometheus_client import REGISTRY
 
 from assistant.services import answer_question
 from routing import resilience
+from routing.backends.base import Bundle
 from routing.errors import BackendError, ErrorKind
 from routing.metrics import render
 from routing.models import AuditEvent
-from routing.policy import Target, Zone
+from routing.policy import Health, RequestFacts, Target, Zone, decide
 from routing.policy_services import get_active_policy
+from routing.redaction import Vault
+from routing.runner import DecisionRun
 from tests.fakes.common import Script
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."
@@ -152,3 +156,21 @@ def test_the_policys_timeout_cuts_a_slow_stream_and_the_answer_is_written_again_
     assert outcomes(answer) == [("claude", "timeout"), ("extractive", "ok")]  # no time left for a second try
     assert answer.backend == "extractive" and "deploy dashboard" in answer.text
     assert "Roll back from the deploy dashboard, step by step" not in answer.text
+
+
+def test_an_egress_block_is_counted_never_retried_and_left_for_the_next_target(cloud, db):
+    policy = get_active_policy()
+    decision = decide(RequestFacts(role="employee", clearance=1), policy, Health.all_up(policy.targets))
+    assert [t.name for t in decision.targets][0] == "claude"
+    # A bundle the gate would never build: an e-mail address left in the clear.
+    bundle = Bundle(question="Mail dana.cho@quillfern.example about the deploy dashboard", passages=())
+    before = REGISTRY.get_sample_value("sluice_egress_blocks_total", {"target": "claude"}) or 0.0
+
+    run = DecisionRun(bundle=bundle, decision=decision, vault=Vault())
+    list(run)
+
+    assert cloud.requests == []
+    assert [(a.target, a.outcome) for a in run.attempts][0] == ("claude", "egress_blocked")
+    assert sum(a.target == "claude" for a in run.attempts) == 1
+    assert REGISTRY.get_sample_value("sluice_egress_blocks_total", {"target": "claude"}) == before + 1
+    assert resilience.circuit_state("claude").failures == 0  # the request's fault, not the backend's
