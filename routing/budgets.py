@@ -48,9 +48,8 @@ def budget_status(user: Any) -> BudgetStatus:
 
 def budget_status_of_team(team: Group) -> BudgetStatus:
     budget = TeamBudget.objects.filter(team=team).first()
-    if budget is None:
-        return BudgetStatus(team=team.name, limit_usd=None, spent_usd=Decimal(0))
-    return BudgetStatus(team=team.name, limit_usd=budget.monthly_limit_usd, spent_usd=spent_this_month(team.name))
+    limit = budget.monthly_limit_usd if budget else None
+    return BudgetStatus(team=team.name, limit_usd=limit, spent_usd=spent_this_month(team.name))
 
 
 @transaction.atomic

@@ -5,8 +5,9 @@ the bundle exactly as the targets see it (redacted question, passage ids and
 texts), the policy version and rule, the targets with their models, and the
 caller's access scope (clearance and reader groups). Two callers share an entry
 only when they may read the same passages; a changed document has new chunk
-ids and text, so it misses. Answers are kept with their placeholders, and
-restored with each request's own vault.
+ids and text, so it misses (its old entries, unreachable, expire with the TTL).
+Answers are kept with their placeholders, and restored with each request's own
+vault; the gate keeps only answers in which inspection finds nothing in the clear.
 """
 
 from __future__ import annotations

@@ -247,7 +247,9 @@ def _answer(run: DecisionRun, key: str | None) -> Generator[Delta | Restart, Non
         )
         answer.attempts = run.attempts
         return answer
-    if key and not run.cut_off and not run.answered_by.in_process:
+    keep = key and not run.cut_off and not run.answered_by.in_process
+    # Only answers that hold nothing sensitive in the clear are kept (an unredacted passage may be quoted).
+    if keep and not inspect_text(run.model_text, custom=run.custom):
         cache.store(key, text=run.model_text, target=run.answered_by, model=run.model)
     return _answered(run, cut_off=run.cut_off)
 

@@ -7,6 +7,7 @@ egress guard, on the exact bytes the SDK is about to send, before it leaves.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING
 
@@ -74,7 +75,8 @@ class AnthropicBackend(HttpChatBackend):
         self.base_url = (settings.ANTHROPIC_BASE_URL if base_url is None else base_url) or None
         self.model = model or settings.ANTHROPIC_MODEL
         self.first_token_timeout = first_token_timeout or settings.ANTHROPIC_TIMEOUT_FIRST_TOKEN
-        self.total_timeout = total_timeout or settings.ANTHROPIC_TIMEOUT_TOTAL
+        # The setting caps the whole answer; the gate may ask for less (the policy target's timeout_s).
+        self.total_timeout = min(total_timeout or math.inf, settings.ANTHROPIC_TIMEOUT_TOTAL)
         self.price_input_per_mtok = settings.ANTHROPIC_PRICE_INPUT_PER_MTOK
         self.price_output_per_mtok = settings.ANTHROPIC_PRICE_OUTPUT_PER_MTOK
         super().__init__(egress_custom=egress_custom, guard_egress=guard_egress)

@@ -7,6 +7,7 @@ The SDK does no retries (max_retries=0): the gateway decides.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING
 
@@ -63,7 +64,8 @@ class OpenAICompatibleBackend(HttpChatBackend):
         self.model = model or settings.LOCAL_LLM_MODEL
         self._api_key = (settings.LOCAL_LLM_API_KEY if api_key is None else api_key) or NO_KEY
         self.first_token_timeout = first_token_timeout or settings.LOCAL_LLM_TIMEOUT_FIRST_TOKEN
-        self.total_timeout = total_timeout or settings.LOCAL_LLM_TIMEOUT_TOTAL
+        # The setting caps the whole answer; the gate may ask for less (the policy target's timeout_s).
+        self.total_timeout = min(total_timeout or math.inf, settings.LOCAL_LLM_TIMEOUT_TOTAL)
         super().__init__(egress_custom=egress_custom, guard_egress=guard_egress)
 
     def generate(self, bundle: Bundle) -> Generator[str, None, Finish]:

@@ -9,6 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from routing.budgets import budget_status_of_team, set_team_budget
 
+# What TeamBudget.monthly_limit_usd (12 digits, 2 after the point) can hold.
+MAX_BUDGET = Decimal(10) ** 10
+
 
 class Command(BaseCommand):
     help = "Set (or, with 'none', remove) a team's monthly budget for cloud answers, in USD; print its spend."
@@ -47,4 +50,8 @@ def _limit(text: str) -> Decimal | None:
         raise CommandError(f"the budget must be an amount in USD such as 50.00, or 'none', not {text!r}") from None
     if not value.is_finite() or value < 0:
         raise CommandError(f"the budget must be zero or more, not {text!r}")
+    if value >= MAX_BUDGET:
+        raise CommandError(f"the budget must be less than {MAX_BUDGET:,} USD, not {text!r}")
+    if value and value < Decimal("0.01"):
+        raise CommandError(f"the budget is kept in cents: {text!r} would round to 0.00, which turns the cloud off")
     return value.quantize(Decimal("0.01"))
