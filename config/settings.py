@@ -184,7 +184,7 @@ GATE_RETRY_ATTEMPTS = envint("GATE_RETRY_ATTEMPTS", "3")
 GATE_RETRY_BASE_S = envfloat("GATE_RETRY_BASE_S", "0.25")
 GATE_RETRY_MAX_WAIT_S = envfloat("GATE_RETRY_MAX_WAIT_S", "4")
 # A target's circuit opens after this many failures in a row (per web worker), and lets
-# one trial call through after the reset time; while open, the policy treats it as down.
+# trial calls through after the reset time; while open, the policy treats it as down.
 GATE_BREAKER_FAILURES = envint("GATE_BREAKER_FAILURES", "5")
 GATE_BREAKER_RESET_S = envfloat("GATE_BREAKER_RESET_S", "30")
 # How long a model's answer is reused for the same redacted bundle, policy, model and access

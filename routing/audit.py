@@ -38,6 +38,12 @@ def row_hash(event: AuditEvent) -> str:
     fields = HASHED_FIELDS.get(event.hash_version)
     if fields is None:
         return ""  # an unknown version never matches: verification names the row
+    return content_hash(event, fields)
+
+
+def content_hash(event: Any, fields: tuple[str, ...]) -> str:
+    """SHA-256 of these fields of the row, canonical JSON. A version's fields never change, so
+    migrations may call this with HASHED_FIELDS[n] on the model as it stood then."""
     content = {name: getattr(event, name) for name in fields}
     content["created_at"] = event.created_at.isoformat()
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)

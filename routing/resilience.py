@@ -96,7 +96,8 @@ def backend_for(target: Target, *, policy_version: str, custom: Sequence[CustomP
     """The process's backend instance for `target`, made once and kept (with its connection pool).
 
     A new one replaces it when the policy version, the target's timeout or the
-    backend's settings change.
+    backend's settings change. The one replaced is not closed: requests still
+    streaming from it finish, and its connections go with it when it is collected.
     """
     backend_class = get_backend_class(target.backend)
     prefix = getattr(backend_class, "settings_prefix", "")
@@ -106,8 +107,6 @@ def backend_for(target: Target, *, policy_version: str, custom: Sequence[CustomP
         kept = _backends.get(target.name)
         if kept is not None and kept[0] == key:
             return kept[1]
-        if kept is not None:
-            kept[1].close()
         options: dict[str, Any] = {}
         if issubclass(backend_class, HttpChatBackend):
             # The egress guard checks for the company's own identifiers too, not only the built-in kinds.

@@ -11,6 +11,7 @@ targets the Decision lists are tried.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 import pybreaker
 
 from routing import metrics, resilience
-from routing.backends.base import Bundle, ChatBackend
+from routing.backends.base import Bundle, ChatBackend, Generation, Usage, build_prompt
 from routing.errors import BackendError, EgressBlocked, ErrorKind
 from routing.redaction import StreamRestorer, Vault
 
@@ -54,6 +55,7 @@ class Attempt:
     input_tokens: int = 0
     output_tokens: int = 0
     cost_usd: float = 0.0
+    usage_estimated: bool = False  # the server never reported usage (a broken or abandoned stream)
 
 
 @dataclass
@@ -76,6 +78,7 @@ class DecisionRun:
     model: str = ""
     attempts: list[Attempt] = field(default_factory=list)
     cut_off: str = ""
+    cache_hit: bool = False  # set by the gate when the answer came from the response cache
 
     def __iter__(self) -> Iterator[Delta | Restart]:
         partial: tuple[Target, str, str] | None = None  # (target, text, model) of the last answer cut mid-way
@@ -107,9 +110,11 @@ class DecisionRun:
         """One call: stream, restore, record the Attempt. Raises BackendError after recording it."""
         began = time.perf_counter()
         restorer = StreamRestorer(self.vault)
-        generation = None
+        generation: Generation | None = None
         written: list[str] = []
         try:
+            # Before the breaker: a bundle the egress guard refuses is this request's fault, not the backend's.
+            backend.preflight(self.bundle)
             with resilience.breaker(target.name).calling(), backend.stream(self.bundle) as generation:
                 for delta in generation:
                     written.append(delta)
@@ -118,37 +123,61 @@ class DecisionRun:
                         shown.append(text)
                         yield Delta(text)
             tail = restorer.flush()
+            if tail:
+                shown.append(tail)
+                yield Delta(tail)
         except pybreaker.CircuitBreakerError:
             error = BackendError(f"{target.name}: circuit open", kind=ErrorKind.CIRCUIT_OPEN)
-            self._record(target, backend.model, str(error.kind), began)
+            self._record(target, backend, generation, "circuit_open", began, written)
             raise error from None
         except GeneratorExit:
             # The reader left mid-answer: the call happened, so it is recorded with what was shown.
-            self._record(target, generation.model if generation else backend.model, "abandoned", began)
+            self._record(target, backend, generation, "abandoned", began, written)
             self.text, self.answered_by, self.model = "".join(shown), target, backend.model
             self.cut_off = "the reader left before the answer was finished"
             raise
         except BackendError as exc:
             if isinstance(exc, EgressBlocked):
                 metrics.EGRESS_BLOCKS.labels(target=target.name).inc()
-            self._record(target, generation.model if generation else backend.model, str(exc.kind), began)
+            self._record(target, backend, generation, str(exc.kind), began, written)
             raise
-        if tail:
-            shown.append(tail)
-            yield Delta(tail)
-        usage = generation.usage
-        self._record(
-            target,
-            generation.model,
-            "ok",
-            began,
-            input_tokens=usage.input_tokens if usage else 0,
-            output_tokens=usage.output_tokens if usage else 0,
-            cost_usd=backend.cost(usage),
-        )
+        assert generation is not None
+        self._record(target, backend, generation, "ok", began, written)
         self.text, self.answered_by, self.model = "".join(shown), target, generation.model
         self.model_text = "".join(written)
 
-    def _record(self, target: Target, model: str, outcome: str, began: float, **usage: float) -> None:
-        latency = round((time.perf_counter() - began) * 1000, 1)
-        self.attempts.append(Attempt(target.name, str(target.zone), model, outcome, latency, **usage))  # type: ignore[arg-type]
+    def _record(
+        self,
+        target: Target,
+        backend: ChatBackend,
+        generation: Generation | None,
+        outcome: str,
+        began: float,
+        written: list[str],
+    ) -> None:
+        """The Attempt, with the usage the server reported; for a stream that broke or was left
+        after text came, an estimate (the provider bills what it read and wrote)."""
+        usage, estimated = generation.usage if generation else None, False
+        if usage is None and written:
+            usage, estimated = estimate_usage(self.bundle, "".join(written)), True
+        self.attempts.append(
+            Attempt(
+                target.name,
+                str(target.zone),
+                generation.model if generation else backend.model,
+                outcome,
+                round((time.perf_counter() - began) * 1000, 1),
+                input_tokens=usage.input_tokens if usage else 0,
+                output_tokens=usage.output_tokens if usage else 0,
+                cost_usd=backend.cost(usage),
+                usage_estimated=estimated,
+            )
+        )
+
+
+def estimate_usage(bundle: Bundle, written: str) -> Usage:
+    """Tokens at about four characters each: for costs the server never reported."""
+    prompt = build_prompt(bundle)
+    return Usage(
+        input_tokens=math.ceil((len(prompt.system) + len(prompt.user)) / 4), output_tokens=math.ceil(len(written) / 4)
+    )

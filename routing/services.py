@@ -23,7 +23,19 @@ from routing.backends.base import Bundle, ContextPassage
 from routing.budgets import budget_status
 from routing.inspection import CustomPattern, Finding, inspect_text
 from routing.models import AuditEvent
-from routing.policy import Action, DataClass, Decision, Health, Policy, RequestFacts, Target, Workload, Zone, decide
+from routing.policy import (
+    Action,
+    DataClass,
+    Decision,
+    Health,
+    OnFailure,
+    Policy,
+    RequestFacts,
+    Target,
+    Workload,
+    Zone,
+    decide,
+)
 from routing.policy_loader import PolicyError
 from routing.policy_services import get_active_policy
 from routing.redaction import Vault, redact, restore
@@ -32,6 +44,15 @@ from routing.runner import Attempt, DecisionRun, Delta, Restart
 logger = logging.getLogger(__name__)
 
 ZONE_WORDS = {Zone.ONPREM: "on-prem", Zone.PRIVATE: "in the private zone", Zone.CLOUD: "in the cloud"}
+# What the user reads when every target the Decision allows failed, by the rule's on_failure.
+FAILED_TEXT = {
+    OnFailure.FAIL_CLOSED: "No allowed model could answer, and the policy says to refuse rather than send it "
+    "elsewhere. Try again later.",
+    OnFailure.DEGRADE: "No allowed model could answer, and the policy has no on-prem fallback for this question. "
+    "Try again later.",
+    OnFailure.QUEUE: "No allowed model could answer. The policy queues such questions, but queueing is not "
+    "available yet, so it was refused. Try again later.",
+}
 
 
 @dataclass(frozen=True)
@@ -220,28 +241,18 @@ def _answer(run: DecisionRun, key: str | None) -> Generator[Delta | Restart, Non
     decision, vault = run.decision, run.vault
     began = time.perf_counter()
     hit = cache.lookup(key) if key else None
-    if hit is not None:
-        target = next((t for t in decision.targets if t.name == hit.target), None)
-        if target is not None:
-            text = restore(hit.text, vault)
-            yield Delta(text)
-            attempt = Attempt(target.name, str(target.zone), hit.model, "cache_hit", _ms(began))
-            return GatedAnswer(
-                text=text,
-                passages=[],
-                decision=decision,
-                answered_by=target,
-                model=hit.model,
-                attempts=[attempt],
-                cache_hit=True,
-                route=_route(decision, target, hit.model, [], cached=True),
-            )
+    target = next((t for t in decision.targets if t.name == hit.target), None) if hit else None
+    if hit is not None and target is not None:
+        # Recorded before it is shown, so a reader who leaves at once is audited with the hit.
+        run.attempts.append(Attempt(target.name, str(target.zone), hit.model, "cache_hit", _ms(began)))
+        run.text, run.answered_by, run.model, run.cache_hit = restore(hit.text, vault), target, hit.model, True
+        yield Delta(run.text)
+        return _answered(run, cut_off="")
     yield from run
     if run.answered_by is None:
         answer = _refusal(
             decision,
-            text="No allowed model could answer, and the policy says to refuse rather than send it elsewhere. "
-            "Try again later.",
+            text=FAILED_TEXT[decision.on_failure],
             route=f"Refused: every target the policy allows failed ({_failures(run.attempts) or 'none was up'}); "
             f"on failure the policy says {decision.on_failure}.",
         )
@@ -249,7 +260,7 @@ def _answer(run: DecisionRun, key: str | None) -> Generator[Delta | Restart, Non
         return answer
     keep = key and not run.cut_off and not run.answered_by.in_process
     # Only answers that hold nothing sensitive in the clear are kept (an unredacted passage may be quoted).
-    if keep and not inspect_text(run.model_text, custom=run.custom):
+    if key and keep and not inspect_text(run.model_text, custom=run.custom):
         cache.store(key, text=run.model_text, target=run.answered_by, model=run.model)
     return _answered(run, cut_off=run.cut_off)
 
@@ -257,7 +268,6 @@ def _answer(run: DecisionRun, key: str | None) -> Generator[Delta | Restart, Non
 def _answered(run: DecisionRun, *, cut_off: str) -> GatedAnswer:
     """What the run wrote (with nothing answered yet, an empty answer that says it was cut off)."""
     target = run.answered_by
-    route = _route(run.decision, target, run.model, run.attempts, cut_off=cut_off) if target else f"Cut off: {cut_off}."
     return GatedAnswer(
         text=run.text,
         passages=[],
@@ -265,8 +275,9 @@ def _answered(run: DecisionRun, *, cut_off: str) -> GatedAnswer:
         answered_by=target,
         model=run.model,
         attempts=run.attempts,
+        cache_hit=run.cache_hit,
         cut_off=bool(cut_off),
-        route=route,
+        route=_route(run, cut_off=cut_off) if target else f"Cut off: {cut_off}.",
     )
 
 
@@ -274,28 +285,26 @@ def _refusal(decision: Decision | None, *, text: str, route: str) -> GatedAnswer
     return GatedAnswer(text=text, passages=[], decision=decision, answered_by=None, model="", refused=True, route=route)
 
 
-def _route(
-    decision: Decision,
-    target: Target,
-    model: str,
-    attempts: list[Attempt],
-    *,
-    cached: bool = False,
-    cut_off: str = "",
-) -> str:
+def _route(run: DecisionRun, *, cut_off: str) -> str:
     """One sentence for the user: where the answer was written, after what failed, and why there."""
-    route = f"Answered {ZONE_WORDS[target.zone]} by {target.name} ({model})"
-    failed = [a for a in attempts if a.outcome != "ok" and a.target != target.name]
-    if failed:
-        route += " after " + _failures(failed)
-    retried = [a.outcome for a in attempts if a.outcome != "ok" and a.target == target.name]
-    if retried:
-        route += f", on try {len(retried) + 1} (before: {', '.join(retried)}),"
-    if cached:
-        route += ", reused from the response cache,"
+    assert run.answered_by is not None
+    target, decision = run.answered_by, run.decision
+    sentence = f"Answered {ZONE_WORDS[target.zone]} by {target.name} ({run.model})"
+    others = [a for a in run.attempts if a.outcome != "ok" and a.target != target.name]
+    if others:
+        sentence += " after " + _failures(others)
+    clauses = []
+    retried = [a.outcome for a in run.attempts if a.outcome != "ok" and a.target == target.name]
+    if retried and not cut_off:
+        clauses.append(f"on try {len(retried) + 1} (after {', '.join(retried)})")
+    if run.cache_hit:
+        clauses.append("reused from the response cache")
+    sentence += "".join(f", {c}" for c in clauses)
     if cut_off:
-        return route + f", but cut off: {cut_off}."
-    return route + (" because " + _sentence_tail(decision.reasons[0]) if decision.reasons else ".")
+        return sentence + f", but cut off: {cut_off}."
+    if not decision.reasons:
+        return sentence + "."
+    return sentence + (", " if clauses else " ") + "because " + _sentence_tail(decision.reasons[0])
 
 
 def _minimise(

@@ -74,9 +74,12 @@ class AnthropicBackend(HttpChatBackend):
         self._api_key = settings.ANTHROPIC_API_KEY if api_key is None else api_key
         self.base_url = (settings.ANTHROPIC_BASE_URL if base_url is None else base_url) or None
         self.model = model or settings.ANTHROPIC_MODEL
-        self.first_token_timeout = first_token_timeout or settings.ANTHROPIC_TIMEOUT_FIRST_TOKEN
         # The setting caps the whole answer; the gate may ask for less (the policy target's timeout_s).
         self.total_timeout = min(total_timeout or math.inf, settings.ANTHROPIC_TIMEOUT_TOTAL)
+        # A server that sends nothing is cut at the first-token wait, which is never longer than the total.
+        self.first_token_timeout = min(
+            first_token_timeout or settings.ANTHROPIC_TIMEOUT_FIRST_TOKEN, self.total_timeout
+        )
         self.price_input_per_mtok = settings.ANTHROPIC_PRICE_INPUT_PER_MTOK
         self.price_output_per_mtok = settings.ANTHROPIC_PRICE_OUTPUT_PER_MTOK
         super().__init__(egress_custom=egress_custom, guard_egress=guard_egress)

@@ -153,6 +153,9 @@ class ChatBackend(ABC):
         """generate() wrapped so the reported model and usage can be read when it ends."""
         return Generation(self.generate(bundle), model=self.model)
 
+    def preflight(self, bundle: Bundle) -> None:  # noqa: B027 (a hook: in-process backends send nothing)
+        """Raise EgressBlocked if `bundle` may not be sent, before any connection is made."""
+
     def health(self) -> Health:
         """Whether this backend can answer now. In-process backends always can."""
         return Health(ok=True, detail="in-process")
@@ -262,6 +265,13 @@ class HttpChatBackend(ChatBackend):
 
     def _check_egress(self, request: Any) -> None:
         guard_outbound(outbound_text(request.read()), custom=self.egress_custom)
+
+    def preflight(self, bundle: Bundle) -> None:
+        """The egress guard over the prompt's text, before the call: the byte-exact check in the
+        request hook stays, and this one lets the gate tell the request's own fault from the backend's."""
+        if self.guard_egress:
+            prompt = build_prompt(bundle)
+            guard_outbound(f"{prompt.system}\n{prompt.user}", custom=self.egress_custom)
 
     def close(self) -> None:
         """Release the connection pool."""

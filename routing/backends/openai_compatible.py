@@ -63,9 +63,12 @@ class OpenAICompatibleBackend(HttpChatBackend):
         self.base_url = base_url or settings.LOCAL_LLM_BASE_URL
         self.model = model or settings.LOCAL_LLM_MODEL
         self._api_key = (settings.LOCAL_LLM_API_KEY if api_key is None else api_key) or NO_KEY
-        self.first_token_timeout = first_token_timeout or settings.LOCAL_LLM_TIMEOUT_FIRST_TOKEN
         # The setting caps the whole answer; the gate may ask for less (the policy target's timeout_s).
         self.total_timeout = min(total_timeout or math.inf, settings.LOCAL_LLM_TIMEOUT_TOTAL)
+        # A server that sends nothing is cut at the first-token wait, which is never longer than the total.
+        self.first_token_timeout = min(
+            first_token_timeout or settings.LOCAL_LLM_TIMEOUT_FIRST_TOKEN, self.total_timeout
+        )
         super().__init__(egress_custom=egress_custom, guard_egress=guard_egress)
 
     def generate(self, bundle: Bundle) -> Generator[str, None, Finish]:

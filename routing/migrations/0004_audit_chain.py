@@ -5,13 +5,14 @@ from django.db import migrations, models
 
 def chain_existing_rows(apps, schema_editor):
     """Rows written before the chain existed are chained now, in id order."""
-    from routing.audit import GENESIS, row_hash
+    # Hashed as version 1, the fields as they stood at this migration (not the live row_hash).
+    from routing.audit import GENESIS, HASHED_FIELDS, content_hash
 
     AuditEvent = apps.get_model("routing", "AuditEvent")
     previous = GENESIS
     for event in AuditEvent.objects.order_by("id"):
         event.prev_hash = previous
-        event.row_hash = row_hash(event)
+        event.row_hash = content_hash(event, HASHED_FIELDS[1])
         event.save(update_fields=["prev_hash", "row_hash"])
         previous = event.row_hash
 

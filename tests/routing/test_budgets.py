@@ -296,8 +296,9 @@ def test_set_budget_rejects_an_amount_too_large_to_store_and_changes_nothing(pia
     # TeamBudget.monthly_limit_usd holds 12 digits, 2 after the point.
     run_set_budget("platform", "2.00")
 
-    with pytest.raises(CommandError):
-        run_set_budget("platform", "100000000000")
+    for amount in ("100000000000", "9999999999.999", "0.001"):  # too large, too large once rounded, rounds to 0
+        with pytest.raises(CommandError):
+            run_set_budget("platform", amount)
 
     assert TeamBudget.objects.get().monthly_limit_usd == Decimal("2.00")
 

@@ -7,6 +7,7 @@ settings (tests/conftest.py), never by patching the gate.
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from prometheus_client import REGISTRY
@@ -39,7 +40,7 @@ def test_a_rate_limited_cloud_is_tried_again_and_answers(ingest, employee, cloud
 
     assert answer.backend == "claude" and len(cloud.requests) == 2
     assert outcomes(answer) == [("claude", "rate_limited"), ("claude", "ok")]
-    assert "on try 2 (before: rate_limited)" in answer.route
+    assert ", on try 2 (after rate_limited), because " in answer.route
     assert AuditEvent.objects.get(id=answer.audit_id).fallback_used is False  # a retry is no fallback
 
 
@@ -91,7 +92,7 @@ def test_waits_between_tries_are_jittered_and_honour_the_servers_hint(settings):
 def test_after_failures_in_a_row_the_circuit_opens_and_the_policy_skips_the_target(ingest, employee, cloud, settings):
     settings.GATE_RETRY_ATTEMPTS = 1
     settings.GATE_BREAKER_FAILURES = 2
-    settings.GATE_BREAKER_RESET_S = 2.0
+    settings.GATE_BREAKER_RESET_S = 60
     ingest("deploys.md", DEPLOYS, "internal")
     cloud.behave(status=500)
 
@@ -108,7 +109,7 @@ def test_after_failures_in_a_row_the_circuit_opens_and_the_policy_skips_the_targ
     reasons = AuditEvent.objects.get(id=skipped.audit_id).decision["reasons"]
     assert any("claude (cloud) is down: its circuit is open" in r for r in reasons)
 
-    time.sleep(2.1)  # the reset time passes: one trial call goes through, and it succeeds
+    pass_reset_time("claude")  # a trial call goes through, and it succeeds
     cloud.behave(status=200)
     recovered = answer_question(question=QUESTION, acting_user=employee)
 
@@ -117,7 +118,38 @@ def test_after_failures_in_a_row_the_circuit_opens_and_the_policy_skips_the_targ
     assert 'sluice_circuit_state{target="claude"} 0.0' in render().decode()
 
 
-def test_a_requests_own_fault_does_not_open_the_circuit(ingest, employee, cloud, settings):
+def pass_reset_time(target: str) -> None:
+    """As if the breaker's reset time had passed (pybreaker keeps when it opened in its storage)."""
+    storage = resilience.breaker(target)._state_storage
+    storage.opened_at = storage.opened_at - timedelta(seconds=resilience.breaker(target).reset_timeout + 1)
+
+
+def test_an_egress_block_neither_counts_against_nor_closes_a_circuit(cloud, settings, db):
+    settings.GATE_RETRY_ATTEMPTS = 1
+    settings.GATE_BREAKER_FAILURES = 2
+    policy = get_active_policy()
+    decision = decide(RequestFacts(role="employee", clearance=1), policy, Health.all_up(policy.targets))
+    clean = Bundle(question="How do I roll back a deploy?", passages=())
+    leaky = Bundle(question="Mail dana.cho@quillfern.example about the deploy", passages=())
+    cloud.behave(status=500)
+
+    def ask(bundle: Bundle) -> list[tuple[str, str]]:
+        run = DecisionRun(bundle=bundle, decision=decision, vault=Vault())
+        list(run)
+        return [(a.target, a.outcome) for a in run.attempts]
+
+    ask(clean)
+    ask(leaky)  # between two failures: the count is not reset
+    ask(clean)
+    assert resilience.circuit_state("claude").state == "open"
+
+    pass_reset_time("claude")
+    assert ask(leaky)[0] == ("claude", "egress_blocked")  # in half-open: no trial call was made...
+    assert resilience.circuit_state("claude").state != "closed"  # ...so nothing says the server is back
+    assert len(cloud.requests) == 2
+
+
+def test_a_rejected_request_shows_the_server_is_up_and_does_not_open_the_circuit(ingest, employee, cloud, settings):
     settings.GATE_BREAKER_FAILURES = 2
     ingest("deploys.md", DEPLOYS, "internal")
     cloud.behave(status=400)
@@ -137,11 +169,13 @@ def test_one_backend_per_target_is_kept_and_replaced_when_its_settings_change(se
     assert resilience.backend_for(claude, policy_version=policy.version, custom=()) is first
     assert first.total_timeout == claude.timeout_s  # the policy's timeout, not the setting's
 
+    assert first.health().ok  # its client is made and has a connection open
     settings.ANTHROPIC_MODEL = "claude-other"
     second = resilience.backend_for(claude, policy_version=policy.version, custom=())
 
     assert second is not first and second.model == "claude-other"
-    assert first._client is None  # the replaced one was closed
+    # The replaced one is left open: a request in another thread may still be streaming from it.
+    assert first._client is not None and first.health().ok
 
 
 def test_the_policys_timeout_cuts_a_slow_stream_and_the_answer_is_written_again_on_prem(

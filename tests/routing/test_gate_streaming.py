@@ -86,3 +86,51 @@ def test_a_reader_who_leaves_mid_answer_is_still_audited(ingest, employee, cloud
     assert event.outcome == AuditEvent.Outcome.CUT_OFF
     assert [(a["target"], a["outcome"]) for a in event.attempts] == [("claude", "abandoned")]
     assert event.question == QUESTION and event.passages  # what was sent is on record
+
+
+def test_a_reader_who_leaves_on_the_last_held_back_piece_is_audited_with_the_servers_usage(ingest, employee, cloud):
+    ingest("deploys.md", DEPLOYS, "internal")
+    # "[EMA" could begin the question's placeholder [EMAIL_1], so it is held back until the stream ends.
+    cloud.behave(chunks=("Roll back from the deploy dashboard [1]. Mail ", "[EMA"), input_tokens=120, output_tokens=9)
+
+    events = stream(employee, "I am dana.cho@quillfern.example: how do I roll back a bad deploy?")
+    for event in events:
+        if isinstance(event, Delta) and event.text.endswith("[EMA"):
+            break
+    events.close()
+
+    event = AuditEvent.objects.get()
+    assert event.backend == "claude" and event.outcome == AuditEvent.Outcome.CUT_OFF
+    [attempt] = event.attempts
+    assert (attempt["outcome"], attempt["input_tokens"], attempt["output_tokens"]) == ("abandoned", 120, 9)
+    assert attempt["usage_estimated"] is False
+
+
+def test_a_stream_that_breaks_is_billed_by_estimate(ingest, employee, cloud, settings):
+    settings.GATE_RETRY_ATTEMPTS = 1
+    settings.ANTHROPIC_PRICE_INPUT_PER_MTOK = 10.0
+    ingest("deploys.md", DEPLOYS, "internal")
+    cloud.behave(text="Something half written that is never finished", drop_after=6)
+
+    final = list(stream(employee))[-1].answer
+
+    event = AuditEvent.objects.get(id=final.audit_id)
+    dropped = event.attempts[0]
+    assert dropped["outcome"] == "dropped_stream" and dropped["usage_estimated"] is True
+    assert dropped["input_tokens"] > 20 and dropped["output_tokens"] > 0  # the prompt was read, text was written
+    assert event.cost_usd == dropped["cost_usd"] > 0
+
+
+def test_a_reader_who_leaves_during_a_cache_hit_is_audited_as_a_hit(ingest, employee, cloud):
+    ingest("deploys.md", DEPLOYS, "internal")
+    cloud.behave(text=ANSWER)
+    list(stream(employee))  # answered by the model, and kept
+
+    events = stream(employee)
+    next(events)
+    events.close()
+
+    event = AuditEvent.objects.order_by("-id").first()
+    assert event.cache_hit is True and event.backend == "claude"
+    assert [a["outcome"] for a in event.attempts] == ["cache_hit"]
+    assert len(cloud.requests) == 1

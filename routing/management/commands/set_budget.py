@@ -50,8 +50,9 @@ def _limit(text: str) -> Decimal | None:
         raise CommandError(f"the budget must be an amount in USD such as 50.00, or 'none', not {text!r}") from None
     if not value.is_finite() or value < 0:
         raise CommandError(f"the budget must be zero or more, not {text!r}")
-    if value >= MAX_BUDGET:
+    rounded = value.quantize(Decimal("0.01"))
+    if rounded >= MAX_BUDGET:
         raise CommandError(f"the budget must be less than {MAX_BUDGET:,} USD, not {text!r}")
-    if value and value < Decimal("0.01"):
+    if value and not rounded:
         raise CommandError(f"the budget is kept in cents: {text!r} would round to 0.00, which turns the cloud off")
-    return value.quantize(Decimal("0.01"))
+    return rounded
