@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint lock eval-scifact clean-data
+.PHONY: install run test test-fast lint lock eval-scifact clean-data local-llm
 
 install: $(INSTALLED)
 
@@ -16,6 +16,31 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -r requirements.lock
 	touch $@
+
+# Optional: a real on-prem model for the demo, served by llama.cpp's OpenAI-compatible server, which
+# `make run` starts when the package and the model are both there. A second run does nothing.
+LLAMA_CPP_VERSION := 0.3.36
+# What llama-cpp-python[server] needs, pinned to what it resolved to on 2026-11-28.
+LLAMA_SERVER_DEPS := diskcache==5.6.3 fastapi==0.165.0 pydantic-settings==2.16.3 python-dotenv==1.2.4 \
+	sse-starlette==3.7.0 starlette==1.10.0 starlette-context==0.3.6 uvicorn==0.54.0
+# No -march=native: its AMX instructions die with SIGILL on VMs that advertise them but do not allow them.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
+	-DLLAVA_BUILD=OFF
+# `make lock` leaves these out: a lock that held them would build llama.cpp natively in `make install`.
+LOCAL_LLM_PACKAGES := llama.cpp.python|diskcache|fastapi|pydantic.settings|python.dotenv|sse.starlette|starlette|starlette.context|uvicorn
+LLAMA_STAMP := $(VENV)/.llama-cpp-$(LLAMA_CPP_VERSION)
+LOCAL_MODEL := $(or $(SLUICE_DATA_DIR),.data)/models/qwen2.5-coder-1.5b-instruct-q4.gguf
+
+local-llm: $(LLAMA_STAMP) $(LOCAL_MODEL)
+
+# --no-cache-dir: a wheel cached from a native build would otherwise be reused.
+$(LLAMA_STAMP): | $(INSTALLED)
+	$(PY) -m pip install --quiet $(LLAMA_SERVER_DEPS)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install --quiet --no-cache-dir llama-cpp-python==$(LLAMA_CPP_VERSION)
+	touch $@
+
+$(LOCAL_MODEL): | $(INSTALLED)
+	$(PY) scripts/fetch_local_model.py $@
 
 run: install
 	$(PY) manage.py serve
@@ -33,7 +58,8 @@ lint: install
 
 # Regenerate the lock from the current venv (after changing pyproject.toml).
 lock:
-	$(PY) -m pip freeze --exclude-editable | grep -v -E '^(torch|nvidia-|triton)' > requirements.lock
+	$(PY) -m pip freeze --exclude-editable | grep -v -E '^(torch|nvidia-|triton)' \
+		| grep -v -i -E '^($(LOCAL_LLM_PACKAGES))==' > requirements.lock
 
 eval-scifact: install
 	$(PY) manage.py eval_retrieval ../shared/eval/beir/scifact --mode all --json

@@ -11,13 +11,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from config import local_llm
 
 
 class Command(BaseCommand):
     help = (
-        "Migrate, set up the demo, then serve Sluice (gunicorn) with one ingestion worker beside it. "
-        "Ctrl-C stops both, and the embedded database with them."
+        "Migrate, set up the demo, then serve Sluice (gunicorn) with one ingestion worker beside it, "
+        "and the local model of `make local-llm` when it is there. "
+        "Ctrl-C stops them all, and the embedded database with them."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,6 +43,7 @@ class Command(BaseCommand):
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+        model_server = self.start_local_model()
         # This process holds the embedded database for its children, which reuse it.
         children = [
             subprocess.Popen([sys.executable, manage, "procrastinate", "worker", "--queues", "ingestion"]),
@@ -63,6 +67,8 @@ class Command(BaseCommand):
                 cwd=settings.BASE_DIR,
             ),
         ]
+        if model_server is not None:
+            children.append(model_server)
         self.stdout.write(f"Sluice is serving http://{options['host']}:{options['port']}/ (Ctrl-C to stop)")
         try:
             while all(child.poll() is None for child in children):
@@ -81,3 +87,28 @@ class Command(BaseCommand):
         failed = [c.args[2] if len(c.args) > 2 else c.args for c in children if c.returncode not in (0, -15, None)]
         if failed:
             self.stderr.write(f"stopped because a process exited: {failed}")
+
+    def start_local_model(self) -> subprocess.Popen[bytes] | None:
+        """Serve the model of `make local-llm` and point the children at it (LOCAL_LLM_*), unless
+        LOCAL_LLM_BASE_URL names a server already. Raises CommandError if it does not start."""
+        if os.getenv("LOCAL_LLM_BASE_URL"):
+            return None
+        if not local_llm.is_installed(settings.DATA_DIR):
+            self.stdout.write("No local model: `make local-llm` adds one (llama.cpp and Qwen2.5-Coder 1.5B).")
+            return None
+        port = local_llm.free_port()
+        base_url = f"http://127.0.0.1:{port}/v1"
+        log = settings.DATA_DIR / "local-llm.log"
+        started = time.monotonic()
+        server = local_llm.start_server(model=local_llm.model_path(settings.DATA_DIR), port=port, log=log)
+        try:
+            local_llm.wait_until_serving(server, base_url, log=log, timeout=local_llm.START_TIMEOUT)
+        except local_llm.LocalModelError as error:
+            raise CommandError(f"{error} (set LOCAL_LLM_BASE_URL to use another server)") from None
+        os.environ["LOCAL_LLM_BASE_URL"] = base_url
+        os.environ["LOCAL_LLM_MODEL"] = local_llm.MODEL_ALIAS
+        self.stdout.write(
+            f"Local model {local_llm.MODEL_ALIAS} serving {base_url} "
+            f"(ready in {time.monotonic() - started:.1f} s, log in {log})"
+        )
+        return server
