@@ -7,8 +7,9 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
@@ -18,7 +19,8 @@ from accounts.models import Role
 from assistant.forms import AskForm, UploadForm
 from assistant.permissions import role_required
 from assistant.selectors import list_recent_ingestion_jobs
-from assistant.services import answer_question
+from assistant.services import Answer, answer_question, stream_answer
+from assistant.streaming import answer_events
 from retrieval.embedders import embedder_is_loaded
 from retrieval.selectors import get_chunk, get_reader, list_document_chunks
 from retrieval.uploads import UploadedFile, queue_uploads
@@ -43,9 +45,28 @@ def ask(request: HtmxHttpRequest) -> HttpResponse:
     form = AskForm(request.POST)
     template = "assistant/ask.html#result" if request.htmx else "assistant/ask.html"
     if not form.is_valid():
-        return render(request, template, {"form": form}, status=422)
+        return render(request, template, {"form": form, "inline_errors": bool(request.htmx)}, status=422)
     answer = answer_question(question=form.cleaned_data["question"], acting_user=request.user)
     return render(request, template, {"form": AskForm(), "answer": answer})
+
+
+@require_POST
+@login_required
+def ask_stream(request: HtmxHttpRequest) -> HttpResponse:
+    """The answer as server-sent events (static/ask.js reads them); without JavaScript the form posts to ask."""
+    form = AskForm(request.POST)
+    if not form.is_valid():
+        return render(request, "assistant/ask.html#result", {"form": form, "inline_errors": True}, status=422)
+    events = stream_answer(question=form.cleaned_data["question"], acting_user=request.user)
+
+    def render_final(answer: Answer) -> str:
+        return render_to_string("assistant/ask.html#result", {"answer": answer}, request=request)
+
+    return StreamingHttpResponse(
+        answer_events(events, render_final),
+        content_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 @require_GET

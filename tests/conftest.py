@@ -17,10 +17,12 @@ from tests.fakes.openai_server import FakeOpenAI
 
 
 @pytest.fixture(autouse=True)
-def _fresh_gate(settings: Any) -> Iterator[None]:
-    """Each test starts with closed circuits and new backends, and retries that wait milliseconds."""
+def _test_settings(settings: Any) -> Iterator[None]:
+    """Each test starts with closed circuits and new backends, and retries that wait milliseconds.
+    Passwords are hashed cheaply: PBKDF2's full work factor costs about a second per persona."""
     from routing import resilience
 
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.GATE_RETRY_BASE_S = 0.01
     settings.GATE_RETRY_MAX_WAIT_S = 0.2
     resilience.reset()
@@ -99,3 +101,22 @@ def fake_openai() -> Iterator[FakeOpenAI]:
     server = FakeOpenAI(models=(FAKE_LOCAL_MODEL,)).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def cloud(settings: Any, fake_anthropic: FakeAnthropic) -> FakeAnthropic:
+    """The policy's cloud target (claude) answers from the Anthropic fake; no on-prem model is configured."""
+    settings.ANTHROPIC_API_KEY = FAKE_ANTHROPIC_KEY
+    settings.ANTHROPIC_BASE_URL = fake_anthropic.url
+    settings.ANTHROPIC_MODEL = FAKE_ANTHROPIC_MODEL
+    settings.LOCAL_LLM_BASE_URL = ""
+    return fake_anthropic
+
+
+@pytest.fixture
+def onprem(settings: Any, fake_openai: FakeOpenAI) -> FakeOpenAI:
+    """The policy's on-prem target (local) answers from the OpenAI-compatible fake."""
+    settings.LOCAL_LLM_BASE_URL = fake_openai.base_url
+    settings.LOCAL_LLM_MODEL = FAKE_LOCAL_MODEL
+    settings.LOCAL_LLM_TIMEOUT_FIRST_TOKEN = 2.0
+    return fake_openai

@@ -1,0 +1,26 @@
+"""Server-sent events for an answer being written: `delta`, `restart`, then `final` with the answer's HTML."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+
+from assistant.services import Answer
+from routing.runner import Delta, Restart
+
+
+def frame(event: str, data: dict[str, str]) -> str:
+    """One event in the text/event-stream format (the data is one line of JSON)."""
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def answer_events(events: Iterable[Delta | Restart | Answer], render_final: Callable[[Answer], str]) -> Iterator[str]:
+    """The stream_answer() events as SSE frames. The final frame carries the whole answer rendered by
+    the server (escaped by the template), which replaces what the deltas built."""
+    for event in events:
+        if isinstance(event, Delta):
+            yield frame("delta", {"text": event.text})
+        elif isinstance(event, Restart):
+            yield frame("restart", {"reason": event.reason})
+        else:
+            yield frame("final", {"html": render_final(event)})

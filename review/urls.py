@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from review import views
+
+urlpatterns = [
+    path("", views.audit_log, name="audit-log"),
+    path("<int:event_id>/", views.audit_detail, name="audit-detail"),
+    path("export.csv", views.export_csv, name="audit-export-csv"),
+    path("export.jsonl", views.export_jsonl, name="audit-export-jsonl"),
+    path("verify/", views.verify, name="audit-verify"),
+]

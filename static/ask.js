@@ -1,0 +1,105 @@
+// The ask form, answered as it is written: posts to the stream URL and reads its server-sent events
+// (delta, restart, final). Without this script (or without fetch streams) the form posts as a plain form.
+(function () {
+  "use strict";
+  const form = document.getElementById("ask-form");
+  if (!form || !window.fetch || !window.TextDecoder || !window.ReadableStream) return;
+  const status = document.getElementById("asking");
+
+  function resultSection() {
+    return document.getElementById("result");
+  }
+
+  // The answer card while it streams: text only (textContent), never HTML from the stream.
+  function draft(question) {
+    const section = resultSection();
+    section.replaceChildren();
+    const card = document.createElement("article");
+    card.className = "card answer";
+    card.setAttribute("aria-busy", "true");
+    const heading = document.createElement("h2");
+    heading.className = "question";
+    heading.textContent = question;
+    const note = document.createElement("p");
+    note.className = "notice";
+    note.hidden = true;
+    const text = document.createElement("p");
+    text.className = "answer-text streaming";
+    card.append(heading, note, text);
+    section.append(card);
+    return { text: text, note: note };
+  }
+
+  function replaceResult(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html; // rendered and escaped by the server's template
+    const fresh = template.content.getElementById("result");
+    if (fresh) resultSection().replaceWith(fresh);
+  }
+
+  function handle(name, data, view) {
+    if (name === "delta") {
+      view.text.textContent += data.text;
+    } else if (name === "restart") {
+      view.text.textContent = "";
+      view.note.textContent = data.reason + " The answer is being written again.";
+      view.note.hidden = false;
+    } else if (name === "final") {
+      replaceResult(data.html);
+    }
+  }
+
+  async function read(response, view) {
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    let finished = false;
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      buffer += decoder.decode(chunk.value, { stream: true });
+      let end;
+      while ((end = buffer.indexOf("\n\n")) !== -1) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        let name = "message";
+        let data = "";
+        for (const line of block.split("\n")) {
+          if (line.startsWith("event: ")) name = line.slice(7);
+          else if (line.startsWith("data: ")) data += line.slice(6);
+        }
+        if (data) handle(name, JSON.parse(data), view);
+        if (name === "final") finished = true;
+      }
+    }
+    return finished;
+  }
+
+  form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    const body = new FormData(form);
+    const question = String(body.get("question") || "").trim();
+    status.hidden = false;
+    const view = draft(question);
+    try {
+      const response = await fetch(form.dataset.streamUrl, {
+        method: "POST",
+        body: body,
+        headers: { "X-CSRFToken": body.get("csrfmiddlewaretoken") },
+        credentials: "same-origin",
+      });
+      if (!response.ok) {
+        replaceResult(await response.text());
+      } else if (!(await read(response, view))) {
+        throw new Error("the answer stopped before it was finished");
+      }
+      form.reset();
+    } catch (error) {
+      view.note.textContent =
+        "The connection was lost before the answer was finished. Ask again; what was sent is in the audit log.";
+      view.note.hidden = false;
+    } finally {
+      status.hidden = true;
+    }
+  });
+})();
