@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from assistant.models import Feedback
 from retrieval.classification import Classification
 
 
@@ -13,6 +14,15 @@ class AskForm(forms.Form):
         strip=True,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "e.g. How do I roll back a bad deploy?"}),
     )
+
+
+class FeedbackForm(forms.Form):
+    vote = forms.ChoiceField(
+        choices=Feedback.Vote.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose helpful or not helpful."},
+    )
+    comment = forms.CharField(required=False, max_length=1000, strip=True, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class MultipleFileInput(forms.ClearableFileInput):

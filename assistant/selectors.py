@@ -5,11 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 
+from assistant.models import Feedback, HistoryEntry
+from retrieval.bm25 import TEXT_SEARCH_CONFIG
 from retrieval.models import IngestionJob
+from retrieval.selectors import Reader, list_recent_document_headings
 
 RECENT_JOBS = 50
+HISTORY_PAGE_SIZE = 20
+SUGGESTIONS = 5
 
 
 @dataclass(frozen=True)
@@ -32,3 +40,52 @@ def list_recent_ingestion_jobs(user: Any) -> RecentJobs:
     )
     pending = any(j.status in (IngestionJob.Status.QUEUED, IngestionJob.Status.RUNNING) for j in jobs)
     return RecentJobs(jobs=jobs, pending=pending)
+
+
+def list_history(*, owner: Any, query: str = "", page_number: str | int | None = None) -> Page:
+    """One page of the owner's own history, newest first (an out-of-range page number gives the
+    nearest page). `query` matches their questions by full-text search (websearch syntax, stemmed)
+    or as a plain substring, so a half-typed word still finds its question."""
+    entries = HistoryEntry.objects.filter(owner=owner).defer("citations", "notices", "redacted")
+    if query:
+        entries = entries.annotate(question_vector=SearchVector("question", config=TEXT_SEARCH_CONFIG)).filter(
+            Q(question_vector=SearchQuery(query, config=TEXT_SEARCH_CONFIG, search_type="websearch"))
+            | Q(question__icontains=query)
+        )
+    return Paginator(entries.order_by("-created_at", "-id"), HISTORY_PAGE_SIZE).get_page(page_number)
+
+
+def get_history_entry(*, owner: Any, entry_id: int) -> HistoryEntry:
+    """One entry of the owner's own history, with `feedback` set to their Feedback on that answer
+    (or None). Raises Http404 when they have no such entry, whether or not it is someone else's."""
+    entry = get_object_or_404(HistoryEntry, id=entry_id, owner=owner)
+    entry.feedback = Feedback.objects.filter(audit_event_id=entry.audit_id, user=owner).first()
+    return entry
+
+
+@dataclass(frozen=True)
+class SuggestedQuestion:
+    question: str
+    document_title: str
+
+
+# PDF passages carry "Page 3" as their heading: no topic to ask about.
+
+
+def list_suggested_questions(reader: Reader, *, limit: int = SUGGESTIONS) -> list[SuggestedQuestion]:
+    """Questions to start from, one per document among the `limit` most recently updated that the
+    reader may read (retrieval's access filter, in the SQL). The rule is plain: the first section
+    heading below the title gives "What does “<title>” say about “<heading>”?", and a document without
+    one gives "What is “<title>” about?"."""
+    rows = list_recent_document_headings(reader, limit=limit)
+    return [
+        SuggestedQuestion(question=_question(title, heading_path or ""), document_title=title)
+        for title, heading_path in rows
+    ]
+
+
+def _question(title: str, heading_path: str) -> str:
+    heading = heading_path.rsplit(" > ", 1)[-1].strip().rstrip("?.:")
+    if not heading or heading == title:
+        return f"What is “{title}” about?"
+    return f"What does “{title}” say about “{heading}”?"

@@ -1,25 +1,72 @@
-"""One question's path: retrieve what the user may read, then through the gate, which answers and records it."""
+"""One question's path: retrieve what the user may read, then through the gate, which answers and records it;
+the asker's history of it, and their feedback on the answer."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from django.db import transaction
+from django.utils import timezone
+
+from assistant.models import ZONE_LABELS, Feedback, HistoryEntry
 from retrieval.selectors import Passage, get_reader, search_passages
+from routing.inspection import CustomPattern, inspect_text
+from routing.models import AuditEvent
 from routing.policy import Workload
+from routing.policy_loader import PolicyError
+from routing.policy_services import get_active_policy
+from routing.redaction import Vault, redact
 from routing.runner import Delta, Restart
 from routing.services import Final, SourcePassage, stream_through_gate
 
+logger = logging.getLogger(__name__)
+
 PASSAGES_PER_ANSWER = 5
-ZONE_LABELS = {"onprem": "On-prem", "private": "Private", "cloud": "Cloud"}
 
 
 @dataclass(frozen=True)
 class Citation:
     n: int
     passage: Passage
+
+    def as_json(self) -> dict[str, Any]:
+        """What the history keeps of it: what the user saw, and the ids to open it again."""
+        p = self.passage
+        return {
+            "n": self.n,
+            "chunk_id": p.chunk_id,
+            "document_id": p.document_id,
+            "title": p.title,
+            "heading_path": p.heading_path,
+            "classification": p.classification,
+            "classification_label": p.classification_label,
+        }
+
+    # The passage's facts under the names the history's stored citations use, so one template shows both.
+    @property
+    def chunk_id(self) -> int:
+        return self.passage.chunk_id
+
+    @property
+    def title(self) -> str:
+        return self.passage.title
+
+    @property
+    def heading_path(self) -> str:
+        return self.passage.heading_path
+
+    @property
+    def classification(self) -> int:
+        return self.passage.classification
+
+    @property
+    def classification_label(self) -> str:
+        return self.passage.classification_label
 
 
 @dataclass(frozen=True)
@@ -39,6 +86,7 @@ class Answer:
     cache_hit: bool
     audit_id: int
     latency_ms: float
+    history_id: int | None = None  # the asker's HistoryEntry of it
 
     @property
     def zone_label(self) -> str:
@@ -60,7 +108,8 @@ def stream_answer(
     *, question: str, acting_user: Any, workload: str = Workload.INTERACTIVE
 ) -> Iterator[Delta | Restart | Answer]:
     """answer_question() as it is written: text deltas (Restart when a model stopped mid-answer and the
-    answer is being written again), then the whole Answer, audited, as the last event."""
+    answer is being written again), then the whole Answer, audited and kept in the asker's history, as the
+    last event. A reader who leaves mid-answer gets no history entry (the gate audits what was sent)."""
     started = time.perf_counter()
     found = search_passages(get_reader(acting_user), question, k=PASSAGES_PER_ANSWER).passages
     events = stream_through_gate(
@@ -85,7 +134,7 @@ def stream_answer(
         gated = event.answer
         sent = found[: len(gated.passages)]
         target = gated.answered_by
-        yield Answer(
+        answer = Answer(
             question=question,
             text=gated.text,
             citations=[Citation(n=n, passage=p) for n, p in enumerate(sent, 1) if f"[{n}]" in gated.text],
@@ -102,3 +151,85 @@ def stream_answer(
             audit_id=gated.audit_id,
             latency_ms=(time.perf_counter() - started) * 1000,
         )
+        yield replace(answer, history_id=keep_in_history(answer=answer, acting_user=acting_user).id)
+
+
+def keep_in_history(*, answer: Answer, acting_user: Any) -> HistoryEntry:
+    """Keep the answer, as the user was shown it, in their own history (HistoryEntry says why the
+    question is kept as typed there and nowhere else)."""
+    return HistoryEntry.objects.create(
+        owner=acting_user,
+        question=answer.question,
+        text=answer.text,
+        citations=[c.as_json() for c in answer.citations],
+        route=answer.route,
+        backend=answer.backend,
+        zone=answer.zone,
+        model=answer.model,
+        refused=answer.refused,
+        fell_back=answer.fell_back,
+        cut_off=answer.cut_off,
+        cache_hit=answer.cache_hit,
+        redacted=answer.redacted,
+        notices=list(answer.notices),
+        latency_ms=round(answer.latency_ms, 1),
+        audit_id=answer.audit_id,
+    )
+
+
+def delete_history_entry(*, entry_id: int, acting_user: Any) -> bool:
+    """Delete one entry of the user's own history. False when they have no such entry (someone
+    else's included: the query filters on the owner)."""
+    deleted, _ = HistoryEntry.objects.filter(id=entry_id, owner=acting_user).delete()
+    return deleted > 0
+
+
+def delete_history(*, acting_user: Any) -> int:
+    """Delete the user's whole history; returns how many entries went. Their feedback stays with the
+    audit log."""
+    deleted, _ = HistoryEntry.objects.filter(owner=acting_user).delete()
+    return deleted
+
+
+def purge_history(*, retention_days: int) -> int:
+    """Delete every user's history entries older than `retention_days`; returns the count. Safe to
+    run again: what is left is within the retention. Raises ValueError unless retention_days >= 1."""
+    if retention_days < 1:
+        raise ValueError(f"the history retention must be at least 1 day, got {retention_days}")
+    cutoff = timezone.now() - dt.timedelta(days=retention_days)
+    deleted, _ = HistoryEntry.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def redact_comment(comment: str) -> tuple[str, dict[str, int]]:
+    """The comment with every finding (PII, secrets, the policy's custom patterns) replaced by a
+    placeholder, and the counts by kind. Without a valid active policy its custom patterns are
+    unknown, so the comment is dropped rather than stored with them unchecked."""
+    try:
+        custom = [
+            CustomPattern(name=p.name, pattern=p.pattern)
+            for p in get_active_policy(store_default=False).custom_patterns
+        ]
+    except PolicyError:
+        logger.warning("Feedback comment dropped: the active routing policy does not validate")
+        return "", {}
+    redaction = redact(comment, inspect_text(comment, custom=custom), Vault())
+    return redaction.text, redaction.counts_by_kind
+
+
+@transaction.atomic
+def record_feedback(*, audit_id: int, acting_user: Any, vote: str, comment: str = "") -> Feedback:
+    """Set the user's vote (Feedback.Vote) and optional comment on an answer they were given,
+    replacing any earlier feedback of theirs on it. The comment is stored redacted, never as typed.
+
+    Raises AuditEvent.DoesNotExist when `audit_id` is not a request of this user (the query filters
+    on the asker), so nobody can give feedback on an answer someone else was given.
+    """
+    event = AuditEvent.objects.only("id").get(id=audit_id, acting_user=acting_user)
+    text, findings = redact_comment(comment.strip())
+    feedback, _ = Feedback.objects.update_or_create(
+        audit_event=event,
+        user=acting_user,
+        defaults={"username": acting_user.get_username(), "vote": vote, "comment": text, "comment_findings": findings},
+    )
+    return feedback

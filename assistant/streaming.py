@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 
 from assistant.services import Answer
 from routing.runner import Delta, Restart
+
+logger = logging.getLogger(__name__)
 
 
 def frame(event: str, data: dict[str, str]) -> str:
@@ -23,4 +26,16 @@ def answer_events(events: Iterable[Delta | Restart | Answer], render_final: Call
         elif isinstance(event, Restart):
             yield frame("restart", {"reason": event.reason})
         else:
-            yield frame("final", {"html": render_final(event)})
+            try:
+                html = render_final(event)
+            except Exception:  # the answer is written and audited: say so rather than end in silence
+                logger.exception("Rendering the final answer failed (audit #%s)", event.audit_id)
+                yield frame(
+                    "error",
+                    {
+                        "message": f"The answer was written (audit #{event.audit_id}) but cannot be "
+                        "shown. Reload the page to see it in your history."
+                    },
+                )
+                return
+            yield frame("final", {"html": html})

@@ -10,21 +10,36 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from accounts.models import Role
-from assistant.forms import AskForm, UploadForm
+from assistant.forms import AskForm, FeedbackForm, UploadForm
 from assistant.permissions import role_required
-from assistant.selectors import list_recent_ingestion_jobs
-from assistant.services import Answer, answer_question, stream_answer
+from assistant.selectors import (
+    get_history_entry,
+    list_history,
+    list_recent_ingestion_jobs,
+    list_suggested_questions,
+)
+from assistant.services import (
+    Answer,
+    answer_question,
+    delete_history,
+    delete_history_entry,
+    record_feedback,
+    stream_answer,
+)
 from assistant.streaming import answer_events
 from retrieval.embedders import embedder_is_loaded
 from retrieval.selectors import get_chunk, get_reader, list_document_chunks
 from retrieval.uploads import UploadedFile, queue_uploads
 from routing.metrics import render as render_metrics
+from routing.models import AuditEvent
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +51,10 @@ class HtmxHttpRequest(HttpRequest):
 @require_GET
 @login_required
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, "assistant/ask.html", {"form": AskForm()})
+    """The ask page; `?q=` fills the question in (the suggested questions link there, without JavaScript)."""
+    form = AskForm(initial={"question": request.GET.get("q", "")[:4000]})
+    suggestions = list_suggested_questions(get_reader(request.user))
+    return render(request, "assistant/ask.html", {"form": form, "suggestions": suggestions})
 
 
 @require_POST
@@ -77,6 +95,72 @@ def passage(request: HtmxHttpRequest, chunk_id: int) -> HttpResponse:
         raise Http404("No such passage")  # the same answer whether it exists or is not yours to read
     chunks = list_document_chunks(chunk.document)
     return render(request, "assistant/passage.html", {"cited": chunk, "document": chunk.document, "chunks": chunks})
+
+
+@require_GET
+@login_required
+def history(request: HtmxHttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    page = list_history(owner=request.user, query=query, page_number=request.GET.get("page"))
+    # A history restore (back button after an htmx search) wants the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "assistant/history.html#entries" if partial else "assistant/history.html"
+    return render(request, template, {"page": page, "query": query, "retention_days": settings.HISTORY_RETENTION_DAYS})
+
+
+@require_GET
+@login_required
+def history_entry(request: HtmxHttpRequest, entry_id: int) -> HttpResponse:
+    entry = get_history_entry(owner=request.user, entry_id=entry_id)
+    return render(request, "assistant/history_entry.html", {"entry": entry})
+
+
+@require_POST
+@login_required
+def history_entry_delete(request: HtmxHttpRequest, entry_id: int) -> HttpResponse:
+    if not delete_history_entry(entry_id=entry_id, acting_user=request.user):
+        raise Http404("No such history entry")
+    return redirect("history")
+
+
+@require_POST
+@login_required
+def history_delete(request: HtmxHttpRequest) -> HttpResponse:
+    delete_history(acting_user=request.user)
+    return redirect("history")
+
+
+def _back_to(request: HttpRequest, url: str) -> str:
+    """`url` when it points into this site, else the history page."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("history")
+
+
+@require_POST
+@login_required
+def feedback(request: HtmxHttpRequest, audit_id: int) -> HttpResponse:
+    """Thumbs up or down, with an optional comment, on an answer the user was given. htmx gets the
+    form back with the feedback saved; a plain post goes back to the page it came from."""
+    form = FeedbackForm(request.POST)
+    context = {"feedback_for": audit_id, "feedback_next": _back_to(request, request.POST.get("next", ""))}
+    template = "assistant/feedback.html#feedback" if request.htmx else "assistant/feedback.html"
+    if not form.is_valid():
+        return render(request, template, context | {"feedback_form": form}, status=422)
+    try:
+        saved = record_feedback(
+            audit_id=audit_id,
+            acting_user=request.user,
+            vote=form.cleaned_data["vote"],
+            comment=form.cleaned_data["comment"],
+        )
+    except AuditEvent.DoesNotExist:
+        raise Http404("No such answer of yours") from None  # the same whether it exists or is someone else's
+    if not request.htmx:
+        return redirect(context["feedback_next"])
+    return render(request, template, context | {"feedback": saved, "feedback_saved": True})
 
 
 @require_http_methods(["GET", "POST"])

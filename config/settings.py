@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "routing",
     "assistant",
     "review",
+    "governance",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +219,9 @@ GATE_BREAKER_RESET_S = envfloat("GATE_BREAKER_RESET_S", "30")
 # How long a model's answer is reused for the same redacted bundle, policy, model and access
 # scope; 0 turns the response cache off.
 RESPONSE_CACHE_TTL_S = envint("RESPONSE_CACHE_TTL_S", "86400")
+# Days an employee's own history of questions and answers is kept (the one place a question rests
+# as typed); `manage.py purge_history` deletes older entries.
+HISTORY_RETENTION_DAYS = envint("HISTORY_RETENTION_DAYS", "90")
 
 # Bearer token a Prometheus scraper sends to /metrics; unset, only signed-in admins and auditors may read it.
 METRICS_TOKEN = envsecret("METRICS_TOKEN")

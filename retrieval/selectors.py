@@ -176,3 +176,28 @@ def _raw_ids(sql: str, params: dict[str, Any]) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+# PDF pages become "Page N" sections: no subject to ask about.
+_PAGE_HEADING = r"^Page [0-9]+$"
+
+
+def list_recent_document_headings(reader: Reader, *, limit: int) -> list[tuple[str, str]]:
+    """(title, first section heading or "") of the `limit` most recently updated documents the reader
+    may read, newest first; the access filter is in the SQL."""
+    sql = f"""
+        SELECT d.title, coalesce(h.heading_path, '')
+        FROM retrieval_document d
+        LEFT JOIN LATERAL (
+            SELECT c.heading_path FROM retrieval_chunk c
+            WHERE c.document_id = d.id AND c.heading_path <> '' AND c.heading_path <> d.title
+                AND c.heading_path !~ %(page_heading)s
+            ORDER BY c.ordinal LIMIT 1
+        ) h ON TRUE
+        WHERE {ACCESS_SQL}
+        ORDER BY d.updated_at DESC, d.id DESC
+        LIMIT %(limit)s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, reader.params() | {"limit": limit, "page_heading": _PAGE_HEADING})
+        return [(title, heading) for title, heading in cursor.fetchall()]

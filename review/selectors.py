@@ -122,8 +122,9 @@ def list_audit_log(*, filters: Mapping[str, Any], page_number: str | int | None)
 
 
 def get_audit_event(*, event_id: int) -> AuditEvent:
-    """One audit row, with its `route`, `zone` and `data_class_label` set. Raises Http404 when there is none."""
-    return _present(get_object_or_404(AuditEvent, id=event_id))
+    """One audit row, with its `route`, `zone` and `data_class_label` set, and the asker's feedback
+    (`event.feedback.all`, comments redacted). Raises Http404 when there is none."""
+    return _present(get_object_or_404(AuditEvent.objects.prefetch_related("feedback"), id=event_id))
 
 
 def verify_audit_chain() -> ChainReport:

@@ -10,4 +10,6 @@ urlpatterns = [
     path("export.csv", views.export_csv, name="audit-export-csv"),
     path("export.jsonl", views.export_jsonl, name="audit-export-jsonl"),
     path("verify/", views.verify, name="audit-verify"),
+    path("dashboard/", views.dashboard, name="audit-dashboard"),
+    path("dashboard/<slug:name>.svg", views.chart, name="audit-chart"),
 ]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from csp.decorators import csp_exempt
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +17,8 @@ from django_htmx.middleware import HtmxDetails
 
 from accounts.models import Role
 from assistant.permissions import role_required
+from review.charts import CHARTS
+from review.dashboard import PERIODS, build_dashboard
 from review.exports import csv_lines, jsonl_lines
 from review.forms import AuditFilterForm
 from review.selectors import filter_audit_events, get_audit_event, list_audit_log, verify_audit_chain
@@ -75,3 +78,33 @@ def export_jsonl(request: HttpRequest) -> StreamingHttpResponse:
 def verify(request: HtmxHttpRequest) -> HttpResponse:
     template = "review/verify.html#result" if request.htmx else "review/verify.html"
     return render(request, template, {"report": verify_audit_chain()})
+
+
+def _period(request: HttpRequest) -> int:
+    try:
+        days = int(request.GET.get("days", "30"))
+    except ValueError:
+        return 30
+    return days if days in PERIODS else 30
+
+
+@require_GET
+@role_required(Role.AUDITOR)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    days = _period(request)
+    return render(request, "review/dashboard.html", {"board": build_dashboard(days), "periods": PERIODS})
+
+
+@require_GET
+@role_required(Role.AUDITOR)
+@csp_exempt()
+def chart(request: HttpRequest, name: str) -> HttpResponse:
+    """One chart as SVG, shown as an image (which runs no script); matplotlib styles it inline, so this
+    response has a policy of its own: styles inline, nothing else."""
+    draw = CHARTS.get(name)
+    if draw is None:
+        raise Http404("No such chart")
+    response = HttpResponse(draw(build_dashboard(_period(request))), content_type="image/svg+xml")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Cache-Control"] = "private, max-age=60"
+    return response

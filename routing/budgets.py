@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -12,6 +12,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from routing.models import AuditEvent, TeamBudget
+
+# What TeamBudget.monthly_limit_usd (12 digits, 2 after the point) can hold.
+MAX_BUDGET = Decimal(10) ** 10
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,22 @@ def set_team_budget(team: Group, limit_usd: Decimal | None) -> None:
         TeamBudget.objects.filter(team=team).delete()
         return
     TeamBudget.objects.update_or_create(team=team, defaults={"monthly_limit_usd": limit_usd})
+
+
+def parse_budget(text: str) -> Decimal | None:
+    """A monthly limit as typed ("50", "12.50"; "none" for no budget). ValueError says what is wrong."""
+    text = text.strip()
+    if text.lower() == "none":
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"the budget must be an amount in USD such as 50.00, or 'none', not {text!r}") from None
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"the budget must be zero or more, not {text!r}")
+    rounded = value.quantize(Decimal("0.01"))
+    if rounded >= MAX_BUDGET:
+        raise ValueError(f"the budget must be less than {MAX_BUDGET:,} USD, not {text!r}")
+    if value and not rounded:
+        raise ValueError(f"the budget is kept in cents: {text!r} would round to 0.00, which turns the cloud off")
+    return rounded

@@ -109,8 +109,9 @@ def _custom(policy: Policy) -> list[CustomPattern]:
     return [CustomPattern(name=p.name, pattern=p.pattern) for p in policy.custom_patterns]
 
 
-def _health(policy: Policy) -> Health:
-    """Up: configured, and its circuit not open in this process."""
+def current_health(policy: Policy) -> Health:
+    """The policy's targets as they stand now: up when configured and its circuit is not open in this
+    process (the in-process extractive target is always up). Reads settings and circuit state only."""
     enabled = set(configured_backends())
     up, why = {}, {}
     for t in policy.targets:
@@ -176,7 +177,7 @@ def stream_through_gate(
         team=budget.team or None,
         budget_exhausted=budget.exhausted,
     )
-    decision = decide(facts, policy, _health(policy))
+    decision = decide(facts, policy, current_health(policy))
     request = _Request(question, findings, acting_user, str(workload), budget.team, started)
     if decision.action == Action.REFUSE:
         answer = _refusal(

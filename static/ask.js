@@ -34,7 +34,9 @@
     const template = document.createElement("template");
     template.innerHTML = html; // rendered and escaped by the server's template
     const fresh = template.content.getElementById("result");
-    if (fresh) resultSection().replaceWith(fresh);
+    if (!fresh) return;
+    resultSection().replaceWith(fresh);
+    if (window.htmx) window.htmx.process(fresh); // the answer's feedback form is an htmx form
   }
 
   function handle(name, data, view) {
@@ -46,6 +48,9 @@
       view.note.hidden = false;
     } else if (name === "final") {
       replaceResult(data.html);
+    } else if (name === "error") {
+      view.note.textContent = data.message;
+      view.note.hidden = false;
     }
   }
 
@@ -69,7 +74,7 @@
           else if (line.startsWith("data: ")) data += line.slice(6);
         }
         if (data) handle(name, JSON.parse(data), view);
-        if (name === "final") finished = true;
+        if (name === "final" || name === "error") finished = true;
       }
     }
     return finished;

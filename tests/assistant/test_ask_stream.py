@@ -92,3 +92,19 @@ def test_pages_carry_a_content_security_policy_and_no_inline_script(client, empl
     assert "<script>" not in page and "style=" not in page
     assert 'src="/static/ask.js"' in page and 'data-stream-url="/ask/stream/"' in page
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_an_answer_that_cannot_be_rendered_ends_with_an_error_event_not_silence(client, employee, ingest):
+    from assistant.services import stream_answer
+    from assistant.streaming import answer_events
+
+    ingest("deploy-runbook.md", RUNBOOK)
+
+    def broken(answer):
+        raise ValueError("template bug")
+
+    frames = list(answer_events(stream_answer(question=QUESTION, acting_user=employee), broken))
+
+    assert frames[-1].startswith("event: error\n")
+    audit_id = AuditEvent.objects.get().id
+    assert f"audit #{audit_id}" in frames[-1] and "template bug" not in frames[-1]

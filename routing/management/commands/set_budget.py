@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from routing.budgets import budget_status_of_team, set_team_budget
-
-# What TeamBudget.monthly_limit_usd (12 digits, 2 after the point) can hold.
-MAX_BUDGET = Decimal(10) ** 10
+from routing.budgets import budget_status_of_team, parse_budget, set_team_budget
 
 
 class Command(BaseCommand):
@@ -26,7 +22,11 @@ class Command(BaseCommand):
         if team is None:
             raise CommandError(f"no team {options['team']!r}: give users a team with `manage.py add_user --team`")
         if options["usd"] is not None:
-            set_team_budget(team, _limit(options["usd"]))
+            try:
+                limit = parse_budget(options["usd"])
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+            set_team_budget(team, limit)
         status = budget_status_of_team(team)
         summary = {
             "team": status.team,
@@ -39,20 +39,3 @@ class Command(BaseCommand):
             return
         limit = "no budget" if status.limit_usd is None else f"{status.limit_usd} USD a month"
         self.stdout.write(f"{status.team}: {limit}; spent this month {status.spent_usd} USD")
-
-
-def _limit(text: str) -> Decimal | None:
-    if text.lower() == "none":
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise CommandError(f"the budget must be an amount in USD such as 50.00, or 'none', not {text!r}") from None
-    if not value.is_finite() or value < 0:
-        raise CommandError(f"the budget must be zero or more, not {text!r}")
-    rounded = value.quantize(Decimal("0.01"))
-    if rounded >= MAX_BUDGET:
-        raise CommandError(f"the budget must be less than {MAX_BUDGET:,} USD, not {text!r}")
-    if value and not rounded:
-        raise CommandError(f"the budget is kept in cents: {text!r} would round to 0.00, which turns the cloud off")
-    return rounded

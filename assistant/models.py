@@ -1,0 +1,89 @@
+"""What an employee keeps of their own asking: the history of their questions and answers, and their
+feedback on each answer."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from routing.models import AuditEvent
+
+ZONE_LABELS = {"onprem": "On-prem", "private": "Private", "cloud": "Cloud"}
+
+
+class HistoryEntry(models.Model):
+    """One question a user asked and the answer they were shown, kept for that user alone.
+
+    This is the one place in Sluice where a question rests as it was typed: the audit log keeps
+    it redacted, because auditors read it, and the bundle that may leave is redacted too. The
+    history is the user's own record, like the documents they upload: every read of it filters
+    on `owner` in SQL (anyone else's entry is a 404), its owner may delete one entry or all, and
+    `purge_history` deletes entries older than HISTORY_RETENTION_DAYS.
+
+    The answer is kept as shown (placeholders restored), with the facts of its route badge.
+    Citations keep the title and heading the user saw; opening one goes through the passage view,
+    which checks the reader's access again at that moment.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="history_entries")
+    question = models.TextField()
+    text = models.TextField()  # the answer as shown
+    # [{"n", "chunk_id", "document_id", "title", "heading_path", "classification", "classification_label"}]
+    citations = models.JSONField(default=list)
+    route = models.TextField(blank=True)  # the route line: where it was answered and why
+    backend = models.CharField(max_length=64, blank=True)
+    zone = models.CharField(max_length=16, blank=True)
+    model = models.CharField(max_length=200, blank=True)
+    refused = models.BooleanField(default=False)
+    fell_back = models.BooleanField(default=False)
+    cut_off = models.BooleanField(default=False)
+    cache_hit = models.BooleanField(default=False)
+    redacted = models.JSONField(default=dict)  # counts by kind of what was replaced before it left
+    notices = models.JSONField(default=list)
+    latency_ms = models.FloatField(default=0.0)
+    # A number, not a foreign key: the audit log has its own retention (purge_audit), and the
+    # user's record of which request it was outlives it.
+    audit_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at", "-id"], name="history_owner_newest")]
+        verbose_name_plural = "history entries"
+
+    def __str__(self) -> str:
+        return self.question[:80]
+
+    @property
+    def zone_label(self) -> str:
+        return ZONE_LABELS.get(self.zone, self.zone)
+
+
+class Feedback(models.Model):
+    """The asker's thumbs up or down on one answer, with an optional comment; one per user and answer,
+    changed in place when they vote again.
+
+    Linked to the answer's audit row, and shown to auditors with it, so the comment is stored only
+    redacted (inspected, findings replaced by placeholders): never the raw text. It is deleted with
+    its audit row when the log is purged.
+    """
+
+    class Vote(models.TextChoices):
+        UP = "up", "Helpful"
+        DOWN = "down", "Not helpful"
+
+    audit_event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="feedback")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150)
+    vote = models.CharField(max_length=4, choices=Vote.choices)
+    comment = models.TextField(blank=True)  # redacted; never the text as typed
+    comment_findings = models.JSONField(default=dict)  # counts by kind of what was replaced, never values
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["audit_event", "user"], name="feedback_one_per_user_answer")]
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.vote} on request #{self.audit_event_id}"

@@ -1,0 +1,155 @@
+"""The simulator: the Decision a draft would make for a typed question as a chosen user. It decides
+exactly as route_explain and decide() do for the same facts, calls no model and writes nothing."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from accounts.models import User
+from routing.policy import DataClass, Health, RequestFacts, decide
+from routing.policy_loader import load_policy
+from routing.policy_services import get_active_policy
+from tests.governance.conftest import DEFAULT_TEXT, draft, written
+
+DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."
+VAULT = "# Vault\n\nRoll back database credentials from the vault console, then rotate the deploy keys."
+QUESTION = "I am dana.cho@quillfern.example: how do I roll back a bad deploy?"
+ALL_UP = {"health_onprem": "up", "health_private": "up", "health_cloud": "up"}
+
+
+@pytest.fixture
+def simulate(client: Client, admin: User):
+    get_active_policy()  # the default, stored as the first version
+    client.force_login(admin)
+
+    def _simulate(user: User, question: str = QUESTION, text: str = DEFAULT_TEXT, **fields: Any):
+        form = {"text": text, "question": question, "user": user.pk, "workload": "interactive", **fields}
+        response = client.post("/manage/policy/edit/simulate/", form)
+        assert response.status_code == 200, response.content.decode()
+        return response
+
+    return _simulate
+
+
+def test_the_simulator_decides_like_decide_and_route_explain_and_sends_nothing(
+    simulate, ingest, employee: User, cloud, tmp_path: Path
+) -> None:
+    ingest("deploys.md", DEPLOYS, "internal")
+    before = written()
+
+    response = simulate(employee, **ALL_UP)
+
+    simulation = response.context["simulation"]
+    classes = tuple(p.classification for p in simulation.passages)
+    assert classes and set(classes) == {DataClass.INTERNAL}
+    policy = load_policy(DEFAULT_TEXT)
+    facts = RequestFacts(
+        role="employee",
+        clearance=DataClass.INTERNAL,
+        groups=("engineering",),
+        workload="interactive",
+        passage_classes=classes,
+        findings={"email": 1},
+    )
+    expected = decide(
+        facts, policy, Health.from_zones(policy.targets, {"onprem": True, "private": True, "cloud": True})
+    )
+    assert simulation.decision == expected
+    assert simulation.findings == {"email": 1}
+    assert [t.name for t in expected.targets] == ["local", "claude", "extractive"]
+
+    # route_explain, given the same request as a JSONL line, explains the same decision.
+    line = {
+        "question": QUESTION,
+        "user": {"role": "employee", "clearance": "internal", "groups": ["engineering"]},
+        "classifications": [DataClass(c).label for c in classes],
+        "workload": "interactive",
+        "health": {"onprem": "up", "private": "up", "cloud": "up"},
+    }
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text(json.dumps(line) + "\n")
+    out = StringIO()
+    call_command("route_explain", str(requests), "--json", stdout=out, stderr=StringIO())
+    explained = json.loads(out.getvalue().splitlines()[0])
+    decision = simulation.decision
+    assert explained == {
+        "action": str(decision.action),
+        "targets": [{"name": t.name, "zone": str(t.zone)} for t in decision.targets],
+        "redact": decision.redact,
+        "on_failure": str(decision.on_failure),
+        "data_class": decision.data_class.label,
+        "findings": simulation.findings,
+        "reasons": list(decision.reasons),
+        "policy_version": decision.policy_version,
+    }
+
+    page = response.content.decode()
+    assert "No model was called,\n    nothing was sent anywhere, and nothing was written to the audit log." in page
+    assert "customer-data-private-first" in page and "email×1" in page
+    assert cloud.requests == []
+    assert written() == before
+
+
+def test_targets_are_as_they_are_now_unless_a_zone_is_set(simulate, ingest, employee: User, cloud) -> None:
+    ingest("deploys.md", DEPLOYS, "internal")
+
+    now = simulate(employee, question="How do I roll back a bad deploy?")
+    cloud_down = simulate(employee, question="How do I roll back a bad deploy?", health_cloud="down")
+
+    # The cloud fake is configured and no on-prem model is: claude is up now, local is not.
+    assert [t.name for t in now.context["simulation"].decision.targets] == ["claude", "extractive"]
+    assert "local (onprem) is down: not configured." in now.context["simulation"].decision.reasons
+    assert "<td>down: not configured</td>" in now.content.decode()
+    assert [t.name for t in cloud_down.context["simulation"].decision.targets] == ["extractive"]
+    assert "<td>down (set here)</td>" in cloud_down.content.decode()
+    assert cloud.requests == []
+
+
+def test_passages_are_those_the_chosen_user_may_read(simulate, ingest, employee: User, admin: User, cloud) -> None:
+    ingest("vault.md", VAULT, "confidential")
+    question = "How do I roll back database credentials?"
+
+    as_employee = simulate(employee, question=question).context["simulation"]
+    as_admin = simulate(admin, question=question).context["simulation"]
+
+    assert as_employee.passages == []
+    assert as_employee.decision.data_class == DataClass.PUBLIC
+    assert {p.classification for p in as_admin.passages} == {DataClass.CONFIDENTIAL}
+    assert as_admin.decision.rule_name == "confidential-stays-inside"
+    assert [t.zone for t in as_admin.decision.targets] == ["onprem"]
+    assert cloud.requests == []
+
+
+def test_the_page_says_when_the_active_policy_routes_it_differently(simulate, ingest, employee: User, cloud) -> None:
+    ingest("deploys.md", DEPLOYS, "internal")
+    text = draft(
+        "2",
+        (
+            "targets: [local, claude]\n    redact: true\n    max_passages: 5\n    on_failure: degrade",
+            "targets: [local]\n    redact: true\n    max_passages: 5\n    on_failure: fail_closed",
+        ),
+    )
+
+    response = simulate(employee, text=text)
+
+    simulation = response.context["simulation"]
+    assert simulation.decision.action == "refuse" and simulation.decision.targets == ()
+    assert [t.name for t in simulation.active_decision.targets] == ["claude", "extractive"]
+    page = response.content.decode()
+    assert "Version default-1 routes it differently: answer," in page
+    assert '<strong class="refusal">refuse</strong>' in page
+    assert cloud.requests == []
+
+
+def test_the_simulator_needs_a_question_and_a_user(simulate, client: Client) -> None:
+    response = client.post("/manage/policy/edit/simulate/", {"text": DEFAULT_TEXT, "workload": "interactive"})
+
+    assert response.status_code == 422
+    assert response.content.decode().count("This field is required for this button.") == 2
