@@ -42,16 +42,25 @@ $(LLAMA_STAMP): | $(INSTALLED)
 $(LOCAL_MODEL): | $(INSTALLED)
 	$(PY) scripts/fetch_local_model.py $@
 
+# The browser tests (tests/browser) drive Debian's Chromium through Playwright; Playwright's own
+# browser downloads are never used. apt-get runs only where /usr/bin/chromium is missing, once.
+CHROMIUM := /usr/bin/chromium
+CHROMIUM_STAMP := $(VENV)/.chromium
+
+$(CHROMIUM_STAMP): | $(INSTALLED)
+	test -x $(CHROMIUM) || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	touch $@
+
 run: install
 	$(PY) manage.py serve
 
-test: install
+test: install $(CHROMIUM_STAMP)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-# The fast suite: everything but the slow end-to-end tests (about a minute).
+# The fast suite: everything but the slow end-to-end tests and the browser tests (about a minute).
 test-fast: install
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow and not browser"
 
 lint: install
 	$(VENV)/bin/ruff check .
