@@ -44,7 +44,14 @@ def _stacked(axes: Any, days: list[Any], series: dict[str, list[float]], colours
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     if series:
         axes.legend(fontsize=8, frameon=False, ncols=min(5, len(series)))
+    _few_bars(axes, len(days))
     axes.tick_params(axis="x", labelrotation=45)
+
+
+def _few_bars(axes: Any, n: int) -> None:
+    """Bars keep a bar's width when there are few of them, and counts start at zero."""
+    axes.set_xlim(-0.75, max(n, 7) - 0.25)
+    axes.set_ylim(bottom=0)
 
 
 def routes_chart(board: Dashboard) -> bytes:
@@ -63,6 +70,7 @@ def latency_chart(board: Dashboard) -> bytes:
     axes.bar([p - 0.2 for p in positions], [r.p50_ms for r in board.latency], width=0.4, label="p50", color="#1f5fbf")
     axes.bar([p + 0.2 for p in positions], [r.p95_ms for r in board.latency], width=0.4, label="p95", color="#b26a00")
     axes.set_xticks(list(positions), names)
+    _few_bars(axes, len(names))
     axes.set_ylabel("ms per answer", fontsize=9)
     axes.legend(fontsize=8, frameon=False)
     return _svg(figure)
@@ -92,6 +100,7 @@ def redactions_chart(board: Dashboard) -> bytes:
     figure, axes = _figure(height=2.8)
     kinds = [kind for kind, _ in reversed(board.redactions)]
     axes.barh(kinds, [n for _, n in reversed(board.redactions)], color="#7b3fb0")
+    axes.set_xlim(left=0)
     axes.set_xlabel("spans replaced before a bundle left", fontsize=9)
     return _svg(figure)
 

@@ -61,5 +61,6 @@ def test_auditor_filters_the_log_opens_a_request_and_exports_csv(
 
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", name="Requests by route")).to_be_visible()
+    page.wait_for_function("() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
     screenshot("auditor-dashboard.png")
     assert console_errors == []
