@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from accounts.errors import ClearanceAboveOwn, SelfLockout
 from accounts.models import Role, User
 from retrieval.classification import Classification
 
@@ -39,3 +41,70 @@ def upsert_user(
     user.save()
     user.groups.set([Group.objects.get_or_create(name=name)[0] for name in groups])
     return user, created
+
+
+def _check_rules(*, acting_user: User, user: User | None, role: Role, clearance: int, is_active: bool) -> None:
+    if clearance > acting_user.clearance:
+        raise ClearanceAboveOwn(
+            f"You cannot grant a clearance above your own ({acting_user.get_clearance_display()}).",
+            field="clearance",
+        )
+    # An admin who demotes or deactivates themselves may leave nobody able to undo it.
+    if user is not None and user.pk == acting_user.pk:
+        if role != Role.ADMIN:
+            raise SelfLockout("You cannot remove your own admin role; ask another admin.", field="role")
+        if not is_active:
+            raise SelfLockout("You cannot deactivate yourself; ask another admin.", field="is_active")
+
+
+def _groups_named(groups: Sequence[Group], new_group_names: Sequence[str]) -> list[Group]:
+    created = [Group.objects.get_or_create(name=name)[0] for name in new_group_names]
+    return list({g.pk: g for g in [*groups, *created]}.values())
+
+
+@transaction.atomic
+def update_user(
+    *,
+    acting_user: User,
+    user: User,
+    role: Role,
+    clearance: Classification,
+    groups: Sequence[Group],
+    new_group_names: Sequence[str] = (),
+    team: Group | None,
+    is_active: bool,
+) -> User:
+    """Set `user`'s role, clearance, reader groups (existing ones plus new ones created by name),
+    team and active flag. Raises ClearanceAboveOwn when the clearance exceeds the acting admin's,
+    SelfLockout when the acting admin demotes or deactivates themselves."""
+    _check_rules(acting_user=acting_user, user=user, role=role, clearance=clearance, is_active=is_active)
+    user.role = role
+    user.clearance = clearance
+    user.team = team
+    user.is_active = is_active
+    user.save(update_fields=["role", "clearance", "team", "is_active"])
+    user.groups.set(_groups_named(groups, new_group_names))
+    return user
+
+
+@transaction.atomic
+def create_user(
+    *,
+    acting_user: User,
+    username: str,
+    role: Role,
+    clearance: Classification,
+    groups: Sequence[Group],
+    new_group_names: Sequence[str] = (),
+    team: Group | None,
+    password: str | None,
+) -> tuple[User, str | None]:
+    """Create `username`. Without a password, one is generated and returned (to be shown once);
+    with one, None is returned. Raises ClearanceAboveOwn like update_user."""
+    _check_rules(acting_user=acting_user, user=None, role=role, clearance=clearance, is_active=True)
+    one_time = None if password else secrets.token_urlsafe(12)
+    user = User(username=username, role=role, clearance=clearance, team=team)
+    user.set_password(password or one_time)
+    user.save()
+    user.groups.set(_groups_named(groups, new_group_names))
+    return user, one_time

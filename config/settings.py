@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "review",
     "governance",
     "operations",
+    "library",
 ]
 
 MIDDLEWARE = [

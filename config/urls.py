@@ -9,5 +9,7 @@ urlpatterns = [
     path("audit/", include("review.urls")),
     path("manage/backends/", include("operations.urls")),
     path("manage/policy/", include("governance.urls")),
+    path("manage/library/", include("library.urls")),
+    path("manage/users/", include("accounts.urls")),
     path("", include("assistant.urls")),
 ]

@@ -1,0 +1,20 @@
+"""Errors of the users-and-groups page's writes."""
+
+from __future__ import annotations
+
+
+class AccountError(Exception):
+    """A change to a user that the rules forbid; `field` names the form field it belongs to."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ClearanceAboveOwn(AccountError):
+    """An admin tried to give someone a clearance above their own."""
+
+
+class SelfLockout(AccountError):
+    """An admin tried to demote or deactivate themselves."""

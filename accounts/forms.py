@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+
+from accounts.models import Role, User
+from retrieval.classification import Classification
+
+
+def _names(value: str) -> list[str]:
+    return sorted({name.strip() for name in value.split(",") if name.strip()})
+
+
+class UserForm(forms.Form):
+    """Role, clearance, reader groups, team and active flag of one user."""
+
+    role = forms.ChoiceField(choices=Role.choices)
+    clearance = forms.TypedChoiceField(choices=Classification.choices, coerce=int)
+    groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Reader groups",
+    )
+    new_groups = forms.CharField(
+        required=False,
+        max_length=500,
+        label="New reader groups",
+        help_text="Comma-separated names of groups to create and add the user to.",
+    )
+    team = forms.ModelChoiceField(
+        queryset=Group.objects.order_by("name"),
+        required=False,
+        empty_label="No team",
+        help_text="The team whose monthly budget pays for this user's cloud answers.",
+    )
+    is_active = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Active",
+        help_text="Clear to deactivate: the user can no longer sign in; their history and audit rows stay.",
+    )
+
+    def clean_new_groups(self) -> list[str]:
+        names = _names(self.cleaned_data["new_groups"])
+        too_long = [n for n in names if len(n) > Group._meta.get_field("name").max_length]
+        if too_long:
+            raise forms.ValidationError(f"Group names are at most 150 characters: {too_long[0][:40]}…")
+        return names
+
+    @classmethod
+    def for_user(cls, user: User, data: Any = None) -> UserForm:
+        initial = {
+            "role": user.role,
+            "clearance": user.clearance,
+            "groups": list(user.groups.all()),
+            "team": user.team,
+            "is_active": user.is_active,
+        }
+        return cls(data, initial=initial)
+
+
+class NewUserForm(UserForm):
+    """A new user: a username, and a password or none (then a one-time password is shown once)."""
+
+    username = forms.CharField(max_length=150, validators=[User.username_validator])
+    password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Leave empty to generate a one-time password, shown once on the next page.",
+    )
+    field_order = ["username", "password", "role", "clearance", "groups", "new_groups", "team"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["is_active"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("A user with this username already exists.")
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            try:
+                validate_password(password, User(username=cleaned.get("username", "")))
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned

@@ -1,0 +1,77 @@
+"""The admins' users-and-groups pages. Each view parses, calls one selector or service, renders."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.errors import AccountError
+from accounts.forms import NewUserForm, UserForm
+from accounts.models import Role
+from accounts.selectors import get_user, list_users
+from accounts.services import create_user, update_user
+from assistant.permissions import role_required
+
+
+@require_GET
+@role_required(Role.ADMIN)
+def users(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:150]
+    return render(request, "accounts/users.html", {"users": list_users(query=query), "query": query})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = get_user(user_id=user_id)
+    if user is None:
+        raise Http404("No such user")
+    form = UserForm.for_user(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            update_user(
+                acting_user=request.user,
+                user=user,
+                role=Role(data["role"]),
+                clearance=data["clearance"],
+                groups=list(data["groups"]),
+                new_group_names=data["new_groups"],
+                team=data["team"],
+                is_active=data["is_active"],
+            )
+        except AccountError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return redirect("users")
+    status = 422 if form.is_bound else 200
+    return render(request, "accounts/user_form.html", {"form": form, "subject": user}, status=status)
+
+
+@never_cache  # the page that shows a one-time password must not be kept by any cache
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def user_new(request: HttpRequest) -> HttpResponse:
+    form = NewUserForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, one_time_password = create_user(
+                acting_user=request.user,
+                username=data["username"],
+                role=Role(data["role"]),
+                clearance=data["clearance"],
+                groups=list(data["groups"]),
+                new_group_names=data["new_groups"],
+                team=data["team"],
+                password=data["password"] or None,
+            )
+        except AccountError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            context = {"subject": user, "one_time_password": one_time_password}
+            return render(request, "accounts/user_created.html", context)
+    status = 422 if form.is_bound else 200
+    return render(request, "accounts/user_form.html", {"form": form, "subject": None}, status=status)

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from retrieval.classification import Classification
+
+
+def clearance_choices(clearance: int) -> list[tuple[int, str]]:
+    return [(value, label) for value, label in Classification.choices if value <= clearance]
+
+
+class LibraryFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, strip=True, label="Search")
+    classification = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, choices=[("", "any")] + list(Classification.choices)
+    )
+    group = forms.ChoiceField(required=False, choices=[("", "any")])
+
+    def __init__(self, *args: Any, group_names: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", "any"), *((name, name) for name in group_names)]
+
+
+class DocumentAccessForm(forms.Form):
+    # Only classifications up to the admin's clearance are offered (the upload rule); the service checks again.
+    classification = forms.TypedChoiceField(choices=Classification.choices, coerce=int)
+    groups = forms.CharField(
+        required=False,
+        help_text="Comma-separated reader groups; empty means everyone cleared for the classification.",
+    )
+
+    def __init__(self, *args: Any, clearance: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["classification"].choices = clearance_choices(clearance)
+
+    def clean_groups(self) -> list[str]:
+        return sorted({g.strip() for g in self.cleaned_data["groups"].split(",") if g.strip()})

@@ -1,0 +1,73 @@
+"""Reads of the document library. The access filter runs in SQL, as retrieval.selectors' does:
+an admin sees only documents up to their clearance, in no group or in one of theirs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from retrieval.models import Document
+from retrieval.selectors import Reader, get_reader
+
+LIBRARY_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    query: str = ""
+    classification: int | None = None
+    group: str = ""
+
+
+def readable_documents(reader: Reader) -> QuerySet[Document]:
+    """Documents of the reader's collection that the reader may read (the same rule as ACCESS_SQL)."""
+    links = Document.reader_groups.through.objects.filter(document_id=OuterRef("pk"))
+    return Document.objects.filter(collection=reader.collection, classification__lte=reader.clearance).filter(
+        ~Exists(links) | Exists(links.filter(group_id__in=reader.group_ids))
+    )
+
+
+def list_library_documents(*, user: Any, filters: LibraryFilters, page_number: str | int | None = None) -> Page:
+    """One page of the documents `user` may read, by title, with their chunk counts and reader groups.
+
+    `filters.query` matches title or source name (case-insensitive substring); `filters.group` is a
+    reader group's name. An out-of-range page number gives the nearest page.
+    """
+    documents = readable_documents(get_reader(user))
+    if filters.query:
+        documents = documents.filter(Q(title__icontains=filters.query) | Q(source_name__icontains=filters.query))
+    if filters.classification is not None:
+        documents = documents.filter(classification=filters.classification)
+    if filters.group:
+        documents = documents.filter(
+            Exists(Group.objects.filter(readable_documents=OuterRef("pk"), name=filters.group))
+        )
+    documents = (
+        documents.annotate(chunk_count=Count("chunks"))
+        .prefetch_related("reader_groups")
+        .order_by("title", "source_name", "id")
+    )
+    return Paginator(documents, LIBRARY_PAGE_SIZE).get_page(page_number)
+
+
+def list_library_group_names(user: Any) -> list[str]:
+    """Names of the reader groups on documents `user` may read, for the group filter."""
+    readable = readable_documents(get_reader(user))
+    return list(
+        Group.objects.filter(readable_documents__in=readable).distinct().order_by("name").values_list("name", flat=True)
+    )
+
+
+def get_library_document(*, user: Any, document_id: int) -> Document | None:
+    """The document, if `user` may read it; None when it does not exist or they may not."""
+    return (
+        readable_documents(get_reader(user))
+        .annotate(chunk_count=Count("chunks"))
+        .prefetch_related("reader_groups")
+        .filter(id=document_id)
+        .first()
+    )

@@ -1,0 +1,35 @@
+"""Changes an admin makes to a document from the library page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from retrieval.classification import Classification
+from retrieval.errors import UploadRefused
+from retrieval.models import Document
+from retrieval.services import IngestResult, delete_document, reclassify_document
+
+
+def change_document_access(
+    *, document: Document, classification: Classification, group_names: Sequence[str], acting_user: Any
+) -> IngestResult:
+    """Give `document` a new classification and reader groups; searches see the change once committed.
+
+    The upload rules apply: raises UploadRefused when `classification` is above the acting user's
+    clearance, or when they may not read the document as it is.
+    """
+    # The same rule as retrieval.services.ingest_file: nobody labels a document above their own clearance.
+    if classification > acting_user.clearance:
+        raise UploadRefused(
+            f"{document.source_name}: you are cleared for {Classification(acting_user.clearance).label} documents "
+            f"and cannot classify one as {classification.label}; ask an admin with that clearance"
+        )
+    return reclassify_document(
+        document_id=document.id, classification=classification, group_names=group_names, uploaded_by=acting_user
+    )
+
+
+def remove_document(*, document: Document) -> None:
+    """Delete `document` (chosen through library.selectors, so the caller may read it); it leaves search at once."""
+    delete_document(document=document)

@@ -1,0 +1,86 @@
+"""The document library for admins: list, search and filter documents; change who may read one; delete one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import Role
+from assistant.permissions import role_required
+from library.forms import DocumentAccessForm, LibraryFilterForm
+from library.selectors import (
+    LibraryFilters,
+    get_library_document,
+    list_library_documents,
+    list_library_group_names,
+)
+from library.services import change_document_access, remove_document
+from retrieval.classification import Classification
+from retrieval.errors import UploadRefused
+from retrieval.models import Document
+
+
+def _readable_or_404(request: HttpRequest, document_id: int) -> Document:
+    document = get_library_document(user=request.user, document_id=document_id)
+    if document is None:
+        raise Http404("No such document that you may read")  # the same whether it exists or not
+    return document
+
+
+@require_GET
+@role_required(Role.ADMIN)
+def library(request: HttpRequest) -> HttpResponse:
+    form = LibraryFilterForm(request.GET, group_names=list_library_group_names(request.user))
+    form.is_valid()  # an invalid filter is dropped, the others still apply
+    data = form.cleaned_data
+    filters = LibraryFilters(
+        query=data.get("q") or "", classification=data.get("classification"), group=data.get("group") or ""
+    )
+    page = list_library_documents(user=request.user, filters=filters, page_number=request.GET.get("page"))
+    return render(request, "library/library.html", {"form": form, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def document_access(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = _readable_or_404(request, document_id)
+    clearance = request.user.clearance
+    status = 200
+    if request.method == "POST":
+        form = DocumentAccessForm(request.POST, clearance=clearance)
+        if form.is_valid():
+            try:
+                change_document_access(
+                    document=document,
+                    classification=Classification(form.cleaned_data["classification"]),
+                    group_names=form.cleaned_data["groups"],
+                    acting_user=request.user,
+                )
+            except UploadRefused as exc:
+                form.add_error("classification", str(exc))
+            else:
+                messages.success(request, f"Saved who may read {document.source_name}.")
+                if get_library_document(user=request.user, document_id=document_id) is None:
+                    return redirect("library")  # the admin gave it away: they may no longer read it
+                return redirect("library-document", document_id=document_id)
+        status = 422
+    else:
+        groups = ", ".join(g.name for g in document.reader_groups.all())
+        form = DocumentAccessForm(
+            initial={"classification": document.classification, "groups": groups}, clearance=clearance
+        )
+    return render(request, "library/document.html", {"document": document, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def document_delete(request: HttpRequest, document_id: int) -> HttpResponse:
+    """GET asks for confirmation (a page of its own, so it works without JavaScript); POST deletes."""
+    document = _readable_or_404(request, document_id)
+    if request.method == "POST":
+        remove_document(document=document)
+        messages.success(request, f"Deleted {document.source_name}; it is gone from search.")
+        return redirect("library")
+    return render(request, "library/delete.html", {"document": document})

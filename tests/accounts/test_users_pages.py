@@ -1,0 +1,126 @@
+"""The admins' users-and-groups pages (/manage/users/): list and search, edit, create; an admin
+never grants a clearance above their own and never demotes or deactivates themselves."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from accounts.models import Role, User
+from retrieval.classification import Classification
+from tests.conftest import make_user
+
+
+def form_data(user: User, **changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "role": user.role,
+        "clearance": user.clearance,
+        "groups": [g.pk for g in user.groups.all()],
+        "team": user.team_id or "",
+        "is_active": "on" if user.is_active else "",
+    }
+    return data | changes
+
+
+def test_the_list_shows_each_user_and_searches(client: Client, admin: User, employee: User, auditor: User) -> None:
+    client.force_login(admin)
+    page = client.get("/manage/users/").content.decode()
+    assert "erin" in page and "aude" in page and "engineering" in page
+    found = client.get("/manage/users/", {"q": "engin"}).content.decode()
+    assert "erin" in found and "aude" not in found
+
+
+def test_the_list_takes_a_fixed_number_of_queries(
+    client: Client, admin: User, employee: User, auditor: User, django_assert_max_num_queries: object
+) -> None:
+    client.force_login(admin)
+    with django_assert_max_num_queries(8):  # type: ignore[operator]
+        assert client.get("/manage/users/").status_code == 200
+
+
+def test_an_admin_edits_role_clearance_groups_team_and_active(client: Client, admin: User, employee: User) -> None:
+    finance = Group.objects.create(name="finance")
+    client.force_login(admin)
+    response = client.post(
+        f"/manage/users/{employee.id}/",
+        form_data(
+            employee,
+            role=Role.AUDITOR,
+            clearance=Classification.CONFIDENTIAL,
+            groups=[finance.pk],
+            new_groups="legal, hr",
+            team=finance.pk,
+            is_active="",
+        ),
+    )
+    assert response.status_code == 302 and response["Location"] == "/manage/users/"
+    employee.refresh_from_db()
+    assert employee.role == Role.AUDITOR and employee.clearance == Classification.CONFIDENTIAL
+    assert sorted(employee.groups.values_list("name", flat=True)) == ["finance", "hr", "legal"]
+    assert employee.team == finance and not employee.is_active
+    assert User.objects.filter(pk=employee.pk).exists()  # deactivated, not deleted
+
+
+def test_an_admin_cannot_grant_a_clearance_above_their_own(client: Client, employee: User) -> None:
+    limited = make_user("adam", Role.ADMIN, Classification.CONFIDENTIAL)
+    client.force_login(limited)
+    response = client.post(f"/manage/users/{employee.id}/", form_data(employee, clearance=Classification.RESTRICTED))
+    assert response.status_code == 422
+    assert "above your own" in response.content.decode()
+    employee.refresh_from_db()
+    assert employee.clearance == Classification.INTERNAL
+    created = client.post("/manage/users/new/", {"username": "rex", "role": "employee", "clearance": 3})
+    assert created.status_code == 422 and not User.objects.filter(username="rex").exists()
+
+
+def test_an_admin_cannot_demote_or_deactivate_themselves(client: Client, admin: User) -> None:
+    client.force_login(admin)
+    demoted = client.post(f"/manage/users/{admin.id}/", form_data(admin, role=Role.EMPLOYEE))
+    assert demoted.status_code == 422 and "your own admin role" in demoted.content.decode()
+    deactivated = client.post(f"/manage/users/{admin.id}/", form_data(admin, is_active=""))
+    assert deactivated.status_code == 422 and "cannot deactivate yourself" in deactivated.content.decode()
+    admin.refresh_from_db()
+    assert admin.role == Role.ADMIN and admin.is_active
+
+
+def test_a_new_user_gets_a_one_time_password_shown_once(client: Client, admin: User) -> None:
+    client.force_login(admin)
+    response = client.post(
+        "/manage/users/new/", {"username": "nina", "role": "employee", "clearance": 1, "new_groups": "support"}
+    )
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    password = re.search(r'class="user-password">([^<]+)<', response.content.decode()).group(1)  # type: ignore[union-attr]
+    nina = User.objects.get(username="nina")
+    assert nina.check_password(password) and list(nina.groups.values_list("name", flat=True)) == ["support"]
+    assert password not in client.get(f"/manage/users/{nina.id}/").content.decode()
+
+
+def test_a_chosen_password_must_pass_djangos_validators(client: Client, admin: User) -> None:
+    client.force_login(admin)
+    weak = client.post(
+        "/manage/users/new/", {"username": "otto", "role": "employee", "clearance": 1, "password": "123"}
+    )
+    assert weak.status_code == 422 and not User.objects.filter(username="otto").exists()
+    strong = {"username": "otto", "role": "employee", "clearance": 1, "password": "correct-horse-battery-9"}
+    assert client.post("/manage/users/new/", strong).status_code == 200
+    assert User.objects.get(username="otto").check_password("correct-horse-battery-9")
+
+
+def test_a_username_is_taken_only_once(client: Client, admin: User, employee: User) -> None:
+    client.force_login(admin)
+    response = client.post("/manage/users/new/", {"username": "Erin", "role": "employee", "clearance": 1})
+    assert response.status_code == 422 and "already exists" in response.content.decode()
+
+
+def test_an_unknown_user_is_404(client: Client, admin: User) -> None:
+    client.force_login(admin)
+    assert client.get("/manage/users/999999/").status_code == 404
+
+
+def test_only_admins_see_the_users_link(client: Client, admin: User, employee: User) -> None:
+    client.force_login(employee)
+    assert 'href="/manage/users/"' not in client.get("/").content.decode()
+    client.force_login(admin)
+    assert 'href="/manage/users/"' in client.get("/").content.decode()
