@@ -47,7 +47,8 @@ def list_library_documents(*, user: Any, filters: LibraryFilters, page_number: s
             Exists(Group.objects.filter(readable_documents=OuterRef("pk"), name=filters.group))
         )
     documents = (
-        documents.annotate(chunk_count=Count("chunks"))
+        documents.defer("source_sections")  # a document's whole text: the list does not show it
+        .annotate(chunk_count=Count("chunks"))
         .prefetch_related("reader_groups")
         .order_by("title", "source_name", "id")
     )

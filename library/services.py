@@ -8,7 +8,7 @@ from typing import Any
 from retrieval.classification import Classification
 from retrieval.errors import UploadRefused
 from retrieval.models import Document
-from retrieval.services import IngestResult, delete_document, reclassify_document
+from retrieval.services import IngestResult, delete_document, reclassify_document, reingest_document
 
 
 def change_document_access(
@@ -33,3 +33,9 @@ def change_document_access(
 def remove_document(*, document: Document) -> None:
     """Delete `document` (chosen through library.selectors, so the caller may read it); it leaves search at once."""
     delete_document(document=document)
+
+
+def reingest_library_document(*, document: Document) -> IngestResult:
+    """Chunk and embed `document` (chosen through library.selectors, so the caller may read it) again with
+    the current settings, while the request waits. Raises ReingestRefused when it has no stored sections."""
+    return reingest_document(document=document)

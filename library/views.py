@@ -1,11 +1,12 @@
-"""The document library for admins: list, search and filter documents; change who may read one; delete one."""
+"""The document library for admins: list, search and filter documents; change who may read one; re-ingest
+or delete one."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
 from assistant.permissions import role_required
@@ -16,9 +17,9 @@ from library.selectors import (
     list_library_documents,
     list_library_group_names,
 )
-from library.services import change_document_access, remove_document
+from library.services import change_document_access, reingest_library_document, remove_document
 from retrieval.classification import Classification
-from retrieval.errors import UploadRefused
+from retrieval.errors import ReingestRefused, UploadRefused
 from retrieval.models import Document
 
 
@@ -84,3 +85,22 @@ def document_delete(request: HttpRequest, document_id: int) -> HttpResponse:
         messages.success(request, f"Deleted {document.source_name}; it is gone from search.")
         return redirect("library")
     return render(request, "library/delete.html", {"document": document})
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def document_reingest(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Re-chunk and re-embed one document while the request waits (seconds for a typical document)."""
+    document = _readable_or_404(request, document_id)
+    try:
+        result = reingest_library_document(document=document)
+    except ReingestRefused as exc:
+        messages.error(request, f"Not re-ingested: {exc}")
+    else:
+        count = result.document.chunks.count()
+        messages.success(
+            request,
+            f"Re-ingested {document.source_name} with the current chunking and embedding settings: "
+            f"{count} passage{'' if count == 1 else 's'}, now v{result.document.version}.",
+        )
+    return redirect("library-document", document_id=document_id)

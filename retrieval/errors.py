@@ -9,3 +9,7 @@ class IngestionError(Exception):
 
 class UploadRefused(IngestionError):
     """The uploader may not store this document (above their clearance, or replacing one they cannot read)."""
+
+
+class ReingestRefused(IngestionError):
+    """The document cannot be re-ingested (no stored sections, or it changed meanwhile); nothing changed."""

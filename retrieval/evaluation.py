@@ -86,21 +86,22 @@ def load_beir(folder: Path) -> BeirSet:
 
 def ingest_corpus(corpus: dict[str, tuple[str, str]], collection: str) -> dict[int, str]:
     """Store every document (BEIR text is title + text) and return chunk id -> doc id."""
-    prepared: list[tuple[str, str, list[PreparedChunk]]] = []
+    prepared: list[tuple[str, str, list[Section], list[PreparedChunk]]] = []
     for doc_id, (title, text) in corpus.items():
-        chunks = prepare_chunks(title=title, sections=[Section(heading_path=(), text=text)]) if text.strip() else []
+        sections = [Section(heading_path=(), text=text)]
+        chunks = prepare_chunks(title=title, sections=sections) if text.strip() else []
         if not chunks and title.strip():
             chunks = [PreparedChunk(heading_path="", text=title, index_text=title)]
         if chunks:
-            prepared.append((doc_id, title, chunks))
-    texts = [c.index_text for _, _, chunks in prepared for c in chunks]
+            prepared.append((doc_id, title, sections, chunks))
+    texts = [c.index_text for _, _, _, chunks in prepared for c in chunks]
     vectors: list[list[float]] = []
     embedder = get_embedder()
     for start in range(0, len(texts), EMBED_BLOCK):
         vectors.extend(embedder.embed_batch(texts[start : start + EMBED_BLOCK]))
         logger.info("Embedded %d/%d chunks", len(vectors), len(texts))
     position = 0
-    for doc_id, title, chunks in prepared:
+    for doc_id, title, sections, chunks in prepared:
         store_document(
             collection=collection,
             source_name=doc_id,
@@ -110,6 +111,7 @@ def ingest_corpus(corpus: dict[str, tuple[str, str]], collection: str) -> dict[i
             classification=Classification.PUBLIC,
             group_names=[],
             uploaded_by=None,
+            sections=sections,
             chunks=chunks,
             vectors=vectors[position : position + len(chunks)],
         )

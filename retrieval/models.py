@@ -33,6 +33,10 @@ class Document(models.Model):
     reader_groups = models.ManyToManyField(Group, blank=True, related_name="readable_documents")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     version = models.PositiveIntegerField(default=1)
+    # The parsed sections chunking received ([{"heading_path": [...], "text": ...}]), so the
+    # document can be chunked and embedded again without its file; empty for documents
+    # ingested before they were kept.
+    source_sections = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -48,6 +52,10 @@ class Document(models.Model):
     @property
     def classification_label(self) -> str:
         return Classification(self.classification).label
+
+    @property
+    def can_reingest(self) -> bool:
+        return bool(self.source_sections)
 
 
 class Chunk(models.Model):

@@ -1,4 +1,4 @@
-"""Writes on the knowledge base: ingest (parse, chunk, embed, store) and delete documents."""
+"""Writes on the knowledge base: ingest (parse, chunk, embed, store), re-ingest and delete documents."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from retrieval import bm25
 from retrieval.chunking import chunk_sections
 from retrieval.classification import Classification
 from retrieval.embedders import get_embedder
-from retrieval.errors import UploadRefused
+from retrieval.errors import ReingestRefused, UploadRefused
 from retrieval.models import MAIN_COLLECTION, Document, vector_literal
 from retrieval.parsing import Section, parse_document
 
@@ -29,6 +29,7 @@ class Outcome(enum.Enum):
     INGESTED = "ingested"
     RECLASSIFIED = "reclassified"  # same content, new classification or reader groups
     UNCHANGED = "unchanged"
+    REINGESTED = "reingested"  # same source, chunked and embedded again with the current settings
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def ingest_file(
             f"upload one as {classification.label}; ask an admin with that clearance"
         )
     existing = Document.objects.filter(collection=collection, source_name=source_name).first()
-    if existing is not None and existing.content_hash == digest:
+    # A document stored before its sections were kept is ingested again, so it can be re-ingested later.
+    if existing is not None and existing.content_hash == digest and existing.source_sections:
         return reclassify_document(
             document_id=existing.id, classification=classification, group_names=group_names, uploaded_by=uploaded_by
         )
@@ -104,6 +106,7 @@ def ingest_file(
         classification=classification,
         group_names=group_names,
         uploaded_by=uploaded_by,
+        sections=parsed.sections,
         chunks=chunks,
         vectors=vectors,
     )
@@ -120,34 +123,80 @@ def store_document(
     classification: Classification,
     group_names: Sequence[str],
     uploaded_by: Any,
+    sections: Sequence[Section],
     chunks: Sequence[PreparedChunk],
     vectors: Sequence[Sequence[float]],
 ) -> IngestResult:
-    """Create or replace a document with its embedded chunks and their BM25 postings."""
+    """Create or replace a document with its embedded chunks and their BM25 postings.
+
+    `sections` are what `chunks` were cut from; they are kept so the document can be re-ingested.
+    """
     if len(chunks) != len(vectors):
         raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
     bm25.lock_collection(collection)
     document = Document.objects.select_for_update().filter(collection=collection, source_name=source_name).first()
-    if document is not None and document.content_hash == digest:
+    if document is not None and document.content_hash == digest and document.source_sections:
         return IngestResult(document=document, outcome=Outcome.UNCHANGED)  # a concurrent upload won
     if document is not None:
         _check_may_replace(document, uploaded_by)
     if document is None:
         document = Document(collection=collection, source_name=source_name, version=1)
     else:
-        bm25.remove_postings(collection=collection, document_id=document.id)
-        document.chunks.all().delete()
+        _remove_chunks(document)
         document.version += 1
     document.title = title[:500]
     document.content_hash = digest
     document.media_type = media_type
     document.classification = classification
     document.uploaded_by = uploaded_by
+    document.source_sections = sections_to_json(sections)
     document.save()
     document.reader_groups.set([Group.objects.get_or_create(name=name)[0] for name in group_names])
-    _insert_chunks(document.id, chunks, vectors)
-    bm25.add_postings(collection=collection, document_id=document.id)
+    _add_chunks(document, chunks, vectors)
     return IngestResult(document=document, outcome=Outcome.INGESTED)
+
+
+def reingest_document(*, document: Document) -> IngestResult:
+    """Chunk and embed `document` again from its stored sections, with the current CHUNK_* settings
+    and embedder, and swap its chunks and BM25 postings for the new ones in one transaction.
+
+    Classification, reader groups, title and content hash stay; the version goes up by one, as
+    for any replacement of the chunks (citations name a version). The caller checks that the
+    acting user may read the document. Raises ReingestRefused when the document has no stored
+    sections (ingested before they were kept), or was replaced or deleted while this ran.
+    """
+    stored = Document.objects.filter(id=document.id).values_list("title", "content_hash", "source_sections").first()
+    if stored is None:
+        raise ReingestRefused(f"{document.source_name}: the document was deleted")
+    title, digest, source = stored
+    if not source:
+        raise ReingestRefused(
+            f"{document.source_name}: uploaded before re-ingest was possible: upload the file again "
+            "(the same name replaces it), then it can be re-ingested"
+        )
+    chunks = prepare_chunks(title=title, sections=sections_from_json(source))
+    # Embedding is the slow part: it runs before the transaction opens, as in ingest_file.
+    vectors = get_embedder().embed_batch([c.index_text for c in chunks])
+    with transaction.atomic():
+        bm25.lock_collection(document.collection)
+        current = Document.objects.select_for_update().filter(id=document.id).first()
+        if current is None or current.content_hash != digest:
+            raise ReingestRefused(f"{document.source_name}: the document was replaced or deleted meanwhile; try again")
+        _remove_chunks(current)
+        current.version += 1
+        current.save(update_fields=["version", "updated_at"])
+        _add_chunks(current, chunks, vectors)
+    return IngestResult(document=current, outcome=Outcome.REINGESTED)
+
+
+def sections_to_json(sections: Sequence[Section]) -> list[dict[str, Any]]:
+    """Sections as stored in Document.source_sections."""
+    return [{"heading_path": list(s.heading_path), "text": s.text} for s in sections]
+
+
+def sections_from_json(stored: Sequence[dict[str, Any]]) -> list[Section]:
+    """Sections back from Document.source_sections, equal to those that were stored."""
+    return [Section(heading_path=tuple(s["heading_path"]), text=s["text"]) for s in stored]
 
 
 @transaction.atomic
@@ -179,6 +228,18 @@ def _check_may_replace(document: Document, uploaded_by: Any) -> None:
             f"{document.source_name}: a document of that name exists that you may not read, so you cannot "
             "replace it; rename your file or ask an admin who can read it"
         )
+
+
+def _remove_chunks(document: Document) -> None:
+    """Take a document's chunks out of the index and delete them; the caller holds the collection lock."""
+    bm25.remove_postings(collection=document.collection, document_id=document.id)
+    document.chunks.all().delete()
+
+
+def _add_chunks(document: Document, chunks: Sequence[PreparedChunk], vectors: Sequence[Sequence[float]]) -> None:
+    """Store a saved document's new chunks and index them; the caller holds the collection lock."""
+    _insert_chunks(document.id, chunks, vectors)
+    bm25.add_postings(collection=document.collection, document_id=document.id)
 
 
 def _insert_chunks(document_id: int, chunks: Sequence[PreparedChunk], vectors: Sequence[Sequence[float]]) -> None:

@@ -62,6 +62,7 @@ ACCESS: dict[str, Access] = {
     "library": Access(ADMIN),
     "library-document": Access(ADMIN),
     "library-delete": Access(ADMIN),
+    "library-reingest": Access(ADMIN, method="POST"),
     "policy": Access(ADMIN),
     "policy-version": Access(ADMIN),
     "policy-activate": Access(ADMIN, method="POST"),

@@ -1,5 +1,5 @@
 """The document library (/manage/library/): admins list, search and filter the documents they may read,
-change who may read one, and delete one; every change reaches search at once."""
+change who may read one, re-ingest one, and delete one; every change reaches search at once."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ def view_urls(document_id: int) -> list[tuple[str, str]]:
         ("post", f"/manage/library/{document_id}/"),
         ("get", f"/manage/library/{document_id}/delete/"),
         ("post", f"/manage/library/{document_id}/delete/"),
+        ("post", f"/manage/library/{document_id}/reingest/"),
     ]
 
 
@@ -270,10 +271,71 @@ def test_csrf_is_enforced(admin: User, backups: Document) -> None:
     assert Document.objects.filter(id=backups.id, classification=Classification.INTERNAL).exists()
 
 
-def test_the_page_explains_how_to_re_ingest(client: Client, admin: User, backups: Document) -> None:
+def test_the_page_offers_re_ingest_and_links_uploads_for_new_versions(
+    client: Client, admin: User, backups: Document
+) -> None:
     client.force_login(admin)
 
     response = client.get(f"/manage/library/{backups.id}/")
 
-    assert "does not keep a document" in response.text
+    assert f'action="/manage/library/{backups.id}/reingest/"' in response.text
+    assert ">Re-ingest</button>" in response.text
     assert 'href="/manage/documents/"' in response.text
+
+
+# Re-ingesting.
+
+
+def test_reingest_rechunks_with_the_current_settings_and_says_so(
+    client: Client, admin: User, employee: User, backups: Document, settings
+) -> None:
+    client.force_login(admin)
+    settings.CHUNK_MAX_CHARS = 40
+    settings.CHUNK_OVERLAP_CHARS = 0
+
+    response = client.post(f"/manage/library/{backups.id}/reingest/")
+
+    assert response.status_code == 302 and response["Location"] == f"/manage/library/{backups.id}/"
+    backups.refresh_from_db()
+    assert (backups.version, backups.classification) == (2, Classification.INTERNAL)
+    assert backups.chunks.count() == 2
+    assert "Re-ingested backups.md with the current chunking and embedding settings: 2 passages, now v2." in (
+        client.get(response["Location"]).text
+    )
+    assert set(found_titles(employee, "database backups thirty days")) == {"Backup policy"}
+
+
+def test_reingest_of_a_document_without_its_text_says_to_upload_it_again(
+    client: Client, admin: User, backups: Document
+) -> None:
+    Document.objects.filter(id=backups.id).update(source_sections=[])
+    client.force_login(admin)
+    page = client.get(f"/manage/library/{backups.id}/")
+    assert "reingest/" not in page.text and "uploaded before re-ingest was possible" in page.text
+
+    response = client.post(f"/manage/library/{backups.id}/reingest/", follow=True)
+
+    assert "Not re-ingested: backups.md: uploaded before re-ingest was possible: upload the file again" in (
+        response.text
+    )
+    backups.refresh_from_db()
+    assert backups.version == 1
+
+
+def test_reingest_needs_a_post_with_a_csrf_token(admin: User, backups: Document) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin)
+
+    assert client.get(f"/manage/library/{backups.id}/reingest/").status_code == 405
+    assert client.post(f"/manage/library/{backups.id}/reingest/").status_code == 403
+    backups.refresh_from_db()
+    assert backups.version == 1
+
+
+def test_an_admin_cannot_reingest_a_document_they_may_not_read(client: Client, admin: User, ingest: Ingest) -> None:
+    payroll = ingest("payroll.md", PAYROLL, "internal", ["finance"]).document
+    client.force_login(admin)  # ada is in no group
+
+    assert client.post(f"/manage/library/{payroll.id}/reingest/").status_code == 404
+    payroll.refresh_from_db()
+    assert payroll.version == 1

@@ -137,6 +137,7 @@ def test_a_failure_while_storing_leaves_nothing_half_stored(ingest):
             classification=Classification.INTERNAL,
             group_names=[],
             uploaded_by=None,
+            sections=[],
             chunks=chunks,
             vectors=[[0.1] * 384, [0.1] * 3],
         )
