@@ -18,3 +18,12 @@ class ClearanceAboveOwn(AccountError):
 
 class SelfLockout(AccountError):
     """An admin tried to demote or deactivate themselves."""
+
+
+class RoleOutOfReach(AccountError):
+    """An admin tried to give or take the auditor role (separation of duties), or to change someone
+    cleared above themselves."""
+
+
+class GroupOutOfReach(AccountError):
+    """An admin tried to grant a reader group they are not in, or to change their own groups."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from accounts.errors import ClearanceAboveOwn, SelfLockout
+from accounts.errors import ClearanceAboveOwn, GroupOutOfReach, RoleOutOfReach, SelfLockout
 from accounts.models import Role, User
 from retrieval.classification import Classification
 
@@ -43,12 +43,42 @@ def upsert_user(
     return user, created
 
 
-def _check_rules(*, acting_user: User, user: User | None, role: Role, clearance: int, is_active: bool) -> None:
+def _check_rules(
+    *,
+    acting_user: User,
+    user: User | None,
+    role: Role,
+    clearance: int,
+    is_active: bool,
+    groups: Sequence[Group],
+    new_group_names: Sequence[str],
+) -> None:
+    """What an admin may do on the users pages. Auditor accounts are the operator's (`add_user`):
+    the people whose traffic auditors review must not be able to make or unmake auditors."""
+    if user is not None and user.clearance > acting_user.clearance:
+        raise RoleOutOfReach("You cannot change someone cleared above you; ask an admin with that clearance.")
     if clearance > acting_user.clearance:
         raise ClearanceAboveOwn(
             f"You cannot grant a clearance above your own ({acting_user.get_clearance_display()}).",
             field="clearance",
         )
+    if Role.AUDITOR in (role, user.role if user is not None else None) and (user is None or user.role != role):
+        raise RoleOutOfReach(
+            "Auditor accounts are given and taken by the operator (manage.py add_user), not from this page.",
+            field="role",
+        )
+    held = set(user.groups.values_list("pk", flat=True)) if user is not None else set()
+    gained = {g.pk for g in groups} - held
+    existing_new = Group.objects.filter(name__in=new_group_names).values_list("pk", flat=True)
+    gained |= set(existing_new) - held
+    # An admin reads documents of their own groups only: granting another group (themselves or anyone)
+    # would reach documents they may not read. New groups hold no documents yet.
+    if user is not None and user.pk == acting_user.pk and (gained or {g.pk for g in groups} != held):
+        raise GroupOutOfReach("You cannot change your own reader groups; ask another admin.", field="groups")
+    outside = gained - set(acting_user.groups.values_list("pk", flat=True))
+    if outside:
+        names = ", ".join(sorted(Group.objects.filter(pk__in=outside).values_list("name", flat=True)))
+        raise GroupOutOfReach(f"You can only grant reader groups you are in yourself (not {names}).", field="groups")
     # An admin who demotes or deactivates themselves may leave nobody able to undo it.
     if user is not None and user.pk == acting_user.pk:
         if role != Role.ADMIN:
@@ -75,9 +105,17 @@ def update_user(
     is_active: bool,
 ) -> User:
     """Set `user`'s role, clearance, reader groups (existing ones plus new ones created by name),
-    team and active flag. Raises ClearanceAboveOwn when the clearance exceeds the acting admin's,
-    SelfLockout when the acting admin demotes or deactivates themselves."""
-    _check_rules(acting_user=acting_user, user=user, role=role, clearance=clearance, is_active=is_active)
+    team and active flag. Raises an AccountError (accounts/errors.py) when the rules of
+    _check_rules forbid the change."""
+    _check_rules(
+        acting_user=acting_user,
+        user=user,
+        role=role,
+        clearance=clearance,
+        is_active=is_active,
+        groups=groups,
+        new_group_names=new_group_names,
+    )
     user.role = role
     user.clearance = clearance
     user.team = team
@@ -101,7 +139,15 @@ def create_user(
 ) -> tuple[User, str | None]:
     """Create `username`. Without a password, one is generated and returned (to be shown once);
     with one, None is returned. Raises ClearanceAboveOwn like update_user."""
-    _check_rules(acting_user=acting_user, user=None, role=role, clearance=clearance, is_active=True)
+    _check_rules(
+        acting_user=acting_user,
+        user=None,
+        role=role,
+        clearance=clearance,
+        is_active=True,
+        groups=groups,
+        new_group_names=new_group_names,
+    )
     one_time = None if password else secrets.token_urlsafe(12)
     user = User(username=username, role=role, clearance=clearance, team=team)
     user.set_password(password or one_time)

@@ -18,7 +18,7 @@ from assistant.permissions import role_required
 @require_GET
 @role_required(Role.ADMIN)
 def users(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:150]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:150]  # PostgreSQL text holds no NUL
     return render(request, "accounts/users.html", {"users": list_users(query=query), "query": query})
 
 

@@ -100,7 +100,7 @@ def passage(request: HtmxHttpRequest, chunk_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def history(request: HtmxHttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL text holds no NUL
     page = list_history(owner=request.user, query=query, page_number=request.GET.get("page"))
     # A history restore (back button after an htmx search) wants the whole page.
     partial = request.htmx and not request.htmx.history_restore_request

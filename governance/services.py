@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib.auth.models import Group
 
 from accounts.models import User
 from assistant.services import PASSAGES_PER_ANSWER
-from retrieval.selectors import Passage, get_reader, search_passages
+from retrieval.selectors import Passage, get_reader, readable_document_ids, search_passages
 from routing.budgets import BudgetStatus, budget_status, budget_status_of_team
 
 # The facts of a request are built exactly as route_explain builds them, so that the simulator and
@@ -48,7 +48,9 @@ class Simulation:
     question: str
     user: User
     workload: str
-    passages: list[Passage]  # what retrieval finds for this user, with their classifications
+    # What retrieval finds for this user, with their classifications; a document the acting admin
+    # may not read has its title, heading and file name blanked.
+    passages: list[Passage]
     findings: dict[str, int]  # found in the question by inspection, counts by kind
     budget: BudgetStatus
     health: list[TargetHealth]
@@ -109,7 +111,13 @@ def _simulated_health(policy: Policy, zones: Mapping[str, bool]) -> tuple[Health
 
 
 def simulate_request(
-    *, policy: Policy, question: str, user: User, workload: str, zones: Mapping[str, bool]
+    *,
+    policy: Policy,
+    question: str,
+    user: User,
+    workload: str,
+    zones: Mapping[str, bool],
+    acting_user: User,
 ) -> Simulation:
     """The Decision `policy` would make if `user` asked `question` now, and the active policy's.
 
@@ -118,6 +126,11 @@ def simulate_request(
     named in `zones` set up or down instead), then decide(). Calls no model and writes nothing.
     """
     passages = search_passages(get_reader(user), question, k=PASSAGES_PER_ANSWER).passages
+    # The Decision needs every passage's class; the page names only documents the admin may read too.
+    readable = readable_document_ids(get_reader(acting_user), [p.document_id for p in passages])
+    shown_passages = [
+        p if p.document_id in readable else replace(p, title="", heading_path="", source_name="") for p in passages
+    ]
     budget = budget_status(user)
     request: dict[str, Any] = {
         "question": question,
@@ -144,7 +157,7 @@ def simulate_request(
         question=question,
         user=user,
         workload=workload,
-        passages=passages,
+        passages=shown_passages,
         findings=dict(sorted(findings.items())),
         budget=budget,
         health=shown,

@@ -97,6 +97,7 @@ def simulate_draft(request: HttpRequest) -> HttpResponse:
         user=form.cleaned_data["user"],
         workload=form.cleaned_data["workload"],
         zones=form.zones(),
+        acting_user=request.user,
     )
     return render(request, EDIT_TEMPLATE, {"form": form, "valid": form.policy, "simulation": simulation})
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from assistant.forms import parse_group_names
 from retrieval.classification import Classification
 
 
@@ -36,4 +37,4 @@ class DocumentAccessForm(forms.Form):
         self.fields["classification"].choices = clearance_choices(clearance)
 
     def clean_groups(self) -> list[str]:
-        return sorted({g.strip() for g in self.cleaned_data["groups"].split(",") if g.strip()})
+        return parse_group_names(self.cleaned_data["groups"])

@@ -4,6 +4,7 @@ reader's clearance and groups inside its SQL."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -201,3 +202,13 @@ def list_recent_document_headings(reader: Reader, *, limit: int) -> list[tuple[s
     with connection.cursor() as cursor:
         cursor.execute(sql, reader.params() | {"limit": limit, "page_heading": _PAGE_HEADING})
         return [(title, heading) for title, heading in cursor.fetchall()]
+
+
+def readable_document_ids(reader: Reader, document_ids: Sequence[int]) -> set[int]:
+    """Which of `document_ids` the reader may read (the access filter in the SQL)."""
+    if not document_ids:
+        return set()
+    sql = f"SELECT d.id FROM retrieval_document d WHERE d.id = ANY(%(ids)s) AND {ACCESS_SQL}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, reader.params() | {"ids": list(document_ids)})
+        return {row[0] for row in cursor.fetchall()}

@@ -60,7 +60,7 @@ def filter_audit_events(filters: Mapping[str, Any]) -> QuerySet[AuditEvent]:
     # Bounds on created_at itself rather than created_at::date, so its index serves the range.
     if "date_from" in filters:
         events = events.filter(created_at__gte=_day_start(filters["date_from"]))
-    if "date_to" in filters:
+    if "date_to" in filters and filters["date_to"] < dt.date.max:  # the last day has no day after it
         events = events.filter(created_at__lt=_day_start(filters["date_to"] + dt.timedelta(days=1)))
     if "q" in filters:
         # The vector is computed on the fly: the log holds thousands of rows, not millions, and the

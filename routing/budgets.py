@@ -75,6 +75,8 @@ def parse_budget(text: str) -> Decimal | None:
         raise ValueError(f"the budget must be an amount in USD such as 50.00, or 'none', not {text!r}") from None
     if not value.is_finite() or value < 0:
         raise ValueError(f"the budget must be zero or more, not {text!r}")
+    if value >= MAX_BUDGET:  # before quantize, which fails on numbers this large
+        raise ValueError(f"the budget must be less than {MAX_BUDGET:,} USD, not {text!r}")
     rounded = value.quantize(Decimal("0.01"))
     if rounded >= MAX_BUDGET:
         raise ValueError(f"the budget must be less than {MAX_BUDGET:,} USD, not {text!r}")

@@ -42,12 +42,13 @@ def test_the_list_takes_a_fixed_number_of_queries(
 
 def test_an_admin_edits_role_clearance_groups_team_and_active(client: Client, admin: User, employee: User) -> None:
     finance = Group.objects.create(name="finance")
+    admin.groups.add(finance)  # an admin grants only groups they are in
     client.force_login(admin)
     response = client.post(
         f"/manage/users/{employee.id}/",
         form_data(
             employee,
-            role=Role.AUDITOR,
+            role=Role.ADMIN,
             clearance=Classification.CONFIDENTIAL,
             groups=[finance.pk],
             new_groups="legal, hr",
@@ -57,7 +58,7 @@ def test_an_admin_edits_role_clearance_groups_team_and_active(client: Client, ad
     )
     assert response.status_code == 302 and response["Location"] == "/manage/users/"
     employee.refresh_from_db()
-    assert employee.role == Role.AUDITOR and employee.clearance == Classification.CONFIDENTIAL
+    assert employee.role == Role.ADMIN and employee.clearance == Classification.CONFIDENTIAL
     assert sorted(employee.groups.values_list("name", flat=True)) == ["finance", "hr", "legal"]
     assert employee.team == finance and not employee.is_active
     assert User.objects.filter(pk=employee.pk).exists()  # deactivated, not deleted
@@ -124,3 +125,61 @@ def test_only_admins_see_the_users_link(client: Client, admin: User, employee: U
     assert 'href="/manage/users/"' not in client.get("/").content.decode()
     client.force_login(admin)
     assert 'href="/manage/users/"' in client.get("/").content.decode()
+
+
+def test_an_admin_grants_only_reader_groups_they_are_in(client: Client, admin: User, employee: User) -> None:
+    finance = Group.objects.create(name="finance")
+    client.force_login(admin)
+
+    response = client.post(f"/manage/users/{employee.id}/", form_data(employee, groups=[finance.pk]))
+
+    assert response.status_code == 422 and "only grant reader groups you are in" in response.content.decode()
+    assert not employee.groups.filter(name="finance").exists()
+
+
+def test_an_admin_cannot_change_their_own_reader_groups(client: Client, admin: User) -> None:
+    engineering = Group.objects.get_or_create(name="engineering")[0]
+    client.force_login(admin)
+
+    response = client.post(f"/manage/users/{admin.id}/", form_data(admin, groups=[engineering.pk]))
+
+    assert response.status_code == 422 and "your own reader groups" in response.content.decode()
+    assert not admin.groups.exists()
+
+
+def test_auditor_accounts_are_neither_made_nor_unmade_from_the_page(
+    client: Client, admin: User, employee: User, auditor: User
+) -> None:
+    client.force_login(admin)
+
+    made = client.post(f"/manage/users/{employee.id}/", form_data(employee, role=Role.AUDITOR))
+    created = client.post(
+        "/manage/users/new/",
+        {"username": "sock", "role": Role.AUDITOR, "clearance": 0, "password": "Very-long-pass-phrase-91!"},
+    )
+    unmade = client.post(f"/manage/users/{auditor.id}/", form_data(auditor, role=Role.EMPLOYEE))
+
+    assert (made.status_code, created.status_code, unmade.status_code) == (422, 422, 422)
+    assert "operator" in made.content.decode()
+    employee.refresh_from_db()
+    auditor.refresh_from_db()
+    assert employee.role == Role.EMPLOYEE and auditor.role == Role.AUDITOR
+    assert not User.objects.filter(username="sock").exists()
+
+
+def test_an_admin_cannot_change_someone_cleared_above_them(client: Client, employee: User) -> None:
+    low = make_user("lowadm", Role.ADMIN, Classification.INTERNAL)
+    boss = make_user("boss", Role.EMPLOYEE, Classification.RESTRICTED)
+    client.force_login(low)
+
+    response = client.post(f"/manage/users/{boss.id}/", form_data(boss, clearance=Classification.PUBLIC))
+
+    assert response.status_code == 422
+    boss.refresh_from_db()
+    assert boss.clearance == Classification.RESTRICTED
+
+
+def test_a_nul_byte_in_the_search_is_ignored(client: Client, admin: User) -> None:
+    client.force_login(admin)
+
+    assert client.get("/manage/users/", {"q": "er\x00in"}).status_code == 200

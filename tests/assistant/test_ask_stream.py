@@ -108,3 +108,12 @@ def test_an_answer_that_cannot_be_rendered_ends_with_an_error_event_not_silence(
     assert frames[-1].startswith("event: error\n")
     audit_id = AuditEvent.objects.get().id
     assert f"audit #{audit_id}" in frames[-1] and "template bug" not in frames[-1]
+
+
+def test_signed_in_pages_are_never_stored_by_caches(client, employee, auditor):
+    assert "Cache-Control" not in client.get("/healthz")  # nothing private: no header forced
+    client.force_login(employee)
+
+    assert "no-store" in client.get("/")["Cache-Control"] and "private" in client.get("/history/")["Cache-Control"]
+    client.force_login(auditor)
+    assert client.get("/audit/dashboard/routes.svg")["Cache-Control"] == "private, max-age=60"  # its own choice

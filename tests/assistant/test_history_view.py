@@ -267,3 +267,9 @@ def test_deleting_needs_a_post(client: Client, employee: User) -> None:
 def test_every_signed_in_user_sees_the_history_link(client: Client, employee: User, admin: User) -> None:
     for user in (employee, admin):
         assert 'href="/history/"' in login(client, user).get("/").content.decode()
+
+
+def test_a_nul_byte_in_the_history_search_is_ignored(client, employee):
+    client.force_login(employee)
+
+    assert client.get("/history/", {"q": "roll\x00back"}).status_code == 200

@@ -12,10 +12,12 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from accounts.models import User
+from accounts.models import Role, User
+from retrieval.classification import Classification
 from routing.policy import DataClass, Health, RequestFacts, decide
 from routing.policy_loader import load_policy
 from routing.policy_services import get_active_policy
+from tests.conftest import make_user
 from tests.governance.conftest import DEFAULT_TEXT, draft, written
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."
@@ -153,3 +155,26 @@ def test_the_simulator_needs_a_question_and_a_user(simulate, client: Client) -> 
 
     assert response.status_code == 422
     assert response.content.decode().count("This field is required for this button.") == 2
+
+
+def test_documents_the_admin_may_not_read_are_not_named(ingest, employee: User, cloud, db) -> None:
+
+    ingest(
+        "zebra.md", "# Merger Zebra Plan\n\nRoll back the merger plan if the deal fails.", "internal", ["engineering"]
+    )
+    low = make_user("lowadm", Role.ADMIN, Classification.INTERNAL)  # in no group: may not read engineering's
+    assert employee.groups.filter(name="engineering").exists() and not low.groups.exists()
+    client = Client()
+    client.force_login(low)
+    get_active_policy()
+
+    response = client.post(
+        "/manage/policy/edit/simulate/",
+        {"text": DEFAULT_TEXT, "question": "roll back the merger plan", "user": employee.pk, "workload": "interactive"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200 and "Merger Zebra Plan" not in page
+    assert "A document you may not read" in page
+    simulation = response.context["simulation"]
+    assert simulation.decision.data_class == DataClass.INTERNAL  # the decision still counts the passage

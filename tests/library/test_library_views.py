@@ -339,3 +339,12 @@ def test_an_admin_cannot_reingest_a_document_they_may_not_read(client: Client, a
     assert client.post(f"/manage/library/{payroll.id}/reingest/").status_code == 404
     payroll.refresh_from_db()
     assert payroll.version == 1
+
+
+def test_a_group_name_too_long_to_store_is_a_form_error(client: Client, admin: User, backups: Document) -> None:
+    client.force_login(admin)
+
+    response = client.post(f"/manage/library/{backups.id}/", {"classification": 1, "groups": "g" * 300})
+
+    assert response.status_code == 422 and "at most 150 characters" in response.content.decode()
+    assert not backups.reader_groups.exists()

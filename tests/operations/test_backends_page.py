@@ -94,3 +94,13 @@ def test_none_removes_a_budget(client, admin, db):
     client.post("/manage/backends/budget/", {"team": "platform", "monthly_limit_usd": "none"})
 
     assert not TeamBudget.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["1e30", "1e999999"])
+def test_a_budget_with_a_huge_exponent_is_a_form_error_not_a_crash(client, admin, db, amount):
+    Group.objects.create(name="platform")
+    client.force_login(admin)
+
+    response = client.post("/manage/backends/budget/", {"team": "platform", "monthly_limit_usd": amount})
+
+    assert response.status_code == 422 and not TeamBudget.objects.exists()

@@ -235,3 +235,11 @@ def test_search_and_filters_run_in_the_database(log, rows) -> None:
     page_sql = next(q["sql"] for q in queries if "ORDER BY" in q["sql"] and "routing_auditevent" in q["sql"])
     assert "websearch_to_tsquery" in page_sql and "to_tsvector" in page_sql
     assert "UPPER" in page_sql and '"created_at" >=' in page_sql and "LIMIT" in page_sql
+
+
+def test_the_last_possible_end_date_does_not_overflow(client, auditor, write_audit, employee):
+    write_audit(employee)
+    client.force_login(auditor)
+
+    assert client.get("/audit/", {"date_to": "9999-12-31"}).status_code == 200
+    assert client.get("/audit/export.csv", {"date_to": "9999-12-31"}).status_code == 200
