@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint lock eval-scifact clean-data local-llm
+.PHONY: install run test test-fast lint lock eval-scifact clean-data local-llm bench
 
 install: $(INSTALLED)
 
@@ -69,6 +69,10 @@ lint: install
 lock:
 	$(PY) -m pip freeze --exclude-editable | grep -v -E '^(torch|nvidia-|triton)' \
 		| grep -v -i -E '^($(LOCAL_LLM_PACKAGES))==' > requirements.lock
+
+# Figures of this machine as one JSON object (issue 5: so far the gate's overhead and the inspector).
+bench: install
+	$(PY) manage.py bench --json
 
 eval-scifact: install
 	$(PY) manage.py eval_retrieval ../shared/eval/beir/scifact --mode all --json

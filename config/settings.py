@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "routing",
     "assistant",
     "review",
+    "benchmarks",
     "governance",
     "operations",
     "library",
