@@ -138,7 +138,7 @@ def create_user(
     password: str | None,
 ) -> tuple[User, str | None]:
     """Create `username`. Without a password, one is generated and returned (to be shown once);
-    with one, None is returned. Raises ClearanceAboveOwn like update_user."""
+    with one, None is returned. Raises an AccountError like update_user."""
     _check_rules(
         acting_user=acting_user,
         user=None,

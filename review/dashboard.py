@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -111,22 +112,32 @@ class Dashboard:
         return sum(sum(by_workload.values()) for by_workload in self.cost.values())
 
 
-def build_dashboard(days: int) -> Dashboard:
-    """Every figure of the dashboard for the last `days` days (days start at midnight, local time)."""
+PARTS = ("routes", "latency", "cost", "rates", "redactions")
+
+
+def build_dashboard(days: int, *, parts: Iterable[str] = PARTS) -> Dashboard:
+    """The figures of the dashboard for the last `days` days (days start at midnight, local time);
+    `parts` limits the queries to those a chart needs."""
     tz = timezone.get_current_timezone_name()
     since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0) - dt.timedelta(days=days - 1)
     board = Dashboard(days=days, since=since)
+    wanted = set(parts)
     with connection.cursor() as cursor:
-        cursor.execute(ROUTES_PER_DAY, [tz, since])
-        for day, zone, n in cursor.fetchall():
-            board.routes.setdefault(day, {})[zone] = n
-        cursor.execute(LATENCY_PER_TARGET, [since])
-        board.latency = [LatencyRow(t, z, n, p50, p95) for t, z, n, p50, p95 in cursor.fetchall()]
-        cursor.execute(COST_PER_DAY, [tz, since])
-        for day, workload, cost in cursor.fetchall():
-            board.cost.setdefault(day, {})[workload] = float(cost or 0.0)
-        cursor.execute(RATES_PER_DAY, [tz, since])
-        board.rates = [RateRow(day, n, float(fb), float(rf)) for day, n, fb, rf in cursor.fetchall()]
-        cursor.execute(REDACTION_KINDS, [since])
-        board.redactions = [(kind, int(n)) for kind, n in cursor.fetchall()]
+        if "routes" in wanted:
+            cursor.execute(ROUTES_PER_DAY, [tz, since])
+            for day, zone, n in cursor.fetchall():
+                board.routes.setdefault(day, {})[zone] = n
+        if "latency" in wanted:
+            cursor.execute(LATENCY_PER_TARGET, [since])
+            board.latency = [LatencyRow(t, z, n, p50, p95) for t, z, n, p50, p95 in cursor.fetchall()]
+        if "cost" in wanted:
+            cursor.execute(COST_PER_DAY, [tz, since])
+            for day, workload, cost in cursor.fetchall():
+                board.cost.setdefault(day, {})[workload] = float(cost or 0.0)
+        if "rates" in wanted:
+            cursor.execute(RATES_PER_DAY, [tz, since])
+            board.rates = [RateRow(day, n, float(fb), float(rf)) for day, n, fb, rf in cursor.fetchall()]
+        if "redactions" in wanted:
+            cursor.execute(REDACTION_KINDS, [since])
+            board.redactions = [(kind, int(n)) for kind, n in cursor.fetchall()]
     return board

@@ -104,7 +104,7 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
     draw = CHARTS.get(name)
     if draw is None:
         raise Http404("No such chart")
-    response = HttpResponse(draw(build_dashboard(_period(request))), content_type="image/svg+xml")
+    response = HttpResponse(draw(build_dashboard(_period(request), parts=[name])), content_type="image/svg+xml")
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response["Cache-Control"] = "private, max-age=60"
     return response

@@ -7,7 +7,6 @@ egress guard, on the exact bytes the SDK is about to send, before it leaves.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ import httpx2
 from django.conf import settings
 
 from routing.backends.base import (
+    GARBAGE,
     HEALTH_TIMEOUT,
     MAX_ANSWER_TOKENS,
     BackendError,
@@ -49,10 +49,6 @@ ERROR_TYPE_KINDS = {
     "request_too_large": ErrorKind.BAD_REQUEST,
 }
 
-# What a stream that is not the protocol raises inside the SDK: JSON errors,
-# events out of order (IndexError, RuntimeError), fields missing.
-GARBAGE = (ValueError, LookupError, TypeError, AttributeError, RuntimeError)
-
 
 class AnthropicBackend(HttpChatBackend):
     name = "anthropic"
@@ -74,15 +70,14 @@ class AnthropicBackend(HttpChatBackend):
         self._api_key = settings.ANTHROPIC_API_KEY if api_key is None else api_key
         self.base_url = (settings.ANTHROPIC_BASE_URL if base_url is None else base_url) or None
         self.model = model or settings.ANTHROPIC_MODEL
-        # The setting caps the whole answer; the gate may ask for less (the policy target's timeout_s).
-        self.total_timeout = min(total_timeout or math.inf, settings.ANTHROPIC_TIMEOUT_TOTAL)
-        # A server that sends nothing is cut at the first-token wait, which is never longer than the total.
-        self.first_token_timeout = min(
-            first_token_timeout or settings.ANTHROPIC_TIMEOUT_FIRST_TOKEN, self.total_timeout
-        )
         self.price_input_per_mtok = settings.ANTHROPIC_PRICE_INPUT_PER_MTOK
         self.price_output_per_mtok = settings.ANTHROPIC_PRICE_OUTPUT_PER_MTOK
-        super().__init__(egress_custom=egress_custom, guard_egress=guard_egress)
+        super().__init__(
+            first_token_timeout=first_token_timeout,
+            total_timeout=total_timeout,
+            egress_custom=egress_custom,
+            guard_egress=guard_egress,
+        )
 
     def generate(self, bundle: Bundle) -> Generator[str, None, Finish]:
         """Stream the answer from the Messages API; return the Finish the server reported.

@@ -8,6 +8,7 @@ stream(bundle), whose Generation exposes them once the deltas are exhausted.
 
 from __future__ import annotations
 
+import math
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,6 +30,7 @@ __all__ = [
     "Deadlines",
     "ErrorKind",
     "Finish",
+    "GARBAGE",
     "Generation",
     "Health",
     "Prompt",
@@ -40,6 +42,9 @@ __all__ = [
 
 # The longest answer a model may write; RAG answers are short, and output tokens cost most.
 MAX_ANSWER_TOKENS = 1024
+# What a stream that is not the protocol raises inside an SDK: JSON errors, events out of
+# order (IndexError, RuntimeError), fields missing.
+GARBAGE = (ValueError, LookupError, TypeError, AttributeError, RuntimeError)
 # Health probes must not hold a page or a policy decision for long.
 HEALTH_TIMEOUT = 3.0
 
@@ -254,7 +259,23 @@ class HttpChatBackend(ChatBackend):
 
     _client: Any = None
 
-    def __init__(self, *, egress_custom: Sequence[CustomPattern] = (), guard_egress: bool) -> None:
+    settings_prefix: str  # ANTHROPIC_, LOCAL_LLM_: where its settings live; a change makes a new instance
+
+    def __init__(
+        self,
+        *,
+        first_token_timeout: float | None,
+        total_timeout: float | None,
+        egress_custom: Sequence[CustomPattern] = (),
+        guard_egress: bool,
+    ) -> None:
+        from django.conf import settings
+
+        # The setting caps the whole answer; the gate may ask for less (the policy target's timeout_s).
+        self.total_timeout = min(total_timeout or math.inf, getattr(settings, self.settings_prefix + "TIMEOUT_TOTAL"))
+        # A server that sends nothing is cut at the first-token wait, which is never longer than the total.
+        first_token = first_token_timeout or getattr(settings, self.settings_prefix + "TIMEOUT_FIRST_TOKEN")
+        self.first_token_timeout = min(first_token, self.total_timeout)
         self.egress_custom = tuple(egress_custom)
         self.guard_egress = guard_egress
         self._client = None

@@ -7,7 +7,6 @@ The SDK does no retries (max_retries=0): the gateway decides.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ import openai
 from django.conf import settings
 
 from routing.backends.base import (
+    GARBAGE,
     HEALTH_TIMEOUT,
     MAX_ANSWER_TOKENS,
     BackendError,
@@ -39,9 +39,6 @@ if TYPE_CHECKING:
 # (and would otherwise read OPENAI_API_KEY from the environment and send it here).
 NO_KEY = "sluice-no-key"
 
-# What a stream that is not the protocol raises inside the SDK.
-GARBAGE = (ValueError, LookupError, TypeError, AttributeError, RuntimeError)
-
 
 class OpenAICompatibleBackend(HttpChatBackend):
     name = "openai_compatible"
@@ -63,13 +60,12 @@ class OpenAICompatibleBackend(HttpChatBackend):
         self.base_url = base_url or settings.LOCAL_LLM_BASE_URL
         self.model = model or settings.LOCAL_LLM_MODEL
         self._api_key = (settings.LOCAL_LLM_API_KEY if api_key is None else api_key) or NO_KEY
-        # The setting caps the whole answer; the gate may ask for less (the policy target's timeout_s).
-        self.total_timeout = min(total_timeout or math.inf, settings.LOCAL_LLM_TIMEOUT_TOTAL)
-        # A server that sends nothing is cut at the first-token wait, which is never longer than the total.
-        self.first_token_timeout = min(
-            first_token_timeout or settings.LOCAL_LLM_TIMEOUT_FIRST_TOKEN, self.total_timeout
+        super().__init__(
+            first_token_timeout=first_token_timeout,
+            total_timeout=total_timeout,
+            egress_custom=egress_custom,
+            guard_egress=guard_egress,
         )
-        super().__init__(egress_custom=egress_custom, guard_egress=guard_egress)
 
     def generate(self, bundle: Bundle) -> Generator[str, None, Finish]:
         """Stream the answer from /chat/completions; return the Finish (model, usage) the server reported.

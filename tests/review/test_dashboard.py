@@ -92,3 +92,10 @@ def test_only_auditors_see_the_dashboard(client, request, persona, status):
 def test_anonymous_visitors_are_sent_to_sign_in(client, db):
     assert client.get("/audit/dashboard/")["Location"].startswith("/accounts/login/")
     assert client.get("/audit/dashboard/routes.svg")["Location"].startswith("/accounts/login/")
+
+
+def test_a_chart_runs_only_the_query_it_draws(client, auditor, trail, django_assert_max_num_queries):
+    client.force_login(auditor)
+
+    with django_assert_max_num_queries(3):  # the session, the user, one aggregate (not the five)
+        assert client.get("/audit/dashboard/latency.svg").status_code == 200
