@@ -16,6 +16,7 @@ from django.utils import timezone
 from assistant.models import ZONE_LABELS, Feedback, HistoryEntry
 from retrieval.selectors import Passage, get_reader, search_passages
 from routing.inspection import CustomPattern, inspect_text
+from routing.inspection.stored import StoredFindings
 from routing.models import AuditEvent
 from routing.policy import Workload
 from routing.policy_loader import PolicyError
@@ -121,6 +122,7 @@ def stream_answer(
                 title=p.title,
                 text=p.text,
                 classification=p.classification,
+                stored_findings=StoredFindings.from_json(p.findings_version, p.findings),
             )
             for p in found
         ],

@@ -149,6 +149,9 @@ else:
     from config.embedded_db import embedded_database_settings
 
     DATABASES = {"default": embedded_database_settings(DATA_DIR)}
+# Another database on the same server: the benchmark run's throwaway one (benchmarks/database.py).
+if os.getenv("SLUICE_DATABASE_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["SLUICE_DATABASE_NAME"]
 # Two test runs at once (say, two developers' shells) each name their own test database.
 DATABASES["default"]["TEST"] = {"NAME": os.getenv("TEST_DATABASE_NAME", "test_sluice")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -187,6 +190,10 @@ CHUNK_OVERLAP_CHARS = envint("CHUNK_OVERLAP_CHARS", "200")
 # Passages taken from each of the vector and keyword lists before fusion. The min-max
 # fusion depends on list length: SciFact nDCG@10 0.725 at 200, 0.718 at 50.
 SEARCH_CANDIDATES = envint("SEARCH_CANDIDATES", "200")
+# Keyword search reads at most this many postings of a common lexeme (its best by impact), then scores
+# its best KEYWORD_RESCORE readable candidates exactly (docs/benchmarks.md); 0: always exact.
+KEYWORD_PRUNE_DEPTH = envint("KEYWORD_PRUNE_DEPTH", "1000")
+KEYWORD_RESCORE = envint("KEYWORD_RESCORE", "200")
 
 # Demo accounts: passwords printed by the first `make run` when not set here.
 DEMO_EMPLOYEE_PASSWORD = envsecret("DEMO_EMPLOYEE_PASSWORD")
@@ -247,5 +254,7 @@ LOGGING = {
         "procrastinate": {"level": "WARNING"},
         "sentence_transformers": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
+        "httpx2": {"level": "WARNING"},  # the anthropic and openai SDKs' HTTP client
+        "presidio-analyzer": {"level": "WARNING"},  # the redaction benchmark's baseline
     },
 }

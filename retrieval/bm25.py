@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from django.db import connection
 
-# Robertson/Lucene BM25 parameters, as Anserini and Pyserini use them on BEIR.
-K1 = 0.9
-B = 0.4
+from retrieval.bm25_params import K1, B
+
 TEXT_SEARCH_CONFIG = "english"
 
 
@@ -36,46 +35,46 @@ def lock_collection(collection: str) -> None:
         cursor.execute("SELECT 1 FROM retrieval_collectionstats WHERE collection = %s FOR UPDATE", [collection])
 
 
-def add_postings(*, collection: str, document_id: int) -> None:
-    """Index the chunks of a document that were just inserted. Call inside the ingest transaction."""
+def add_postings(*, collection: str, document_ids: list[int]) -> None:
+    """Index the chunks of documents that were just inserted. Call inside the ingest transaction."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             UPDATE retrieval_chunk c SET token_count = coalesce(
                 (SELECT sum(coalesce(array_length(u.positions, 1), 1)) FROM unnest(c.search_vector) u), 0)
-            WHERE c.document_id = %s
+            WHERE c.document_id = ANY(%s)
             """,
-            [document_id],
+            [document_ids],
         )
         cursor.execute(
             """
-            INSERT INTO retrieval_posting (chunk_id, collection, lexeme, term_frequency, chunk_length)
-            SELECT c.id, %s, u.lexeme, coalesce(array_length(u.positions, 1), 1), c.token_count
+            INSERT INTO retrieval_posting (chunk_id, document_id, collection, lexeme, term_frequency, chunk_length)
+            SELECT c.id, c.document_id, %s, u.lexeme, coalesce(array_length(u.positions, 1), 1), c.token_count
             FROM retrieval_chunk c, unnest(c.search_vector) u
-            WHERE c.document_id = %s
+            WHERE c.document_id = ANY(%s)
             """,
-            [collection, document_id],
+            [collection, document_ids],
         )
         cursor.execute(
             """
             INSERT INTO retrieval_term (collection, lexeme, chunk_frequency)
             SELECT %s, p.lexeme, count(*) FROM retrieval_posting p
             JOIN retrieval_chunk c ON c.id = p.chunk_id
-            WHERE c.document_id = %s GROUP BY p.lexeme ORDER BY p.lexeme
+            WHERE c.document_id = ANY(%s) GROUP BY p.lexeme ORDER BY p.lexeme
             ON CONFLICT (collection, lexeme)
             DO UPDATE SET chunk_frequency = retrieval_term.chunk_frequency + EXCLUDED.chunk_frequency
             """,
-            [collection, document_id],
+            [collection, document_ids],
         )
         cursor.execute(
             """
             UPDATE retrieval_collectionstats s
             SET chunk_count = s.chunk_count + x.n, total_length = s.total_length + x.total
             FROM (SELECT count(*) AS n, coalesce(sum(token_count), 0) AS total
-                  FROM retrieval_chunk WHERE document_id = %s) x
+                  FROM retrieval_chunk WHERE document_id = ANY(%s)) x
             WHERE s.collection = %s
             """,
-            [document_id, collection],
+            [document_ids, collection],
         )
 
 
@@ -132,38 +131,82 @@ def query_lexemes(query: str) -> list[str]:
     return list(row[0]) if row and row[0] else []
 
 
-def score_sql(access_sql: str) -> str:
-    """SQL that returns (chunk_id, score) of the best BM25 matches a reader may see.
-
-    Parameters, by name: collection, lexemes (text[]), limit, and those of access_sql.
-    Scores are summed over postings first; the access filter applies to the
-    scored chunks, in the same query, before the limit. Each step is
-    MATERIALIZED so the plan stays the same whatever the planner's statistics
-    say (on fresh, unanalysed tables it once nested the whole aggregation in a
-    loop and ran for minutes).
-    """
-    return f"""
-        WITH stats AS MATERIALIZED (
+_STATS_AND_TERMS = """
+        stats AS MATERIALIZED (
             SELECT chunk_count::float8 AS n, total_length::float8 / greatest(chunk_count, 1) AS avgdl
             FROM retrieval_collectionstats WHERE collection = %(collection)s
         ), q AS MATERIALIZED (
             SELECT t.lexeme, ln(1 + (stats.n - t.chunk_frequency + 0.5) / (t.chunk_frequency + 0.5)) AS idf,
-                   stats.avgdl
+                   stats.avgdl, t.chunk_frequency > %(depth)s AS truncated
             FROM retrieval_term t, stats
             WHERE t.collection = %(collection)s AND t.lexeme = ANY(%(lexemes)s)
-        ), scored AS MATERIALIZED (
-            SELECT p.chunk_id, sum(
-                q.idf * p.term_frequency * {K1 + 1}
-                / (p.term_frequency + {K1} * (1 - {B} + {B} * p.chunk_length / q.avgdl))
-            ) AS score
+        )"""
+# One posting's BM25 contribution, for `p` a posting and `q` its query term.
+_CONTRIBUTION = (
+    f"q.idf * p.term_frequency * {K1 + 1} / (p.term_frequency + {K1} * (1 - {B} + {B} * p.chunk_length / q.avgdl))"
+)
+
+
+def score_sql(access_sql: str) -> str:
+    """SQL that returns (chunk_id, score) of the best BM25 matches a reader may see, exactly.
+
+    Parameters, by name: collection, lexemes (text[]), limit, depth (any integer; unused here), and those
+    of access_sql (on `d`, retrieval_document). Scores are summed over all postings first; the access
+    filter applies to the scored chunks' documents, in the same query, before the limit. Each step is
+    MATERIALIZED so the plan stays the same whatever the planner's statistics say (on fresh,
+    unanalysed tables it once nested the whole aggregation in a loop and ran for minutes).
+    """
+    return f"""
+        WITH {_STATS_AND_TERMS}, scored AS MATERIALIZED (
+            SELECT p.chunk_id, p.document_id, sum({_CONTRIBUTION}) AS score
             FROM q JOIN retrieval_posting p ON p.collection = %(collection)s AND p.lexeme = q.lexeme
-            GROUP BY p.chunk_id
+            GROUP BY p.chunk_id, p.document_id
         )
         SELECT scored.chunk_id, scored.score
-        FROM scored
-        JOIN retrieval_chunk c ON c.id = scored.chunk_id
-        JOIN retrieval_document d ON d.id = c.document_id
+        FROM scored JOIN retrieval_document d ON d.id = scored.document_id
         WHERE {access_sql}
         ORDER BY scored.score DESC, scored.chunk_id
         LIMIT %(limit)s
+    """
+
+
+def pruned_score_sql(access_sql: str) -> str:
+    """SQL for the best BM25 matches a reader may see, reading at most `depth` postings per lexeme.
+
+    Parameters, by name: those of `score_sql`, plus depth, screen and rescore. A lexeme in at most
+    `depth` chunks is read whole; of a commoner one (a low-idf word), only its `depth` postings of
+    highest impact (Posting.impact: the term-frequency factor at a reference length). The chunks found
+    are ranked by their summed idf × impact; the best `screen` of them have their access checked, and
+    the reader's best `rescore` get their exact score (each query lexeme's posting looked up by
+    primary key); the best `limit` are returned. Scores returned are exact BM25; what pruning can cost is a
+    chunk that scores high only through common words and never reached a candidate list (measured by
+    `manage.py bench`). When fewer than `limit` rows come back, the caller asks `score_sql` (a reader
+    with narrow access, or few matches: then it is cheap).
+    """
+    return f"""
+        WITH {_STATS_AND_TERMS}, found AS MATERIALIZED (
+            SELECT p.chunk_id, p.document_id, sum(q.idf * p.impact) AS partial
+            FROM q CROSS JOIN LATERAL (
+                SELECT p.chunk_id, p.document_id, p.impact FROM retrieval_posting p
+                WHERE p.collection = %(collection)s AND p.lexeme = q.lexeme
+                ORDER BY p.impact DESC LIMIT %(depth)s
+            ) p
+            GROUP BY p.chunk_id, p.document_id
+            ORDER BY partial DESC, p.chunk_id
+            LIMIT %(screen)s
+        ), readable AS MATERIALIZED (
+            SELECT f.chunk_id
+            FROM found f JOIN retrieval_document d ON d.id = f.document_id
+            WHERE {access_sql}
+            ORDER BY f.partial DESC, f.chunk_id
+            LIMIT %(rescore)s
+        ), rescored AS MATERIALIZED (
+            SELECT r.chunk_id, x.score
+            FROM readable r CROSS JOIN LATERAL (
+                SELECT sum({_CONTRIBUTION}) AS score
+                FROM retrieval_posting p JOIN q ON q.lexeme = p.lexeme
+                WHERE p.chunk_id = r.chunk_id AND p.lexeme = ANY(%(lexemes)s)
+            ) x
+        )
+        SELECT chunk_id, score FROM rescored ORDER BY score DESC, chunk_id LIMIT %(limit)s
     """

@@ -17,7 +17,7 @@ available at query time, say how much to trust the keyword list:
 The weight formula below kept the hybrid above both lists in every condition
 tried by scripts/fusion_study.py (full SciFact 0.723; keyword queries without
 their rarest term, or two, or with common words only: 0.702, 0.686, 0.676,
-each above dense 0.642; docs/benchmarks.md has the table).
+each above dense 0.642; docs/retrieval-evaluation.md has the table).
 The cosine pivot belongs to all-MiniLM-L6-v2: revisit it with another model.
 """
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Cast
 from pgvector.django import HnswIndex, VectorField
 
+from retrieval.bm25_params import IMPACT_REFERENCE_LENGTH, K1, B
 from retrieval.classification import Classification
 
 EMBEDDING_DIMENSIONS = 384
@@ -69,6 +73,12 @@ class Chunk(models.Model):
     search_vector = SearchVectorField()
     # Number of indexed lexeme occurrences: the document length of BM25.
     token_count = models.PositiveIntegerField(default=0)
+    # What inspection found in `text` at ingestion ([kind, start, end, confidence, detector] rows, custom
+    # patterns left out) and the inspector version that found it (routing.inspection.stored): the gate
+    # redacts with them while that version is current, else inspects the passage again. "" = never inspected.
+    # The database defaults let bulk loads that write raw SQL leave them out.
+    findings = models.JSONField(default=list, db_default=Value([], output_field=models.JSONField()), blank=True)
+    findings_version = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["document_id", "ordinal"]
@@ -85,6 +95,11 @@ class Chunk(models.Model):
         ]
 
 
+def _tf_part(tf: Any, length: Any) -> Any:
+    """BM25's saturating term-frequency factor with the chunk length relative to IMPACT_REFERENCE_LENGTH."""
+    return tf * (K1 + 1) / (tf + K1 * (1 - B) + (K1 * B / IMPACT_REFERENCE_LENGTH) * length)
+
+
 class Posting(models.Model):
     """One lexeme of one chunk, with its term frequency: the BM25 inverted index.
 
@@ -93,19 +108,34 @@ class Posting(models.Model):
     """
 
     pk = models.CompositePrimaryKey("chunk", "lexeme")
-    chunk = models.ForeignKey(Chunk, on_delete=models.DO_NOTHING, related_name="+")
+    # Indexed by posting_chunk_covering below (and the primary key), not by an index of its own.
+    chunk = models.ForeignKey(Chunk, on_delete=models.DO_NOTHING, related_name="+", db_index=False)
+    # The chunk's document, so keyword search checks access without reading the (wide) chunk rows.
+    document = models.ForeignKey(Document, on_delete=models.DO_NOTHING, related_name="+", db_index=False)
     collection = models.CharField(max_length=64)
     lexeme = models.TextField()
     term_frequency = models.PositiveIntegerField()
     chunk_length = models.PositiveIntegerField()
 
+    # BM25's term-frequency part at a reference chunk length: the order in which keyword search reads a
+    # lexeme's postings when it prunes (retrieval.bm25.pruned_score_sql). Kept by PostgreSQL itself.
+    impact = models.GeneratedField(
+        expression=_tf_part(Cast("term_frequency", models.FloatField()), Cast("chunk_length", models.FloatField())),
+        output_field=models.FloatField(),
+        db_persist=True,
+    )
+
     class Meta:
         indexes = [
             models.Index(
-                fields=["collection", "lexeme"],
-                include=["chunk", "term_frequency", "chunk_length"],
-                name="posting_lexeme_covering",
-            )
+                fields=["collection", "lexeme", "-impact"],
+                include=["chunk", "document", "term_frequency", "chunk_length"],
+                name="posting_lexeme_impact",
+            ),
+            # Pruned search's exact rescoring reads a chunk's postings of the query's lexemes from here alone.
+            models.Index(
+                fields=["chunk", "lexeme"], include=["term_frequency", "chunk_length"], name="posting_chunk_covering"
+            ),
         ]
 
 

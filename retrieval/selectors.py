@@ -3,8 +3,10 @@ reader's clearance and groups inside its SQL."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -63,6 +65,10 @@ class Passage:
     heading_path: str
     text: str
     score: float
+    # What inspection found in `text` at ingestion ((kind, start, end, confidence, detector) rows) and the
+    # inspector version that found it ("" = never inspected): the gate uses them while that version is current.
+    findings: tuple[tuple[Any, ...], ...] = ()
+    findings_version: str = ""
 
     @property
     def classification_label(self) -> str:
@@ -97,26 +103,48 @@ def vector_candidates(reader: Reader, query_vector: list[float], *, limit: int) 
         return [Ranked(id=row[0], score=float(row[1])) for row in cursor.fetchall()]
 
 
-def keyword_candidates(reader: Reader, query: str, *, limit: int) -> list[Ranked]:
-    """Best BM25 matches among the chunks the reader may see."""
+def keyword_candidates(reader: Reader, query: str, *, limit: int, exact: bool = False) -> list[Ranked]:
+    """Best BM25 matches among the chunks the reader may see.
+
+    Pruned by default (bm25.pruned_score_sql: exact scores, candidates from the best postings of
+    each common lexeme); exact when asked, or when pruning left fewer than `limit` readable chunks.
+    """
     lexemes = bm25.query_lexemes(query)
     if not lexemes:
         return []
-    params = reader.params() | {"lexemes": lexemes, "limit": limit}
+    params = reader.params() | {
+        "lexemes": lexemes,
+        "limit": limit,
+        "depth": settings.KEYWORD_PRUNE_DEPTH,
+        "rescore": max(limit, settings.KEYWORD_RESCORE),
+        # Access is checked on the best candidates only: enough for a reader of a third of the collection.
+        "screen": 3 * max(limit, settings.KEYWORD_RESCORE),
+    }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = %s", [SEARCH_TIMEOUT_MS])
-        cursor.execute(bm25.score_sql(ACCESS_SQL), params)
-        return [Ranked(id=row[0], score=float(row[1])) for row in cursor.fetchall()]
+        rows: list[Any] = []
+        if not exact and settings.KEYWORD_PRUNE_DEPTH:
+            cursor.execute(bm25.pruned_score_sql(ACCESS_SQL), params)
+            rows = cursor.fetchall()
+        if len(rows) < limit:
+            cursor.execute(bm25.score_sql(ACCESS_SQL), params)
+            rows = cursor.fetchall()
+        return [Ranked(id=row[0], score=float(row[1])) for row in rows]
+
+
+# Embeds the query while the keyword list is read from the database: the model releases the GIL.
+_query_embedding = ThreadPoolExecutor(max_workers=4, thread_name_prefix="query-embedding")
 
 
 def rank_chunks(reader: Reader, query: str, *, mode: SearchMode, candidates: int) -> list[Fused]:
     """Chunk ids ranked for `query` by one list or by both fused, best first."""
     vector: list[Ranked] = []
     keyword: list[Ranked] = []
-    if mode in ("hybrid", "vector"):
-        vector = vector_candidates(reader, get_embedder().embed(query), limit=candidates)
+    embedding = _query_embedding.submit(get_embedder().embed, query) if mode in ("hybrid", "vector") else None
     if mode in ("hybrid", "keyword"):
         keyword = keyword_candidates(reader, query, limit=candidates)
+    if embedding is not None:
+        vector = vector_candidates(reader, embedding.result(), limit=candidates)
     return fuse(vector, keyword)
 
 
@@ -133,13 +161,21 @@ def _passages(reader: Reader, chunk_ids: list[int]) -> list[Passage]:
     if not chunk_ids:
         return []
     sql = f"""
-        SELECT c.id, d.id, d.title, d.source_name, d.classification, c.heading_path, c.text
+        SELECT c.id, d.id, d.title, d.source_name, d.classification, c.heading_path, c.text,
+            c.findings, c.findings_version
         FROM retrieval_chunk c JOIN retrieval_document d ON d.id = c.document_id
         WHERE c.id = ANY(%(ids)s) AND {ACCESS_SQL}
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, reader.params() | {"ids": chunk_ids})
-        return [
+        rows = cursor.fetchall()
+    passages = []
+    for row in rows:
+        # jsonb arrives as text (Django leaves JSON to its fields). Anything but a list of rows is not
+        # trusted: the passage then has no findings version, and the gate inspects it live.
+        findings = json.loads(row[7]) if isinstance(row[7], str) else row[7]
+        trusted = isinstance(findings, list)
+        passages.append(
             Passage(
                 chunk_id=row[0],
                 document_id=row[1],
@@ -149,9 +185,11 @@ def _passages(reader: Reader, chunk_ids: list[int]) -> list[Passage]:
                 heading_path=row[5],
                 text=row[6],
                 score=0.0,
+                findings=tuple(tuple(f) if isinstance(f, list) else f for f in findings) if trusted else (),
+                findings_version=row[8] if trusted else "",
             )
-            for row in cursor.fetchall()
-        ]
+        )
+    return passages
 
 
 def get_chunk(reader: Reader, chunk_id: int) -> Chunk | None:

@@ -1,12 +1,13 @@
-"""Writes on the knowledge base: ingest (parse, chunk, embed, store), re-ingest and delete documents."""
+"""Writes on the knowledge base: ingest (parse, chunk, embed, inspect, store), re-ingest and delete documents."""
 
 from __future__ import annotations
 
 import enum
 import hashlib
+import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
@@ -19,8 +20,10 @@ from retrieval.chunking import chunk_sections
 from retrieval.classification import Classification
 from retrieval.embedders import get_embedder
 from retrieval.errors import ReingestRefused, UploadRefused
-from retrieval.models import MAIN_COLLECTION, Document, vector_literal
-from retrieval.parsing import Section, parse_document
+from retrieval.models import MAIN_COLLECTION, Chunk, Document, vector_literal
+from retrieval.parsing import ParseError, Section, parse_document
+from routing.inspection import inspect_text
+from routing.inspection.stored import findings_to_json, inspector_version
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,10 @@ class PreparedChunk:
     text: str
     # What is embedded and indexed: the passage in its context (title, headings).
     index_text: str
+    # What inspection found in `text` ([kind, start, end, confidence, detector] rows) and the inspector
+    # version that found it; "" when not inspected (the gate then inspects the passage when it is used).
+    findings: tuple[tuple[Any, ...], ...] = ()
+    findings_version: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,59 @@ def prepare_chunks(*, title: str, sections: Sequence[Section]) -> list[PreparedC
     return prepared
 
 
+def inspect_chunks(chunks: Sequence[PreparedChunk]) -> list[PreparedChunk]:
+    """The chunks with what inspection finds in their text (custom patterns aside: they change with the
+    policy), so the gate need not inspect them again on every question."""
+    version = inspector_version()
+    return [
+        replace(chunk, findings=tuple(map(tuple, findings_to_json(inspect_text(chunk.text)))), findings_version=version)
+        for chunk in chunks
+    ]
+
+
+@dataclass(frozen=True)
+class ReadFile:
+    """A file parsed, chunked and inspected, waiting for its vectors and its transaction."""
+
+    source_name: str
+    digest: str
+    title: str
+    media_type: str
+    sections: list[Section]
+    chunks: list[PreparedChunk]
+
+
+def read_file(
+    *,
+    filename: str,
+    content: bytes,
+    classification: Classification,
+    group_names: Sequence[str],
+    uploaded_by: Any = None,
+    collection: str = MAIN_COLLECTION,
+) -> ReadFile | IngestResult:
+    """Everything of ingesting `filename` that needs neither the model nor a transaction: the upload
+    rules, parsing, chunking and inspection. Returns the result at once when the content is unchanged
+    (a reclassification at most). Raises ParseError or UploadRefused, saying why."""
+    digest = content_hash(content)
+    if uploaded_by is not None and classification > uploaded_by.clearance:
+        raise UploadRefused(
+            f"{filename}: you are cleared for {Classification(uploaded_by.clearance).label} documents and cannot "
+            f"upload one as {classification.label}; ask an admin with that clearance"
+        )
+    existing = Document.objects.filter(collection=collection, source_name=filename).first()
+    # A document stored before its sections were kept is ingested again, so it can be re-ingested later.
+    if existing is not None and existing.content_hash == digest and existing.source_sections:
+        return reclassify_document(
+            document_id=existing.id, classification=classification, group_names=group_names, uploaded_by=uploaded_by
+        )
+    parsed = parse_document(filename, content)
+    stem = PurePath(filename).stem
+    title = parsed.title or stem.replace("-", " ").replace("_", " ").strip() or filename
+    chunks = inspect_chunks(prepare_chunks(title=title, sections=parsed.sections))
+    return ReadFile(filename, digest, title, parsed.media_type, list(parsed.sections), chunks)
+
+
 def ingest_file(
     *,
     filename: str,
@@ -78,36 +138,76 @@ def ingest_file(
     Raises retrieval.parsing.ParseError, saying why, when the file cannot be
     read; nothing is stored then.
     """
-    source_name = filename
-    digest = content_hash(content)
-    if uploaded_by is not None and classification > uploaded_by.clearance:
-        raise UploadRefused(
-            f"{source_name}: you are cleared for {Classification(uploaded_by.clearance).label} documents and cannot "
-            f"upload one as {classification.label}; ask an admin with that clearance"
-        )
-    existing = Document.objects.filter(collection=collection, source_name=source_name).first()
-    # A document stored before its sections were kept is ingested again, so it can be re-ingested later.
-    if existing is not None and existing.content_hash == digest and existing.source_sections:
-        return reclassify_document(
-            document_id=existing.id, classification=classification, group_names=group_names, uploaded_by=uploaded_by
-        )
-    parsed = parse_document(source_name, content)
-    stem = PurePath(source_name).stem
-    title = parsed.title or stem.replace("-", " ").replace("_", " ").strip() or source_name
-    chunks = prepare_chunks(title=title, sections=parsed.sections)
-    # Embedding is the slow part: it runs before the transaction opens.
-    vectors = get_embedder().embed_batch([c.index_text for c in chunks])
-    return store_document(
-        collection=collection,
-        source_name=source_name,
-        title=title,
-        digest=digest,
-        media_type=parsed.media_type,
+    read = read_file(
+        filename=filename,
+        content=content,
         classification=classification,
         group_names=group_names,
         uploaded_by=uploaded_by,
-        sections=parsed.sections,
-        chunks=chunks,
+        collection=collection,
+    )
+    if isinstance(read, IngestResult):
+        return read
+    # Embedding is the slow part: it runs before the transaction opens.
+    vectors = get_embedder().embed_batch([c.index_text for c in read.chunks])
+    return _store_read(read, vectors, collection, classification, group_names, uploaded_by)
+
+
+def ingest_files(
+    files: Sequence[tuple[str, bytes]],
+    *,
+    classification: Classification,
+    group_names: Sequence[str],
+    collection: str = MAIN_COLLECTION,
+) -> list[IngestResult | ParseError | UploadRefused]:
+    """Ingest many files (the `ingest` command): read each, embed all their chunks in one call (the
+    model is faster on large batches than on one document's few chunks), then store each document in
+    its own transaction, as ingest_file does. A file that cannot be read gets its error in the list,
+    in the files' order; the others go in all the same."""
+    read: list[ReadFile | IngestResult | ParseError | UploadRefused] = []
+    for filename, content in files:
+        try:
+            read.append(
+                read_file(
+                    filename=filename,
+                    content=content,
+                    classification=classification,
+                    group_names=group_names,
+                    collection=collection,
+                )
+            )
+        except (ParseError, UploadRefused) as exc:
+            read.append(exc)
+    pending = [r for r in read if isinstance(r, ReadFile)]
+    vectors = iter(get_embedder().embed_batch([c.index_text for r in pending for c in r.chunks]))
+    results: list[IngestResult | ParseError | UploadRefused] = []
+    for item in read:
+        if isinstance(item, ReadFile):
+            mine = [next(vectors) for _ in item.chunks]
+            item = _store_read(item, mine, collection, classification, group_names, None)
+        results.append(item)
+    return results
+
+
+def _store_read(
+    read: ReadFile,
+    vectors: Sequence[Sequence[float]],
+    collection: str,
+    classification: Classification,
+    group_names: Sequence[str],
+    uploaded_by: Any,
+) -> IngestResult:
+    return store_document(
+        collection=collection,
+        source_name=read.source_name,
+        title=read.title,
+        digest=read.digest,
+        media_type=read.media_type,
+        classification=classification,
+        group_names=group_names,
+        uploaded_by=uploaded_by,
+        sections=read.sections,
+        chunks=read.chunks,
         vectors=vectors,
     )
 
@@ -174,8 +274,8 @@ def reingest_document(*, document: Document) -> IngestResult:
             f"{document.source_name}: uploaded before re-ingest was possible: upload the file again "
             "(the same name replaces it), then it can be re-ingested"
         )
-    chunks = prepare_chunks(title=title, sections=sections_from_json(source))
-    # Embedding is the slow part: it runs before the transaction opens, as in ingest_file.
+    # Embedding and inspection are the slow parts: they run before the transaction opens, as in ingest_file.
+    chunks = inspect_chunks(prepare_chunks(title=title, sections=sections_from_json(source)))
     vectors = get_embedder().embed_batch([c.index_text for c in chunks])
     with transaction.atomic():
         bm25.lock_collection(document.collection)
@@ -187,6 +287,35 @@ def reingest_document(*, document: Document) -> IngestResult:
         current.save(update_fields=["version", "updated_at"])
         _add_chunks(current, chunks, vectors)
     return IngestResult(document=current, outcome=Outcome.REINGESTED)
+
+
+def reinspect_chunks(*, batch_size: int = 200) -> int:
+    """Inspect again every chunk whose stored findings are not the running inspector's (never inspected,
+    or inspected before the inspection code, libphonenumber or the NER model changed); returns how many.
+
+    Until this runs the gate inspects such passages live, so it is about speed, never about what is
+    redacted. Works in batches by id: each batch is read, inspected outside any transaction and written
+    back by id. Chunk text never changes in place (a new version replaces the rows), so a chunk replaced
+    meanwhile is simply gone and its update touches nothing.
+    """
+    version = inspector_version()
+    done, after = 0, 0
+    while True:
+        batch = list(
+            Chunk.objects.filter(id__gt=after)
+            .exclude(findings_version=version)
+            .order_by("id")
+            .values_list("id", "text")[:batch_size]
+        )
+        if not batch:
+            return done
+        rows = [(json.dumps(findings_to_json(inspect_text(text))), version, chunk_id) for chunk_id, text in batch]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE retrieval_chunk SET findings = %s::jsonb, findings_version = %s WHERE id = %s", rows
+            )
+        done += len(rows)
+        after = batch[-1][0]
 
 
 def sections_to_json(sections: Sequence[Section]) -> list[dict[str, Any]]:
@@ -239,20 +368,30 @@ def _remove_chunks(document: Document) -> None:
 def _add_chunks(document: Document, chunks: Sequence[PreparedChunk], vectors: Sequence[Sequence[float]]) -> None:
     """Store a saved document's new chunks and index them; the caller holds the collection lock."""
     _insert_chunks(document.id, chunks, vectors)
-    bm25.add_postings(collection=document.collection, document_id=document.id)
+    bm25.add_postings(collection=document.collection, document_ids=[document.id])
 
 
 def _insert_chunks(document_id: int, chunks: Sequence[PreparedChunk], vectors: Sequence[Sequence[float]]) -> None:
     rows = [
-        (document_id, ordinal, chunk.heading_path[:1000], chunk.text, vector_literal(vector), chunk.index_text)
+        (
+            document_id,
+            ordinal,
+            chunk.heading_path[:1000],
+            chunk.text,
+            vector_literal(vector),
+            chunk.index_text,
+            json.dumps(chunk.findings),
+            chunk.findings_version,
+        )
         for ordinal, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
     ]
     with connection.cursor() as cursor:
         cursor.executemany(
             f"""
             INSERT INTO retrieval_chunk
-                (document_id, ordinal, heading_path, text, embedding, search_vector, token_count)
-            VALUES (%s, %s, %s, %s, %s::vector, to_tsvector('{bm25.TEXT_SEARCH_CONFIG}', %s), 0)
+                (document_id, ordinal, heading_path, text, embedding, search_vector, token_count,
+                 findings, findings_version)
+            VALUES (%s, %s, %s, %s, %s::vector, to_tsvector('{bm25.TEXT_SEARCH_CONFIG}', %s), 0, %s::jsonb, %s)
             """,
             rows,
         )

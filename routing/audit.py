@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from routing.models import AuditAnchor, AuditEvent
 
@@ -63,14 +64,40 @@ def _last_hash() -> str:
     return anchor.row_hash if anchor else GENESIS
 
 
+_FIELDS = tuple(AuditEvent._meta.concrete_fields)
+_JSON_FIELDS = frozenset(f.name for f in _FIELDS if f.get_internal_type() == "JSONField")
+_COLUMNS = ", ".join(f'"{f.column}"' for f in _FIELDS)
+_PLACEHOLDERS = ", ".join("%s::jsonb" if f.name in _JSON_FIELDS else "%s" for f in _FIELDS)
+_INSERT = f'INSERT INTO "{AuditEvent._meta.db_table}" ({_COLUMNS}) VALUES ({_PLACEHOLDERS})'
+
+
 @transaction.atomic
 def append_audit_event(**fields: Any) -> AuditEvent:
-    """Write one audit row at the end of the chain (writers are serialised by an advisory lock)."""
+    """Write one audit row at the end of the chain (writers are serialised by an advisory lock).
+
+    Three plain statements, no ORM: the lock; the previous hash and the next id (after the lock, so the
+    statement's snapshot sees the last writer's row); the INSERT of the row with its hash, computed from
+    its values as PostgreSQL will give them back (JSON fields round-tripped through json, created_at set
+    here) instead of reading the row back and updating it.
+    """
     _lock_chain()
-    event = AuditEvent.objects.create(prev_hash=_last_hash(), hash_version=HASH_VERSION, **fields)
-    event.refresh_from_db()  # the content exactly as stored (JSON normalised by PostgreSQL)
-    event.row_hash = row_hash(event)
-    event.save(update_fields=["row_hash"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT (SELECT row_hash FROM "{AuditEvent._meta.db_table}" ORDER BY id DESC LIMIT 1), '
+            f"nextval(pg_get_serial_sequence('{AuditEvent._meta.db_table}', 'id'))"
+        )
+        last, next_id = cursor.fetchone()
+        if last is None:
+            last = _last_hash()  # no rows: the purge anchor, or genesis
+        for name in _JSON_FIELDS & fields.keys():
+            fields[name] = json.loads(json.dumps(fields[name]))
+        event = AuditEvent(id=next_id, prev_hash=last, hash_version=HASH_VERSION, **fields)
+        event.created_at = timezone.now()
+        event.row_hash = row_hash(event)
+        values = [getattr(event, f.attname) for f in _FIELDS]
+        cursor.execute(
+            _INSERT, [json.dumps(v) if f.name in _JSON_FIELDS else v for f, v in zip(_FIELDS, values, strict=True)]
+        )
     return event
 
 

@@ -57,15 +57,16 @@ def outbound_text(body: bytes) -> str:
         document = json.loads(text)
     except ValueError:
         return text
-    return "\n\n".join(_strings(document))
+    return "\n\n".join(json_strings(document))
 
 
-def _strings(value: Any) -> Iterator[str]:
+def json_strings(value: Any) -> Iterator[str]:
+    """Every string inside a JSON value (keys excluded)."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _strings(item)
+            yield from json_strings(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _strings(item)
+            yield from json_strings(item)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from accounts.models import User
 from routing.models import PolicyChange, PolicyVersion
@@ -93,9 +93,15 @@ def get_active_policy(*, store_default: bool = True) -> Policy:
 
     Raises PolicyError when the stored text no longer validates: callers should fail closed.
     """
-    current = PolicyVersion.objects.filter(is_active=True).only("text").first()
-    if current is not None:
-        return _parse(current.text)
+    # One plain query (the ORM triples its cost): this runs on every question.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT text FROM "{PolicyVersion._meta.db_table}" WHERE is_active'
+            " ORDER BY created_at DESC, id DESC LIMIT 1"
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return _parse(row[0])
     text = read_default_policy_text()
     policy = _parse(text)
     if store_default:

@@ -1,4 +1,4 @@
-"""Speed of Sluice's MiniLMEmbedder, unchanged, on CUDA and on 2 CPU threads (docs/benchmarks.md).
+"""Speed of Sluice's MiniLMEmbedder, unchanged, on CUDA and on 2 CPU threads (docs/retrieval-evaluation.md).
 
 Usage: python scripts/bench_embedding_devices.py DATA_DIR
 

@@ -1,4 +1,4 @@
-"""How the hybrid fusion holds up when the keyword list is weak (docs/benchmarks.md).
+"""How the hybrid fusion holds up when the keyword list is weak (docs/retrieval-evaluation.md).
 
 Usage:
   python manage.py eval_retrieval BEIR_DIR --mode vector --dump-lists lists.jsonl

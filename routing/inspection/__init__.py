@@ -24,7 +24,15 @@ from routing.inspection.patterns import (
 )
 from routing.inspection.secrets import find_secrets
 
-__all__ = ["KINDS", "CustomPattern", "Finding", "compile_custom_pattern", "inspect_text", "resolve_overlaps"]
+__all__ = [
+    "KINDS",
+    "CustomPattern",
+    "Finding",
+    "compile_custom_pattern",
+    "find_custom",
+    "inspect_text",
+    "resolve_overlaps",
+]
 
 # When findings of different kinds overlap, the higher rank wins: a credential URL beats the IP inside it,
 # a checksum-verified card beats the phone-shaped digits, anything beats a name or address guess.
@@ -52,7 +60,9 @@ def compile_custom_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _find_custom(text: str, custom: Sequence[CustomPattern]) -> list[Finding]:
+def find_custom(text: str, custom: Sequence[CustomPattern]) -> list[Finding]:
+    """The matches of the company's declared patterns in `text`, unresolved. Raises `re.error` if one
+    does not compile."""
     findings = []
     for declared in custom:
         for m in compile_custom_pattern(declared.pattern).finditer(text):
@@ -87,9 +97,12 @@ def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
     Returns non-overlapping findings sorted by start. Name and address blocks keep what is left of them
     around a more specific finding (a phone line inside an address block).
     """
-    candidates = sorted(
-        _merge_same_kind(list(findings)), key=lambda f: (-_rank(f), -(f.end - f.start), -f.confidence, f.start)
-    )
+    return sorted(_accept(_merge_same_kind(list(findings))), key=lambda f: (f.start, f.end))
+
+
+def _accept(merged: list[Finding]) -> list[Finding]:
+    """The findings that win their overlaps, best rank (then longest, most confident, first) first."""
+    candidates = sorted(merged, key=lambda f: (-_rank(f), -(f.end - f.start), -f.confidence, f.start))
     accepted: list[Finding] = []
     for f in candidates:
         overlapping = [a for a in accepted if a.start < f.end and f.start < a.end]
@@ -97,7 +110,18 @@ def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
             accepted.append(f)
         elif f.kind in _SPLITTABLE:
             accepted.extend(_remainders(f, overlapping))
-    return sorted(accepted, key=lambda f: (f.start, f.end))
+    return accepted
+
+
+def _outranking_phones(findings: list[Finding]) -> list[tuple[int, int]]:
+    """Spans of the findings that `resolve_overlaps` keeps and that outrank a phone number.
+
+    Whether one of them is kept does not depend on any finding ranked below it, so these are kept
+    whatever the phone detector finds, and a phone candidate overlapping one of them would be dropped.
+    """
+    phone = _RANK["phone"]
+    stronger = [f for f in _merge_same_kind(findings) if _rank(f) > phone]
+    return [(f.start, f.end) for f in _accept(stronger)]
 
 
 def _remainders(finding: Finding, taken: list[Finding]) -> list[Finding]:
@@ -138,11 +162,13 @@ def inspect_text(text: str, *, custom: Sequence[CustomPattern] = ()) -> list[Fin
     findings += find_ibans(text)
     findings += find_ssns(text)
     findings += find_ip_addresses(text)
+    declared = find_custom(text, custom) if custom else []
+    # Phone candidates inside a card, an IBAN, an IP address … would lose to it: they are not checked.
+    taken = _outranking_phones(findings + declared)
     addresses = find_addresses(text)
-    findings += _outside_addresses(find_phones(text), addresses)
+    findings += _outside_addresses(find_phones(text, taken=taken), addresses)
     findings += find_people(text)
     findings += addresses
-    if custom:
-        findings += _find_custom(text, custom)
+    findings += declared
     findings += ner.find_entities(text)
     return resolve_overlaps(findings)

@@ -3,22 +3,52 @@
 Without a language model these can only catch names and addresses that announce themselves: a title
 ("Dr. Ana Lima"), an introduction ("my name is …"), a street with a house number, a unit, a PO box.
 `routing.inspection.ner` adds a statistical model when one is installed.
+
+Each pattern is tried only where it can start (see `routing.inspection.scan`): at its opening words,
+after a line break, or at a digit, instead of at every character of the text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 
 from routing.inspection.findings import Finding
+from routing.inspection.scan import Words, finditer_at, folded, line_starts
+
+# Where a pattern can start in a text, ascending; None when it could start anywhere.
+Starts = Callable[[str], Iterable[int] | None]
+
+
+def _at_words(*words: str, ignore_case: bool = False) -> Starts:
+    """Starts where one of `words` occurs (lower-case words, looked for case-insensitively when
+    `ignore_case`): for patterns whose every match opens with one of them."""
+    return Words(*words, ignore_case=ignore_case).positions
+
+
+def _run_before(text: str, end: int, also: str) -> int:
+    """Where the run of letters, digits and `also` characters that ends at `end` starts."""
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in also):
+        start -= 1
+    return start
+
+
+def _matches(pattern: re.Pattern[str], text: str, starts: Starts | None) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)`, tried only where `starts` says a match can begin."""
+    positions = starts(text) if starts is not None else None
+    return pattern.finditer(text) if positions is None else finditer_at(pattern, text, positions)
+
 
 # A capitalised word in any alphabet ("Łukasz", "O'Neil", "Jean-Luc"), or an initial ("B.").
 _NAME_WORD = r"(?:[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*|[^\W\d_]\.)"
 _NAME = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}"
 
-_TITLED_NAME = re.compile(
-    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Rev|Herr|Frau|Mme|Mlle|Sr|Sra|Dott|Mister|Doctor)\.?[ \t]+"
-    rf"(?P<name>{_NAME})"
-)
+_TITLES = (
+    "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Sir", "Dame", "Lady", "Lord", "Rev", "Herr", "Frau", "Mme",
+    "Mlle", "Sr", "Sra", "Dott", "Mister", "Doctor",
+)  # fmt: skip
+_TITLED_NAME = re.compile(rf"\b(?:{'|'.join(_TITLES)})\.?[ \t]+(?P<name>{_NAME})")
 _INTRODUCED_NAME = re.compile(
     rf"(?i:\bmy name is|\bname\s*:|\bname is|\bdear|\bregards,|\bsincerely,|\bsigned,?|\battn:?|"
     rf"\bcontact person:?|\bcalled|\bnamed)[ \t]*\n?[ \t]*(?P<name>{_NAME})"
@@ -32,7 +62,29 @@ _RELATIVE_NAME = re.compile(
 _NAME_THEN_RESIDENCE = re.compile(
     rf"(?P<name>{_NAME})[ \t]+(?:lives|lived|resides|resided|was born)[ \t]+(?:at|in|on)\b"
 )
-_RESIDENCE_CUE = re.compile(r"\b(?:lives|lived|resides|resided|was born)\b")
+_RESIDENCE_CUES = Words("lives", "lived", "resides", "resided", "was born")
+
+
+def _before_residence(text: str) -> list[int]:
+    """Where a name followed by "lives in" (or the like) can start: anywhere in the run of name characters
+    and blanks before each such verb (the pattern starts at any letter, so not trying it elsewhere is
+    what makes it affordable)."""
+    starts: set[int] = set()
+    for cue in _RESIDENCE_CUES.positions(text) or ():
+        starts.update(range(_run_before(text, cue, "_'’-. \t"), cue))
+    return sorted(starts)
+
+
+# How each of _INTRODUCED_NAME's introductions begins ("name" also opens "name:", "name is" and "named").
+_INTRODUCTIONS = ("my name is", "name", "dear", "regards,", "sincerely,", "signed", "attn", "contact person", "called")
+# (pattern, confidence, detector, where it can start) of the names found in running text.
+_PEOPLE_PATTERNS: tuple[tuple[re.Pattern[str], float, str, Starts], ...] = (
+    (_TITLED_NAME, 0.8, "titled_name", _at_words(*_TITLES)),
+    (_INTRODUCED_NAME, 0.7, "introduced_name", _at_words(*_INTRODUCTIONS, ignore_case=True)),
+    (_SELF_INTRODUCTION, 0.6, "introduced_name", _at_words("i am", "i'm", "this is", ignore_case=True)),
+    (_RELATIVE_NAME, 0.7, "introduced_name", _at_words("my ", ignore_case=True)),
+    (_NAME_THEN_RESIDENCE, 0.7, "introduced_name", _before_residence),
+)
 # A line that is only a name, heading a block with an address, a phone or an e-mail (letters, contact cards).
 _NAME_LINE = re.compile(rf"(?m)^[ \t>?*•-]*(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}})[ \t]*$")
 _BLOCK_CONTENT = re.compile(r"@|\d{3,}")
@@ -64,21 +116,13 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
 def find_people(text: str) -> list[Finding]:
     """Names announced by a title or an introduction ("Dr. Ana Lima", "my name is Ana Lima")."""
     findings = []
-    for pattern, confidence, detector in (
-        (_TITLED_NAME, 0.8, "titled_name"),
-        (_INTRODUCED_NAME, 0.7, "introduced_name"),
-        (_SELF_INTRODUCTION, 0.6, "introduced_name"),
-        (_RELATIVE_NAME, 0.7, "introduced_name"),
-        (_NAME_THEN_RESIDENCE, 0.7, "introduced_name"),
-    ):
-        if pattern is _NAME_THEN_RESIDENCE and not _RESIDENCE_CUE.search(text):
-            continue  # the pattern starts at every capitalised word; skip it when its verb is absent
-        for m in pattern.finditer(text):
+    for pattern, confidence, detector, starts in _PEOPLE_PATTERNS:
+        for m in _matches(pattern, text, starts):
             span = _trim_name(text, m.start("name"), m.end("name"))
             if span is not None:
                 findings.append(Finding("person", span[0], span[1], confidence, detector))
     if "\n" in text:
-        for m in _NAME_LINE.finditer(text):
+        for m in finditer_at(_NAME_LINE, text, line_starts(text)):
             name = m.group("name")
             if name.isupper() or not _BLOCK_CONTENT.search(text, m.end(), m.end() + 200):
                 continue  # a heading in capitals, or a line of prose with nothing personal after it
@@ -98,22 +142,90 @@ _STREET_SUFFIXES = (
     r"stra(?:ß|ss)e|str\.|gasse|weg|platz|allee|ring|damm|ufer|gatan|gata|vägen|väg|gade|vej|stræde|straede|torv|"
     r"tie|katu|kuja|polku|tori|utca|út|tér|laan|straat|gracht|plein|steeg|veien|vegen|gaten|gränd|tanya|sor"
 )
-_STREET_PREFIXES = (
-    r"Rua|Via|Viale|Calle|Avenida|Avda|Rue|Boulevard|Chemin|Piazza|Corso|Largo|Travessa|Carrer|Avinguda|Plaza|"
-    r"Paseo|Ulica|ul\.|Ul\.|Strada|Str\.|Cesta|Ulitsa|Praça|Praca"
-)
+_PREFIX_WORDS = (
+    "Rua", "Via", "Viale", "Calle", "Avenida", "Avda", "Rue", "Boulevard", "Chemin", "Piazza", "Corso", "Largo",
+    "Travessa", "Carrer", "Avinguda", "Plaza", "Paseo", "Ulica", "ul.", "Ul.", "Strada", "Str.", "Cesta", "Ulitsa",
+    "Praça", "Praca",
+)  # fmt: skip
+_STREET_PREFIXES = "|".join(map(re.escape, _PREFIX_WORDS))
 _WORD = r"[^\W\d_][\w'’.\-]*"
-# (pattern, whether the words between number and street type must be capitalised). Lower-case words
-# would turn "3 apples in the Park" into an address.
-_ADDRESS_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
+
+
+_STREET_PREFIX_WORDS = Words(*_PREFIX_WORDS)
+
+
+def _if_street_prefix(text: str) -> list[int] | None:
+    """Anywhere (None) in a text with a street prefix or "rue"; nowhere (no starts) in the others."""
+    return None if "rue" in text or _STREET_PREFIX_WORDS.occur_in(text) else []
+
+
+# A digit after blanks: the number that follows a street name with a suffix ("Hauptstraße 5").
+_NUMBER_AFTER_BLANK = re.compile(r"\d(?<=[ \t]\d)")
+
+
+def _before_house_number(text: str) -> list[int]:
+    """Where "<word>[.] <number>" can start: at a word boundary in the run of word characters, ' ’ and -
+    before blanks and a digit (its start, or just after one of ' ’ -)."""
+    starts: set[int] = set()
+    for digit in _NUMBER_AFTER_BLANK.finditer(text):
+        blanks = digit.start()
+        while blanks > 0 and text[blanks - 1] in " \t":
+            blanks -= 1
+        word_end = blanks - 1 if blanks > 0 and text[blanks - 1] == "." else blanks
+        if word_end == 0 or not text[word_end - 1].isalpha():
+            continue  # every street suffix ends with a letter
+        run_start = _run_before(text, word_end, "_'’-")
+        starts.add(run_start)
+        starts.update(i + 1 for i in range(run_start, word_end) if text[i] in "'’-")
+    return sorted(starts)
+
+
+_AT_TO_IS = Words("at ", "to ", "is ")
+
+
+def _after_line_break_or_words(text: str) -> list[int]:
+    """Line starts, and the positions just after "at ", "to " and "is "."""
+    return sorted(line_starts(text) + [i + 3 for i in _AT_TO_IS.positions(text) or ()])
+
+
+_UNITS = Words("apt", "apartment", "suite", "ste", ignore_case=True)
+
+
+def _unit_or_po_box(text: str) -> list[int] | None:
+    """Where "Apt", "Suite" … start, and every "p" when the text says "box" (P.O. Box)."""
+    lower = folded(text)
+    if lower is None:
+        return None
+    starts = _UNITS.positions(text) or []
+    if "box" in lower:
+        starts = sorted({*starts, *(i for i, ch in enumerate(lower) if ch == "p")})
+    return starts
+
+
+# (pattern, whether the words between number and street type must be capitalised, where it can start).
+# Lower-case words would turn "3 apples in the Park" into an address. A leading `\b\d` is written
+# `\d(?<!\w\d)`, the same, so the regex engine can skip to the digits.
+_ADDRESS_PATTERNS: tuple[tuple[re.Pattern[str], bool, Starts | None], ...] = (
     # 1600 Amphitheatre Parkway, 3968 Bay Street
-    (re.compile(rf"\b\d{{1,6}}[A-Za-z]?(?:[ \t]+{_WORD}){{1,4}}?[ \t]+(?:{_STREET_TYPES})\b\.?"), True),
+    (re.compile(rf"\d(?<!\w\d)\d{{0,5}}[A-Za-z]?(?:[ \t]+{_WORD}){{1,4}}?[ \t]+(?:{_STREET_TYPES})\b\.?"), True, None),
     # Hauptstraße 5, Östbygatan 14, Tawastintie 72
-    (re.compile(rf"\b[^\W\d_][\w'’\-]*(?:{_STREET_SUFFIXES})[ \t]+\d{{1,5}}[A-Za-z]?\b", re.IGNORECASE), False),
+    (
+        re.compile(rf"\b[^\W\d_][\w'’\-]*(?:{_STREET_SUFFIXES})[ \t]+\d{{1,5}}[A-Za-z]?\b", re.IGNORECASE),
+        False,
+        _before_house_number,
+    ),
     # Rua do Arenque 1634, Via Franscini 71, ul. Północna 73
-    (re.compile(rf"(?<!\w)(?:{_STREET_PREFIXES})(?:[ \t]+{_WORD}){{1,4}}?[ \t]+\d{{1,5}}[A-Za-z]?\b"), False),
+    (
+        re.compile(rf"(?<!\w)(?:{_STREET_PREFIXES})(?:[ \t]+{_WORD}){{1,4}}?[ \t]+\d{{1,5}}[A-Za-z]?\b"),
+        False,
+        _STREET_PREFIX_WORDS.positions,
+    ),
     # 106 Rue de Kairouan, 12 rue de la Paix, 7 Via Roma
-    (re.compile(rf"\b\d{{1,5}}[A-Za-z]?,?[ \t]+(?:{_STREET_PREFIXES}|rue)(?:[ \t]+{_WORD}){{1,4}}"), False),
+    (
+        re.compile(rf"\d(?<!\w\d)\d{{0,4}}[A-Za-z]?,?[ \t]+(?:{_STREET_PREFIXES}|rue)(?:[ \t]+{_WORD}){{1,4}}"),
+        False,
+        _if_street_prefix,
+    ),
     # A line opening with a street name between numbers, as printed in many European addresses:
     # "20789 Allika 46", "3247 Rua Igreja 25" (after a newline, "at" or "to" only: mid-sentence it is a date).
     (
@@ -122,10 +234,15 @@ _ADDRESS_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
             rf"\d{{1,6}}(?:[ \t]+{_WORD}){{1,3}}[ \t]+\d{{1,5}}[A-Za-z]?\b"
         ),
         True,
+        _after_line_break_or_words,
     ),
     # Apt. 595, Suite 501, PO Box 44, Unit 12B
-    (re.compile(r"\b(?i:Apt|Apartment|Suite|Ste|P\.?\s?O\.?\s?Box)\.?[ \t]*#?\d{1,6}[A-Z]?\b"), False),
-    (re.compile(r"\b(?:Unit|Flat|Postbox|Post Box|Box)[ \t]+#?\d{1,6}[A-Z]?\b"), False),
+    (re.compile(r"\b(?i:Apt|Apartment|Suite|Ste|P\.?\s?O\.?\s?Box)\.?[ \t]*#?\d{1,6}[A-Z]?\b"), False, _unit_or_po_box),
+    (
+        re.compile(r"\b(?:Unit|Flat|Postbox|Post Box|Box)[ \t]+#?\d{1,6}[A-Z]?\b"),
+        False,
+        _at_words("Unit", "Flat", "Postbox", "Post Box", "Box"),
+    ),
     # US military mail: PSC 0413, Box 8144 / APO AA 42323
     (
         re.compile(
@@ -133,8 +250,13 @@ _ADDRESS_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
             r"(?:\s*\n?\s*(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5})?"
         ),
         False,
+        _at_words("PSC", "CMR", "Unit"),
     ),
-    (re.compile(r"\b(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}\b", re.IGNORECASE), False),
+    (
+        re.compile(r"\b(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}\b", re.IGNORECASE),
+        False,
+        _at_words("apo", "fpo", "dpo", ignore_case=True),
+    ),
     # "the corner of X and Y"
     (
         re.compile(
@@ -142,6 +264,7 @@ _ADDRESS_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = (
             rf"[ \t]+and[ \t]+{_WORD}(?:[ \t]+{_WORD}){{0,3}}"
         ),
         True,
+        _at_words("corner of"),
     ),
 )
 _PARTICLES = frozenset(
@@ -170,8 +293,8 @@ def find_addresses(text: str) -> list[Finding]:
     """Postal addresses recognisable by their shape; a block's following lines are joined when they
     continue it (unit, postcode and place, country)."""
     findings = []
-    for pattern, needs_capitals in _ADDRESS_PATTERNS:
-        for m in pattern.finditer(text):
+    for pattern, needs_capitals, starts in _ADDRESS_PATTERNS:
+        for m in _matches(pattern, text, starts):
             if needs_capitals and not _capitalised(m.group()):
                 continue
             start, end = m.start(), m.end()

@@ -44,6 +44,22 @@ def is_active() -> bool:
     return _load() is not None
 
 
+def model_id() -> str:
+    """The model NER findings come from, as "<name>-<version>@spacy-<version>", or "off" when none is in
+    use: part of the inspector's version, so findings stored without (or with another) model are redone."""
+    if not is_active():
+        return "off"
+    return _model_id()
+
+
+@functools.cache
+def _model_id() -> str:
+    import spacy  # importable: a model loaded
+
+    meta = getattr(_load(), "meta", {}) or {}
+    return f"{meta.get('lang', '')}_{meta.get('name', '')}-{meta.get('version', '')}@spacy-{spacy.__version__}"
+
+
 def find_entities(text: str) -> list[Finding]:
     """PERSON → person and GPE/LOC/FAC → address findings from the spaCy model, or [] without one."""
     if not is_active():

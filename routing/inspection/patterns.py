@@ -1,17 +1,21 @@
 """Detectors for structured personal data: e-mail, phone, payment card, IBAN, US SSN and IP address.
 
 Each detector is a function `text -> list[Finding]`. Regexes are compiled once at import; anything
-costly (phonenumbers, ipaddress) runs only on the few candidates a regex has already found.
+costly (phonenumbers, ipaddress) runs only on the few candidates a regex has already found. Patterns
+that would otherwise open with a look-behind check it after their first digit instead (a look-behind
+one character wider), which matches the same and lets the regex engine skip ahead to the digits.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Sequence
 
 import phonenumbers
 
 from routing.inspection.findings import Finding
+from routing.inspection.scan import finditer_at
 from routing.inspection.validators import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
 
 # --- e-mail -------------------------------------------------------------------------------------
@@ -24,14 +28,21 @@ _EMAIL = re.compile(
 
 def find_emails(text: str) -> list[Finding]:
     """E-mail addresses with an alphabetic top-level domain (so `user@10.0.0.1` is left to the IP detector)."""
-    if "@" not in text:
-        return []
-    return [Finding("email", m.start(), m.end(), 0.95, "email") for m in _EMAIL.finditer(text)]
+    findings = []
+    pos = 0
+    # A match has its "@" within 64 characters of its start: search only from there (same matches as finditer).
+    while (at := text.find("@", pos)) != -1:
+        m = _EMAIL.search(text, max(pos, at - 64))
+        if m is None:
+            break
+        findings.append(Finding("email", m.start(), m.end(), 0.95, "email"))
+        pos = m.end()
+    return findings
 
 
 # --- payment cards ------------------------------------------------------------------------------
 
-_CARD = re.compile(r"(?<![\w+-])\d(?:[ -]?\d){11,18}(?![\w]|-\d)")
+_CARD = re.compile(r"\d(?<![\w+-]\d)(?:[ -]?\d){11,18}(?![\w]|-\d)")
 _CARD_CONTEXT = re.compile(
     r"(?i)\b(?:card|credit|debit|visa|master\s?card|amex|american express|discover|jcb|diners|maestro|cc|pan)\b"
 )
@@ -74,12 +85,14 @@ def find_payment_cards(text: str) -> list[Finding]:
 # --- IBAN ---------------------------------------------------------------------------------------
 
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}")
+# Where an IBAN's check digits can be: two digits after two letters. Its country code starts two before.
+_IBAN_CHECK_DIGITS = re.compile(r"\d(?<=[A-Za-z]{2}\d)\d")
 
 
 def find_ibans(text: str) -> list[Finding]:
     """IBANs, compact or in groups of four, any case; cut to the country's length and mod-97-checked."""
     findings = []
-    for m in _IBAN.finditer(text):
+    for m in finditer_at(_IBAN, text, (c.start() - 2 for c in _IBAN_CHECK_DIGITS.finditer(text))):
         raw = m.group()
         expected = IBAN_LENGTHS.get(raw[:2].upper())
         if expected is None:
@@ -104,7 +117,7 @@ def find_ibans(text: str) -> list[Finding]:
 
 # --- US SSN -------------------------------------------------------------------------------------
 
-_SSN = re.compile(r"(?<![\w-])(\d{3})([- .]?)(\d{2})\2(\d{4})(?![\w]|-\d)")
+_SSN = re.compile(r"(\d(?<![\w-]\d)\d{2})([- .]?)(\d{2})\2(\d{4})(?![\w]|-\d)")
 _SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ssns|social security|social sec|ss#|ss no|taxpayer|tin)\b")
 
 
@@ -128,7 +141,7 @@ def find_ssns(text: str) -> list[Finding]:
 
 # --- IP addresses -------------------------------------------------------------------------------
 
-_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
+_IPV4 = re.compile(r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w]|\.\d)")
 _IPV6 = re.compile(
     r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?(?:%[\w.]+)?(?![\w:]|\.\w)"
 )
@@ -162,6 +175,8 @@ def find_ip_addresses(text: str) -> list[Finding]:
 
 # A run of digits with the separators people put in phone numbers. Newlines end a number.
 _PHONE = re.compile(r"(?<![\w+/.=:-])(?:\+|\b00)?(?:\(\d{1,5}\)[ .-]?)?\d[\d(). \t-]{4,24}\d(?![\w/]|[.\-]\d|:\d)")
+# Where a phone number can start: "+", "(" or a digit, not after a word character or [+/.=:-].
+_PHONE_START = re.compile(r"[+(\d](?<![\w+/.=:-].)")
 _PHONE_CONTEXT_BEFORE = re.compile(
     r"(?i)(?:\b(?:phone|telephone|tel|mobile|mob|cell|cellphone|fax|call|called|calling|dial|ring|text|sms|"
     r"whatsapp|contact|reach|reached|answering|messages?|hotline|helpline|landline)\b"
@@ -170,10 +185,12 @@ _PHONE_CONTEXT_BEFORE = re.compile(
 _PHONE_CONTEXT_AFTER = re.compile(r"(?i)^[\s\-–(,:]{0,3}(?:office|fax|mobile|mob|cell|home|work|tel|phone|ext)\b")
 _DATE_PREFIX = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
 _DATE_LIKE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
-# Words after which a number is a postcode, a unit or a reference, not a phone.
+# Words right before a number (at most "number", "no." or "code" and a separator between) that make it a
+# postcode, a unit or a reference, not a phone. Only right before: in "wrong number on the account: it
+# says (415) 555-0134" the number is a phone.
 _NOT_PHONE_BEFORE = re.compile(
     r"(?i)\b(?:zip|postal|postcode|post code|plz|cep|apt|suite|unit|room|order|invoice|ref|reference|"
-    r"account|acct|id|ticket|case|serial|version)\b[^\n\d]{0,15}$"
+    r"account|acct|id|ticket|case|serial|version)\b(?:\s*(?:number|num|no|nr|code|id)\b\.?)?\s*[:#.\-–]?\s*$"
 )
 _MONEY_BEFORE = re.compile(r"[$€£¥₹]\s?$|\b(?:USD|EUR|GBP|CHF|JPY|INR)\s?$")
 # Regions whose numbering plans are tried for numbers written without a country code.
@@ -210,6 +227,8 @@ def _phone_confidence(raw: str, before: str, after: str) -> float:
         if valid:
             return 0.95
         return 0.8 if possible and (separated or context) else 0.0
+    # Whether some plan finds it possible only matters with context and no separators (see below).
+    possible_matters = context and not separated
     for region in PHONE_REGIONS:
         try:
             number = phonenumbers.parse(raw, region)
@@ -218,7 +237,7 @@ def _phone_confidence(raw: str, before: str, after: str) -> float:
         if phonenumbers.is_valid_number(number):
             valid = possible = True
             break
-        possible = possible or phonenumbers.is_possible_number(number)
+        possible = possible or (possible_matters and phonenumbers.is_possible_number(number))
     if valid and (separated or context):
         return 0.9 if context else 0.8
     if context and (possible or separated):
@@ -229,16 +248,21 @@ def _phone_confidence(raw: str, before: str, after: str) -> float:
     return 0.0
 
 
-def find_phones(text: str, *, min_confidence: float = 0.6) -> list[Finding]:
+def find_phones(text: str, *, min_confidence: float = 0.6, taken: Sequence[tuple[int, int]] = ()) -> list[Finding]:
     """Phone numbers: candidates by pattern, confirmed by libphonenumber's numbering plans and by context.
 
     International numbers (+ or 00) are checked against their own country; national ones against
     `PHONE_REGIONS`. Local formats no plan accepts count only next to words like "phone" or "fax".
+    Candidates that overlap a `taken` span (start, end) are left out unchecked: `inspect_text` passes
+    the findings a phone number would lose to anyway (a card, an IBAN, an IP address), as checking a
+    candidate against ten numbering plans is the costly part.
     """
     findings = []
-    for m in _PHONE.finditer(text):
-        raw = m.group()
+    for m in finditer_at(_PHONE, text, (c.start() for c in _PHONE_START.finditer(text))):
         start = m.start()
+        if any(s < m.end() and start < e for s, e in taken):
+            continue
+        raw = m.group()
         confidence = _phone_confidence(raw, text[max(0, start - 40) : start], text[m.end() : m.end() + 12])
         if confidence >= min_confidence:
             findings.append(Finding("phone", start, m.end(), confidence, "phonenumbers"))

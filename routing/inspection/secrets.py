@@ -7,8 +7,10 @@ import base64
 import binascii
 import html
 import re
+from collections.abc import Iterator
 
 from routing.inspection.findings import Finding
+from routing.inspection.scan import Words, finditer_at
 from routing.inspection.tokens import find_tokens, looks_fake
 from routing.inspection.validators import shannon_entropy
 
@@ -178,6 +180,20 @@ _KEYWORD = re.compile(
     r"(?:(?P<pw>" + _PASSWORD_WORDS + r")|(?P<sec>" + _SECRET_WORDS + r"))\d{0,2}(?:[_\-]?val(?:ue)?)?(?![A-Za-z])",
     re.IGNORECASE,
 )
+# How every _KEYWORD match begins, lower-cased: it is tried only where one of these starts.
+_KEYWORD_STARTS = Words(
+    "pa", "ps", "pw", "secret", "token", "cred", "api", "auth", "bearer", "access", "private", "client",
+    "master", "signing", "encryption", "app", "account", "session", "key", "oauth",
+    ignore_case=True,
+)  # fmt: skip
+
+
+def _keywords(text: str) -> Iterator[re.Match[str]]:
+    """`_KEYWORD.finditer(text)`, tried only where a keyword can start."""
+    starts = _KEYWORD_STARTS.positions(text)
+    return _KEYWORD.finditer(text) if starts is None else finditer_at(_KEYWORD, text, starts)
+
+
 # What follows a keyword in an assignment: an optional closing quote, an optional type, a separator, a value.
 _ASSIGNMENT_TAIL = re.compile(
     r"(?P<close>[\"'\])]{0,2})"
@@ -315,7 +331,7 @@ def _find_assignments(text: str) -> list[Finding]:
     """Values assigned to password/secret/token/key names: `password = "..."`, `"api_key": "..."`,
     `PASSWORD=...`, YAML `secret: ...`, `--token X`, `PW:xyz` in a document, `<password>…</password>`."""
     findings = []
-    for kw in _KEYWORD.finditer(text):
+    for kw in _keywords(text):
         tail = _ASSIGNMENT_TAIL.match(text, kw.end())
         if tail is None:
             continue
@@ -451,6 +467,14 @@ def _sealed_secret_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
+# Characters of base64 and token alphabets as "a", other ASCII characters as " ": a run of n of them in
+# the text is a run of n "a" in its translation. Encoded keys need 40 in a row, Atlassian tokens 44 and
+# high-entropy strings 20, so prose with no such run skips their regexes.
+_RUN_MASK = str.maketrans(
+    {chr(i): "a" if chr(i).isascii() and (chr(i).isalnum() or chr(i) in "+/=_-") else " " for i in range(128)}
+)
+
+
 def find_secrets(text: str) -> list[Finding]:
     """Every secret finding in `text`, possibly overlapping (the caller merges and resolves)."""
     findings = find_tokens(text)
@@ -458,15 +482,19 @@ def find_secrets(text: str) -> list[Finding]:
     if "PRIVATE KEY" in text:
         keys, encrypted = _find_private_keys(text)
         findings += keys
-    findings += _find_encoded_keys(text)
-    findings += _find_atlassian_pats(text)
+    runs = text.translate(_RUN_MASK)
+    if "a" * 40 in runs:
+        findings += _find_encoded_keys(text)
+    if "a" * 44 in runs:
+        findings += _find_atlassian_pats(text)
     if "MII" in text:
         findings += _find_der_blocks(text)
     findings += _find_jwks(text)
     findings += _find_assignments(text)
     findings += _find_credential_patterns(text)
-    blocks = [(b[0][0], b[-1][1]) for b in _base64_blocks(text)]
-    findings += _find_high_entropy(text, blocks)
+    if "a" * 20 in runs:
+        blocks = [(b[0][0], b[-1][1]) for b in _base64_blocks(text)]
+        findings += _find_high_entropy(text, blocks)
     # Whatever sits inside an encrypted key block or a sealed secret is ciphertext, whatever it looks like.
     ciphertext = encrypted + (_sealed_secret_regions(text) if "SealedSecret" in text else [])
     if ciphertext:

@@ -27,6 +27,9 @@ def found(text: str) -> list[tuple[str, str]]:
         ("0049 30 1234567", [("phone", "0049 30 1234567")]),
         ("Phone:\n467 3395", [("phone", "467 3395")]),
         ("416 60 039 office", [("phone", "416 60 039")]),
+        # a reference word earlier in the sentence does not make a later number a reference
+        ("Wrong number on the account: it says (415) 555-2671.", [("phone", "(415) 555-2671")]),
+        ("The phone number for the health unit is 415-556-2766.", [("phone", "415-556-2766")]),
         # payment cards: Luhn-valid, grouped or not
         ("Card 4539 1488 0343 6467 was charged", [("payment_card", "4539 1488 0343 6467")]),
         ("pay with 4111-1111-1111-1111", [("payment_card", "4111-1111-1111-1111")]),
@@ -57,6 +60,8 @@ def test_detects(text, expected):
         "On 2024-03-15 we paid $1 250 000",
         "the build broke at 12:30:45 on 15/03/2024",
         "order 123456789 shipped",
+        "Account no. 4155550134 is closed",
+        "ticket #415-555-2671",
         "in 2023 we hired 1200 people",
         "ZIP 90210",
         "My zip code is 90010-170",

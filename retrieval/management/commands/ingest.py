@@ -7,8 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from retrieval.classification import Classification
-from retrieval.parsing import ParseError
-from retrieval.services import Outcome, ingest_file
+from retrieval.services import Outcome, ingest_files
+
+FILES_PER_BLOCK = 32
 
 
 def walk(paths: list[str]) -> list[tuple[Path, str]]:
@@ -46,21 +47,25 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         groups = sorted({g.strip() for g in options["groups"].split(",") if g.strip()})
         summary: dict[str, Any] = {"ingested": 0, "unchanged": 0, "failed": []}
-        for path, document_name in walk(options["paths"]):
-            try:
-                content = path.read_bytes()
-                result = ingest_file(
-                    filename=document_name, content=content, classification=classification, group_names=groups
-                )
-            except OSError as exc:
-                summary["failed"].append({"path": str(path), "error": f"cannot read the file: {exc.strerror}"})
-                continue
-            except ParseError as exc:
-                summary["failed"].append({"path": str(path), "error": str(exc)})
-                continue
-            summary["unchanged" if result.outcome == Outcome.UNCHANGED else "ingested"] += 1
-            if not options["json"]:
-                self.stderr.write(f"{result.outcome.value}: {path} -> {result.document.title}")
+        files = walk(options["paths"])
+        # A block of files at a time: their chunks are embedded together (ingest_files), memory stays bounded.
+        for start in range(0, len(files), FILES_PER_BLOCK):
+            block: list[tuple[Path, str, bytes]] = []
+            for path, document_name in files[start : start + FILES_PER_BLOCK]:
+                try:
+                    block.append((path, document_name, path.read_bytes()))
+                except OSError as exc:
+                    summary["failed"].append({"path": str(path), "error": f"cannot read the file: {exc.strerror}"})
+            results = ingest_files(
+                [(name, content) for _, name, content in block], classification=classification, group_names=groups
+            )
+            for (path, _, _), result in zip(block, results, strict=True):
+                if isinstance(result, Exception):
+                    summary["failed"].append({"path": str(path), "error": str(result)})
+                    continue
+                summary["unchanged" if result.outcome == Outcome.UNCHANGED else "ingested"] += 1
+                if not options["json"]:
+                    self.stderr.write(f"{result.outcome.value}: {path} -> {result.document.title}")
         if options["json"]:
             self.stdout.write(json.dumps(summary))
         else:

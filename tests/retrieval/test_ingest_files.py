@@ -1,0 +1,50 @@
+"""ingest_files: many files, their chunks embedded together, each document stored on its own."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from retrieval.classification import Classification
+from retrieval.embedders import get_embedder
+from retrieval.models import Chunk, Document
+from retrieval.parsing import ParseError
+from retrieval.services import Outcome, ingest_files
+
+FILES = [
+    ("kettle.md", b"# Kettle\n\nDescale the office kettle every Friday with citric acid."),
+    ("broken.pdf", b"%PDF-1.7 this is not really a PDF"),
+    (
+        "bikes.md",
+        b"# Bikes\n\n## Parking\n\nBicycles go in the basement rack behind the loading dock.\n\n"
+        b"## Insurance\n\nThe company policy covers theft of staff bicycles up to five hundred euros.",
+    ),
+]
+
+
+def test_every_readable_file_goes_in_and_a_broken_one_reports_its_error(db):
+    results = ingest_files(FILES, classification=Classification.INTERNAL, group_names=["facilities"])
+
+    assert [type(r).__name__ for r in results] == ["IngestResult", "ParseError", "IngestResult"]
+    assert isinstance(results[1], ParseError) and "not a valid PDF" in str(results[1])
+    assert {r.outcome for r in results if not isinstance(r, Exception)} == {Outcome.INGESTED}
+    assert set(Document.objects.values_list("source_name", flat=True)) == {"kettle.md", "bikes.md"}
+    assert all(d.reader_groups.get().name == "facilities" for d in Document.objects.all())
+
+
+def test_each_chunk_gets_its_own_vector_though_they_were_embedded_together(db):
+    ingest_files(FILES, classification=Classification.INTERNAL, group_names=[])
+
+    chunks = list(Chunk.objects.order_by("document__source_name", "ordinal"))
+    assert len(chunks) >= 3  # bikes.md has two sections
+    stored = np.array([np.array(c.embedding) for c in chunks])
+    alone = np.array(get_embedder().embed_batch([c.text for c in chunks]))
+    # Every chunk's stored vector is nearest to its own text: no vector went to another chunk.
+    assert list((alone @ stored.T).argmax(axis=1)) == list(range(len(chunks)))
+
+
+def test_the_same_files_again_are_unchanged(db):
+    ingest_files(FILES, classification=Classification.INTERNAL, group_names=[])
+
+    again = ingest_files(FILES, classification=Classification.INTERNAL, group_names=[])
+
+    assert [r.outcome for r in again if not isinstance(r, Exception)] == [Outcome.UNCHANGED, Outcome.UNCHANGED]
