@@ -70,9 +70,10 @@ lock:
 	$(PY) -m pip freeze --exclude-editable | grep -v -E '^(torch|nvidia-|triton)' \
 		| grep -v -i -E '^($(LOCAL_LLM_PACKAGES))==' > requirements.lock
 
-# Figures of this machine as one JSON object (issue 5: so far the gate's overhead and the inspector).
+# Figures of this machine as one JSON object, and docs/benchmarks.md with its plots written from them
+# (about 15 minutes on 2 cores; a throwaway database, loopback servers only, everything stops by itself).
 bench: install
-	$(PY) manage.py bench --json
+	$(PY) manage.py bench --write-docs docs/benchmarks.md
 
 eval-scifact: install
 	$(PY) manage.py eval_retrieval ../shared/eval/beir/scifact --mode all --json

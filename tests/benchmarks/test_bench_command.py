@@ -1,14 +1,17 @@
-"""`manage.py bench`: one JSON object of figures, and nothing written."""
+"""`manage.py bench`: one JSON object of figures, nothing written, and the page written from it."""
 
 from __future__ import annotations
 
 import json
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from accounts.models import User
 from benchmarks.gate import two_kb_question
+from benchmarks.report import render, write_report
 from routing.inspection import inspect_text
 from routing.models import AuditEvent
 
@@ -16,13 +19,20 @@ from routing.models import AuditEvent
 def test_bench_prints_its_figures_and_leaves_no_trace(db):
     out = StringIO()
 
-    call_command("bench", "--requests", "3", stdout=out)
+    call_command("bench", "--in-place", "--only", "gate", "--requests", "3", stdout=out)
 
     result = json.loads(out.getvalue())
     overhead = result["gate_overhead_ms"]
-    assert overhead["n"] == 3 and 0 < overhead["median"] <= overhead["p95"]
-    assert result["redaction_texts_per_s"]["sluice"] > 0 and result["rss_mb"] > 0
+    assert overhead["n"] == 3 == len(overhead["samples"]) and 0 < overhead["median"] <= overhead["p95"]
+    assert result["machine"]["cores"] >= 1 and result["section_seconds"]["gate"] > 0
     assert not AuditEvent.objects.exists() and not User.objects.filter(username="bench-gate").exists()
+
+
+def test_sections_that_need_the_throwaway_database_are_refused_in_place(db):
+    with pytest.raises(CommandError, match="throwaway"):
+        call_command("bench", "--in-place", "--only", "gate,retrieval", stdout=StringIO())
+    with pytest.raises(CommandError, match="unknown sections"):
+        call_command("bench", "--only", "gate,speed", stdout=StringIO())
 
 
 def test_the_benchmark_question_is_2_kb_with_a_typical_mix_of_findings():
@@ -32,3 +42,51 @@ def test_the_benchmark_question_is_2_kb_with_a_typical_mix_of_findings():
 
     assert len(question) == 2048
     assert {"email", "phone", "payment_card", "iban", "ip_address", "person"} <= kinds
+
+
+RUN = {
+    "date": "2026-11-28T10:00:00+00:00",
+    "command": "manage.py bench",
+    "duration_s": 600.0,
+    "machine": {"description": "2 cores of a test CPU"},
+    "sources": "a test set",
+    "gate_overhead_ms": {"median": 3.0, "p95": 4.0, "n": 3, "samples": [3.0, 3.0, 4.0]},
+    "retrieval": {
+        "ingest": {"documents": 3, "chunks": 6, "embed_chunks_per_s": 10.0, "ingest_chunks_per_s": 8.0, "ratio": 0.8},
+        "collection": {"chunks": 100_000, "documents": 10_000, "load_s": 1.0, "index_s": 2.0},
+        "latency": {
+            mode: {"median": 20.0, "p95": 45.0, "n": 2, "samples": [20.0, 45.0]}
+            for mode in ("hybrid", "vector", "keyword")
+        }
+        | {"keyword_list": {"pruned_ms": {"median": 9, "p95": 12}, "exact_ms": {"median": 50, "p95": 80}}},
+        "quality": {"modes": {"hybrid": {"ndcg@10": 0.7, "recall@100": 0.9, "mrr@10": 0.6}}, "queries": 2},
+    },
+    "policy_cost": {
+        "policies": {
+            "default": {"cost_per_1k_usd": 0.3, "zones": {"cloud": 0.4, "onprem": 0.6}, "violations": 0},
+            "cloud_only": {"cost_per_1k_usd": 1.0, "zones": {"cloud": 1.0}, "violations": 0},
+        },
+        "ratio": 0.3,
+    },
+}
+
+
+def test_the_page_says_which_targets_are_met_and_which_are_not():
+    page = render(RUN, plot_names={})
+
+    rows = {line.split("|")[1].strip(): line for line in page.splitlines() if line.startswith("| ")}
+    assert "| yes |" in rows["Gate overhead per request"]
+    assert "**no**" in rows["Hybrid top-10 search"]  # p95 45 ms against 40
+    assert "**no**" in rows["Ingestion vs the raw model"]  # 80 % against 90 %
+    assert "| yes |" in rows["Default policy cost vs cloud-only"]
+    assert "2026-11-28" in page and "2 cores of a test CPU" in page
+
+
+def test_the_page_and_its_plots_are_written_from_the_run(tmp_path):
+    written = write_report(RUN, tmp_path / "benchmarks.md")
+
+    names = {path.name for path in written}
+    assert {"benchmarks.md", "bench.json", "latency.png", "quality.png", "cost.png"} <= names
+    assert json.loads((tmp_path / "benchmarks" / "bench.json").read_text()) == RUN
+    assert "](benchmarks/latency.png)" in (tmp_path / "benchmarks.md").read_text()
+    assert (tmp_path / "benchmarks" / "cost.png").read_bytes()[:4] == b"\x89PNG"

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from collections.abc import Iterator
+from typing import Any
 
 from tests.fakes.common import FakeHandler, FakeServer, RecordedRequest, Script, estimate_tokens, sse
 
@@ -87,6 +89,9 @@ class AnthropicHandler(FakeHandler):
         message_id = f"msg_fake{next(_ids):06d}"
 
         if not body.get("stream"):
+            if self.server.answer_seconds and self.server.stopping.wait(self.server.answer_seconds):
+                self.close_connection = True
+                return
             if script.garbage:
                 return self.send_bytes(200, b'{"id": "msg_', "application/json", headers)
             return self.send_json(
@@ -159,6 +164,27 @@ class AnthropicHandler(FakeHandler):
 
         self.send_stream(events(), script, headers)
 
+    def send_stream(self, events: Iterator[bytes], script: Script, headers: dict[str, str] | None = None) -> None:
+        """As FakeHandler's, or, when the server has answer_seconds, with the events spread evenly over that
+        time: the first at once, the last (message_stop) answer_seconds later. Paced to deadlines, not by
+        sleeps, so the answer takes that long however long the writes take."""
+        seconds = self.server.answer_seconds
+        if not seconds:
+            return super().send_stream(events, script, headers)
+        paced = list(events)
+        self.start_stream(headers)
+        started = time.monotonic()
+        for sent, event in enumerate(paced):
+            if script.drop_after is not None and sent >= script.drop_after:
+                return self._drop()
+            due = started + seconds * sent / max(1, len(paced) - 1)
+            if self.server.stopping.wait(max(0.0, due - time.monotonic())):
+                return self._drop()
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
+            self.wfile.flush()
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
     def error(self, status: int, message: str, headers: dict[str, str]) -> None:
         body = {
             "type": "error",
@@ -181,6 +207,16 @@ def api_key(request: RecordedRequest) -> str | None:
 
 
 class FakeAnthropic(FakeServer):
-    """Anthropic's API on loopback; point the SDK's base_url at `.url`."""
+    """Anthropic's API on loopback; point the SDK's base_url at `.url`.
+
+    answer_seconds: every message takes this long, as a model that writes at a steady pace (the
+    end-to-end benchmark's fixed 200 ms): a streamed answer spreads its events evenly from the first
+    to the last, a JSON one is sent after it. 0 (the default) leaves the timing to the scripts.
+    Error statuses are still answered at once.
+    """
 
     handler = AnthropicHandler
+
+    def __init__(self, *, answer_seconds: float = 0.0, **options: Any) -> None:
+        super().__init__(**options)
+        self.answer_seconds = answer_seconds

@@ -156,8 +156,8 @@ class FakeHandler(BaseHTTPRequestHandler):
         self.wfile.write(body)
         self.wfile.flush()
 
-    def send_stream(self, events: Iterator[bytes], script: Script, headers: dict[str, str] | None = None) -> None:
-        """Send SSE events as a chunked body, paced and possibly cut short as the script says."""
+    def start_stream(self, headers: dict[str, str] | None) -> None:
+        """The status line and headers of an SSE answer sent as a chunked body."""
         self.send_response(200)
         self.send_header("content-type", "text/event-stream; charset=utf-8")
         self.send_header("cache-control", "no-cache")
@@ -166,6 +166,10 @@ class FakeHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.flush()
+
+    def send_stream(self, events: Iterator[bytes], script: Script, headers: dict[str, str] | None = None) -> None:
+        """Send SSE events as a chunked body, paced and possibly cut short as the script says."""
+        self.start_stream(headers)
         for sent, event in enumerate(events):
             if script.drop_after is not None and sent >= script.drop_after:
                 self._drop()

@@ -1,35 +1,190 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
-import resource
+import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from io import StringIO
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
-from benchmarks.gate import gate_overhead, inspector_throughput, two_kb_question
+SECTIONS = ("gate", "redaction", "retrieval", "e2e", "cost")
 
 
 class Command(BaseCommand):
     help = (
-        "Measure Sluice on this machine and print one JSON object. So far: the gate's overhead per "
-        "request and the inspector's throughput (issue 5 adds retrieval at 100k chunks, ingestion, "
-        "end-to-end load and the baselines). Writes nothing: the gate's audit rows are rolled back."
+        "Measure Sluice on this machine and print one JSON object: the gate's overhead, redaction against "
+        "Presidio, ingestion against the raw model, retrieval at 100,000+ chunks and its quality per mode, "
+        "50 users end to end through gunicorn, and the default policy's cost against cloud-only. Works in "
+        "a throwaway database dropped at the end; with --write-docs, writes docs/benchmarks.md and its plots."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--requests", type=int, default=200, help="gate requests measured (after 20 warm-up)")
         parser.add_argument("--json", action="store_true", help="print only the JSON object (the default output)")
+        parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {SECTIONS}")
+        parser.add_argument("--requests", type=int, default=200, help="gate requests measured (after 20 warm-up)")
+        parser.add_argument("--chunks", type=int, default=100_000, help="chunks in the retrieval collection")
+        parser.add_argument("--documents", type=int, default=300, help="real documents ingested (judged ones first)")
+        parser.add_argument("--queries", type=int, default=200, help="queries for latency and quality")
+        parser.add_argument("--users", type=int, default=50, help="simulated users end to end")
+        parser.add_argument("--e2e-seconds", type=float, default=60.0, help="length of the end-to-end run")
+        parser.add_argument("--write-docs", type=Path, help="write this markdown page, its plots and the run's JSON")
+        parser.add_argument("--report", type=Path, help="only write --write-docs again from this saved run's JSON")
+        parser.add_argument(
+            "--in-place",
+            action="store_true",
+            help="measure gate and redaction in the current database, rolled back (for tests); no throwaway database",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        overhead = gate_overhead(requests=max(2, options["requests"]))
-        result = {
-            "machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine()},
+        if options["report"]:
+            self._write(json.loads(options["report"].read_text()), options["write_docs"])
+            return
+        only = [s.strip() for s in options["only"].split(",") if s.strip()]
+        unknown = sorted(set(only) - set(SECTIONS))
+        if unknown:
+            raise CommandError(f"unknown sections {unknown}: choose from {', '.join(SECTIONS)}")
+        if options["in_place"] and set(only) - {"gate", "redaction"}:
+            raise CommandError("--in-place measures only gate and redaction; the others need the throwaway database")
+        started = time.perf_counter()
+        result: dict[str, Any] = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "gate_overhead_ms": overhead.as_json(),
-            "redaction_texts_per_s": {"sluice": inspector_throughput([two_kb_question()])},
-            # Peak resident memory of this process (Linux reports KiB): the embedding model is not loaded here.
-            "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "command": "manage.py bench " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["bench"] else "manage.py bench",
         }
+        if options["in_place"]:
+            self._measure(result, only, options, database_name=None)
+        else:
+            from benchmarks.database import throwaway_database
+
+            with throwaway_database() as name:
+                self._measure(result, only, options, database_name=name)
+        result["duration_s"] = round(time.perf_counter() - started, 1)
         self.stdout.write(json.dumps(result))
+        if options["write_docs"]:
+            self._write(result, options["write_docs"])
+
+    def _measure(
+        self, result: dict[str, Any], only: list[str], options: dict[str, Any], database_name: str | None
+    ) -> None:
+        result["machine"] = machine()
+        timings: dict[str, float] = {}
+
+        def timed(section: str, run: Callable[[], None]) -> None:
+            if section in only:
+                self.stderr.write(f"bench: {section}...")
+                begun = time.perf_counter()
+                run()
+                timings[section] = round(time.perf_counter() - begun, 1)
+                self.stderr.write(f"bench: {section} took {timings[section]} s")
+
+        timed("gate", lambda: _gate(result, options))
+        timed("redaction", lambda: _redaction(result))
+        timed("retrieval", lambda: _retrieval(result, options))
+        if database_name and ({"e2e", "cost"} & set(only)):
+            call_command("setup_demo", stdout=StringIO())
+        timed("e2e", lambda: _e2e(result, options, database_name))
+        timed("cost", lambda: _cost(result))
+        result["section_seconds"] = timings
+
+    def _write(self, result: dict[str, Any], page: Path | None) -> None:
+        if page is None:
+            raise CommandError("--report needs --write-docs PAGE")
+        from benchmarks.report import write_report
+
+        for path in write_report(result, page):
+            self.stderr.write(f"wrote {path}")
+
+
+def _gate(result: dict[str, Any], options: dict[str, Any]) -> None:
+    from benchmarks.gate import gate_overhead
+
+    result["gate_overhead_ms"] = gate_overhead(requests=max(2, options["requests"])).as_json(samples=True)
+
+
+def _redaction(result: dict[str, Any]) -> None:
+    from benchmarks.redaction import redaction_benchmark
+
+    result["redaction"] = redaction_benchmark()
+
+
+def _retrieval(result: dict[str, Any], options: dict[str, Any]) -> None:
+    from benchmarks import retrieval
+    from benchmarks.corpus import load_sources
+
+    sources = load_sources(documents=options["documents"], queries=options["queries"])
+    result["sources"] = sources.name
+    ingest = retrieval.ingestion(sources)
+    collection = retrieval.grow_collection(sources, total_chunks=options["chunks"])
+    reader = retrieval.bench_reader()
+    result["retrieval"] = {
+        "ingest": ingest,
+        "collection": collection.as_json(),
+        "latency": retrieval.latency(reader, list(sources.queries.values())),
+        "quality": retrieval.quality(reader, sources),
+    }
+
+
+def _e2e(result: dict[str, Any], options: dict[str, Any], database_name: str | None) -> None:
+    from benchmarks.e2e import e2e_benchmark
+
+    assert database_name is not None
+    retrieval_p95 = result.get("retrieval", {}).get("latency", {}).get("hybrid", {}).get("p95")
+    # People read a streamed answer with its citations before asking again: 5-15 s between questions
+    # is a heavy interactive load (about 5 questions a second from 50 users); 15 s of the run then has
+    # the cloud failing, to show the gate degrading under load.
+    e2e = e2e_benchmark(
+        database_name,
+        users=options["users"],
+        duration_s=options["e2e_seconds"],
+        think_s=(5.0, 15.0),
+        retrieval_p95_ms=retrieval_p95,
+        fault_duration_s=15,
+    )
+    result["e2e"] = e2e
+    result["rss_mb"] = e2e.get("rss_mb", {}).get("max")
+
+
+def _cost(result: dict[str, Any]) -> None:
+    from benchmarks.cost import policy_cost_comparison
+
+    result["policy_cost"] = policy_cost_comparison()
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        memory_kb = 0
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+        cursor.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
+        row = cursor.fetchone()
+    import torch
+
+    cores = os.cpu_count()
+    memory = f"{memory_kb / 1024 / 1024:.0f} GiB" if memory_kb else "? GiB"
+    return {
+        "cpu": cpu,
+        "cores": cores,
+        "memory": memory,
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "postgresql": postgres,
+        "pgvector": row[0] if row else None,
+        "description": f"{cores} cores of {cpu}, {memory}, Python {platform.python_version()}, "
+        f"torch {torch.__version__}, PostgreSQL {postgres}" + (f" + pgvector {row[0]}" if row else ""),
+    }

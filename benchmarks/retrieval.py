@@ -1,0 +1,210 @@
+"""Retrieval benchmarks: ingestion against the raw model, search latency at 100,000+ chunks, and
+quality per mode with the synthetic chunks as distractors. Run inside the throwaway database.
+
+The order matters and is the one `run` follows: the real documents are ingested first, through the
+product's own path with every index in place (that is the ingestion figure); their vectors then
+seed the synthetic chunks (benchmarks.corpus), bulk-loaded without indexes, which are built after.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ir_measures
+import numpy as np
+from django.contrib.auth.models import Group
+from django.db import connection
+
+from benchmarks.corpus import Sources, drop_bulk_indexes, load_synthetic, rebuild_indexes
+from benchmarks.stats import Latency
+from retrieval.classification import Classification
+from retrieval.embedders import get_embedder
+from retrieval.evaluation import MEASURES, _documents_run
+from retrieval.fusion import fuse
+from retrieval.parsing import parse_document
+from retrieval.selectors import SEARCH_MODES, Reader, keyword_candidates, search_passages, vector_candidates
+from retrieval.services import drop_collection, ingest_file, ingest_files, prepare_chunks
+
+logger = logging.getLogger(__name__)
+
+COLLECTION = "bench"
+UPLOADS = "bench-uploads"  # the one-document-at-a-time ingestion, dropped after its timing
+CANDIDATES = 200  # the product's SEARCH_CANDIDATES
+QUALITY_MODES = ("hybrid", "vector", "keyword", "hybrid, exact keyword list", "keyword, exact")
+GROUPS = ("bench-finance", "bench-legal", "bench-engineering")
+
+
+def _as_file(title: str, text: str) -> bytes:
+    return f"# {title}\n\n{text}\n".encode()
+
+
+def _chunk_texts(name: str, content: bytes) -> list[str]:
+    """The texts ingest_file embeds for this file: parsed and chunked exactly as it does."""
+    parsed = parse_document(name, content)
+    return [c.index_text for c in prepare_chunks(title=parsed.title or name, sections=parsed.sections)]
+
+
+def ingestion(sources: Sources, *, one_by_one: int = 100) -> dict[str, Any]:
+    """Chunks per second through ingestion and through the model alone on the same texts.
+
+    Ingestion is measured the way the `ingest` command runs it (ingest_files: parse, chunk and inspect
+    each file, embed the chunks of all together, then one transaction per document that stores chunks,
+    vectors and BM25 postings); and, on the first `one_by_one` files, the way the upload worker runs it
+    (ingest_file, one document at a time, in a collection dropped afterwards)."""
+    files = [(f"{d.doc_id}.md", _as_file(d.title or d.doc_id, d.text)) for d in sources.documents]
+    texts = [t for name, content in files for t in _chunk_texts(name, content)]
+    embedder = get_embedder()
+    embedder.embed_batch(texts[:8])  # load the model outside the timings
+    started = time.perf_counter()
+    embedder.embed_batch(texts)
+    embed_rate = len(texts) / (time.perf_counter() - started)
+    single = files[:one_by_one]
+    started = time.perf_counter()
+    for name, content in single:
+        ingest_file(
+            filename=name, content=content, classification=Classification.PUBLIC, group_names=[], collection=UPLOADS
+        )
+    single_rate = sum(len(_chunk_texts(n, c)) for n, c in single) / (time.perf_counter() - started)
+    drop_collection(UPLOADS)
+    started = time.perf_counter()
+    results = ingest_files(files, classification=Classification.PUBLIC, group_names=[], collection=COLLECTION)
+    bulk_rate = len(texts) / (time.perf_counter() - started)
+    failed = [str(r) for r in results if isinstance(r, Exception)]
+    if failed:
+        raise RuntimeError(f"benchmark documents failed to ingest: {failed[:3]}")
+    return {
+        "documents": len(files),
+        "chunks": len(texts),
+        "embed_chunks_per_s": round(embed_rate, 2),
+        "ingest_chunks_per_s": round(bulk_rate, 2),
+        "ratio": round(bulk_rate / embed_rate, 3),
+        "one_by_one": {
+            "documents": len(single),
+            "chunks_per_s": round(single_rate, 2),
+            "ratio": round(single_rate / embed_rate, 3),
+        },
+    }
+
+
+@dataclass(frozen=True)
+class LargeCollection:
+    chunks: int
+    documents: int
+    load_s: float
+    index_s: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {"chunks": self.chunks, "documents": self.documents, "load_s": self.load_s, "index_s": self.index_s}
+
+
+def grow_collection(sources: Sources, *, total_chunks: int) -> LargeCollection:
+    """Add synthetic chunks to the benchmark collection until it holds `total_chunks`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.embedding::text FROM retrieval_chunk c JOIN retrieval_document d ON d.id = c.document_id"
+            " WHERE d.collection = %s ORDER BY c.id",
+            [COLLECTION],
+        )
+        parents = np.array([np.fromstring(row[0].strip("[]"), sep=",") for row in cursor.fetchall()])
+    groups = [Group.objects.get_or_create(name=name)[0].id for name in GROUPS]
+    started = time.perf_counter()
+    definitions = drop_bulk_indexes()
+    documents, chunks = load_synthetic(
+        COLLECTION, sources.sentences, parents, chunks=max(0, total_chunks - len(parents)), group_ids=groups
+    )
+    load_s = time.perf_counter() - started
+    started = time.perf_counter()
+    rebuild_indexes(definitions)
+    index_s = time.perf_counter() - started
+    total = chunks + len(parents)
+    return LargeCollection(total, documents + len(sources.documents), round(load_s, 1), round(index_s, 1))
+
+
+def bench_reader() -> Reader:
+    """An employee's view: cleared for internal documents, in one of the three groups."""
+    group = Group.objects.get(name=GROUPS[0])
+    return Reader(clearance=Classification.INTERNAL, group_ids=(group.id,), collection=COLLECTION)
+
+
+def latency(reader: Reader, queries: Sequence[str], *, warmup: int = 10, compared: int = 100) -> dict[str, Any]:
+    """Top-10 search time per mode through search_passages (query embedding, both lists, fusion and
+    the passages' rows), over every query after `warmup` unmeasured ones; and the keyword list alone,
+    pruned and exact, the query's embedding and the vector list alone, on the first `compared` queries,
+    with how much of the exact top 10 pruning keeps."""
+    for query in queries[:warmup]:
+        search_passages(reader, query, k=10, mode="hybrid")
+    result: dict[str, Any] = {}
+    for mode in SEARCH_MODES:
+        samples = []
+        for query in queries:
+            started = time.perf_counter()
+            search_passages(reader, query, k=10, mode=mode)
+            samples.append((time.perf_counter() - started) * 1000)
+        result[mode] = Latency.of(samples).as_json(samples=True)
+    # The parts, one at a time: where a search's time goes.
+    embedder = get_embedder()
+    embed_ms, vector_ms, pruned_ms, exact_ms, kept = [], [], [], [], []
+    for query in queries[:compared]:
+        started = time.perf_counter()
+        embedding = embedder.embed(query)
+        embed_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        vector_candidates(reader, embedding, limit=CANDIDATES)
+        vector_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        pruned = keyword_candidates(reader, query, limit=CANDIDATES)
+        pruned_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        exact = keyword_candidates(reader, query, limit=CANDIDATES, exact=True)
+        exact_ms.append((time.perf_counter() - started) * 1000)
+        top = {r.id for r in exact[:10]}
+        if top:
+            kept.append(len(top & {r.id for r in pruned[:10]}) / len(top))
+    result["query_embedding_ms"] = Latency.of(embed_ms).as_json()
+    result["vector_list_ms"] = Latency.of(vector_ms).as_json()
+    result["keyword_list"] = {
+        "pruned_ms": Latency.of(pruned_ms).as_json(),
+        "exact_ms": Latency.of(exact_ms).as_json(),
+        "exact_top10_kept": round(statistics.mean(kept), 4) if kept else None,
+    }
+    return result
+
+
+def quality(reader: Reader, sources: Sources) -> dict[str, Any]:
+    """nDCG@10, Recall@100 and MRR@10 per mode over the judged queries, in the large collection (the
+    synthetic chunks are distractors), with the keyword list pruned as in production and exact.
+    The lists and their fusion are the product's (vector_candidates, keyword_candidates, fuse)."""
+    if not sources.qrels:
+        return {"skipped": f"no relevance judgements in {sources.name}"}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.id, d.source_name FROM retrieval_chunk c JOIN retrieval_document d ON d.id = c.document_id"
+            " WHERE d.collection = %s",
+            [COLLECTION],
+        )
+        chunk_docs = {chunk_id: name.removesuffix(".md") for chunk_id, name in cursor.fetchall()}
+    embedder = get_embedder()
+    runs: dict[str, dict[str, dict[str, float]]] = {mode: {} for mode in QUALITY_MODES}
+    for query_id, text in sources.queries.items():
+        vector = vector_candidates(reader, embedder.embed(text), limit=CANDIDATES)
+        pruned = keyword_candidates(reader, text, limit=CANDIDATES)
+        exact = keyword_candidates(reader, text, limit=CANDIDATES, exact=True)
+        lists = {
+            "hybrid": (vector, pruned),
+            "vector": (vector, []),
+            "keyword": ([], pruned),
+            "hybrid, exact keyword list": (vector, exact),
+            "keyword, exact": ([], exact),
+        }
+        for mode, (v, k) in lists.items():
+            runs[mode][query_id] = _documents_run(fuse(v, k), chunk_docs, 100)
+    report = {}
+    for mode, run in runs.items():
+        scores = ir_measures.calc_aggregate(list(MEASURES.values()), sources.qrels, run)
+        report[mode] = {name: round(scores[measure], 4) for name, measure in MEASURES.items()}
+    return {"modes": report, "queries": len(sources.queries), "collection_chunks": len(chunk_docs)}
