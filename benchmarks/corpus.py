@@ -77,9 +77,10 @@ def load_sources(*, documents: int, queries: int, seed: int = 5) -> Sources:
         return Sources("SciFact (BEIR test split)", docs, chosen, qrels, pool)
     docs = [
         SourceDocument(path.stem, path.stem.replace("-", " "), path.read_text())
-        for path in sorted((DEMO_DIR / "corpus").glob("*.md"))
+        for path in sorted((DEMO_DIR / "corpus").iterdir())
+        if path.suffix in (".md", ".txt")
     ]
-    questions = _demo_questions()[:queries]
+    questions = dict(list(_demo_questions().items())[:queries])
     pool = [s for d in docs for s in sentences_of(re.sub(r"[#*`|>-]+", " ", d.text))]
     return Sources("the demo corpus (no judgements: no quality figures)", docs, questions, {}, pool)
 

@@ -106,3 +106,15 @@ def test_databases_left_by_a_killed_run_are_dropped_and_live_ones_kept(django_db
             for name in (dead, alive):
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
     assert dead in dropped and remaining == {alive}
+
+
+def test_without_the_evaluation_data_the_demo_corpus_stands_in(monkeypatch, tmp_path):
+    from benchmarks import corpus
+
+    monkeypatch.setattr(corpus, "SCIFACT", tmp_path / "absent")
+
+    sources = corpus.load_sources(documents=300, queries=5)
+
+    assert "demo corpus" in sources.name and not sources.qrels
+    assert len(sources.queries) == 5 and all(q.endswith("?") for q in sources.queries.values())
+    assert len(sources.documents) >= 5 and len(sources.sentences) > 100
