@@ -80,12 +80,3 @@ def gate_overhead(*, requests: int = 200, warmup: int = 20) -> Latency:
         transaction.set_rollback(True)
     return Latency.of(samples)
 
-
-def inspector_throughput(texts: list[str], *, seconds: float = 3.0) -> float:
-    """Texts per second through Sluice's inspector, cycling over `texts` for about `seconds`."""
-    done, started = 0, time.perf_counter()
-    while time.perf_counter() - started < seconds:
-        for text in texts:
-            inspect_text(text)
-        done += len(texts)
-    return round(done / (time.perf_counter() - started), 1)
