@@ -6,8 +6,20 @@ from django import forms
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 
-from accounts.models import Role, User
-from retrieval.classification import Classification
+from accounts.clearance import Classification
+from accounts.models import User
+from accounts.roles import Role
+
+GROUP_NAME_MAX = Group._meta.get_field("name").max_length
+
+
+def parse_group_names(text: str) -> list[str]:
+    """Comma-separated reader group names, deduplicated and sorted; ValidationError for a name too long to store."""
+    names = sorted({g.strip() for g in text.replace("\x00", "").split(",") if g.strip()})
+    too_long = [n for n in names if len(n) > GROUP_NAME_MAX]
+    if too_long:
+        raise forms.ValidationError(f"A group name may have at most {GROUP_NAME_MAX} characters ({too_long[0][:20]}…).")
+    return names
 
 
 def _names(value: str) -> list[str]:

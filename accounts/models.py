@@ -5,13 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from retrieval.classification import Classification
-
-
-class Role(models.TextChoices):
-    EMPLOYEE = "employee", "Employee"
-    ADMIN = "admin", "Admin"
-    AUDITOR = "auditor", "Auditor"
+from accounts.clearance import Classification
+from accounts.roles import Role
 
 
 class User(AbstractUser):

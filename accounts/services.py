@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from accounts.clearance import Classification
 from accounts.errors import ClearanceAboveOwn, GroupOutOfReach, RoleOutOfReach, SelfLockout
-from accounts.models import Role, User
-from retrieval.classification import Classification
+from accounts.models import User
+from accounts.roles import Role
 
 
 @transaction.atomic

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.errors import AccountError
 from accounts.forms import NewUserForm, UserForm
-from accounts.models import Role
+from accounts.permissions import role_required
+from accounts.roles import Role
 from accounts.selectors import get_user, list_users
 from accounts.services import create_user, update_user
-from assistant.permissions import role_required
 
 
 @require_GET

@@ -3,12 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import Group
 
+from accounts.clearance import Classification
+from accounts.forms import parse_group_names
 from assistant.models import Feedback
-from retrieval.classification import Classification
-
-GROUP_NAME_MAX = Group._meta.get_field("name").max_length
 
 
 class AskForm(forms.Form):
@@ -58,12 +56,3 @@ class UploadForm(forms.Form):
 
     def clean_groups(self) -> list[str]:
         return parse_group_names(self.cleaned_data["groups"])
-
-
-def parse_group_names(text: str) -> list[str]:
-    """Comma-separated reader group names, deduplicated and sorted; ValidationError for a name too long to store."""
-    names = sorted({g.strip() for g in text.replace("\x00", "").split(",") if g.strip()})
-    too_long = [n for n in names if len(n) > GROUP_NAME_MAX]
-    if too_long:
-        raise forms.ValidationError(f"A group name may have at most {GROUP_NAME_MAX} characters ({too_long[0][:20]}…).")
-    return names

@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from assistant.models import Feedback, HistoryEntry
 from retrieval.bm25 import TEXT_SEARCH_CONFIG
 from retrieval.models import IngestionJob
@@ -26,7 +27,7 @@ class RecentJobs:
     pending: bool  # some job is still queued or running: the page keeps polling
 
 
-def list_recent_ingestion_jobs(user: Any) -> RecentJobs:
+def list_recent_ingestion_jobs(user: User) -> RecentJobs:
     """The latest uploads the user may know of, newest first: their own, and the others' up to
     their clearance and in no group or one of theirs."""
     groups = list(user.groups.values_list("name", flat=True))

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from assistant.models import ZONE_LABELS, Feedback, HistoryEntry
 from retrieval.selectors import Passage, get_reader, search_passages
 from routing.inspection import CustomPattern, inspect_text
@@ -94,7 +95,7 @@ class Answer:
         return ZONE_LABELS.get(self.zone, self.zone)
 
 
-def answer_question(*, question: str, acting_user: Any, workload: str = Workload.INTERACTIVE) -> Answer:
+def answer_question(*, question: str, acting_user: User, workload: str = Workload.INTERACTIVE) -> Answer:
     """Answer from the passages the user may read, citing them as [n], through the policy gate.
 
     The gate writes the audit row; a refusal is an Answer with `refused` set and the reason in `route`.
@@ -106,7 +107,7 @@ def answer_question(*, question: str, acting_user: Any, workload: str = Workload
 
 
 def stream_answer(
-    *, question: str, acting_user: Any, workload: str = Workload.INTERACTIVE
+    *, question: str, acting_user: User, workload: str = Workload.INTERACTIVE
 ) -> Iterator[Delta | Restart | Answer]:
     """answer_question() as it is written: text deltas (Restart when a model stopped mid-answer and the
     answer is being written again), then the whole Answer, audited and kept in the asker's history, as the
@@ -156,7 +157,7 @@ def stream_answer(
         yield replace(answer, history_id=keep_in_history(answer=answer, acting_user=acting_user).id)
 
 
-def keep_in_history(*, answer: Answer, acting_user: Any) -> HistoryEntry:
+def keep_in_history(*, answer: Answer, acting_user: User) -> HistoryEntry:
     """Keep the answer, as the user was shown it, in their own history (HistoryEntry says why the
     question is kept as typed there and nowhere else)."""
     return HistoryEntry.objects.create(
@@ -179,14 +180,14 @@ def keep_in_history(*, answer: Answer, acting_user: Any) -> HistoryEntry:
     )
 
 
-def delete_history_entry(*, entry_id: int, acting_user: Any) -> bool:
+def delete_history_entry(*, entry_id: int, acting_user: User) -> bool:
     """Delete one entry of the user's own history. False when they have no such entry (someone
     else's included: the query filters on the owner)."""
     deleted, _ = HistoryEntry.objects.filter(id=entry_id, owner=acting_user).delete()
     return deleted > 0
 
 
-def delete_history(*, acting_user: Any) -> int:
+def delete_history(*, acting_user: User) -> int:
     """Delete the user's whole history; returns how many entries went. Their feedback stays with the
     audit log."""
     deleted, _ = HistoryEntry.objects.filter(owner=acting_user).delete()
@@ -220,7 +221,7 @@ def redact_comment(comment: str) -> tuple[str, dict[str, int]]:
 
 
 @transaction.atomic
-def record_feedback(*, audit_id: int, acting_user: Any, vote: str, comment: str = "") -> Feedback:
+def record_feedback(*, audit_id: int, acting_user: User, vote: str, comment: str = "") -> Feedback:
     """Set the user's vote (Feedback.Vote) and optional comment on an answer they were given,
     replacing any earlier feedback of theirs on it. The comment is stored redacted, never as typed.
 

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from accounts.models import Role
+from accounts.http import HtmxHttpRequest
+from accounts.permissions import role_required
+from accounts.roles import Role
 from assistant.forms import AskForm, FeedbackForm, UploadForm
-from assistant.permissions import role_required
 from assistant.selectors import (
     get_history_entry,
     list_history,
@@ -42,10 +42,6 @@ from routing.metrics import render as render_metrics
 from routing.models import AuditEvent
 
 logger = logging.getLogger(__name__)
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @require_GET

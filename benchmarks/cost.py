@@ -39,16 +39,17 @@ import yaml
 from django.db.models import Sum
 from django.test import override_settings
 
-from accounts.models import Role, User
+from accounts.clearance import Classification
+from accounts.models import User
+from accounts.roles import Role
 from accounts.services import upsert_user
 from assistant.services import answer_question
-from retrieval.classification import Classification
 from retrieval.models import Chunk
 from routing import resilience
 from routing.egress import json_strings
 from routing.inspection import CustomPattern, inspect_text
 from routing.models import AuditEvent, CachedAnswer, PolicyVersion
-from routing.policy import DataClass, Policy, Workload, Zone, widest_zone_for
+from routing.policy import Policy, Workload, Zone, widest_zone_for
 from routing.policy_loader import load_policy
 from routing.policy_services import (
     activate_policy_version,
@@ -171,12 +172,12 @@ class ProtectedPassages:
         return sorted(found.items())
 
 
-def cloud_ceiling() -> DataClass:
+def cloud_ceiling() -> Classification:
     """The highest data class the invariants let reach the cloud (redacted): no policy may send more."""
-    return max(c for c in DataClass if widest_zone_for(c) == Zone.CLOUD)
+    return max(c for c in Classification if widest_zone_for(c) == Zone.CLOUD)
 
 
-def protected_passages(*, above: DataClass) -> ProtectedPassages:
+def protected_passages(*, above: Classification) -> ProtectedPassages:
     """The windows of every stored chunk of a document classified above `above`, less those that
     also occur in a document at or below it (boilerplate shared by both is no leak)."""
     protected: dict[tuple[str, ...], tuple[str, str]] = {}
@@ -184,7 +185,7 @@ def protected_passages(*, above: DataClass) -> ProtectedPassages:
     for text, title, cls in Chunk.objects.values_list("text", "document__title", "document__classification"):
         if cls > above:
             for window in _windows(text):
-                protected.setdefault(window, (title, DataClass(cls).label))
+                protected.setdefault(window, (title, Classification(cls).label))
         else:
             allowed.update(_windows(text))
     return ProtectedPassages({w: hit for w, hit in protected.items() if w not in allowed})

@@ -68,13 +68,13 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from accounts.models import Role
+from accounts.clearance import Classification
+from accounts.roles import Role
 from accounts.services import upsert_user
 from assistant.models import HistoryEntry
 from benchmarks.database import server_environment
 from benchmarks.load_users import Outcome, SignedInUser, Window, ask, latency_summary, summarise, user_loop
 from config.local_llm import free_port
-from retrieval.classification import Classification
 from retrieval.models import Chunk
 from routing.models import AuditEvent
 from tests.fakes.anthropic_server import FakeAnthropic

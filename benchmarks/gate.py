@@ -11,9 +11,10 @@ import time
 
 from django.db import transaction
 
-from accounts.models import Role, User
+from accounts.clearance import Classification
+from accounts.models import User
+from accounts.roles import Role
 from benchmarks.stats import Latency
-from retrieval.classification import Classification
 from routing.inspection import inspect_text
 from routing.inspection.stored import StoredFindings, findings_to_json, inspector_version
 from routing.services import SourcePassage, answer_through_gate

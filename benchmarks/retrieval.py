@@ -20,9 +20,9 @@ import numpy as np
 from django.contrib.auth.models import Group
 from django.db import connection
 
+from accounts.clearance import Classification
 from benchmarks.corpus import Sources, drop_bulk_indexes, load_synthetic, rebuild_indexes
 from benchmarks.stats import Latency
-from retrieval.classification import Classification
 from retrieval.embedders import get_embedder
 from retrieval.evaluation import MEASURES, _documents_run
 from retrieval.fusion import fuse

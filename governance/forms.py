@@ -6,10 +6,9 @@ from typing import Any
 
 from django import forms
 
+from accounts.clearance import Classification
 from accounts.models import User
-from retrieval.classification import Classification
-from routing.models import AuditEvent
-from routing.policy import Policy, Zone
+from routing.policy import Policy, Workload, Zone
 from routing.policy_loader import PolicyError, PolicyProblem, load_policy
 
 MAX_POLICY_CHARS = 200_000
@@ -59,7 +58,7 @@ class PolicyDraftForm(forms.Form):
         empty_label="Choose a user",
     )
     workload = forms.ChoiceField(
-        label="Workload", required=False, choices=AuditEvent.Workload.choices, initial=AuditEvent.Workload.INTERACTIVE
+        label="Workload", required=False, choices=Workload.choices, initial=Workload.INTERACTIVE
     )
     health_onprem = forms.ChoiceField(label="On-prem targets", required=False, choices=HEALTH_CHOICES, initial="now")
     health_private = forms.ChoiceField(
@@ -93,7 +92,7 @@ class PolicyDraftForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        cleaned["workload"] = cleaned.get("workload") or AuditEvent.Workload.INTERACTIVE
+        cleaned["workload"] = cleaned.get("workload") or Workload.INTERACTIVE
         for name in ACTIONS[self.action]:
             if cleaned.get(name) in (None, "") and name not in self.errors:
                 self.add_error(name, "This field is required for this button.")

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 
+from accounts.clearance import Classification
 from accounts.models import User
 from assistant.services import PASSAGES_PER_ANSWER
 from retrieval.selectors import Passage, get_reader, readable_document_ids, search_passages
@@ -21,7 +22,7 @@ from routing.budgets import BudgetStatus, budget_status, budget_status_of_team
 # `manage.py route_explain` decide the same request the same way.
 from routing.management.commands.route_explain import _facts as explain_facts
 from routing.models import AuditEvent
-from routing.policy import Action, DataClass, Decision, Health, Policy, RequestFacts, decide
+from routing.policy import Action, Decision, Health, Policy, RequestFacts, decide
 from routing.policy_loader import PolicyError
 from routing.policy_services import get_active_policy
 from routing.services import current_health
@@ -139,7 +140,7 @@ def simulate_request(
             "clearance": int(user.clearance),
             "groups": list(user.groups.values_list("name", flat=True)),
         },
-        "classifications": [DataClass(p.classification).label for p in passages],
+        "classifications": [Classification(p.classification).label for p in passages],
         "workload": workload,
         "budget_exhausted": budget.exhausted,
         "team": budget.team or None,
@@ -166,14 +167,14 @@ def simulate_request(
     )
 
 
-def _passage_classes(event: AuditEvent) -> tuple[DataClass, ...]:
+def _passage_classes(event: AuditEvent) -> tuple[Classification, ...]:
     """The classes of the passages of an audited request: those sent, and the top class when the
     recorded Decision says a passage had it. Raises ValueError on a label that is not a data class."""
-    classes = [DataClass.parse(str(p.get("classification", ""))) for p in event.passages]
+    classes = [Classification.parse(str(p.get("classification", ""))) for p in event.passages]
     reasons = event.decision.get("reasons") or [""]
     found = _PASSAGE_CLASS.search(str(reasons[0]))
     if found:
-        classes.append(DataClass.parse(found.group(1)))
+        classes.append(Classification.parse(found.group(1)))
     return tuple(classes)
 
 

@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Role
-from assistant.permissions import role_required
+from accounts.permissions import role_required
+from accounts.roles import Role
 from governance.forms import ActivateVersionForm, PolicyDraftForm
 from governance.listing import around_problems, number_lines
 from governance.selectors import get_active_policy_text, get_policy_overview, get_policy_version

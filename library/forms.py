@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
-from assistant.forms import parse_group_names
-from retrieval.classification import Classification
+from accounts.clearance import Classification
+from accounts.forms import parse_group_names
 
 
 def clearance_choices(clearance: int) -> list[tuple[int, str]]:

@@ -4,12 +4,12 @@ an admin sees only documents up to their clearance, in no group or in one of the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from accounts.models import User
 from retrieval.models import Document
 from retrieval.selectors import Reader, get_reader
 
@@ -31,7 +31,7 @@ def readable_documents(reader: Reader) -> QuerySet[Document]:
     )
 
 
-def list_library_documents(*, user: Any, filters: LibraryFilters, page_number: str | int | None = None) -> Page:
+def list_library_documents(*, user: User, filters: LibraryFilters, page_number: str | int | None = None) -> Page:
     """One page of the documents `user` may read, by title, with their chunk counts and reader groups.
 
     `filters.query` matches title or source name (case-insensitive substring); `filters.group` is a
@@ -55,7 +55,7 @@ def list_library_documents(*, user: Any, filters: LibraryFilters, page_number: s
     return Paginator(documents, LIBRARY_PAGE_SIZE).get_page(page_number)
 
 
-def list_library_group_names(user: Any) -> list[str]:
+def list_library_group_names(user: User) -> list[str]:
     """Names of the reader groups on documents `user` may read, for the group filter."""
     readable = readable_documents(get_reader(user))
     return list(
@@ -63,7 +63,7 @@ def list_library_group_names(user: Any) -> list[str]:
     )
 
 
-def get_library_document(*, user: Any, document_id: int) -> Document | None:
+def get_library_document(*, user: User, document_id: int) -> Document | None:
     """The document, if `user` may read it; None when it does not exist or they may not."""
     return (
         readable_documents(get_reader(user))

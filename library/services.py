@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from retrieval.classification import Classification
+from accounts.clearance import Classification
+from accounts.models import User
 from retrieval.errors import UploadRefused
 from retrieval.models import Document
 from retrieval.services import IngestResult, delete_document, reclassify_document, reingest_document
 
 
 def change_document_access(
-    *, document: Document, classification: Classification, group_names: Sequence[str], acting_user: Any
+    *, document: Document, classification: Classification, group_names: Sequence[str], acting_user: User
 ) -> IngestResult:
     """Give `document` a new classification and reader groups; searches see the change once committed.
 

@@ -8,8 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
-from assistant.permissions import role_required
+from accounts.clearance import Classification
+from accounts.permissions import role_required
+from accounts.roles import Role
 from library.forms import DocumentAccessForm, LibraryFilterForm
 from library.selectors import (
     LibraryFilters,
@@ -18,7 +19,6 @@ from library.selectors import (
     list_library_group_names,
 )
 from library.services import change_document_access, reingest_library_document, remove_document
-from retrieval.classification import Classification
 from retrieval.errors import ReingestRefused, UploadRefused
 from retrieval.models import Document
 

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Role
-from assistant.permissions import role_required
+from accounts.permissions import role_required
+from accounts.roles import Role
 from operations.forms import BudgetForm
 from operations.selectors import list_budgets, list_targets
 from routing.budgets import set_team_budget

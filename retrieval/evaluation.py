@@ -21,7 +21,7 @@ import ir_measures
 from django.conf import settings
 from ir_measures import RR, R, nDCG
 
-from retrieval.classification import Classification
+from accounts.clearance import Classification
 from retrieval.embedders import get_embedder
 from retrieval.fusion import Fused, Ranked, fuse
 from retrieval.parsing import Section

@@ -14,8 +14,8 @@ from django.db.models import Value
 from django.db.models.functions import Cast
 from pgvector.django import HnswIndex, VectorField
 
+from accounts.clearance import Classification
 from retrieval.bm25_params import IMPACT_REFERENCE_LENGTH, K1, B
-from retrieval.classification import Classification
 
 EMBEDDING_DIMENSIONS = 384
 MAIN_COLLECTION = "main"

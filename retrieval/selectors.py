@@ -13,8 +13,9 @@ from typing import Any, Literal
 from django.conf import settings
 from django.db import connection, transaction
 
+from accounts.clearance import Classification
+from accounts.models import User
 from retrieval import bm25
-from retrieval.classification import Classification
 from retrieval.embedders import get_embedder
 from retrieval.fusion import Fused, Ranked, fuse
 from retrieval.models import MAIN_COLLECTION, Chunk, Document, vector_literal
@@ -50,7 +51,7 @@ class Reader:
         return {"collection": self.collection, "clearance": self.clearance, "group_ids": list(self.group_ids)}
 
 
-def get_reader(user: Any) -> Reader:
+def get_reader(user: User) -> Reader:
     """The Reader for a user: their clearance and the ids of their groups."""
     return Reader(clearance=user.clearance, group_ids=tuple(user.groups.values_list("id", flat=True)))
 

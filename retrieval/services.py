@@ -15,9 +15,9 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 
+from accounts.clearance import Classification
 from retrieval import bm25
 from retrieval.chunking import chunk_sections
-from retrieval.classification import Classification
 from retrieval.embedders import get_embedder
 from retrieval.errors import ReingestRefused, UploadRefused
 from retrieval.models import MAIN_COLLECTION, Chunk, Document, vector_literal

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from retrieval.classification import Classification
+from accounts.clearance import Classification
+from accounts.models import User
 from retrieval.errors import IngestionError
 from retrieval.models import IngestionJob
 from retrieval.parsing import ParseError
@@ -38,7 +39,7 @@ def queue_uploads(
     files: Sequence[UploadedFile],
     classification: Classification,
     group_names: Sequence[str],
-    acting_user: Any,
+    acting_user: User,
 ) -> list[IngestionJob]:
     """Store each file as a queued IngestionJob and defer its ingestion once committed.
 

@@ -6,9 +6,10 @@ from typing import Any
 
 from django import forms
 
-from accounts.models import Role
-from retrieval.classification import Classification
+from accounts.clearance import Classification
+from accounts.roles import Role
 from routing.models import AuditEvent
+from routing.policy import Workload
 
 ANY = ("", "any")
 YES_NO = [ANY, ("yes", "yes"), ("no", "no")]
@@ -50,7 +51,7 @@ class AuditFilterForm(forms.Form):
     model = forms.CharField(
         label="Model", required=False, max_length=200, widget=forms.TextInput(attrs={"list": "audit-models"})
     )
-    workload = forms.ChoiceField(label="Workload", required=False, choices=[ANY, *AuditEvent.Workload.choices])
+    workload = forms.ChoiceField(label="Workload", required=False, choices=[ANY, *Workload.choices])
     fallback = forms.TypedChoiceField(
         label="Fell back", required=False, choices=YES_NO, coerce=_yes_no, empty_value=None
     )

@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.clearance import Classification
 from retrieval.bm25 import TEXT_SEARCH_CONFIG
-from retrieval.classification import Classification
 from routing.audit import ChainReport, verify_chain
 from routing.models import AuditEvent
 

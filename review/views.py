@@ -13,19 +13,15 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
-from accounts.models import Role
-from assistant.permissions import role_required
+from accounts.http import HtmxHttpRequest
+from accounts.permissions import role_required
+from accounts.roles import Role
 from review.charts import CHARTS
 from review.dashboard import PERIODS, build_dashboard
 from review.exports import csv_lines, jsonl_lines
 from review.forms import AuditFilterForm
 from review.selectors import filter_audit_events, get_audit_event, list_audit_log, verify_audit_chain
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, Any]]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from accounts.models import User
 from routing.models import AuditEvent, TeamBudget
 
 # What TeamBudget.monthly_limit_usd (12 digits, 2 after the point) can hold.
@@ -38,7 +39,7 @@ def spent_this_month(team: str) -> Decimal:
     return Decimal(str(round(total["total"] or 0.0, 6)))
 
 
-def budget_status(user: Any) -> BudgetStatus:
+def budget_status(user: User) -> BudgetStatus:
     """The budget of the team that pays for `user`'s answers.
 
     Checked before each request: requests already in flight may take a team a

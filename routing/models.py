@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from routing.policy import Workload
+
 
 class AuditEvent(models.Model):
     """Who asked what, which passages were used (with their classification), and how it was answered."""
@@ -14,11 +16,6 @@ class AuditEvent(models.Model):
         NOTHING_FOUND = "nothing_found", "Nothing relevant found"
         REFUSED = "refused", "Refused"
         CUT_OFF = "cut_off", "Cut off mid-answer"
-
-    class Workload(models.TextChoices):
-        INTERACTIVE = "interactive", "Interactive"
-        BATCH = "batch", "Batch"
-        CI = "ci", "CI"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)

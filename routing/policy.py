@@ -18,28 +18,10 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 
-
-class DataClass(IntEnum):
-    """public < internal < confidential < restricted; the same integers as retrieval's Classification."""
-
-    PUBLIC = 0
-    INTERNAL = 1
-    CONFIDENTIAL = 2
-    RESTRICTED = 3
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, label: str) -> DataClass:
-        """The member named `label` (case-insensitive); ValueError names the valid ones."""
-        for member in cls:
-            if member.label == label.strip().lower():
-                return member
-        raise ValueError(f"unknown data class {label!r} (known: {', '.join(m.label for m in cls)})")
+from accounts.choices import LabelledEnumType
+from accounts.clearance import Classification
 
 
 class Zone(StrEnum):
@@ -54,10 +36,16 @@ class Zone(StrEnum):
         return list(Zone).index(self)
 
 
-class Workload(StrEnum):
+class Workload(StrEnum, metaclass=LabelledEnumType):
+    """What kind of caller sent the request: a person waiting, a batch job, a CI pipeline."""
+
     INTERACTIVE = "interactive"
     BATCH = "batch"
     CI = "ci"
+
+    @property
+    def label(self) -> str:
+        return "CI" if self is Workload.CI else self.value.capitalize()
 
 
 class OnFailure(StrEnum):
@@ -78,24 +66,24 @@ BUILTIN_KINDS = ("email", "phone", "payment_card", "iban", "ssn", "ip_address", 
 CUSTOM_PREFIX = "custom:"
 
 
-def widest_zone_for(data_class: DataClass) -> Zone:
+def widest_zone_for(data_class: Classification) -> Zone:
     """The widest zone data of this class may reach (cloud for internal only when redacted)."""
-    if data_class >= DataClass.RESTRICTED:
+    if data_class >= Classification.RESTRICTED:
         return Zone.ONPREM
-    if data_class >= DataClass.CONFIDENTIAL:
+    if data_class >= Classification.CONFIDENTIAL:
         return Zone.PRIVATE
     return Zone.CLOUD
 
 
-def zone_violation(zone: Zone, data_class: DataClass, *, redact: bool, has_secret: bool = False) -> str | None:
+def zone_violation(zone: Zone, data_class: Classification, *, redact: bool, has_secret: bool = False) -> str | None:
     """Why a target in `zone` may not receive this request, or None when it may."""
     if has_secret and zone != Zone.ONPREM:
         return "secrets never leave onprem"
     if zone.width > widest_zone_for(data_class).width:
-        if data_class >= DataClass.RESTRICTED:
+        if data_class >= Classification.RESTRICTED:
             return "restricted data never leaves onprem"
         return "confidential data never reaches cloud"
-    if zone == Zone.CLOUD and data_class > DataClass.PUBLIC and not redact:
+    if zone == Zone.CLOUD and data_class > Classification.PUBLIC and not redact:
         return f"{data_class.label} data goes to cloud only redacted"
     return None
 
@@ -123,7 +111,7 @@ class CustomPattern:
 
     name: str
     pattern: str
-    data_class: DataClass
+    data_class: Classification
 
     @property
     def kind(self) -> str:
@@ -134,12 +122,12 @@ class CustomPattern:
 class ClassRange:
     """A condition on a data class: within [min, max] and, when `among` is set, one of those."""
 
-    min: DataClass = DataClass.PUBLIC
-    max: DataClass = DataClass.RESTRICTED
-    among: frozenset[DataClass] | None = None
+    min: Classification = Classification.PUBLIC
+    max: Classification = Classification.RESTRICTED
+    among: frozenset[Classification] | None = None
 
-    def classes(self) -> frozenset[DataClass]:
-        inside = {c for c in DataClass if self.min <= c <= self.max}
+    def classes(self) -> frozenset[Classification]:
+        inside = {c for c in Classification if self.min <= c <= self.max}
         return frozenset(inside if self.among is None else inside & self.among)
 
     def __contains__(self, value: object) -> bool:
@@ -199,7 +187,7 @@ class BudgetHandling:
 @dataclass(frozen=True)
 class Policy:
     version: str
-    data_classes: Mapping[str, DataClass]
+    data_classes: Mapping[str, Classification]
     targets: tuple[Target, ...]
     rules: tuple[Rule, ...]
     custom_patterns: tuple[CustomPattern, ...] = ()
@@ -217,13 +205,13 @@ class Policy:
     def extractive_target(self) -> Target | None:
         return next((t for t in self.targets if t.in_process), None)
 
-    def class_of_kind(self, kind: str) -> DataClass:
+    def class_of_kind(self, kind: str) -> Classification:
         """The data class a question carrying a finding of `kind` has; unknown kinds count as confidential."""
         for pattern in self.custom_patterns:
             if pattern.kind == kind:
                 return pattern.data_class
         # A kind the policy does not name is a detector newer than the policy: assume it sensitive.
-        return self.data_classes.get(kind, DataClass.CONFIDENTIAL)
+        return self.data_classes.get(kind, Classification.CONFIDENTIAL)
 
 
 @dataclass(frozen=True)
@@ -273,7 +261,7 @@ class Decision:
     redact: bool
     max_passages: int
     on_failure: OnFailure
-    data_class: DataClass
+    data_class: Classification
     reasons: tuple[str, ...]
     policy_version: str
     rule_name: str | None
@@ -288,10 +276,10 @@ def kind_matches(kind: str, selector: str, groups: Mapping[str, tuple[str, ...]]
     return fnmatch.fnmatchcase(kind, selector)
 
 
-def data_class_of(facts: RequestFacts, policy: Policy) -> tuple[DataClass, str]:
+def data_class_of(facts: RequestFacts, policy: Policy) -> tuple[Classification, str]:
     """The request's data class (the highest of its passages and its findings) and a sentence saying why."""
     found = {kind: policy.class_of_kind(kind) for kind, count in sorted(facts.findings.items()) if count > 0}
-    passage_max = max((DataClass(c) for c in facts.passage_classes), default=DataClass.PUBLIC)
+    passage_max = max((Classification(c) for c in facts.passage_classes), default=Classification.PUBLIC)
     result = max([passage_max, *found.values()])
     causes = []
     if facts.passage_classes and passage_max == result:
@@ -304,10 +292,10 @@ def data_class_of(facts: RequestFacts, policy: Policy) -> tuple[DataClass, str]:
     return result, f"The request is {result.label}: {'; '.join(causes)}."
 
 
-def _matches(when: Conditions, facts: RequestFacts, data_class: DataClass, policy: Policy) -> bool:
+def _matches(when: Conditions, facts: RequestFacts, data_class: Classification, policy: Policy) -> bool:
     if when.data_class is not None and data_class not in when.data_class:
         return False
-    if when.clearance is not None and DataClass(facts.clearance) not in when.clearance:
+    if when.clearance is not None and Classification(facts.clearance) not in when.clearance:
         return False
     if when.workload is not None and str(facts.workload) not in when.workload:
         return False

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from accounts.clearance import Classification
+from accounts.roles import Role
 from routing.policy import (
     BACKENDS,
     BUILTIN_KINDS,
@@ -22,7 +24,6 @@ from routing.policy import (
     ClassRange,
     Conditions,
     CustomPattern,
-    DataClass,
     OnFailure,
     Policy,
     Rule,
@@ -34,8 +35,6 @@ from routing.policy import (
     zone_violation,
 )
 
-# Mirrors accounts.models.Role (a test checks that they agree); the pure core cannot import Django.
-KNOWN_ROLES = ("employee", "admin", "auditor")
 NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 CUSTOM_NAME_RE = re.compile(r"^[a-z0-9_]+$")
 
@@ -175,11 +174,11 @@ class _Reader:
         self.err(path, f"{what}: unknown value {value!r} (known: {_known(choices)})")
         return None
 
-    def data_class(self, value: Any, path: Path, what: str) -> DataClass | None:
+    def data_class(self, value: Any, path: Path, what: str) -> Classification | None:
         try:
-            return DataClass.parse(value) if isinstance(value, str) else DataClass.parse(repr(value))
+            return Classification.parse(value) if isinstance(value, str) else Classification.parse(repr(value))
         except ValueError:
-            self.err(path, f"{what}: unknown data class {value!r} (known: {_known(c.label for c in DataClass)})")
+            self.err(path, f"{what}: unknown data class {value!r} (known: {_known(c.label for c in Classification)})")
             return None
 
 
@@ -288,12 +287,12 @@ def _read_custom_patterns(r: _Reader, value: Any) -> list[CustomPattern]:
     return result
 
 
-def _read_data_classes(r: _Reader, value: Any) -> dict[str, DataClass]:
+def _read_data_classes(r: _Reader, value: Any) -> dict[str, Classification]:
     path: Path = ("data_classes",)
     if not isinstance(value, dict):
         r.err(path, "data_classes must map finding kinds to data classes, e.g. email: internal")
         return {}
-    result: dict[str, DataClass] = {}
+    result: dict[str, Classification] = {}
     for kind, label in value.items():
         if isinstance(kind, str) and kind.startswith(CUSTOM_PREFIX):
             r.err(
@@ -433,7 +432,7 @@ def _read_rules(
     seen: set[str] = set()
     # Data classes already caught by an earlier rule that looks only at the data class:
     # no later rule can see a request of those classes.
-    caught: set[DataClass] = set()
+    caught: set[Classification] = set()
     for i, item in enumerate(value):
         p = (*path, i)
         given = item.get("name") if isinstance(item, dict) else None
@@ -465,7 +464,7 @@ def _read_rules(
         explain = r.string(entry["explain"], (*p, "explain"), f"{label}: explain") if "explain" in entry else None
         if when is None:
             continue
-        reachable = when.data_class.classes() if when.data_class else frozenset(DataClass)
+        reachable = when.data_class.classes() if when.data_class else frozenset(Classification)
         if redact is not None:
             valid = [n for n in target_names or () if n in targets.valid]
             _check_invariants(r, p, label, when, reachable - caught, valid, targets.valid, redact, groups, secrets)
@@ -517,7 +516,7 @@ def _read_when(
 
     workloads = tuple(Workload)
     workload = names("workload", lambda s, sp: r.choice(s, sp, f"{label}: when workload", workloads) is not None)
-    role = names("role", lambda s, sp: r.choice(s, sp, f"{label}: when role", KNOWN_ROLES) is not None)
+    role = names("role", lambda s, sp: r.choice(s, sp, f"{label}: when role", tuple(Role)) is not None)
     groups_any = names("groups_any", lambda s, sp: True)
     findings = None
     if "findings_any" in entry:
@@ -552,8 +551,8 @@ def _read_range(r: _Reader, value: Any, path: Path, what: str) -> ClassRange | N
     if not entry:
         r.err(path, f"{what}: give min, max or in")
         return None
-    low = r.data_class(entry["min"], (*path, "min"), what) if "min" in entry else DataClass.PUBLIC
-    high = r.data_class(entry["max"], (*path, "max"), what) if "max" in entry else DataClass.RESTRICTED
+    low = r.data_class(entry["min"], (*path, "min"), what) if "min" in entry else Classification.PUBLIC
+    high = r.data_class(entry["max"], (*path, "max"), what) if "max" in entry else Classification.RESTRICTED
     among = None
     if "in" in entry:
         listed = r.strings(entry["in"], (*path, "in"), what)
@@ -572,7 +571,7 @@ def _check_invariants(
     path: Path,
     label: str,
     when: Conditions,
-    reachable: frozenset[DataClass],
+    reachable: frozenset[Classification],
     target_names: list[str],
     targets: dict[str, Target],
     redact: bool,

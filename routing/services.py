@@ -19,6 +19,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 
+from accounts.clearance import Classification
+from accounts.models import User
 from routing import cache, metrics, resilience
 from routing.audit import append_audit_event
 from routing.backends import configured_backends
@@ -27,19 +29,7 @@ from routing.budgets import budget_status
 from routing.inspection import CustomPattern, Finding, inspect_text
 from routing.inspection.stored import StoredFindings, inspect_passage
 from routing.models import AuditEvent
-from routing.policy import (
-    Action,
-    DataClass,
-    Decision,
-    Health,
-    OnFailure,
-    Policy,
-    RequestFacts,
-    Target,
-    Workload,
-    Zone,
-    decide,
-)
+from routing.policy import Action, Decision, Health, OnFailure, Policy, RequestFacts, Target, Workload, Zone, decide
 from routing.policy_loader import PolicyError
 from routing.policy_services import get_active_policy
 from routing.redaction import Vault, redact, restore
@@ -108,7 +98,7 @@ class _Request:
 
     question: str
     findings: list[Finding]
-    acting_user: Any
+    acting_user: User
     workload: str
     team: str
     started: float
@@ -145,7 +135,7 @@ def _group_names_sql() -> str:
     )
 
 
-def _group_names(user: Any) -> tuple[str, ...]:
+def _group_names(user: User) -> tuple[str, ...]:
     """The names of the user's groups, in one plain query: the ORM's related manager costs about twice
     the round trip itself, on every question."""
     with connection.cursor() as cursor:
@@ -158,7 +148,7 @@ def _counts(findings: Sequence[Finding]) -> dict[str, int]:
 
 
 def answer_through_gate(
-    *, question: str, passages: Sequence[SourcePassage], acting_user: Any, workload: str = Workload.INTERACTIVE
+    *, question: str, passages: Sequence[SourcePassage], acting_user: User, workload: str = Workload.INTERACTIVE
 ) -> GatedAnswer:
     """stream_through_gate(), waited for: the whole answer, audited."""
     for event in stream_through_gate(question=question, passages=passages, acting_user=acting_user, workload=workload):
@@ -168,7 +158,7 @@ def answer_through_gate(
 
 
 def stream_through_gate(
-    *, question: str, passages: Sequence[SourcePassage], acting_user: Any, workload: str = Workload.INTERACTIVE
+    *, question: str, passages: Sequence[SourcePassage], acting_user: User, workload: str = Workload.INTERACTIVE
 ) -> Iterator[Event]:
     """Answer `question` from `passages` where the active policy allows, and audit it.
 
@@ -248,7 +238,7 @@ def _cache_key(
     bundle: Bundle,
     decision: Decision,
     findings: list[Finding],
-    acting_user: Any,
+    acting_user: User,
     groups: tuple[str, ...],
     custom: list[CustomPattern],
 ) -> str | None:
@@ -406,7 +396,7 @@ def _record(answer: GatedAnswer, request: _Request) -> GatedAnswer:
     data_class = (
         decision.data_class
         if decision
-        else max([DataClass(p.classification) for p in answer.passages], default=DataClass.PUBLIC)
+        else max([Classification(p.classification) for p in answer.passages], default=Classification.PUBLIC)
     )
     event = append_audit_event(
         acting_user=user,
@@ -421,7 +411,7 @@ def _record(answer: GatedAnswer, request: _Request) -> GatedAnswer:
                 "n": n,
                 "chunk_id": p.chunk_id,
                 "document_id": p.document_id,
-                "classification": DataClass(p.classification).label,
+                "classification": Classification(p.classification).label,
                 "cited": n in cited,
             }
             for n, p in enumerate(answer.passages, 1)

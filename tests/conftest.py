@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from accounts.models import Role, User
+from accounts.clearance import Classification
+from accounts.models import User
+from accounts.roles import Role
 from accounts.services import upsert_user
-from retrieval.classification import Classification
 from retrieval.services import IngestResult, ingest_file
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.openai_server import FakeOpenAI

@@ -10,8 +10,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 
+from accounts.clearance import Classification
 from accounts.models import User
-from retrieval.classification import Classification
 
 
 def run(*args: str) -> str:

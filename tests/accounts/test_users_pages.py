@@ -8,8 +8,9 @@ import re
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from accounts.models import Role, User
-from retrieval.classification import Classification
+from accounts.clearance import Classification
+from accounts.models import User
+from accounts.roles import Role
 from tests.conftest import make_user
 
 

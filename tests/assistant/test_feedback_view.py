@@ -9,10 +9,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.clearance import Classification
+from accounts.models import User
+from accounts.roles import Role
 from assistant.models import Feedback
 from assistant.services import Answer, answer_question
-from retrieval.classification import Classification
 from routing.audit import purge_audit_before
 from routing.models import AuditEvent, PolicyVersion
 from tests.conftest import make_user

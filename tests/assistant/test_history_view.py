@@ -10,10 +10,11 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from accounts.models import Role, User
+from accounts.clearance import Classification
+from accounts.models import User
+from accounts.roles import Role
 from assistant.models import HistoryEntry
 from assistant.services import answer_question
-from retrieval.classification import Classification
 from retrieval.models import Document
 from retrieval.services import IngestResult
 from routing.models import AuditEvent

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import Role
-from retrieval.classification import Classification
+from accounts.clearance import Classification
+from accounts.roles import Role
 from retrieval.models import Document, IngestionJob
 from retrieval.uploads import run_ingestion_job
 from tests.conftest import make_user

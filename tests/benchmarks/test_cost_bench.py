@@ -7,6 +7,7 @@ import json
 import pytest
 from django.db.models import Sum
 
+from accounts.clearance import Classification
 from benchmarks.cost import (
     CLOUD_ONLY_POLICY_PATH,
     PRICE_INPUT_PER_MTOK,
@@ -22,7 +23,7 @@ from benchmarks.cost import (
 from retrieval.models import Chunk
 from routing.inspection import CustomPattern, inspect_text
 from routing.models import AuditEvent
-from routing.policy import DataClass, Health, RequestFacts, Zone, decide
+from routing.policy import Health, RequestFacts, Zone, decide
 from routing.policy_loader import load_policy
 from routing.policy_services import get_active_policy
 
@@ -107,7 +108,7 @@ def test_default_policy_keeps_sensitive_requests_onprem_and_costs_less_than_clou
 def test_checker_flags_a_restricted_passage_on_the_wire_and_names_only_its_document(small_corpus):
     protected = protected_passages(above=cloud_ceiling())
     restricted = Chunk.objects.get(document__title="Key ceremony").text
-    internal = Chunk.objects.filter(document__classification=DataClass.INTERNAL).first().text
+    internal = Chunk.objects.filter(document__classification=Classification.INTERNAL).first().text
 
     leaked = find_violations(
         [messages_body(f"Passages:\n\n[1] Key ceremony\n{restricted}\n\nQuestion: how?")], protected=protected

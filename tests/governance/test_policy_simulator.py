@@ -12,9 +12,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from accounts.models import Role, User
-from retrieval.classification import Classification
-from routing.policy import DataClass, Health, RequestFacts, decide
+from accounts.clearance import Classification
+from accounts.models import User
+from accounts.roles import Role
+from routing.policy import Health, RequestFacts, decide
 from routing.policy_loader import load_policy
 from routing.policy_services import get_active_policy
 from tests.conftest import make_user
@@ -50,11 +51,11 @@ def test_the_simulator_decides_like_decide_and_route_explain_and_sends_nothing(
 
     simulation = response.context["simulation"]
     classes = tuple(p.classification for p in simulation.passages)
-    assert classes and set(classes) == {DataClass.INTERNAL}
+    assert classes and set(classes) == {Classification.INTERNAL}
     policy = load_policy(DEFAULT_TEXT)
     facts = RequestFacts(
         role="employee",
-        clearance=DataClass.INTERNAL,
+        clearance=Classification.INTERNAL,
         groups=("engineering",),
         workload="interactive",
         passage_classes=classes,
@@ -71,7 +72,7 @@ def test_the_simulator_decides_like_decide_and_route_explain_and_sends_nothing(
     line = {
         "question": QUESTION,
         "user": {"role": "employee", "clearance": "internal", "groups": ["engineering"]},
-        "classifications": [DataClass(c).label for c in classes],
+        "classifications": [Classification(c).label for c in classes],
         "workload": "interactive",
         "health": {"onprem": "up", "private": "up", "cloud": "up"},
     }
@@ -122,8 +123,8 @@ def test_passages_are_those_the_chosen_user_may_read(simulate, ingest, employee:
     as_admin = simulate(admin, question=question).context["simulation"]
 
     assert as_employee.passages == []
-    assert as_employee.decision.data_class == DataClass.PUBLIC
-    assert {p.classification for p in as_admin.passages} == {DataClass.CONFIDENTIAL}
+    assert as_employee.decision.data_class == Classification.PUBLIC
+    assert {p.classification for p in as_admin.passages} == {Classification.CONFIDENTIAL}
     assert as_admin.decision.rule_name == "confidential-stays-inside"
     assert [t.zone for t in as_admin.decision.targets] == ["onprem"]
     assert cloud.requests == []
@@ -177,4 +178,4 @@ def test_documents_the_admin_may_not_read_are_not_named(ingest, employee: User, 
     assert response.status_code == 200 and "Merger Zebra Plan" not in page
     assert "A document you may not read" in page
     simulation = response.context["simulation"]
-    assert simulation.decision.data_class == DataClass.INTERNAL  # the decision still counts the passage
+    assert simulation.decision.data_class == Classification.INTERNAL  # the decision still counts the passage

@@ -10,9 +10,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 import library.selectors
-from accounts.models import Role, User
+from accounts.clearance import Classification
+from accounts.models import User
+from accounts.roles import Role
 from library.services import change_document_access
-from retrieval.classification import Classification
 from retrieval.errors import UploadRefused
 from retrieval.models import Document
 from retrieval.selectors import get_reader, search_passages

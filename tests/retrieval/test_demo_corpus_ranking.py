@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from retrieval.classification import Classification
+from accounts.clearance import Classification
 from retrieval.selectors import SEARCH_MODES, Reader, search_passages
 
 QUESTIONS = yaml.safe_load((settings.BASE_DIR / "demo" / "questions.yaml").read_text())

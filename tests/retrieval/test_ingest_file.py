@@ -118,7 +118,7 @@ def test_the_file_name_is_the_title_when_the_document_has_none(ingest):
 def test_a_failure_while_storing_leaves_nothing_half_stored(ingest):
     from django.db import DataError
 
-    from retrieval.classification import Classification
+    from accounts.clearance import Classification
     from retrieval.services import PreparedChunk, store_document
 
     ingest("rotation.md", ROTATION)

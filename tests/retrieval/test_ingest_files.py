@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from retrieval.classification import Classification
+from accounts.clearance import Classification
 from retrieval.embedders import get_embedder
 from retrieval.models import Chunk, Document
 from retrieval.parsing import ParseError

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from accounts.clearance import Classification
 from retrieval import bm25
 from retrieval.bm25_params import IMPACT_REFERENCE_LENGTH, K1, B
-from retrieval.classification import Classification
 from retrieval.models import Posting
 from retrieval.selectors import ACCESS_SQL, Reader, keyword_candidates
 from tests.retrieval.test_search_passages import reference_bm25

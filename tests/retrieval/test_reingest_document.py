@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from retrieval.classification import Classification
+from accounts.clearance import Classification
 from retrieval.errors import ReingestRefused
 from retrieval.models import Chunk, CollectionStats, Document, Posting, Term
 from retrieval.selectors import Reader, get_reader, keyword_candidates, search_passages

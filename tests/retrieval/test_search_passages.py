@@ -6,8 +6,8 @@ from collections import Counter
 import pytest
 from django.db import connection
 
+from accounts.clearance import Classification
 from retrieval import bm25
-from retrieval.classification import Classification
 from retrieval.models import Chunk
 from retrieval.selectors import SEARCH_MODES, Reader, get_chunk, get_reader, keyword_candidates, search_passages
 

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from review.selectors import PAGE_SIZE
 from routing.models import AuditEvent
+from routing.policy import Workload
 
 EXTRACTIVE_OK = {"target": "extractive", "zone": "onprem", "model": "extractive-v1", "outcome": "ok", "latency_ms": 3.0}
 CLAUDE_CACHED = {"target": "claude", "zone": "cloud", "model": "claude-haiku-4-5", "outcome": "cache_hit"}
@@ -67,7 +68,7 @@ def rows(write_audit, employee: User, admin: User, contractor: User) -> dict[str
         "batch": write_audit(
             employee,
             question="Summarise the deploy postmortems",
-            workload=AuditEvent.Workload.BATCH,
+            workload=Workload.BATCH,
             data_class=2,
             backend="local",
             model="qwen2.5-1.5b-instruct",

@@ -13,10 +13,11 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accounts.models import Role, User
+from accounts.clearance import Classification
+from accounts.models import User
+from accounts.roles import Role
 from accounts.services import upsert_user
 from assistant.services import answer_question
-from retrieval.classification import Classification
 from routing.audit import append_audit_event
 from routing.budgets import budget_status, month_start, set_team_budget
 from routing.models import AuditEvent, TeamBudget

@@ -9,22 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from routing.policy import (
-    Action,
-    Conditions,
-    DataClass,
-    Health,
-    OnFailure,
-    Policy,
-    RequestFacts,
-    Rule,
-    Zone,
-    decide,
-)
+from accounts.clearance import Classification
+from routing.policy import Action, Conditions, Health, OnFailure, Policy, RequestFacts, Rule, Zone, decide
 from routing.policy_loader import load_policy
 
 DEFAULT_TEXT = (Path(__file__).resolve().parents[2] / "routing" / "policies" / "default.yaml").read_text()
-PUB, INT, CONF, RESTR = DataClass.PUBLIC, DataClass.INTERNAL, DataClass.CONFIDENTIAL, DataClass.RESTRICTED
+PUB, INT, CONF, RESTR = tuple(Classification)
 ALL_UP = {"cloud": True, "private": True, "onprem": True}
 CLOUD_DOWN = {"cloud": False, "private": True, "onprem": True}
 ONPREM_DOWN = {"cloud": True, "private": True, "onprem": False}
@@ -206,7 +196,7 @@ def test_default_policy_table(
     ],
 )
 def test_data_class_is_the_highest_of_passages_and_findings(
-    policy: Policy, passages: tuple[int, ...], findings: dict[str, int], expected: DataClass
+    policy: Policy, passages: tuple[int, ...], findings: dict[str, int], expected: Classification
 ) -> None:
     decision = decide(facts(passages, findings), policy, Health.all_up(policy.targets))
     assert decision.data_class == expected

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from accounts.models import Role
-from routing.policy import DataClass, OnFailure, Zone
-from routing.policy_loader import KNOWN_ROLES, PolicyError, PolicyProblem, load_policy
+from accounts.clearance import Classification
+from routing.policy import OnFailure, Zone
+from routing.policy_loader import PolicyError, PolicyProblem, load_policy
 
 DEFAULT_TEXT = (Path(__file__).resolve().parents[2] / "routing" / "policies" / "default.yaml").read_text()
 
@@ -65,8 +65,8 @@ def test_the_default_policy_loads() -> None:
         ("extractive", Zone.ONPREM, "extractive"),
     ]
     assert policy.target("claude").price_output_per_mtok == 15.0
-    assert policy.class_of_kind("secret") == DataClass.RESTRICTED
-    assert policy.class_of_kind("custom:customer_id") == DataClass.INTERNAL
+    assert policy.class_of_kind("secret") == Classification.RESTRICTED
+    assert policy.class_of_kind("custom:customer_id") == Classification.INTERNAL
     assert policy.finding_groups["personal"] == ("email", "phone", "person", "address", "ip_address")
     assert policy.rules[-1].on_failure == OnFailure.DEGRADE
 
@@ -75,11 +75,7 @@ def test_the_small_policy_loads() -> None:
     policy = load_policy(SMALL)
     assert [r.name for r in policy.rules] == ["restricted-onprem", "internal-cloud"]
     # unnamed finding kinds are assumed confidential
-    assert policy.class_of_kind("iban") == DataClass.CONFIDENTIAL
-
-
-def test_known_roles_mirror_the_accounts_roles() -> None:
-    assert set(KNOWN_ROLES) == set(Role.values)
+    assert policy.class_of_kind("iban") == Classification.CONFIDENTIAL
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.clearance import Classification
+from accounts.roles import Role
 from assistant.services import answer_question
-from retrieval.classification import Classification
 from routing.models import AuditEvent, CachedAnswer
 from routing.policy_services import read_default_policy_text, save_and_activate_policy
 from routing.runner import Delta

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.models import Role
+from accounts.clearance import Classification
+from accounts.roles import Role
 from accounts.services import upsert_user
-from retrieval.classification import Classification
 
 
 def parse_groups(value: str) -> list[str]:

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.models import Role, User
+from accounts.clearance import Classification
+from accounts.models import User
+from accounts.roles import Role
 from accounts.services import upsert_user
-from retrieval.classification import Classification
 from retrieval.parsing import ParseError
 from retrieval.services import Outcome, ingest_file
 from routing.models import TeamBudget

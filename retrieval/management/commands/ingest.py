@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from retrieval.classification import Classification
+from accounts.clearance import Classification
 from retrieval.services import Outcome, ingest_files
 
 FILES_PER_BLOCK = 32

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.clearance import Classification
 from accounts.models import User
-from retrieval.classification import Classification
 from retrieval.selectors import SEARCH_MODES, get_reader, search_passages
 
 

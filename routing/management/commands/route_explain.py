@@ -10,9 +10,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.clearance import Classification
 from routing.inspection import CustomPattern as InspectionPattern
 from routing.inspection import inspect_text
-from routing.policy import DataClass, Decision, Health, Policy, RequestFacts, Workload, Zone, decide
+from routing.policy import Decision, Health, Policy, RequestFacts, Workload, Zone, decide
 from routing.policy_loader import PolicyError, load_policy
 from routing.policy_services import get_active_policy
 
@@ -28,7 +29,7 @@ def _facts(line: dict[str, Any], policy: Policy) -> tuple[RequestFacts, Health, 
     if not isinstance(user, dict):
         raise ValueError('"user" must be an object {"role", "clearance", "groups"}')
     clearance = user.get("clearance", "internal")
-    clearance = DataClass(clearance) if isinstance(clearance, int) else DataClass.parse(str(clearance))
+    clearance = Classification(clearance) if isinstance(clearance, int) else Classification.parse(str(clearance))
     groups = user.get("groups", [])
     if not isinstance(groups, list):
         raise ValueError('"user.groups" must be a list')
@@ -52,7 +53,7 @@ def _facts(line: dict[str, Any], policy: Policy) -> tuple[RequestFacts, Health, 
         clearance=clearance,
         groups=tuple(str(g) for g in groups),
         workload=workload,
-        passage_classes=tuple(DataClass.parse(str(label)) for label in labels),
+        passage_classes=tuple(Classification.parse(str(label)) for label in labels),
         findings=findings,
         team=line.get("team"),
         budget_exhausted=budget_exhausted,
