@@ -7,8 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from routing.models import AuditEvent
-
-ZONE_LABELS = {"onprem": "On-prem", "private": "Private", "cloud": "Cloud"}
+from routing.policy import Zone
 
 
 class HistoryEntry(models.Model):
@@ -56,7 +55,7 @@ class HistoryEntry(models.Model):
 
     @property
     def zone_label(self) -> str:
-        return ZONE_LABELS.get(self.zone, self.zone)
+        return Zone(self.zone).label if self.zone in Zone.values else self.zone
 
 
 class Feedback(models.Model):

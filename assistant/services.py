@@ -14,12 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from assistant.models import ZONE_LABELS, Feedback, HistoryEntry
+from assistant.models import Feedback, HistoryEntry
+from inspection import inspect_text
+from inspection.stored import StoredFindings
 from retrieval.selectors import Passage, get_reader, search_passages
-from routing.inspection import CustomPattern, inspect_text
-from routing.inspection.stored import StoredFindings
 from routing.models import AuditEvent
-from routing.policy import Workload
+from routing.policy import Workload, Zone
 from routing.policy_loader import PolicyError
 from routing.policy_services import get_active_policy
 from routing.redaction import Vault, redact
@@ -92,7 +92,7 @@ class Answer:
 
     @property
     def zone_label(self) -> str:
-        return ZONE_LABELS.get(self.zone, self.zone)
+        return Zone(self.zone).label if self.zone in Zone.values else self.zone
 
 
 def answer_question(*, question: str, acting_user: User, workload: str = Workload.INTERACTIVE) -> Answer:
@@ -209,10 +209,7 @@ def redact_comment(comment: str) -> tuple[str, dict[str, int]]:
     placeholder, and the counts by kind. Without a valid active policy its custom patterns are
     unknown, so the comment is dropped rather than stored with them unchecked."""
     try:
-        custom = [
-            CustomPattern(name=p.name, pattern=p.pattern)
-            for p in get_active_policy(store_default=False).custom_patterns
-        ]
+        custom = get_active_policy(store_default=False).custom_patterns
     except PolicyError:
         logger.warning("Feedback comment dropped: the active routing policy does not validate")
         return "", {}

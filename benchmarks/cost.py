@@ -44,10 +44,10 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import upsert_user
 from assistant.services import answer_question
+from inspection import CustomPattern, inspect_text
 from retrieval.models import Chunk
 from routing import resilience
 from routing.egress import json_strings
-from routing.inspection import CustomPattern, inspect_text
 from routing.models import AuditEvent, CachedAnswer, PolicyVersion
 from routing.policy import Policy, Workload, Zone, widest_zone_for
 from routing.policy_loader import load_policy
@@ -372,7 +372,7 @@ def run_policy(
         run.cloud_bodies = [r.body for r in cloud.requests if r.method == "POST"]
         run.onprem_calls = sum(1 for r in onprem.requests if r.method == "POST")
     run.seconds = time.perf_counter() - started
-    custom = [CustomPattern(name=p.name, pattern=p.pattern) for p in policy.custom_patterns]
+    custom = policy.custom_patterns
     run.violations = find_violations(run.cloud_bodies, protected=protected, custom=custom)
     return run
 

@@ -15,8 +15,8 @@ from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
 from benchmarks.stats import Latency
-from routing.inspection import inspect_text
-from routing.inspection.stored import StoredFindings, findings_to_json, inspector_version
+from inspection import inspect_text
+from inspection.stored import StoredFindings, findings_to_json, inspector_version
 from routing.services import SourcePassage, answer_through_gate
 
 # A customer-support style question: personal data, a payment card, an IBAN and a customer id

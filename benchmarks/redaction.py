@@ -5,7 +5,7 @@ exact spans of structured identifiers), and, when it is there, Presidio's synthe
 (`../shared/eval/pii/presidio-synth-dev.jsonl`, read and mapped as `manage.py eval_redaction` does). Only
 structured identifiers are scored: e-mail, phone, payment card, IBAN, IP address, US SSN.
 
-Matching rule (that of `routing.inspection.evaluation.evaluate_pii`): a gold span is found when a finding
+Matching rule (that of `inspection.evaluation.evaluate_pii`): a gold span is found when a finding
 of the same kind overlaps it by at least one character; a finding is a true positive when it overlaps a
 gold span of its kind. Presidio's entity types are mapped to our kinds by `LABEL_TO_KIND` (EMAIL_ADDRESS →
 email, PHONE_NUMBER → phone, CREDIT_CARD → payment_card, IBAN_CODE → iban, IP_ADDRESS → ip_address,
@@ -40,9 +40,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.redaction_texts import STRUCTURED_KINDS, LabelledText, as_records, generate_texts
-from routing.inspection import inspect_text, ner
-from routing.inspection.evaluation import LABEL_TO_KIND, evaluate_pii, load_jsonl
-from routing.inspection.findings import Finding
+from inspection import inspect_text, ner
+from inspection.evaluation import LABEL_TO_KIND, evaluate_pii, load_jsonl
+from inspection.findings import Finding
 
 PII_DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "eval" / "pii" / "presidio-synth-dev.jsonl"
 PRESIDIO_TO_KIND: dict[str, str] = {

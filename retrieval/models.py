@@ -74,7 +74,7 @@ class Chunk(models.Model):
     # Number of indexed lexeme occurrences: the document length of BM25.
     token_count = models.PositiveIntegerField(default=0)
     # What inspection found in `text` at ingestion ([kind, start, end, confidence, detector] rows, custom
-    # patterns left out) and the inspector version that found it (routing.inspection.stored): the gate
+    # patterns left out) and the inspector version that found it (inspection.stored): the gate
     # redacts with them while that version is current, else inspects the passage again. "" = never inspected.
     # The database defaults let bulk loads that write raw SQL leave them out.
     findings = models.JSONField(default=list, db_default=Value([], output_field=models.JSONField()), blank=True)

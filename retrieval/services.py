@@ -16,14 +16,14 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 
 from accounts.clearance import Classification
+from inspection import inspect_text
+from inspection.stored import findings_to_json, inspector_version
 from retrieval import bm25
 from retrieval.chunking import chunk_sections
 from retrieval.embedders import get_embedder
 from retrieval.errors import ReingestRefused, UploadRefused
 from retrieval.models import MAIN_COLLECTION, Chunk, Document, vector_literal
 from retrieval.parsing import ParseError, Section, parse_document
-from routing.inspection import inspect_text
-from routing.inspection.stored import findings_to_json, inspector_version
 
 logger = logging.getLogger(__name__)
 

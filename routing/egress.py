@@ -17,7 +17,7 @@ from routing.errors import EgressBlocked
 from routing.redaction import PLACEHOLDER
 
 if TYPE_CHECKING:
-    from routing.inspection import CustomPattern, Finding
+    from inspection import CustomPattern, Finding
 
 __all__ = ["EgressBlocked", "check_outbound", "guard_outbound", "outbound_text"]
 
@@ -30,7 +30,7 @@ def check_outbound(payload_text: str, *, custom: Sequence[CustomPattern] = ()) -
     A finding whose span, placeholders taken out, has no letter or digit left is
     one of redaction's own placeholders (a "Key: [SECRET_1]." line, say).
     """
-    from routing.inspection import inspect_text
+    from inspection import inspect_text
 
     return [
         f

@@ -22,14 +22,25 @@ from enum import StrEnum
 
 from accounts.choices import LabelledEnumType
 from accounts.clearance import Classification
+from inspection.findings import CustomPattern
 
 
-class Zone(StrEnum):
+class Zone(StrEnum, metaclass=LabelledEnumType):
     """Where a target runs, from narrowest to widest."""
 
     ONPREM = "onprem"
     PRIVATE = "private"
     CLOUD = "cloud"
+
+    @property
+    def label(self) -> str:
+        """As a badge shows it: "On-prem"."""
+        return {"onprem": "On-prem", "private": "Private", "cloud": "Cloud"}[self.value]
+
+    @property
+    def where(self) -> str:
+        """As a sentence says it: "Answered on-prem", "Answered in the cloud"."""
+        return {"onprem": "on-prem", "private": "in the private zone", "cloud": "in the cloud"}[self.value]
 
     @property
     def width(self) -> int:
@@ -61,9 +72,6 @@ class Action(StrEnum):
 
 BACKENDS = ("anthropic", "openai_compatible", "extractive")
 EXTRACTIVE = "extractive"
-# The detectors' kinds (routing.inspection), plus `custom:<name>` for a policy's own patterns.
-BUILTIN_KINDS = ("email", "phone", "payment_card", "iban", "ssn", "ip_address", "person", "address", "secret")
-CUSTOM_PREFIX = "custom:"
 
 
 def widest_zone_for(data_class: Classification) -> Zone:
@@ -103,19 +111,6 @@ class Target:
     @property
     def in_process(self) -> bool:
         return self.backend == EXTRACTIVE
-
-
-@dataclass(frozen=True)
-class CustomPattern:
-    """A company's own identifier (customer id, ticket id): findings of kind `custom:<name>`."""
-
-    name: str
-    pattern: str
-    data_class: Classification
-
-    @property
-    def kind(self) -> str:
-        return CUSTOM_PREFIX + self.name
 
 
 @dataclass(frozen=True)
@@ -209,7 +204,7 @@ class Policy:
         """The data class a question carrying a finding of `kind` has; unknown kinds count as confidential."""
         for pattern in self.custom_patterns:
             if pattern.kind == kind:
-                return pattern.data_class
+                return Classification(pattern.data_class)
         # A kind the policy does not name is a detector newer than the policy: assume it sensitive.
         return self.data_classes.get(kind, Classification.CONFIDENTIAL)
 

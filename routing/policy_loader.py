@@ -16,14 +16,13 @@ import yaml
 
 from accounts.clearance import Classification
 from accounts.roles import Role
+from inspection.findings import CUSTOM_PREFIX, CustomPattern
+from inspection.findings import KINDS as BUILTIN_KINDS
 from routing.policy import (
     BACKENDS,
-    BUILTIN_KINDS,
-    CUSTOM_PREFIX,
     BudgetHandling,
     ClassRange,
     Conditions,
-    CustomPattern,
     OnFailure,
     Policy,
     Rule,

@@ -21,7 +21,7 @@ PLACEHOLDER = re.compile(r"\[([A-Z][A-Z0-9_]*)_([1-9][0-9]*)\]")
 
 
 class Span(Protocol):
-    """What redaction needs of a finding (routing.inspection.Finding has these)."""
+    """What redaction needs of a finding (inspection.Finding has these)."""
 
     @property
     def kind(self) -> str: ...

@@ -26,7 +26,7 @@ from routing.backends.base import ChatBackend, HttpChatBackend
 from routing.errors import BackendError, ErrorKind
 
 if TYPE_CHECKING:
-    from routing.inspection import CustomPattern
+    from inspection import CustomPattern
     from routing.policy import Target
 
 logger = logging.getLogger(__name__)

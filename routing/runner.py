@@ -25,7 +25,7 @@ from routing.errors import BackendError, EgressBlocked, ErrorKind
 from routing.redaction import StreamRestorer, Vault
 
 if TYPE_CHECKING:
-    from routing.inspection import CustomPattern
+    from inspection import CustomPattern
     from routing.policy import Decision, Target
 
 logger = logging.getLogger(__name__)

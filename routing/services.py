@@ -21,15 +21,15 @@ from django.db import connection, transaction
 
 from accounts.clearance import Classification
 from accounts.models import User
+from inspection import CustomPattern, Finding, inspect_text
+from inspection.stored import StoredFindings, inspect_passage
 from routing import cache, metrics, resilience
 from routing.audit import append_audit_event
 from routing.backends import configured_backends
 from routing.backends.base import Bundle, ContextPassage
 from routing.budgets import budget_status
-from routing.inspection import CustomPattern, Finding, inspect_text
-from routing.inspection.stored import StoredFindings, inspect_passage
 from routing.models import AuditEvent
-from routing.policy import Action, Decision, Health, OnFailure, Policy, RequestFacts, Target, Workload, Zone, decide
+from routing.policy import Action, Decision, Health, OnFailure, Policy, RequestFacts, Target, Workload, decide
 from routing.policy_loader import PolicyError
 from routing.policy_services import get_active_policy
 from routing.redaction import Vault, redact, restore
@@ -37,7 +37,6 @@ from routing.runner import Attempt, DecisionRun, Delta, Restart
 
 logger = logging.getLogger(__name__)
 
-ZONE_WORDS = {Zone.ONPREM: "on-prem", Zone.PRIVATE: "in the private zone", Zone.CLOUD: "in the cloud"}
 # What the user reads when every target the Decision allows failed, by the rule's on_failure.
 FAILED_TEXT = {
     OnFailure.FAIL_CLOSED: "No allowed model could answer, and the policy says to refuse rather than send it "
@@ -54,7 +53,7 @@ class SourcePassage:
     """A passage the user may read, as retrieval found it.
 
     `stored_findings` are its findings from ingestion, if any: the gate redacts with them instead of
-    inspecting the passage again while they are current (see routing.inspection.stored).
+    inspecting the passage again while they are current (see inspection.stored).
     """
 
     chunk_id: int
@@ -102,10 +101,6 @@ class _Request:
     workload: str
     team: str
     started: float
-
-
-def _custom(policy: Policy) -> list[CustomPattern]:
-    return [CustomPattern(name=p.name, pattern=p.pattern) for p in policy.custom_patterns]
 
 
 def current_health(policy: Policy) -> Health:
@@ -181,7 +176,7 @@ def stream_through_gate(
         )
         yield Final(_record(answer, request))
         return
-    custom = _custom(policy)
+    custom = list(policy.custom_patterns)
     findings = inspect_text(question, custom=custom)
     budget = budget_status(acting_user)
     groups = _group_names(acting_user)
@@ -308,7 +303,7 @@ def _route(run: DecisionRun, *, cut_off: str) -> str:
     """One sentence for the user: where the answer was written, after what failed, and why there."""
     assert run.answered_by is not None
     target, decision = run.answered_by, run.decision
-    sentence = f"Answered {ZONE_WORDS[target.zone]} by {target.name} ({run.model})"
+    sentence = f"Answered {target.zone.where} by {target.name} ({run.model})"
     others = [a for a in run.attempts if a.outcome != "ok" and a.target != target.name]
     if others:
         sentence += " after " + _failures(others)

@@ -33,7 +33,7 @@ from routing.backends.base import (
 from routing.errors import EgressBlocked
 
 if TYPE_CHECKING:
-    from routing.inspection import CustomPattern
+    from inspection import CustomPattern
 
 # error.type in Anthropic's error bodies (https://docs.anthropic.com/en/api/errors), also sent mid-stream.
 ERROR_TYPE_KINDS = {

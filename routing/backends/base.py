@@ -20,7 +20,7 @@ from routing.egress import guard_outbound, outbound_text
 from routing.errors import BackendError, ErrorKind
 
 if TYPE_CHECKING:
-    from routing.inspection import CustomPattern
+    from inspection import CustomPattern
 
 __all__ = [
     "BackendError",

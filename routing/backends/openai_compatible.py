@@ -33,7 +33,7 @@ from routing.backends.base import (
 from routing.errors import EgressBlocked
 
 if TYPE_CHECKING:
-    from routing.inspection import CustomPattern
+    from inspection import CustomPattern
 
 # Servers without authentication still need a key: the SDK refuses to start without one
 # (and would otherwise read OPENAI_API_KEY from the environment and send it here).

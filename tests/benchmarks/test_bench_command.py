@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from accounts.models import User
 from benchmarks.gate import two_kb_question
 from benchmarks.report import render, write_report
-from routing.inspection import inspect_text
+from inspection import inspect_text
 from routing.models import AuditEvent
 
 

@@ -20,8 +20,8 @@ from benchmarks.cost import (
     policy_cost_comparison,
     protected_passages,
 )
+from inspection import CustomPattern, inspect_text
 from retrieval.models import Chunk
-from routing.inspection import CustomPattern, inspect_text
 from routing.models import AuditEvent
 from routing.policy import Health, RequestFacts, Zone, decide
 from routing.policy_loader import load_policy

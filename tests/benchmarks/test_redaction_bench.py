@@ -25,8 +25,8 @@ from benchmarks.redaction_texts import (
     as_records,
     generate_texts,
 )
-from routing.inspection.evaluation import LABEL_TO_KIND
-from routing.inspection.findings import Finding
+from inspection.evaluation import LABEL_TO_KIND
+from inspection.findings import Finding
 
 TEXTS = generate_texts(count=90, seed=11)
 REAL_TLDS = {"com", "uk", "io", "de", "fr", "org", "nl", "net", "au"}

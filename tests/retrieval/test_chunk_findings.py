@@ -9,11 +9,11 @@ from typing import Any
 
 from django.core.management import call_command
 
+from inspection import inspect_text
+from inspection.stored import findings_to_json, inspector_version
 from retrieval.models import Chunk, Document
 from retrieval.selectors import get_reader, search_passages
 from retrieval.services import reingest_document, reinspect_chunks
-from routing.inspection import inspect_text
-from routing.inspection.stored import findings_to_json, inspector_version
 from tests.conftest import Ingest
 
 SUPPORT = """# Support desk

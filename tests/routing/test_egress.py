@@ -6,11 +6,11 @@ import json
 
 import pytest
 
+from inspection import CustomPattern, inspect_text
 from routing.backends.anthropic import AnthropicBackend
 from routing.backends.base import BackendError, Bundle, ContextPassage
 from routing.backends.openai_compatible import OpenAICompatibleBackend
 from routing.egress import EgressBlocked, check_outbound, guard_outbound, outbound_text
-from routing.inspection import CustomPattern, inspect_text
 from routing.redaction import Vault, redact, restore
 from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL, FAKE_LOCAL_MODEL
 

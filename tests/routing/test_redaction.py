@@ -14,7 +14,7 @@ from routing.redaction import StreamRestorer, Vault, placeholder_label, redact, 
 
 @dataclass(frozen=True)
 class Found:
-    """A hand-made finding, shaped like routing.inspection.Finding."""
+    """A hand-made finding, shaped like inspection.Finding."""
 
     kind: str
     start: int

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from inspection.stored import inspector_version
 from retrieval.services import reinspect_chunks
-from routing.inspection.stored import inspector_version
 
 
 class Command(BaseCommand):

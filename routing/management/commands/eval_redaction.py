@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from routing.inspection import ner
-from routing.inspection.evaluation import evaluate_pii, load_jsonl
+from inspection import ner
+from inspection.evaluation import evaluate_pii, load_jsonl
 
 
 class Command(BaseCommand):

@@ -11,8 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.clearance import Classification
-from routing.inspection import CustomPattern as InspectionPattern
-from routing.inspection import inspect_text
+from inspection import inspect_text
 from routing.policy import Decision, Health, Policy, RequestFacts, Workload, Zone, decide
 from routing.policy_loader import PolicyError, load_policy
 from routing.policy_services import get_active_policy
@@ -46,7 +45,7 @@ def _facts(line: dict[str, Any], policy: Policy) -> tuple[RequestFacts, Health, 
     if not isinstance(budget_exhausted, bool):
         raise ValueError('"budget_exhausted" must be true or false')
 
-    custom = [InspectionPattern(name=p.name, pattern=p.pattern) for p in policy.custom_patterns]
+    custom = policy.custom_patterns
     findings = dict(Counter(f.kind for f in inspect_text(question, custom=custom)))
     facts = RequestFacts(
         role=str(user.get("role", "employee")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from routing.inspection.validators import iban_valid, luhn_valid, shannon_entropy, ssn_valid
+from inspection.validators import iban_valid, luhn_valid, shannon_entropy, ssn_valid
 
 
 @pytest.mark.parametrize(

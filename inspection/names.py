@@ -2,9 +2,9 @@
 
 Without a language model these can only catch names and addresses that announce themselves: a title
 ("Dr. Ana Lima"), an introduction ("my name is …"), a street with a house number, a unit, a PO box.
-`routing.inspection.ner` adds a statistical model when one is installed.
+`inspection.ner` adds a statistical model when one is installed.
 
-Each pattern is tried only where it can start (see `routing.inspection.scan`): at its opening words,
+Each pattern is tried only where it can start (see `inspection.scan`): at its opening words,
 after a line break, or at a digit, instead of at every character of the text.
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from routing.inspection.findings import Finding
-from routing.inspection.scan import Words, finditer_at, folded, line_starts
+from inspection.findings import Finding
+from inspection.scan import Words, finditer_at, folded, line_starts
 
 # Where a pattern can start in a text, ascending; None when it could start anywhere.
 Starts = Callable[[str], Iterable[int] | None]

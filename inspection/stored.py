@@ -2,7 +2,7 @@
 
 A chunk is inspected once, when it is ingested; its findings are stored with the inspector's version.
 At request time the gate uses them only while that version is the running inspector's: any change to
-the code of `routing.inspection`, to the libraries and data it depends on, or to the NER model makes
+the code of `inspection`, to the libraries and data it depends on, or to the NER model makes
 the version differ, and the passage is inspected live again (the safe default). Custom patterns change
 with the policy, so they are never stored: they always run live, on top of the stored findings.
 
@@ -27,8 +27,8 @@ from typing import Any
 
 import phonenumbers
 
-from routing.inspection import find_custom, inspect_text, ner, resolve_overlaps
-from routing.inspection.findings import CustomPattern, Finding
+from inspection import find_custom, inspect_text, ner, resolve_overlaps
+from inspection.findings import CustomPattern, Finding
 
 
 def fingerprint(directory: Path) -> str:

@@ -14,7 +14,7 @@ import zlib
 
 import pytest
 
-from routing.inspection import inspect_text
+from inspection import inspect_text
 
 _rng = random.Random(20240611)
 UPPER_DIGITS = string.ascii_uppercase + string.digits

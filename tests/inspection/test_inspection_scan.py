@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from routing.inspection import _outside_addresses, inspect_text, names, patterns, resolve_overlaps, secrets, tokens
-from routing.inspection.scan import _FOLD_ODD, Words, finditer_at, folded, line_starts
+from inspection import _outside_addresses, inspect_text, names, patterns, resolve_overlaps, secrets, tokens
+from inspection.scan import _FOLD_ODD, Words, finditer_at, folded, line_starts
 
 EVAL = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
 PACKAGE = Path(patterns.__file__).parent

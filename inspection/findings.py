@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Findings of a company's own patterns have kind `custom:<name>`.
+CUSTOM_PREFIX = "custom:"
 KINDS: tuple[str, ...] = (
     "email",
     "phone",
@@ -36,8 +38,15 @@ class Finding:
 class CustomPattern:
     """A regex a company declares in its policy (customer ids, ticket ids, project code names).
 
-    Its findings have kind `custom:<name>`.
+    Its findings have kind `custom:<name>`; a question carrying one is of `data_class` (an integer of
+    accounts.clearance.Classification, which this package cannot import; confidential unless the
+    policy says otherwise).
     """
 
     name: str
     pattern: str
+    data_class: int = 2
+
+    @property
+    def kind(self) -> str:
+        return CUSTOM_PREFIX + self.name

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 import phonenumbers
 
-from routing.inspection.findings import Finding
-from routing.inspection.scan import finditer_at
-from routing.inspection.validators import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
+from inspection.findings import Finding
+from inspection.scan import finditer_at
+from inspection.validators import IBAN_LENGTHS, iban_valid, luhn_valid, ssn_valid
 
 # --- e-mail -------------------------------------------------------------------------------------
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from routing.inspection import inspect_text
-from routing.inspection.findings import Finding
+from inspection import inspect_text
+from inspection.findings import Finding
 
 Inspector = Callable[[str], Sequence[Finding]]
 

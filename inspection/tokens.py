@@ -13,9 +13,9 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from routing.inspection.findings import Finding
-from routing.inspection.scan import finditer_at
-from routing.inspection.validators import shannon_entropy
+from inspection.findings import Finding
+from inspection.scan import finditer_at
+from inspection.validators import shannon_entropy
 
 
 @dataclass(frozen=True)

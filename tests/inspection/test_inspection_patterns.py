@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from routing.inspection import inspect_text
+from inspection import inspect_text
 
 
 def found(text: str) -> list[tuple[str, str]]:
