@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from routing.models import AuditEvent
-from routing.policy import Zone
+from routing.policy.decide import Zone
 
 
 class HistoryEntry(models.Model):

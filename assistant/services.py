@@ -19,9 +19,9 @@ from inspection import inspect_text
 from inspection.stored import StoredFindings
 from retrieval.selectors import Passage, get_reader, search_passages
 from routing.models import AuditEvent
-from routing.policy import Workload, Zone
-from routing.policy_loader import PolicyError
-from routing.policy_services import get_active_policy
+from routing.policy.decide import Workload, Zone
+from routing.policy.loader import PolicyError
+from routing.policy.versions import get_active_policy
 from routing.redaction import Vault, redact
 from routing.runner import Delta, Restart
 from routing.services import Final, SourcePassage, stream_through_gate

@@ -49,9 +49,9 @@ from retrieval.models import Chunk
 from routing import resilience
 from routing.egress import json_strings
 from routing.models import AuditEvent, CachedAnswer, PolicyVersion
-from routing.policy import Policy, Workload, Zone, widest_zone_for
-from routing.policy_loader import load_policy
-from routing.policy_services import (
+from routing.policy.decide import Policy, Workload, Zone, widest_zone_for
+from routing.policy.loader import load_policy
+from routing.policy.versions import (
     activate_policy_version,
     get_active_policy,
     read_default_policy_text,

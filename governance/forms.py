@@ -8,8 +8,8 @@ from django import forms
 
 from accounts.clearance import Classification
 from accounts.models import User
-from routing.policy import Policy, Workload, Zone
-from routing.policy_loader import PolicyError, PolicyProblem, load_policy
+from routing.policy.decide import Policy, Workload, Zone
+from routing.policy.loader import PolicyError, PolicyProblem, load_policy
 
 MAX_POLICY_CHARS = 200_000
 REPLAY_DEFAULT = 200

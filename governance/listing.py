@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from routing.policy_loader import PolicyProblem
+from routing.policy.loader import PolicyProblem
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.shortcuts import get_object_or_404
 
 from routing.models import PolicyChange, PolicyVersion
-from routing.policy_services import get_active_policy, read_default_policy_text
+from routing.policy.versions import get_active_policy, read_default_policy_text
 
 
 @dataclass(frozen=True)

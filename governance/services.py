@@ -22,9 +22,9 @@ from routing.budgets import BudgetStatus, budget_status, budget_status_of_team
 # `manage.py route_explain` decide the same request the same way.
 from routing.management.commands.route_explain import _facts as explain_facts
 from routing.models import AuditEvent
-from routing.policy import Action, Decision, Health, Policy, RequestFacts, decide
-from routing.policy_loader import PolicyError
-from routing.policy_services import get_active_policy
+from routing.policy.decide import Action, Decision, Health, Policy, RequestFacts, decide
+from routing.policy.loader import PolicyError
+from routing.policy.versions import get_active_policy
 from routing.services import current_health
 
 Route = tuple[tuple[str, str], ...]  # (target, zone) in the order they would be tried

@@ -15,8 +15,8 @@ from governance.forms import ActivateVersionForm, PolicyDraftForm
 from governance.listing import around_problems, number_lines
 from governance.selectors import get_active_policy_text, get_policy_overview, get_policy_version
 from governance.services import replay_audited_requests, simulate_request
-from routing.policy_loader import PolicyError, PolicyProblem
-from routing.policy_services import activate_policy_version, save_and_activate_policy
+from routing.policy.loader import PolicyError, PolicyProblem
+from routing.policy.versions import activate_policy_version, save_and_activate_policy
 
 EDIT_TEMPLATE = "governance/edit.html"
 

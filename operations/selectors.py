@@ -12,8 +12,8 @@ from django.utils import timezone
 from routing import resilience
 from routing.backends import configured_backends
 from routing.budgets import BudgetStatus, budget_status_of_team
-from routing.policy import Target
-from routing.policy_services import get_active_policy
+from routing.policy.decide import Target
+from routing.policy.versions import get_active_policy
 
 # Per target, today's tries from the audit trail, aggregated in SQL over each row's attempts.
 ATTEMPTS_TODAY_SQL = """

@@ -9,7 +9,7 @@ from django import forms
 from accounts.clearance import Classification
 from accounts.roles import Role
 from routing.models import AuditEvent
-from routing.policy import Workload
+from routing.policy.decide import Workload
 
 ANY = ("", "any")
 YES_NO = [ANY, ("yes", "yes"), ("no", "no")]

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from routing.backends.base import Bundle
 from routing.models import CachedAnswer
-from routing.policy import Decision, Target
+from routing.policy.decide import Decision, Target
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from routing.policy import Workload
+from routing.policy.decide import Workload
 
 
 class AuditEvent(models.Model):

@@ -27,7 +27,7 @@ from routing.errors import BackendError, ErrorKind
 
 if TYPE_CHECKING:
     from inspection import CustomPattern
-    from routing.policy import Target
+    from routing.policy.decide import Target
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from routing.redaction import StreamRestorer, Vault
 
 if TYPE_CHECKING:
     from inspection import CustomPattern
-    from routing.policy import Decision, Target
+    from routing.policy.decide import Decision, Target
 
 logger = logging.getLogger(__name__)
 

@@ -29,9 +29,9 @@ from routing.backends import configured_backends
 from routing.backends.base import Bundle, ContextPassage
 from routing.budgets import budget_status
 from routing.models import AuditEvent
-from routing.policy import Action, Decision, Health, OnFailure, Policy, RequestFacts, Target, Workload, decide
-from routing.policy_loader import PolicyError
-from routing.policy_services import get_active_policy
+from routing.policy.decide import Action, Decision, Health, OnFailure, Policy, RequestFacts, Target, Workload, decide
+from routing.policy.loader import PolicyError
+from routing.policy.versions import get_active_policy
 from routing.redaction import Vault, redact, restore
 from routing.runner import Attempt, DecisionRun, Delta, Restart
 

@@ -17,7 +17,7 @@ from accounts.models import User
 from assistant.services import answer_question
 from review.charts import CHARTS
 from routing.models import PolicyVersion
-from routing.policy_services import get_active_policy
+from routing.policy.versions import get_active_policy
 
 # Personas of tests/conftest.py, by username. The sample objects (history entry, answer) are erin's.
 ANYONE = frozenset({"erin", "carl", "ada", "aude"})

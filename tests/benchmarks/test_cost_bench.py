@@ -23,9 +23,9 @@ from benchmarks.cost import (
 from inspection import CustomPattern, inspect_text
 from retrieval.models import Chunk
 from routing.models import AuditEvent
-from routing.policy import Health, RequestFacts, Zone, decide
-from routing.policy_loader import load_policy
-from routing.policy_services import get_active_policy
+from routing.policy.decide import Health, RequestFacts, Zone, decide
+from routing.policy.loader import load_policy
+from routing.policy.versions import get_active_policy
 
 SHARED = "All examples use placeholders in angle brackets and never real values from production systems."
 RUNBOOK = (

@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import User
 from routing.models import AuditEvent, CachedAnswer, PolicyChange, PolicyVersion
-from routing.policy_services import get_active_policy, read_default_policy_text, save_and_activate_policy
+from routing.policy.versions import get_active_policy, read_default_policy_text, save_and_activate_policy
 
 DEFAULT_TEXT = read_default_policy_text()
 Draft = Callable[..., str]

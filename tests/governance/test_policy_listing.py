@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from governance.listing import Line, around_problems, number_lines
-from routing.policy_loader import PolicyProblem
+from routing.policy.loader import PolicyProblem
 
 
 def test_lines_are_numbered_from_one_with_their_problems() -> None:

@@ -7,7 +7,7 @@ from django.test import Client
 
 from accounts.models import User
 from routing.models import PolicyChange, PolicyVersion
-from routing.policy_services import get_active_policy
+from routing.policy.versions import get_active_policy
 
 Versions = tuple[PolicyVersion, PolicyVersion]
 

@@ -15,9 +15,9 @@ from django.test import Client
 from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
-from routing.policy import Health, RequestFacts, decide
-from routing.policy_loader import load_policy
-from routing.policy_services import get_active_policy
+from routing.policy.decide import Health, RequestFacts, decide
+from routing.policy.loader import load_policy
+from routing.policy.versions import get_active_policy
 from tests.conftest import make_user
 from tests.governance.conftest import DEFAULT_TEXT, draft, written
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from review.selectors import PAGE_SIZE
 from routing.models import AuditEvent
-from routing.policy import Workload
+from routing.policy.decide import Workload
 
 EXTRACTIVE_OK = {"target": "extractive", "zone": "onprem", "model": "extractive-v1", "outcome": "ok", "latency_ms": 3.0}
 CLAUDE_CACHED = {"target": "claude", "zone": "cloud", "model": "claude-haiku-4-5", "outcome": "cache_hit"}

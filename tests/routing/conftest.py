@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from routing.policy_services import read_default_policy_text, save_and_activate_policy
+from routing.policy.versions import read_default_policy_text, save_and_activate_policy
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from assistant.services import answer_question
 from routing.audit import append_audit_event
 from routing.budgets import budget_status, month_start, set_team_budget
 from routing.models import AuditEvent, TeamBudget
-from routing.policy_services import get_active_policy
+from routing.policy.versions import get_active_policy
 from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL, FAKE_LOCAL_MODEL
 from tests.fakes.common import Script
 

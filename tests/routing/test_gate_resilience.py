@@ -18,8 +18,8 @@ from routing.backends.base import Bundle
 from routing.errors import BackendError, ErrorKind
 from routing.metrics import render
 from routing.models import AuditEvent
-from routing.policy import Health, RequestFacts, Target, Zone, decide
-from routing.policy_services import get_active_policy
+from routing.policy.decide import Health, RequestFacts, Target, Zone, decide
+from routing.policy.versions import get_active_policy
 from routing.redaction import Vault
 from routing.runner import DecisionRun
 from tests.fakes.common import Script

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from accounts.clearance import Classification
-from routing.policy import Action, Conditions, Health, OnFailure, Policy, RequestFacts, Rule, Zone, decide
-from routing.policy_loader import load_policy
+from routing.policy.decide import Action, Conditions, Health, OnFailure, Policy, RequestFacts, Rule, Zone, decide
+from routing.policy.loader import load_policy
 
 DEFAULT_TEXT = (Path(__file__).resolve().parents[2] / "routing" / "policies" / "default.yaml").read_text()
 PUB, INT, CONF, RESTR = tuple(Classification)

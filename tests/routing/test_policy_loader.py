@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from accounts.clearance import Classification
-from routing.policy import OnFailure, Zone
-from routing.policy_loader import PolicyError, PolicyProblem, load_policy
+from routing.policy.decide import OnFailure, Zone
+from routing.policy.loader import PolicyError, PolicyProblem, load_policy
 
 DEFAULT_TEXT = (Path(__file__).resolve().parents[2] / "routing" / "policies" / "default.yaml").read_text()
 

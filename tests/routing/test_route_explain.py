@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from routing.models import AuditEvent, PolicyChange, PolicyVersion
-from routing.policy_services import read_default_policy_text
+from routing.policy.versions import read_default_policy_text
 
 EMPLOYEE = {"role": "employee", "clearance": "internal", "groups": ["engineering"]}
 UP = {"cloud": "up", "onprem": "up", "private": "up"}

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from assistant.services import answer_question
-from routing.policy import Workload
+from routing.policy.decide import Workload
 
 
 class Command(BaseCommand):

@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.clearance import Classification
 from inspection import inspect_text
-from routing.policy import Decision, Health, Policy, RequestFacts, Workload, Zone, decide
-from routing.policy_loader import PolicyError, load_policy
-from routing.policy_services import get_active_policy
+from routing.policy.decide import Decision, Health, Policy, RequestFacts, Workload, Zone, decide
+from routing.policy.loader import PolicyError, load_policy
+from routing.policy.versions import get_active_policy
 
 HEALTH_STATES = {"up": True, "down": False}
 

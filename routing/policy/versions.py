@@ -9,10 +9,10 @@ from django.db import IntegrityError, connection, transaction
 
 from accounts.models import User
 from routing.models import PolicyChange, PolicyVersion
-from routing.policy import Policy
-from routing.policy_loader import PolicyError, PolicyProblem, load_policy
+from routing.policy.decide import Policy
+from routing.policy.loader import PolicyError, PolicyProblem, load_policy
 
-DEFAULT_POLICY_PATH = Path(__file__).resolve().parent / "policies" / "default.yaml"
+DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[1] / "policies" / "default.yaml"
 
 
 def read_default_policy_text() -> str:

@@ -1,7 +1,7 @@
 """The routing policy as a pure function: decide(facts, policy, health) -> Decision.
 
 No Django, no I/O: facts, policy and health come in as dataclasses, a Decision goes out.
-The YAML form of a policy is read by routing.policy_loader; this module holds the types,
+The YAML form of a policy is read by routing.policy.loader; this module holds the types,
 the invariants that hold whatever the YAML says, and the decision itself.
 
 Invariants, enforced here at decision time and by the loader at load time:

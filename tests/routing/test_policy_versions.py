@@ -6,8 +6,8 @@ import pytest
 
 from accounts.models import User
 from routing.models import PolicyChange, PolicyVersion
-from routing.policy_loader import PolicyError
-from routing.policy_services import (
+from routing.policy.loader import PolicyError
+from routing.policy.versions import (
     activate_policy_version,
     get_active_policy,
     read_default_policy_text,

@@ -1,6 +1,6 @@
 """Read a policy from YAML text, with errors that name the line and the problem.
 
-Pure: text in, routing.policy.Policy out, or PolicyError listing every problem found.
+Pure: text in, routing.policy.decide.Policy out, or PolicyError listing every problem found.
 The YAML is walked as PyYAML's node tree (yaml.compose), so each value keeps its line.
 The format is explained for admins in docs/policy.md.
 """
@@ -18,7 +18,7 @@ from accounts.clearance import Classification
 from accounts.roles import Role
 from inspection.findings import CUSTOM_PREFIX, CustomPattern
 from inspection.findings import KINDS as BUILTIN_KINDS
-from routing.policy import (
+from routing.policy.decide import (
     BACKENDS,
     BudgetHandling,
     ClassRange,
@@ -183,7 +183,7 @@ class _Reader:
 
 def load_policy(text: str) -> Policy:
     """Parse and validate a policy. Raises PolicyError naming the line and the problem of every error,
-    including a rule that could send data where the invariants forbid (see routing.policy)."""
+    including a rule that could send data where the invariants forbid (see routing.policy.decide)."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as e:
