@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from routing.answer import zone_label
 from routing.models import AuditEvent
-from routing.policy.decide import Zone
 
 
 class HistoryEntry(models.Model):
@@ -55,7 +55,7 @@ class HistoryEntry(models.Model):
 
     @property
     def zone_label(self) -> str:
-        return Zone(self.zone).label if self.zone in Zone.values else self.zone
+        return zone_label(self.zone)
 
 
 class Feedback(models.Model):

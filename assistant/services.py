@@ -1,14 +1,12 @@
-"""One question's path: retrieve what the user may read, then through the gate, which answers and records it;
-the asker's history of it, and their feedback on the answer."""
+"""The asker's side of a question: the gate's answer kept in their own history, the history itself,
+and their feedback on an answer. Retrieval and the gate are routing.services.stream_answer."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,148 +14,51 @@ from django.utils import timezone
 from accounts.models import User
 from assistant.models import Feedback, HistoryEntry
 from inspection import inspect_text
-from inspection.stored import StoredFindings
-from retrieval.selectors import Passage, get_reader, search_passages
+from routing import services as routing_services
+from routing.answer import Final, GatedAnswer
 from routing.models import AuditEvent
-from routing.policy.decide import Workload, Zone
+from routing.policy.decide import Workload
 from routing.policy.loader import PolicyError
 from routing.policy.versions import get_active_policy
 from routing.redaction import Vault, redact
 from routing.runner import Delta, Restart
-from routing.services import Final, SourcePassage, stream_through_gate
 
 logger = logging.getLogger(__name__)
 
-PASSAGES_PER_ANSWER = 5
-
 
 @dataclass(frozen=True)
-class Citation:
-    n: int
-    passage: Passage
+class KeptAnswer:
+    """The gate's answer as the asker was shown it, and its entry in their history."""
 
-    def as_json(self) -> dict[str, Any]:
-        """What the history keeps of it: what the user saw, and the ids to open it again."""
-        p = self.passage
-        return {
-            "n": self.n,
-            "chunk_id": p.chunk_id,
-            "document_id": p.document_id,
-            "title": p.title,
-            "heading_path": p.heading_path,
-            "classification": p.classification,
-            "classification_label": p.classification_label,
-        }
-
-    # The passage's facts under the names the history's stored citations use, so one template shows both.
-    @property
-    def chunk_id(self) -> int:
-        return self.passage.chunk_id
-
-    @property
-    def title(self) -> str:
-        return self.passage.title
-
-    @property
-    def heading_path(self) -> str:
-        return self.passage.heading_path
-
-    @property
-    def classification(self) -> int:
-        return self.passage.classification
-
-    @property
-    def classification_label(self) -> str:
-        return self.passage.classification_label
+    answer: GatedAnswer
+    history_id: int
 
 
-@dataclass(frozen=True)
-class Answer:
-    question: str
-    text: str
-    citations: list[Citation]
-    backend: str  # the policy target that answered; empty when refused
-    zone: str  # its zone: onprem, private or cloud
-    model: str  # as the backend reported it
-    route: str  # where it was answered and why, for the user
-    refused: bool
-    fell_back: bool  # answered by a later target than the first one tried
-    cut_off: bool  # stopped mid-answer (marked in the text)
-    redacted: dict[str, int]  # counts by kind of what was replaced before it left
-    notices: tuple[str, ...]  # what the user must be told (a secret removed, the team's budget spent)
-    cache_hit: bool
-    audit_id: int
-    latency_ms: float
-    history_id: int | None = None  # the asker's HistoryEntry of it
-
-    @property
-    def zone_label(self) -> str:
-        return Zone(self.zone).label if self.zone in Zone.values else self.zone
-
-
-def answer_question(*, question: str, acting_user: User, workload: str = Workload.INTERACTIVE) -> Answer:
-    """Answer from the passages the user may read, citing them as [n], through the policy gate.
-
-    The gate writes the audit row; a refusal is an Answer with `refused` set and the reason in `route`.
-    """
+def answer_question(*, question: str, acting_user: User, workload: str = Workload.INTERACTIVE) -> KeptAnswer:
+    """Answer from the passages the user may read, citing them as [n], through the policy gate, and keep
+    it in the asker's history. The gate writes the audit row; a refusal is an answer with `refused` set
+    and the reason in `route`."""
     for event in stream_answer(question=question, acting_user=acting_user, workload=workload):
-        if isinstance(event, Answer):
+        if isinstance(event, KeptAnswer):
             return event
-    raise AssertionError("stream_answer ended without an Answer")  # pragma: no cover
+    raise AssertionError("stream_answer ended without an answer")  # pragma: no cover
 
 
 def stream_answer(
     *, question: str, acting_user: User, workload: str = Workload.INTERACTIVE
-) -> Iterator[Delta | Restart | Answer]:
+) -> Iterator[Delta | Restart | KeptAnswer]:
     """answer_question() as it is written: text deltas (Restart when a model stopped mid-answer and the
-    answer is being written again), then the whole Answer, audited and kept in the asker's history, as the
+    answer is being written again), then the whole answer, audited and kept in the asker's history, as the
     last event. A reader who leaves mid-answer gets no history entry (the gate audits what was sent)."""
-    started = time.perf_counter()
-    found = search_passages(get_reader(acting_user), question, k=PASSAGES_PER_ANSWER).passages
-    events = stream_through_gate(
-        question=question,
-        passages=[
-            SourcePassage(
-                chunk_id=p.chunk_id,
-                document_id=p.document_id,
-                title=p.title,
-                text=p.text,
-                classification=p.classification,
-                stored_findings=StoredFindings.from_json(p.findings_version, p.findings),
-            )
-            for p in found
-        ],
-        acting_user=acting_user,
-        workload=workload,
-    )
-    for event in events:
-        if not isinstance(event, Final):
+    for event in routing_services.stream_answer(question=question, acting_user=acting_user, workload=workload):
+        if isinstance(event, Final):
+            entry = keep_in_history(answer=event.answer, acting_user=acting_user)
+            yield KeptAnswer(answer=event.answer, history_id=entry.id)
+        else:
             yield event
-            continue
-        gated = event.answer
-        sent = found[: len(gated.passages)]
-        target = gated.answered_by
-        answer = Answer(
-            question=question,
-            text=gated.text,
-            citations=[Citation(n=n, passage=p) for n, p in enumerate(sent, 1) if f"[{n}]" in gated.text],
-            backend=target.name if target else "",
-            zone=str(target.zone) if target else "",
-            model=gated.model,
-            route=gated.route,
-            refused=gated.refused,
-            fell_back=any(a.target != target.name for a in gated.attempts) if target else False,
-            cut_off=gated.cut_off,
-            redacted=gated.redacted,
-            notices=gated.notices,
-            cache_hit=gated.cache_hit,
-            audit_id=gated.audit_id,
-            latency_ms=(time.perf_counter() - started) * 1000,
-        )
-        yield replace(answer, history_id=keep_in_history(answer=answer, acting_user=acting_user).id)
 
 
-def keep_in_history(*, answer: Answer, acting_user: User) -> HistoryEntry:
+def keep_in_history(*, answer: GatedAnswer, acting_user: User) -> HistoryEntry:
     """Keep the answer, as the user was shown it, in their own history (HistoryEntry says why the
     question is kept as typed there and nowhere else)."""
     return HistoryEntry.objects.create(

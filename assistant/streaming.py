@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 
-from assistant.services import Answer
+from assistant.services import KeptAnswer
 from routing.runner import Delta, Restart
 
 logger = logging.getLogger(__name__)
@@ -17,7 +17,9 @@ def frame(event: str, data: dict[str, str]) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def answer_events(events: Iterable[Delta | Restart | Answer], render_final: Callable[[Answer], str]) -> Iterator[str]:
+def answer_events(
+    events: Iterable[Delta | Restart | KeptAnswer], render_final: Callable[[KeptAnswer], str]
+) -> Iterator[str]:
     """The stream_answer() events as SSE frames. The final frame carries the whole answer rendered by
     the server (escaped by the template), which replaces what the deltas built."""
     for event in events:
@@ -29,11 +31,11 @@ def answer_events(events: Iterable[Delta | Restart | Answer], render_final: Call
             try:
                 html = render_final(event)
             except Exception:  # the answer is written and audited: say so rather than end in silence
-                logger.exception("Rendering the final answer failed (audit #%s)", event.audit_id)
+                logger.exception("Rendering the final answer failed (audit #%s)", event.answer.audit_id)
                 yield frame(
                     "error",
                     {
-                        "message": f"The answer was written (audit #{event.audit_id}) but cannot be "
+                        "message": f"The answer was written (audit #{event.answer.audit_id}) but cannot be "
                         "shown. Reload the page to see it in your history."
                     },
                 )

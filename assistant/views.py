@@ -27,7 +27,7 @@ from assistant.selectors import (
     list_suggested_questions,
 )
 from assistant.services import (
-    Answer,
+    KeptAnswer,
     answer_question,
     delete_history,
     delete_history_entry,
@@ -60,8 +60,8 @@ def ask(request: HtmxHttpRequest) -> HttpResponse:
     template = "assistant/ask.html#result" if request.htmx else "assistant/ask.html"
     if not form.is_valid():
         return render(request, template, {"form": form, "inline_errors": bool(request.htmx)}, status=422)
-    answer = answer_question(question=form.cleaned_data["question"], acting_user=request.user)
-    return render(request, template, {"form": AskForm(), "answer": answer})
+    kept = answer_question(question=form.cleaned_data["question"], acting_user=request.user)
+    return render(request, template, {"form": AskForm(), "answer": kept.answer, "history_id": kept.history_id})
 
 
 @require_POST
@@ -73,8 +73,9 @@ def ask_stream(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, "assistant/ask.html#result", {"form": form, "inline_errors": True}, status=422)
     events = stream_answer(question=form.cleaned_data["question"], acting_user=request.user)
 
-    def render_final(answer: Answer) -> str:
-        return render_to_string("assistant/ask.html#result", {"answer": answer}, request=request)
+    def render_final(kept: KeptAnswer) -> str:
+        context = {"answer": kept.answer, "history_id": kept.history_id}
+        return render_to_string("assistant/ask.html#result", context, request=request)
 
     return StreamingHttpResponse(
         answer_events(events, render_final),

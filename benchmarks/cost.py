@@ -43,7 +43,6 @@ from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import upsert_user
-from assistant.services import answer_question
 from inspection import CustomPattern, inspect_text
 from retrieval.models import Chunk
 from routing import resilience
@@ -58,6 +57,7 @@ from routing.policy.versions import (
     save_and_activate_policy,
 )
 from routing.redaction import PLACEHOLDER, Vault, redact
+from routing.services import answer_question
 
 HERE = Path(__file__).resolve().parent
 WORKLOAD_PATH = HERE / "workload.yaml"

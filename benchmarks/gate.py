@@ -17,7 +17,8 @@ from accounts.roles import Role
 from benchmarks.stats import Latency
 from inspection import inspect_text
 from inspection.stored import StoredFindings, findings_to_json, inspector_version
-from routing.services import SourcePassage, answer_through_gate
+from routing.answer import SourcePassage
+from routing.services import answer_through_gate
 
 # A customer-support style question: personal data, a payment card, an IBAN and a customer id
 # among ordinary words, padded with ordinary text to about 2 KB.

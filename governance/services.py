@@ -8,24 +8,21 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 from django.contrib.auth.models import Group
 
 from accounts.clearance import Classification
 from accounts.models import User
-from assistant.services import PASSAGES_PER_ANSWER
+from accounts.selectors import get_user_groups
+from inspection import inspect_text
 from retrieval.selectors import Passage, get_reader, readable_document_ids, search_passages
 from routing.budgets import BudgetStatus, budget_status, budget_status_of_team
-
-# The facts of a request are built exactly as route_explain builds them, so that the simulator and
-# `manage.py route_explain` decide the same request the same way.
-from routing.management.commands.route_explain import _facts as explain_facts
+from routing.facts import build_request_facts, count_findings, facts_for_user
 from routing.models import AuditEvent
 from routing.policy.decide import Action, Decision, Health, Policy, RequestFacts, decide
 from routing.policy.loader import PolicyError
 from routing.policy.versions import get_active_policy
-from routing.services import current_health
+from routing.services import PASSAGES_PER_ANSWER, current_health
 
 Route = tuple[tuple[str, str], ...]  # (target, zone) in the order they would be tried
 
@@ -133,26 +130,29 @@ def simulate_request(
         p if p.document_id in readable else replace(p, title="", heading_path="", source_name="") for p in passages
     ]
     budget = budget_status(user)
-    request: dict[str, Any] = {
-        "question": question,
-        "user": {
-            "role": user.role,
-            "clearance": int(user.clearance),
-            "groups": list(user.groups.values_list("name", flat=True)),
-        },
-        "classifications": [Classification(p.classification).label for p in passages],
-        "workload": workload,
-        "budget_exhausted": budget.exhausted,
-        "team": budget.team or None,
-    }
-    facts, _, findings = explain_facts(request, policy)
+    groups = get_user_groups(user).names
+
+    def facts_under(policy: Policy) -> tuple[RequestFacts, dict[str, int]]:
+        # The question is inspected with each policy's own patterns, as the gate would.
+        findings = count_findings(inspect_text(question, custom=policy.custom_patterns))
+        facts = facts_for_user(
+            user=user,
+            groups=groups,
+            workload=workload,
+            passage_classes=[p.classification for p in passages],
+            findings=findings,
+            budget=budget,
+        )
+        return facts, findings
+
+    facts, findings = facts_under(policy)
     health, shown = _simulated_health(policy, zones)
     try:
         active = get_active_policy(store_default=False)
     except PolicyError:
         active_decision = None
     else:
-        active_facts, _, _ = explain_facts(request, active)
+        active_facts, _ = facts_under(active)
         active_decision = decide(active_facts, active, _simulated_health(active, zones)[0])
     return Simulation(
         question=question,
@@ -197,19 +197,18 @@ def _replay_facts(event: AuditEvent, budget_exhausted: Callable[[str], bool]) ->
     if user is None or not event.decision:
         return None
     try:
-        passage_classes = _passage_classes(event)
-    except ValueError:
+        return build_request_facts(
+            role=event.role,
+            clearance=user.clearance,
+            groups=[g.name for g in user.groups.all()],
+            workload=event.workload,
+            passage_classes=_passage_classes(event),
+            findings=event.findings,
+            team=event.team,
+            budget_exhausted=budget_exhausted(event.team),
+        )
+    except ValueError:  # a label or workload this version does not know: the row is skipped
         return None
-    return RequestFacts(
-        role=event.role,
-        clearance=user.clearance,
-        groups=tuple(g.name for g in user.groups.all()),
-        workload=event.workload,
-        passage_classes=tuple(int(c) for c in passage_classes),
-        findings={str(kind): int(n) for kind, n in event.findings.items()},
-        team=event.team or None,
-        budget_exhausted=budget_exhausted(event.team),
-    )
 
 
 def replay_audited_requests(*, policy: Policy, limit: int) -> Replay:

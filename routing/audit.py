@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,13 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.clearance import Classification
+from routing import metrics
+from routing.answer import GatedAnswer, GateRequest
+from routing.facts import count_findings
 from routing.models import AuditAnchor, AuditEvent
+from routing.policy.decide import Decision
+from routing.redaction import Vault, redact
 
 GENESIS = "0" * 64
 # Any constant: the advisory lock that orders writers of the chain.
@@ -138,3 +145,79 @@ def purge_audit_before(cutoff: datetime) -> int:
     count, _ = AuditEvent.objects.filter(id__lte=last.id).delete()
     AuditAnchor.objects.create(purged_through_id=last.id, row_hash=last.row_hash, purged_rows=count)
     return count
+
+
+def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
+    """Write the one audit row of a request: the question redacted, findings as counts only, the
+    passages sent with their classes and whether they were cited, the Decision, every attempt.
+
+    Its own transaction (append_audit_event); the metrics are counted once the row is committed.
+    """
+    decision = answer.decision
+    user = request.acting_user
+    data_class = (
+        decision.data_class
+        if decision
+        else max([Classification(p.classification) for p in answer.passages], default=Classification.PUBLIC)
+    )
+    event = append_audit_event(
+        acting_user=user,
+        username=user.get_username(),
+        role=user.role,
+        workload=request.workload,
+        team=request.team,
+        question=redact(request.question, request.findings, Vault()).text,
+        findings=count_findings(request.findings),
+        passages=[
+            {
+                "n": n,
+                "chunk_id": p.chunk_id,
+                "document_id": p.document_id,
+                "classification": p.classification_label,
+                "cited": n in answer.cited,
+            }
+            for n, p in enumerate(answer.passages, 1)
+        ],
+        data_class=int(data_class),
+        policy_version=decision.policy_version if decision else "",
+        decision=decision_json(decision),
+        attempts=[a.__dict__ for a in answer.attempts],
+        backend=answer.backend,
+        model=answer.model,
+        fallback_used=answer.fell_back,
+        redacted=answer.redacted,
+        outcome=outcome_of(answer),
+        refusal_reason=answer.route if answer.refused else "",
+        cost_usd=round(sum(a.cost_usd for a in answer.attempts), 8),
+        cache_hit=answer.cache_hit,
+        latency_ms=round((time.perf_counter() - request.started) * 1000, 1),
+    )
+    transaction.on_commit(lambda: metrics.count_answer(answer, event.outcome))
+    return event
+
+
+def outcome_of(answer: GatedAnswer) -> str:
+    if answer.refused:
+        return AuditEvent.Outcome.REFUSED
+    if answer.cut_off:
+        return AuditEvent.Outcome.CUT_OFF
+    if not answer.cited:
+        return AuditEvent.Outcome.NOTHING_FOUND
+    return AuditEvent.Outcome.ANSWERED
+
+
+def decision_json(decision: Decision | None) -> dict[str, Any]:
+    """The Decision as the audit row keeps it."""
+    if decision is None:
+        return {}
+    return {
+        "action": str(decision.action),
+        "rule": decision.rule_name,
+        "targets": [{"name": t.name, "zone": str(t.zone)} for t in decision.targets],
+        "redact": decision.redact,
+        "remove_secrets": decision.remove_secrets,
+        "max_passages": decision.max_passages,
+        "on_failure": str(decision.on_failure),
+        "data_class": decision.data_class.label,
+        "reasons": list(decision.reasons),
+    }

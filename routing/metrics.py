@@ -7,8 +7,12 @@ PROMETHEUS_MULTIPROC_DIR so /metrics adds up every worker's figures.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
+
+if TYPE_CHECKING:
+    from routing.answer import GatedAnswer
 
 REQUESTS = Counter("sluice_requests_total", "Questions through the gate, by outcome", ["outcome"])
 ATTEMPTS = Counter(
@@ -41,3 +45,21 @@ def render() -> bytes:
         multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry)
     return generate_latest()
+
+
+def count_answer(answer: GatedAnswer, outcome: str) -> None:
+    """Count one audited answer: its outcome, every attempt, a fallback, what was redacted."""
+    REQUESTS.labels(outcome=outcome).inc()
+    for attempt in answer.attempts:
+        if attempt.outcome == "cache_hit":
+            CACHE_HITS.labels(target=attempt.target).inc()
+            continue
+        ATTEMPTS.labels(target=attempt.target, zone=attempt.zone, outcome=attempt.outcome).inc()
+        LATENCY.labels(target=attempt.target, zone=attempt.zone).observe(attempt.latency_ms / 1000)
+        TOKENS.labels(target=attempt.target, direction="input").inc(attempt.input_tokens)
+        TOKENS.labels(target=attempt.target, direction="output").inc(attempt.output_tokens)
+        COST.labels(target=attempt.target).inc(attempt.cost_usd)
+    if answer.fell_back:
+        FALLBACKS.inc()
+    for kind, n in answer.redacted.items():
+        REDACTIONS.labels(kind=kind).inc(n)

@@ -13,7 +13,7 @@ from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
 from assistant.models import Feedback
-from assistant.services import Answer, answer_question
+from assistant.services import KeptAnswer, answer_question
 from routing.audit import purge_audit_before
 from routing.models import AuditEvent, PolicyVersion
 from tests.conftest import make_user
@@ -28,7 +28,7 @@ def colleague(db: None) -> User:
 
 
 @pytest.fixture
-def answer(employee: User) -> Answer:
+def answer(employee: User) -> KeptAnswer:
     """An answer the employee was given (audited and kept in their history)."""
     return answer_question(question=QUESTION, acting_user=employee)
 
@@ -38,12 +38,12 @@ def login(client: Client, user: User) -> Client:
     return client
 
 
-def url(answer: Answer) -> str:
-    return f"/answers/{answer.audit_id}/feedback/"
+def url(answer: KeptAnswer) -> str:
+    return f"/answers/{answer.answer.audit_id}/feedback/"
 
 
 def test_the_asker_votes_and_is_sent_back_to_the_answer_in_their_history(
-    client: Client, employee: User, answer: Answer
+    client: Client, employee: User, answer: KeptAnswer
 ) -> None:
     back = f"/history/{answer.history_id}/"
 
@@ -51,7 +51,7 @@ def test_the_asker_votes_and_is_sent_back_to_the_answer_in_their_history(
 
     assert response.status_code == 302 and response["Location"] == back
     feedback = Feedback.objects.get()
-    assert feedback.audit_event_id == answer.audit_id
+    assert feedback.audit_event_id == answer.answer.audit_id
     assert (feedback.user, feedback.username, feedback.vote, feedback.comment) == (
         employee,
         "erin",
@@ -62,7 +62,7 @@ def test_the_asker_votes_and_is_sent_back_to_the_answer_in_their_history(
     assert "Your feedback: Helpful" in page and 'value="up" required checked' in page
 
 
-def test_voting_again_changes_the_one_feedback(client: Client, employee: User, answer: Answer) -> None:
+def test_voting_again_changes_the_one_feedback(client: Client, employee: User, answer: KeptAnswer) -> None:
     login(client, employee).post(url(answer), {"vote": "up", "comment": "Good."})
 
     client.post(url(answer), {"vote": "down", "comment": "Actually the tag was wrong."})
@@ -72,7 +72,7 @@ def test_voting_again_changes_the_one_feedback(client: Client, employee: User, a
     assert feedback.updated_at > feedback.created_at
 
 
-def test_an_email_in_the_comment_is_never_stored(client: Client, employee: User, answer: Answer) -> None:
+def test_an_email_in_the_comment_is_never_stored(client: Client, employee: User, answer: KeptAnswer) -> None:
     login(client, employee).post(url(answer), {"vote": "down", "comment": f"Ask {EMAIL} instead, this is stale."})
 
     feedback = Feedback.objects.get()
@@ -83,7 +83,7 @@ def test_an_email_in_the_comment_is_never_stored(client: Client, employee: User,
     assert not AuditEvent.objects.filter(question__contains="bob.jones").exists()
 
 
-def test_a_secret_in_the_comment_is_never_stored(client: Client, employee: User, answer: Answer) -> None:
+def test_a_secret_in_the_comment_is_never_stored(client: Client, employee: User, answer: KeptAnswer) -> None:
     token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
 
     login(client, employee).post(url(answer), {"vote": "down", "comment": f"my token {token} did not work"})
@@ -91,7 +91,9 @@ def test_a_secret_in_the_comment_is_never_stored(client: Client, employee: User,
     assert token not in Feedback.objects.get().comment
 
 
-def test_the_policys_own_patterns_are_removed_from_the_comment(client: Client, employee: User, answer: Answer) -> None:
+def test_the_policys_own_patterns_are_removed_from_the_comment(
+    client: Client, employee: User, answer: KeptAnswer
+) -> None:
     login(client, employee).post(url(answer), {"vote": "down", "comment": "wrong for CUST-123456"})
 
     feedback = Feedback.objects.get()
@@ -100,7 +102,7 @@ def test_the_policys_own_patterns_are_removed_from_the_comment(client: Client, e
 
 
 def test_with_an_invalid_policy_the_comment_is_dropped_and_the_vote_kept(
-    client: Client, employee: User, answer: Answer
+    client: Client, employee: User, answer: KeptAnswer
 ) -> None:
     PolicyVersion.objects.update(is_active=False)
     PolicyVersion.objects.create(version="broken", text="rules: [", is_active=True)
@@ -112,7 +114,7 @@ def test_with_an_invalid_policy_the_comment_is_dropped_and_the_vote_kept(
 
 
 def test_only_the_asker_may_give_feedback(
-    client: Client, answer: Answer, colleague: User, admin: User, auditor: User
+    client: Client, answer: KeptAnswer, colleague: User, admin: User, auditor: User
 ) -> None:
     for user in (colleague, admin, auditor):
         response = login(client, user).post(url(answer), {"vote": "down", "comment": "not mine"})
@@ -125,14 +127,14 @@ def test_feedback_on_an_unknown_answer_is_404(client: Client, employee: User) ->
     assert login(client, employee).post("/answers/999999/feedback/", {"vote": "up"}).status_code == 404
 
 
-def test_anonymous_feedback_is_sent_to_login(client: Client, answer: Answer) -> None:
+def test_anonymous_feedback_is_sent_to_login(client: Client, answer: KeptAnswer) -> None:
     response = client.post(url(answer), {"vote": "up"})
 
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert not Feedback.objects.exists()
 
 
-def test_feedback_needs_a_vote(client: Client, employee: User, answer: Answer) -> None:
+def test_feedback_needs_a_vote(client: Client, employee: User, answer: KeptAnswer) -> None:
     response = login(client, employee).post(url(answer), {"comment": "forgot to choose"})
 
     assert response.status_code == 422
@@ -140,7 +142,9 @@ def test_feedback_needs_a_vote(client: Client, employee: User, answer: Answer) -
     assert not Feedback.objects.exists()
 
 
-def test_with_htmx_the_form_comes_back_with_the_feedback_saved(client: Client, employee: User, answer: Answer) -> None:
+def test_with_htmx_the_form_comes_back_with_the_feedback_saved(
+    client: Client, employee: User, answer: KeptAnswer
+) -> None:
     response = login(client, employee).post(
         url(answer), {"vote": "down", "comment": f"write to {EMAIL}"}, headers={"HX-Request": "true"}
     )
@@ -150,13 +154,13 @@ def test_with_htmx_the_form_comes_back_with_the_feedback_saved(client: Client, e
     assert "Thank you. Your feedback: Not helpful" in html and "[EMAIL_1]" in html and EMAIL not in html
 
 
-def test_a_plain_post_never_goes_back_to_another_site(client: Client, employee: User, answer: Answer) -> None:
+def test_a_plain_post_never_goes_back_to_another_site(client: Client, employee: User, answer: KeptAnswer) -> None:
     response = login(client, employee).post(url(answer), {"vote": "up", "next": "https://evil.example/"})
 
     assert response["Location"] == "/history/"
 
 
-def test_feedback_needs_a_post(client: Client, employee: User, answer: Answer) -> None:
+def test_feedback_needs_a_post(client: Client, employee: User, answer: KeptAnswer) -> None:
     assert login(client, employee).get(url(answer)).status_code == 405
 
 
@@ -169,25 +173,25 @@ def test_the_answer_on_the_ask_page_carries_the_feedback_form(client: Client, em
 
 
 def test_auditors_see_the_feedback_redacted_on_the_request(
-    client: Client, employee: User, auditor: User, answer: Answer
+    client: Client, employee: User, auditor: User, answer: KeptAnswer
 ) -> None:
     login(client, employee).post(url(answer), {"vote": "down", "comment": f"Wrong owner, ask {EMAIL}."})
 
-    html = login(client, auditor).get(f"/audit/{answer.audit_id}/").content.decode()
+    html = login(client, auditor).get(f"/audit/{answer.answer.audit_id}/").content.decode()
 
     assert "Feedback from the asker" in html
     assert "Not helpful" in html and "Wrong owner, ask [EMAIL_1]." in html and "1 email" in html
     assert EMAIL not in html
 
 
-def test_auditors_see_when_there_is_no_feedback(client: Client, auditor: User, answer: Answer) -> None:
-    html = login(client, auditor).get(f"/audit/{answer.audit_id}/").content.decode()
+def test_auditors_see_when_there_is_no_feedback(client: Client, auditor: User, answer: KeptAnswer) -> None:
+    html = login(client, auditor).get(f"/audit/{answer.answer.audit_id}/").content.decode()
 
     assert "No feedback on this answer." in html
 
 
 def test_feedback_goes_with_its_audit_row_when_the_log_is_purged(
-    client: Client, employee: User, answer: Answer
+    client: Client, employee: User, answer: KeptAnswer
 ) -> None:
     login(client, employee).post(url(answer), {"vote": "up"})
 

@@ -93,7 +93,8 @@ def test_a_refusal_is_kept_with_its_reason(employee: User) -> None:
     answer = answer_question(question=f"my token {token} broke the deploy", acting_user=employee)
 
     entry = HistoryEntry.objects.get(id=answer.history_id)
-    assert entry.text == answer.text and entry.route == answer.route and entry.refused == answer.refused
+    shown = answer.answer
+    assert entry.text == shown.text and entry.route == shown.route and entry.refused == shown.refused
 
 
 def test_the_history_keeps_the_question_as_typed_while_the_audit_keeps_it_redacted(employee: User) -> None:
@@ -128,7 +129,7 @@ def test_the_owner_opens_an_entry_with_its_answer_route_and_citation_links(
     assert response.status_code == 200
     assert QUESTION in html and "rollback pipeline" in html
     assert f'href="/passages/{chunk.id}/#passage-{chunk.id}"' in html
-    assert "On-prem · extractive-v1" in html and f"audit #{answer.audit_id}" in html
+    assert "On-prem · extractive-v1" in html and f"audit #{answer.answer.audit_id}" in html
 
 
 def test_another_employee_gets_404_for_an_entry_that_is_not_theirs(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from assistant.services import answer_question
+from routing.services import answer_question
 
 
 def test_metrics_are_for_admins_auditors_or_the_scraper_token(client, employee, admin, auditor, settings):

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.template.loader import render_to_string
 
-from assistant.services import Answer
+from assistant.models import HistoryEntry
 from benchmarks.e2e import (
     children_of,
     cpu_seconds,
@@ -46,7 +46,8 @@ def test_sse_reader_reports_data_that_is_not_json_and_skips_empty_blocks():
 
 
 def card(**changes: object) -> str:
-    """The final event's HTML for an answer, rendered by the real template."""
+    """The final event's HTML for an answer, rendered by the real template (from an unsaved history entry,
+    which has every field the answer card shows)."""
     fields = {
         "question": "How do we roll back a bad deploy?",
         "text": "Use the rollback command [1].",
@@ -64,7 +65,7 @@ def card(**changes: object) -> str:
         "audit_id": 41,
         "latency_ms": 250.0,
     } | changes
-    return render_to_string("assistant/ask.html#result", {"answer": Answer(**fields)})
+    return render_to_string("assistant/ask.html#result", {"answer": HistoryEntry(**fields)})
 
 
 def test_read_final_sees_a_cloud_answer():

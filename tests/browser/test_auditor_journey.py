@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from assistant.services import answer_question
 from retrieval.services import IngestResult
+from routing.services import answer_question
 
 pytestmark = pytest.mark.browser
 

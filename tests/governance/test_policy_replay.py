@@ -9,10 +9,10 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from assistant.services import answer_question
 from routing.audit import append_audit_event
 from routing.models import AuditEvent
 from routing.policy.versions import get_active_policy, save_and_activate_policy
+from routing.services import answer_question
 from tests.governance.conftest import DEFAULT_TEXT, draft, written
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from assistant.services import answer_question
 from inspection import CustomPattern, inspect_text, ner
 from inspection import stored as stored_module
 from inspection.stored import (
@@ -20,6 +19,7 @@ from inspection.stored import (
     inspector_version,
 )
 from retrieval.models import Chunk
+from routing.services import answer_question
 from tests.conftest import Ingest
 from tests.fakes.common import Script
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 
-from assistant.services import answer_question
 from routing import resilience
 from routing.models import TeamBudget
+from routing.services import answer_question
 from tests.fakes.common import Script
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."

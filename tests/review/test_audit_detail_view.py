@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from assistant.services import answer_question
 from routing.models import AuditEvent
+from routing.services import answer_question
 
 SERVER_ERROR = {
     "target": "claude",

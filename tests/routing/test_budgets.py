@@ -17,11 +17,11 @@ from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import upsert_user
-from assistant.services import answer_question
 from routing.audit import append_audit_event
 from routing.budgets import budget_status, month_start, set_team_budget
 from routing.models import AuditEvent, TeamBudget
 from routing.policy.versions import get_active_policy
+from routing.services import answer_question
 from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL, FAKE_LOCAL_MODEL
 from tests.fakes.common import Script
 

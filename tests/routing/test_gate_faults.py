@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.services import answer_question
 from routing.models import AuditEvent
+from routing.services import answer_question
 
 RESTRICTED = "# Break-glass access\n\nBreak-glass access to production needs two approvers from the security rota."
 QUESTION = "Who approves break-glass access to production?"

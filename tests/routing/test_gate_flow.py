@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.services import answer_question
 from routing.models import AuditEvent, PolicyVersion
+from routing.services import answer_question
 from tests.fakes.common import Script
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."

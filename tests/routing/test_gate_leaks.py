@@ -7,8 +7,8 @@ import json
 import pytest
 from django.conf import settings as django_settings
 
-from assistant.services import answer_question
 from routing.egress import outbound_text
+from routing.services import answer_question
 from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL
 
 PII_SET = django_settings.BASE_DIR.parent / "shared" / "eval" / "pii" / "presidio-synth-dev.jsonl"

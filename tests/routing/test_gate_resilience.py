@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 from prometheus_client import REGISTRY
 
-from assistant.services import answer_question
 from routing import resilience
 from routing.backends.base import Bundle
 from routing.errors import BackendError, ErrorKind
@@ -22,6 +21,7 @@ from routing.policy.decide import Health, RequestFacts, Target, Zone, decide
 from routing.policy.versions import get_active_policy
 from routing.redaction import Vault
 from routing.runner import DecisionRun
+from routing.services import answer_question
 from tests.fakes.common import Script
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."

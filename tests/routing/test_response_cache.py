@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from accounts.clearance import Classification
 from accounts.roles import Role
-from assistant.services import answer_question
+from routing.answer import Final, SourcePassage
 from routing.models import AuditEvent, CachedAnswer
 from routing.policy.versions import read_default_policy_text, save_and_activate_policy
 from routing.runner import Delta
-from routing.services import Final, SourcePassage, stream_through_gate
+from routing.services import answer_question, stream_through_gate
 from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL, FAKE_LOCAL_MODEL, make_user
 from tests.fakes.common import Script
 

@@ -30,9 +30,9 @@ class Command(BaseCommand):
             raise CommandError(f"no user {options['user']!r}: create one with `manage.py add_user`")
         if not options["question"].strip():
             raise CommandError("the question is empty")
-        answer = answer_question(question=options["question"], acting_user=user, workload=options["workload"])
+        answer = answer_question(question=options["question"], acting_user=user, workload=options["workload"]).answer
         citations = [
-            {"n": c.n, "document_id": c.passage.document_id, "title": c.passage.title, "chunk_id": c.passage.chunk_id}
+            {"n": c.n, "document_id": c.document_id, "title": c.title, "chunk_id": c.chunk_id}
             for c in answer.citations
         ]
         if options["json"]:

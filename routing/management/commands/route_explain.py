@@ -10,55 +10,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.clearance import Classification
-from inspection import inspect_text
-from routing.policy.decide import Decision, Health, Policy, RequestFacts, Workload, Zone, decide
+from routing.facts import facts_from_explain_line
+from routing.policy.decide import Decision, Policy, decide
 from routing.policy.loader import PolicyError, load_policy
 from routing.policy.versions import get_active_policy
-
-HEALTH_STATES = {"up": True, "down": False}
-
-
-def _facts(line: dict[str, Any], policy: Policy) -> tuple[RequestFacts, Health, dict[str, int]]:
-    """RequestFacts and Health from one input line; ValueError says what is wrong with it."""
-    question = line.get("question")
-    if not isinstance(question, str):
-        raise ValueError('"question" must be text')
-    user = line.get("user", {})
-    if not isinstance(user, dict):
-        raise ValueError('"user" must be an object {"role", "clearance", "groups"}')
-    clearance = user.get("clearance", "internal")
-    clearance = Classification(clearance) if isinstance(clearance, int) else Classification.parse(str(clearance))
-    groups = user.get("groups", [])
-    if not isinstance(groups, list):
-        raise ValueError('"user.groups" must be a list')
-    labels = line.get("classifications", [])
-    if not isinstance(labels, list):
-        raise ValueError('"classifications" must be a list of data classes')
-    workload = str(line.get("workload", Workload.INTERACTIVE))
-    if workload not in tuple(Workload):
-        raise ValueError(f'"workload" must be one of {", ".join(Workload)}, not {workload!r}')
-    health = line.get("health", {})
-    if not isinstance(health, dict) or any(z not in tuple(Zone) or s not in HEALTH_STATES for z, s in health.items()):
-        raise ValueError('"health" must map zones (onprem, private, cloud) to "up" or "down"')
-    budget_exhausted = line.get("budget_exhausted", False)
-    if not isinstance(budget_exhausted, bool):
-        raise ValueError('"budget_exhausted" must be true or false')
-
-    custom = policy.custom_patterns
-    findings = dict(Counter(f.kind for f in inspect_text(question, custom=custom)))
-    facts = RequestFacts(
-        role=str(user.get("role", "employee")),
-        clearance=clearance,
-        groups=tuple(str(g) for g in groups),
-        workload=workload,
-        passage_classes=tuple(Classification.parse(str(label)) for label in labels),
-        findings=findings,
-        team=line.get("team"),
-        budget_exhausted=budget_exhausted,
-    )
-    zones = {zone: HEALTH_STATES[state] for zone, state in health.items()}
-    return facts, Health.from_zones(policy.targets, zones), findings
 
 
 def _as_json(decision: Decision, findings: dict[str, int]) -> dict[str, Any]:
@@ -116,7 +71,7 @@ class Command(BaseCommand):
                 line = json.loads(raw)
                 if not isinstance(line, dict):
                     raise ValueError("each line must be a JSON object")
-                facts, health, findings = _facts(line, policy)
+                facts, health, findings = facts_from_explain_line(line, policy)
             except ValueError as e:  # json.JSONDecodeError is a ValueError
                 raise CommandError(f"{name}:{number}: {e}") from None
             decision = decide(facts, policy, health)

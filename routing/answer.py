@@ -1,0 +1,171 @@
+"""The record of one gated answer: what every entry point (the ask page, `manage.py ask`, later the API)
+gets back from the gate, and what the audit row, the history and the metrics are written from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from accounts.clearance import Classification
+from inspection.findings import Finding
+from inspection.stored import StoredFindings
+from routing.policy.decide import Decision, Target, Zone
+from routing.runner import Attempt, Delta, Restart
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from retrieval.selectors import Passage
+
+
+@dataclass(frozen=True)
+class SourcePassage:
+    """A passage the user may read, as retrieval found it.
+
+    `stored_findings` are its findings from ingestion, if any: the gate redacts with them instead of
+    inspecting the passage again while they are current (see inspection.stored).
+    """
+
+    chunk_id: int
+    document_id: int
+    title: str
+    text: str
+    classification: int
+    stored_findings: StoredFindings | None = None
+    heading_path: str = ""
+
+    @classmethod
+    def of(cls, passage: Passage) -> SourcePassage:
+        """The gate's view of a passage retrieval found."""
+        return cls(
+            chunk_id=passage.chunk_id,
+            document_id=passage.document_id,
+            title=passage.title,
+            text=passage.text,
+            classification=passage.classification,
+            stored_findings=StoredFindings.from_json(passage.findings_version, passage.findings),
+            heading_path=passage.heading_path,
+        )
+
+    @property
+    def classification_label(self) -> str:
+        return Classification(self.classification).label
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A passage the answer cites as [n]; its facts under the names the history's stored citations use,
+    so one template shows both."""
+
+    n: int
+    passage: SourcePassage
+
+    @property
+    def chunk_id(self) -> int:
+        return self.passage.chunk_id
+
+    @property
+    def document_id(self) -> int:
+        return self.passage.document_id
+
+    @property
+    def title(self) -> str:
+        return self.passage.title
+
+    @property
+    def heading_path(self) -> str:
+        return self.passage.heading_path
+
+    @property
+    def classification(self) -> int:
+        return self.passage.classification
+
+    @property
+    def classification_label(self) -> str:
+        return self.passage.classification_label
+
+    def as_json(self) -> dict[str, object]:
+        """What the history keeps of it: what the user saw, and the ids to open it again."""
+        return {
+            "n": self.n,
+            "chunk_id": self.chunk_id,
+            "document_id": self.document_id,
+            "title": self.title,
+            "heading_path": self.heading_path,
+            "classification": self.classification,
+            "classification_label": self.classification_label,
+        }
+
+
+@dataclass(frozen=True)
+class GateRequest:
+    """The request as the gate received it: what the audit row records besides the answer."""
+
+    question: str
+    findings: list[Finding]
+    acting_user: User
+    workload: str
+    team: str
+    started: float  # time.perf_counter() when the gate took it
+
+
+@dataclass
+class GatedAnswer:
+    """One answer as the gate wrote, restored and audited it (or refused it, with the reason in `route`)."""
+
+    text: str
+    passages: list[SourcePassage]  # those sent, numbered from 1 as the answer cites them
+    decision: Decision | None
+    answered_by: Target | None
+    model: str
+    question: str = ""
+    attempts: list[Attempt] = field(default_factory=list)
+    redacted: dict[str, int] = field(default_factory=dict)  # counts by kind of what was replaced before it left
+    route: str = ""  # one sentence for the user: where and why
+    notices: tuple[str, ...] = ()  # what the user must be told (a secret removed, a budget spent)
+    refused: bool = False
+    cache_hit: bool = False
+    cut_off: bool = False  # stopped mid-answer (marked in the text)
+    audit_id: int = 0
+    latency_ms: float = 0.0  # as the asker waited for it, retrieval included where the gate's caller retrieved
+
+    @property
+    def cited(self) -> frozenset[int]:
+        """The numbers of the passages the text cites as [n]."""
+        return frozenset(n for n in range(1, len(self.passages) + 1) if f"[{n}]" in self.text)
+
+    @property
+    def citations(self) -> list[Citation]:
+        return [Citation(n, p) for n, p in enumerate(self.passages, 1) if n in self.cited]
+
+    @property
+    def fell_back(self) -> bool:
+        """Answered by a later target than the first one tried (a retry of the same one is no fallback)."""
+        return self.answered_by is not None and any(a.target != self.answered_by.name for a in self.attempts)
+
+    @property
+    def backend(self) -> str:
+        """The policy target that answered; empty when refused."""
+        return self.answered_by.name if self.answered_by else ""
+
+    @property
+    def zone(self) -> str:
+        return str(self.answered_by.zone) if self.answered_by else ""
+
+    @property
+    def zone_label(self) -> str:
+        return self.answered_by.zone.label if self.answered_by else ""
+
+
+@dataclass(frozen=True)
+class Final:
+    """The last event of a gated answer: the whole answer, audited."""
+
+    answer: GatedAnswer
+
+
+Event = Delta | Restart | Final
+
+
+def zone_label(zone: str) -> str:
+    """A stored zone as a badge shows it ("On-prem"); a zone no longer known as it was stored."""
+    return Zone(zone).label if zone in Zone.values else zone

@@ -1,0 +1,113 @@
+"""The facts of a request, built in one place for every caller that decides: the gate, `route_explain`,
+the policy simulator and the replay of audited requests. So a request is decided the same way
+wherever it is decided."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from accounts.clearance import Classification
+from accounts.models import User
+from inspection import inspect_text
+from inspection.findings import Finding
+from routing.budgets import BudgetStatus
+from routing.policy.decide import Health, Policy, RequestFacts, Workload, Zone
+
+HEALTH_STATES = {"up": True, "down": False}
+
+
+def count_findings(findings: Sequence[Finding]) -> dict[str, int]:
+    """Findings as the policy and the audit see them: counts by kind, never values."""
+    return dict(Counter(f.kind for f in findings))
+
+
+def build_request_facts(
+    *,
+    role: str,
+    clearance: int,
+    groups: Iterable[str],
+    workload: str,
+    passage_classes: Iterable[int],
+    findings: Mapping[str, int],
+    team: str | None,
+    budget_exhausted: bool,
+) -> RequestFacts:
+    """The RequestFacts that decide() reads. `findings` are counts by kind (count_findings); `team` is
+    the team whose budget pays, None for none. Raises ValueError on an unknown workload."""
+    if workload not in Workload.values:
+        raise ValueError(f'"workload" must be one of {", ".join(Workload)}, not {workload!r}')
+    return RequestFacts(
+        role=str(role),
+        clearance=Classification(clearance),
+        groups=tuple(str(g) for g in groups),
+        workload=workload,
+        passage_classes=tuple(Classification(c) for c in passage_classes),
+        findings={str(kind): int(n) for kind, n in findings.items()},
+        team=team or None,
+        budget_exhausted=budget_exhausted,
+    )
+
+
+def facts_for_user(
+    *,
+    user: User,
+    groups: Iterable[str],
+    workload: str,
+    passage_classes: Iterable[int],
+    findings: Mapping[str, int],
+    budget: BudgetStatus,
+) -> RequestFacts:
+    """The facts of `user` asking now: their role and clearance, `groups` (their group names, read by
+    the caller once per request), the passages' classes, the question's findings and their team's budget."""
+    return build_request_facts(
+        role=user.role,
+        clearance=user.clearance,
+        groups=groups,
+        workload=workload,
+        passage_classes=passage_classes,
+        findings=findings,
+        team=budget.team,
+        budget_exhausted=budget.exhausted,
+    )
+
+
+def facts_from_explain_line(line: Mapping[str, Any], policy: Policy) -> tuple[RequestFacts, Health, dict[str, int]]:
+    """RequestFacts, Health and the question's findings from one `route_explain` line
+    ({"question", "user": {"role", "clearance", "groups"}, "classifications", "workload", "health",
+    "team", "budget_exhausted"}); the question is inspected with the policy's own patterns.
+    ValueError says what is wrong with the line."""
+    question = line.get("question")
+    if not isinstance(question, str):
+        raise ValueError('"question" must be text')
+    user = line.get("user", {})
+    if not isinstance(user, dict):
+        raise ValueError('"user" must be an object {"role", "clearance", "groups"}')
+    clearance = user.get("clearance", "internal")
+    clearance = Classification(clearance) if isinstance(clearance, int) else Classification.parse(str(clearance))
+    groups = user.get("groups", [])
+    if not isinstance(groups, list):
+        raise ValueError('"user.groups" must be a list')
+    labels = line.get("classifications", [])
+    if not isinstance(labels, list):
+        raise ValueError('"classifications" must be a list of data classes')
+    health = line.get("health", {})
+    if not isinstance(health, dict) or any(z not in Zone.values or s not in HEALTH_STATES for z, s in health.items()):
+        raise ValueError('"health" must map zones (onprem, private, cloud) to "up" or "down"')
+    budget_exhausted = line.get("budget_exhausted", False)
+    if not isinstance(budget_exhausted, bool):
+        raise ValueError('"budget_exhausted" must be true or false')
+    findings = count_findings(inspect_text(question, custom=policy.custom_patterns))
+    facts = build_request_facts(
+        role=str(user.get("role", "employee")),
+        clearance=clearance,
+        groups=groups,
+        workload=str(line.get("workload", Workload.INTERACTIVE)),
+        passage_classes=[Classification.parse(str(label)) for label in labels],
+        findings=findings,
+        team=line.get("team"),
+        budget_exhausted=budget_exhausted,
+    )
+    zones = {zone: HEALTH_STATES[state] for zone, state in health.items()}
+    return facts, Health.from_zones(policy.targets, zones), findings
