@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.paginator import Page, Paginator
@@ -13,37 +12,13 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from assistant.models import Feedback, HistoryEntry
 from retrieval.bm25 import TEXT_SEARCH_CONFIG
-from retrieval.models import IngestionJob
 from retrieval.selectors import Reader, list_recent_document_headings
 
-RECENT_JOBS = 50
 HISTORY_PAGE_SIZE = 20
 SUGGESTIONS = 5
 
 
-@dataclass(frozen=True)
-class RecentJobs:
-    jobs: list[IngestionJob]
-    pending: bool  # some job is still queued or running: the page keeps polling
-
-
-def list_recent_ingestion_jobs(user: User) -> RecentJobs:
-    """The latest uploads the user may know of, newest first: their own, and the others' up to
-    their clearance and in no group or one of theirs."""
-    groups = list(user.groups.values_list("name", flat=True))
-    in_groups = Q(group_names=[])
-    for name in groups:
-        in_groups |= Q(group_names__contains=[name])
-    jobs = list(
-        IngestionJob.objects.filter((in_groups & Q(classification__lte=user.clearance)) | Q(uploaded_by=user))
-        .defer("content")
-        .select_related("document", "uploaded_by")[:RECENT_JOBS]
-    )
-    pending = any(j.status in (IngestionJob.Status.QUEUED, IngestionJob.Status.RUNNING) for j in jobs)
-    return RecentJobs(jobs=jobs, pending=pending)
-
-
-def list_history(*, owner: Any, query: str = "", page_number: str | int | None = None) -> Page:
+def list_history(*, owner: User, query: str = "", page_number: str | int | None = None) -> Page:
     """One page of the owner's own history, newest first (an out-of-range page number gives the
     nearest page). `query` matches their questions by full-text search (websearch syntax, stemmed)
     or as a plain substring, so a half-typed word still finds its question."""
@@ -56,7 +31,7 @@ def list_history(*, owner: Any, query: str = "", page_number: str | int | None =
     return Paginator(entries.order_by("-created_at", "-id"), HISTORY_PAGE_SIZE).get_page(page_number)
 
 
-def get_history_entry(*, owner: Any, entry_id: int) -> HistoryEntry:
+def get_history_entry(*, owner: User, entry_id: int) -> HistoryEntry:
     """One entry of the owner's own history, with `feedback` set to their Feedback on that answer
     (or None). Raises Http404 when they have no such entry, whether or not it is someone else's."""
     entry = get_object_or_404(HistoryEntry, id=entry_id, owner=owner)

@@ -14,8 +14,4 @@ urlpatterns = [
     path("history/<int:entry_id>/", views.history_entry, name="history-entry"),
     path("history/<int:entry_id>/delete/", views.history_entry_delete, name="history-entry-delete"),
     path("answers/<int:audit_id>/feedback/", views.feedback, name="feedback"),
-    path("manage/documents/", views.documents, name="documents"),
-    path("manage/documents/jobs/", views.ingestion_jobs, name="ingestion-jobs"),
-    path("healthz", views.healthz, name="healthz"),
-    path("metrics", views.prometheus_metrics, name="metrics"),
 ]

@@ -6,24 +6,18 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from prometheus_client import CONTENT_TYPE_LATEST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import HtmxHttpRequest
-from accounts.permissions import role_required
-from accounts.roles import Role
-from assistant.forms import AskForm, FeedbackForm, UploadForm
+from assistant.forms import AskForm, FeedbackForm
 from assistant.selectors import (
     get_history_entry,
     list_history,
-    list_recent_ingestion_jobs,
     list_suggested_questions,
 )
 from assistant.services import (
@@ -35,10 +29,7 @@ from assistant.services import (
     stream_answer,
 )
 from assistant.streaming import answer_events
-from retrieval.embedders import embedder_is_loaded
 from retrieval.selectors import get_chunk, get_reader, list_document_chunks
-from retrieval.uploads import UploadedFile, queue_uploads
-from routing.metrics import render as render_metrics
 from routing.models import AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -158,60 +149,3 @@ def feedback(request: HtmxHttpRequest, audit_id: int) -> HttpResponse:
     if not request.htmx:
         return redirect(context["feedback_next"])
     return render(request, template, context | {"feedback": saved, "feedback_saved": True})
-
-
-@require_http_methods(["GET", "POST"])
-@role_required(Role.ADMIN)
-def documents(request: HtmxHttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            queue_uploads(
-                files=[UploadedFile.read(f) for f in form.cleaned_data["files"]],
-                classification=form.cleaned_data["classification"],
-                group_names=form.cleaned_data["groups"],
-                acting_user=request.user,
-            )
-            return redirect("documents")
-        status = 422
-    else:
-        form, status = UploadForm(), 200
-    return render(
-        request,
-        "assistant/documents.html",
-        {"form": form, "recent": list_recent_ingestion_jobs(request.user)},
-        status=status,
-    )
-
-
-@require_GET
-@role_required(Role.ADMIN)
-def ingestion_jobs(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, "assistant/documents.html#jobs", {"recent": list_recent_ingestion_jobs(request.user)})
-
-
-@require_GET
-def prometheus_metrics(request: HttpRequest) -> HttpResponse:
-    """Counts and latencies only, never content. With METRICS_TOKEN set, a scraper sends it as a bearer
-    token; otherwise only a signed-in admin or auditor may read them."""
-    token = settings.METRICS_TOKEN
-    if token:
-        allowed = constant_time_compare(request.headers.get("Authorization", ""), f"Bearer {token}")
-    else:
-        allowed = getattr(request.user, "role", None) in (Role.ADMIN, Role.AUDITOR)
-    if not allowed:
-        return HttpResponse("Forbidden: send METRICS_TOKEN as a bearer token, or sign in as an admin.", status=403)
-    return HttpResponse(render_metrics(), content_type=CONTENT_TYPE_LATEST)
-
-
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        database = "ok"
-    except DatabaseError:
-        logger.warning("Health check: database unavailable", exc_info=True)
-        database = "unavailable"
-    body = {"database": database, "embedding_model": "ok" if embedder_is_loaded() else "not loaded"}
-    return JsonResponse(body, status=200 if database == "ok" else 503)

@@ -7,9 +7,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", include("review.urls")),
-    path("manage/backends/", include("operations.urls")),
     path("manage/policy/", include("governance.urls")),
-    path("manage/library/", include("library.urls")),
+    path("manage/", include("library.urls")),
     path("manage/users/", include("accounts.urls")),
+    path("", include("operations.urls")),
     path("", include("assistant.urls")),
 ]

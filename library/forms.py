@@ -38,3 +38,35 @@ class DocumentAccessForm(forms.Form):
 
     def clean_groups(self) -> list[str]:
         return parse_group_names(self.cleaned_data["groups"])
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        # An empty file fails in its own ingestion job, naming the file; the others still go in.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single_clean = super().clean
+        if isinstance(data, list | tuple):
+            if self.required and not data:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return [single_clean(d, initial) for d in data]
+        return [single_clean(data, initial)]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(help_text="Markdown, text, HTML, PDF or Word (.docx) files; several at once.")
+    classification = forms.TypedChoiceField(choices=Classification.choices, coerce=int, initial=Classification.INTERNAL)
+    groups = forms.CharField(
+        required=False,
+        help_text="Comma-separated reader groups; empty means everyone cleared for the classification.",
+    )
+
+    def clean_groups(self) -> list[str]:
+        return parse_group_names(self.cleaned_data["groups"])

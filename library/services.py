@@ -6,9 +6,8 @@ from collections.abc import Sequence
 
 from accounts.clearance import Classification
 from accounts.models import User
-from retrieval.errors import UploadRefused
 from retrieval.models import Document
-from retrieval.services import IngestResult, delete_document, reclassify_document, reingest_document
+from retrieval.services import IngestResult, check_may_label, delete_document, reclassify_document, reingest_document
 
 
 def change_document_access(
@@ -19,12 +18,7 @@ def change_document_access(
     The upload rules apply: raises UploadRefused when `classification` is above the acting user's
     clearance, or when they may not read the document as it is.
     """
-    # The same rule as retrieval.services.ingest_file: nobody labels a document above their own clearance.
-    if classification > acting_user.clearance:
-        raise UploadRefused(
-            f"{document.source_name}: you are cleared for {Classification(acting_user.clearance).label} documents "
-            f"and cannot classify one as {classification.label}; ask an admin with that clearance"
-        )
+    check_may_label(name=document.source_name, classification=classification, user=acting_user, verb="classify")
     return reclassify_document(
         document_id=document.id, classification=classification, group_names=group_names, uploaded_by=acting_user
     )

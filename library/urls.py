@@ -5,8 +5,10 @@ from django.urls import path
 from library import views
 
 urlpatterns = [
-    path("", views.library, name="library"),
-    path("<int:document_id>/", views.document_access, name="library-document"),
-    path("<int:document_id>/delete/", views.document_delete, name="library-delete"),
-    path("<int:document_id>/reingest/", views.document_reingest, name="library-reingest"),
+    path("documents/", views.documents, name="documents"),
+    path("documents/jobs/", views.ingestion_jobs, name="ingestion-jobs"),
+    path("library/", views.library, name="library"),
+    path("library/<int:document_id>/", views.document_access, name="library-document"),
+    path("library/<int:document_id>/delete/", views.document_delete, name="library-delete"),
+    path("library/<int:document_id>/reingest/", views.document_reingest, name="library-reingest"),
 ]

@@ -1,5 +1,5 @@
-"""The document library for admins: list, search and filter documents; change who may read one; re-ingest
-or delete one."""
+"""The admins' documents: uploads with their ingestion status; the library (list, search and filter documents;
+change who may read one; re-ingest or delete one)."""
 
 from __future__ import annotations
 
@@ -9,18 +9,21 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.clearance import Classification
+from accounts.http import HtmxHttpRequest
 from accounts.permissions import role_required
 from accounts.roles import Role
-from library.forms import DocumentAccessForm, LibraryFilterForm
+from library.forms import DocumentAccessForm, LibraryFilterForm, UploadForm
 from library.selectors import (
     LibraryFilters,
     get_library_document,
     list_library_documents,
     list_library_group_names,
+    list_recent_ingestion_jobs,
 )
 from library.services import change_document_access, reingest_library_document, remove_document
 from retrieval.errors import ReingestRefused, UploadRefused
 from retrieval.models import Document
+from retrieval.uploads import UploadedFile, queue_uploads
 
 
 def _readable_or_404(request: HttpRequest, document_id: int) -> Document:
@@ -104,3 +107,33 @@ def document_reingest(request: HttpRequest, document_id: int) -> HttpResponse:
             f"{count} passage{'' if count == 1 else 's'}, now v{result.document.version}.",
         )
     return redirect("library-document", document_id=document_id)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def documents(request: HtmxHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            queue_uploads(
+                files=[UploadedFile.read(f) for f in form.cleaned_data["files"]],
+                classification=form.cleaned_data["classification"],
+                group_names=form.cleaned_data["groups"],
+                acting_user=request.user,
+            )
+            return redirect("documents")
+        status = 422
+    else:
+        form, status = UploadForm(), 200
+    return render(
+        request,
+        "library/documents.html",
+        {"form": form, "recent": list_recent_ingestion_jobs(request.user)},
+        status=status,
+    )
+
+
+@require_GET
+@role_required(Role.ADMIN)
+def ingestion_jobs(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "library/documents.html#jobs", {"recent": list_recent_ingestion_jobs(request.user)})

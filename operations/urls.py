@@ -5,6 +5,8 @@ from django.urls import path
 from operations import views
 
 urlpatterns = [
-    path("", views.backends, name="backends"),
-    path("budget/", views.set_budget, name="set-budget"),
+    path("manage/backends/", views.backends, name="backends"),
+    path("manage/backends/budget/", views.set_budget, name="set-budget"),
+    path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.prometheus_metrics, name="metrics"),
 ]

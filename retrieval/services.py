@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 
 from accounts.clearance import Classification
+from accounts.models import User
 from inspection import inspect_text
 from inspection.stored import findings_to_json, inspector_version
 from retrieval import bm25
@@ -33,6 +34,16 @@ class Outcome(enum.Enum):
     RECLASSIFIED = "reclassified"  # same content, new classification or reader groups
     UNCHANGED = "unchanged"
     REINGESTED = "reingested"  # same source, chunked and embedded again with the current settings
+
+
+def check_may_label(*, name: str, classification: Classification, user: User, verb: str = "upload") -> None:
+    """The upload rule: nobody labels a document above their own clearance, whether uploading it or
+    reclassifying it. Raises UploadRefused naming the document `name` and what to do."""
+    if classification > user.clearance:
+        raise UploadRefused(
+            f"{name}: you are cleared for {Classification(user.clearance).label} documents and cannot "
+            f"{verb} one as {classification.label}; ask an admin with that clearance"
+        )
 
 
 @dataclass(frozen=True)
@@ -96,18 +107,15 @@ def read_file(
     content: bytes,
     classification: Classification,
     group_names: Sequence[str],
-    uploaded_by: Any = None,
+    uploaded_by: User | None = None,
     collection: str = MAIN_COLLECTION,
 ) -> ReadFile | IngestResult:
     """Everything of ingesting `filename` that needs neither the model nor a transaction: the upload
     rules, parsing, chunking and inspection. Returns the result at once when the content is unchanged
     (a reclassification at most). Raises ParseError or UploadRefused, saying why."""
     digest = content_hash(content)
-    if uploaded_by is not None and classification > uploaded_by.clearance:
-        raise UploadRefused(
-            f"{filename}: you are cleared for {Classification(uploaded_by.clearance).label} documents and cannot "
-            f"upload one as {classification.label}; ask an admin with that clearance"
-        )
+    if uploaded_by is not None:
+        check_may_label(name=filename, classification=classification, user=uploaded_by, verb="upload")
     existing = Document.objects.filter(collection=collection, source_name=filename).first()
     # A document stored before its sections were kept is ingested again, so it can be re-ingested later.
     if existing is not None and existing.content_hash == digest and existing.source_sections:
@@ -127,7 +135,7 @@ def ingest_file(
     content: bytes,
     classification: Classification,
     group_names: Sequence[str],
-    uploaded_by: Any = None,
+    uploaded_by: User | None = None,
     collection: str = MAIN_COLLECTION,
 ) -> IngestResult:
     """Ingest one file as the document named `filename`, in one transaction.
@@ -195,7 +203,7 @@ def _store_read(
     collection: str,
     classification: Classification,
     group_names: Sequence[str],
-    uploaded_by: Any,
+    uploaded_by: User | None,
 ) -> IngestResult:
     return store_document(
         collection=collection,
@@ -222,7 +230,7 @@ def store_document(
     media_type: str,
     classification: Classification,
     group_names: Sequence[str],
-    uploaded_by: Any,
+    uploaded_by: User | None,
     sections: Sequence[Section],
     chunks: Sequence[PreparedChunk],
     vectors: Sequence[Sequence[float]],
@@ -330,7 +338,7 @@ def sections_from_json(stored: Sequence[dict[str, Any]]) -> list[Section]:
 
 @transaction.atomic
 def reclassify_document(
-    *, document_id: int, classification: Classification, group_names: Sequence[str], uploaded_by: Any
+    *, document_id: int, classification: Classification, group_names: Sequence[str], uploaded_by: User | None
 ) -> IngestResult:
     """Give a document a new classification and reader groups, if they differ; access changes at commit."""
     document = Document.objects.select_for_update().get(id=document_id)
@@ -346,7 +354,7 @@ def reclassify_document(
     return IngestResult(document=document, outcome=Outcome.RECLASSIFIED)
 
 
-def _check_may_replace(document: Document, uploaded_by: Any) -> None:
+def _check_may_replace(document: Document, uploaded_by: User | None) -> None:
     """An uploader may change only documents they may read themselves (command-line ingests may change any)."""
     if uploaded_by is None:
         return
