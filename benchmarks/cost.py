@@ -3,7 +3,7 @@
 Both policies answer every request of benchmarks/workload.yaml through the product path: retrieval
 for the asker, then the gate (assistant.services.answer_question, the service `manage.py ask` uses),
 with the cloud target pointed at the wire-faithful Anthropic fake and the on-prem target at the
-OpenAI-compatible fake (tests/fakes), both on 127.0.0.1. Token usage is what the fakes report for
+OpenAI-compatible fake (fakes), both on 127.0.0.1. Token usage is what the fakes report for
 the bytes they received, and cost is what the gate audits (AuditEvent.cost_usd) at the prices set
 here (Claude Haiku 4.5 list prices). The on-prem model and the in-process extractive answer cost
 nothing in API spend (the hardware is not counted). The response cache is off for the run
@@ -322,8 +322,8 @@ def fake_models() -> Iterator[tuple[Any, Any]]:
     targets at them and the response cache off, so that repeated questions and the second policy pay
     in full. Both servers are closed on the way out, whatever happened."""
     # Imported here: the fakes live with the tests, and a deployment need not ship them.
-    from tests.fakes.anthropic_server import FakeAnthropic
-    from tests.fakes.openai_server import FakeOpenAI
+    from fakes.anthropic_server import FakeAnthropic
+    from fakes.openai_server import FakeOpenAI
 
     pieces = tuple(ANSWER[i : i + 4] for i in range(0, len(ANSWER), 4))
     with ExitStack() as stack:

@@ -2,7 +2,7 @@
 
 What runs, all on 127.0.0.1, and why so:
 
-- The cloud: tests/fakes/anthropic_server.py's Anthropic fake, in this process, with answer_seconds
+- The cloud: fakes/anthropic_server.py's Anthropic fake, in this process, with answer_seconds
   set, so every streamed answer takes the same fixed time (200 ms by default) from its first event to
   its last, tokens arriving at a steady pace as from a real model. The model's time is then a known
   constant and what the figures add to it is Sluice's own.
@@ -75,9 +75,9 @@ from assistant.models import HistoryEntry
 from benchmarks.database import server_environment
 from benchmarks.load_users import Outcome, SignedInUser, Window, ask, latency_summary, summarise, user_loop
 from config.local_llm import free_port
+from fakes.anthropic_server import FakeAnthropic
 from retrieval.models import Chunk
 from routing.models import AuditEvent
-from tests.fakes.anthropic_server import FakeAnthropic
 
 # Questions of demo/questions.yaml that the demo employee may read the answers to (internal and
 # public documents, two of them the engineering group's), with nothing in them the inspector finds.
@@ -128,7 +128,7 @@ def e2e_benchmark(
     retrieval_p95_ms: the retrieval benchmark's p95, for the target 1.25 × (cloud_ms + retrieval p95);
     without it, the retrieval time measured server side in this run is used (target_basis says which).
     fault_duration_s: when > 0, a second window follows on the same server in which every cloud answer
-    fails as `fault` says (fields of tests.fakes.common.Script; default {"status": 500}); its figures
+    fails as `fault` says (fields of fakes.common.Script; default {"status": 500}); its figures
     are under "cloud_failing". The default policy degrades to an on-prem answer: fallbacks, not errors.
     Raises ValueError for arguments it cannot run with, RuntimeError when the server does not start
     or no warm-up ask is answered (with gunicorn's log), before anything is measured.

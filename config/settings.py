@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "retrieval",
     "routing",
     "assistant",
-    "review",
+    "audit",
     "benchmarks",
     "governance",
     "operations",

@@ -6,7 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("audit/", include("review.urls")),
+    path("audit/", include("audit.urls")),
     path("manage/policy/", include("governance.urls")),
     path("manage/", include("library.urls")),
     path("manage/users/", include("accounts.urls")),

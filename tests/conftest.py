@@ -12,9 +12,9 @@ from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import upsert_user
+from fakes.anthropic_server import FakeAnthropic
+from fakes.openai_server import FakeOpenAI
 from retrieval.services import IngestResult, ingest_file
-from tests.fakes.anthropic_server import FakeAnthropic
-from tests.fakes.openai_server import FakeOpenAI
 
 
 @pytest.fixture(autouse=True)
@@ -82,7 +82,7 @@ def ingest(db: None) -> Ingest:
     return _ingest
 
 
-# Fake model servers (tests/fakes): real HTTP on loopback, told per test how to misbehave.
+# Fake model servers (fakes): real HTTP on loopback, told per test how to misbehave.
 FAKE_ANTHROPIC_KEY = "sk-ant-fake-key-for-tests"
 FAKE_ANTHROPIC_MODEL = "claude-haiku-4-5"
 FAKE_LOCAL_MODEL = "qwen2.5-1.5b-instruct"

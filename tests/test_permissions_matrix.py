@@ -15,7 +15,7 @@ from django.urls.converters import IntConverter
 
 from accounts.models import User
 from assistant.services import answer_question
-from review.charts import CHARTS
+from audit.charts import CHARTS
 from routing.models import PolicyVersion
 from routing.policy.versions import get_active_policy
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from fakes.common import Script
 from routing.models import AuditEvent
-from tests.fakes.common import Script
 
 RUNBOOK = "# Deploy runbook\n\nTo roll back a bad deploy, run the rollback pipeline for the previous release tag.\n"
 QUESTION = "How do I roll back a bad deploy?"

@@ -23,7 +23,7 @@ from benchmarks.e2e import (
     target_figures,
 )
 from benchmarks.load_users import Outcome, SseReader, latency_summary, read_final, summarise
-from tests.fakes.anthropic_server import FakeAnthropic
+from fakes.anthropic_server import FakeAnthropic
 
 # -- reading the stream and the answer card ---------------------------------------------------------
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from fakes.common import Script
 from inspection import CustomPattern, inspect_text, ner
 from inspection import stored as stored_module
 from inspection.stored import (
@@ -21,7 +22,6 @@ from inspection.stored import (
 from retrieval.models import Chunk
 from routing.services import answer_question
 from tests.conftest import Ingest
-from tests.fakes.common import Script
 
 DASHBOARD = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."
 ON_CALL = "# On call\n\nRoll back a bad deploy, then page Dana on +1 415 555 0134 from the deploy dashboard."

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 
+from fakes.common import Script
 from routing import resilience
 from routing.models import TeamBudget
 from routing.services import answer_question
-from tests.fakes.common import Script
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."
 

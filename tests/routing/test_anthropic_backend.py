@@ -7,11 +7,11 @@ import time
 
 import pytest
 
+from fakes.anthropic_server import FakeAnthropic, api_key
 from routing.backends import configured_backends, get_backend
 from routing.backends.anthropic import AnthropicBackend
 from routing.backends.base import BackendError, Bundle, ContextPassage, Usage, build_prompt
 from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL
-from tests.fakes.anthropic_server import FakeAnthropic, api_key
 
 BUNDLE = Bundle(
     question="How do I roll back a bad deploy?",

@@ -17,13 +17,13 @@ from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import upsert_user
+from fakes.common import Script
 from routing.audit import append_audit_event
 from routing.budgets import budget_status, month_start, set_team_budget
 from routing.models import AuditEvent, TeamBudget
 from routing.policy.versions import get_active_policy
 from routing.services import answer_question
 from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL, FAKE_LOCAL_MODEL
-from tests.fakes.common import Script
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."
 QUESTION = "How do I roll back a bad deploy?"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from fakes.common import Script
 from routing.models import AuditEvent, PolicyVersion
 from routing.services import answer_question
-from tests.fakes.common import Script
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."
 

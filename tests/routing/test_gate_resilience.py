@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from prometheus_client import REGISTRY
 
+from fakes.common import Script
 from routing import resilience
 from routing.backends.base import Bundle
 from routing.errors import BackendError, ErrorKind
@@ -22,7 +23,6 @@ from routing.policy.versions import get_active_policy
 from routing.redaction import Vault
 from routing.runner import DecisionRun
 from routing.services import answer_question
-from tests.fakes.common import Script
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."
 QUESTION = "How do I roll back a bad deploy?"

@@ -3,12 +3,12 @@ a marked cut-off when nobody can finish it, and an audit row even when the reade
 
 from __future__ import annotations
 
+from fakes.common import Script
 from retrieval.selectors import get_reader, search_passages
 from routing.answer import Final, SourcePassage
 from routing.models import AuditEvent
 from routing.runner import Delta, Restart
 from routing.services import stream_through_gate
-from tests.fakes.common import Script
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."
 QUESTION = "How do I roll back a bad deploy?"

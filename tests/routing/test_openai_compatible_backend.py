@@ -7,11 +7,11 @@ import time
 
 import pytest
 
+from fakes.openai_server import FakeOpenAI
 from routing.backends import configured_backends, get_backend
 from routing.backends.base import BackendError, Bundle, ContextPassage, Usage, build_prompt
 from routing.backends.openai_compatible import NO_KEY, OpenAICompatibleBackend
 from tests.conftest import FAKE_LOCAL_MODEL
-from tests.fakes.openai_server import FakeOpenAI
 
 BUNDLE = Bundle(
     question="How long is parental leave?",

@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from accounts.clearance import Classification
 from accounts.roles import Role
+from fakes.common import Script
 from routing.answer import Final, SourcePassage
 from routing.models import AuditEvent, CachedAnswer
 from routing.policy.versions import read_default_policy_text, save_and_activate_policy
 from routing.runner import Delta
 from routing.services import answer_question, stream_through_gate
 from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL, FAKE_LOCAL_MODEL, make_user
-from tests.fakes.common import Script
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."
 QUESTION = "How do I roll back a bad deploy?"

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from review.selectors import answering_zone, class_label
+from audit.selectors import answering_zone, class_label
 from routing.models import AuditEvent
 
 # The export's columns, in order; the JSON ones are written as JSON text in a CSV cell.

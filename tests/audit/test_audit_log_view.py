@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from review.selectors import PAGE_SIZE
+from audit.selectors import PAGE_SIZE
 from routing.models import AuditEvent
 from routing.policy.decide import Workload
 

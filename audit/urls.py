@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from review import views
+from audit import views
 
 urlpatterns = [
     path("", views.audit_log, name="audit-log"),

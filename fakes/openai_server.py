@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from tests.fakes.common import FakeHandler, FakeServer, RecordedRequest, Script, estimate_tokens, sse
+from fakes.common import FakeHandler, FakeServer, RecordedRequest, Script, estimate_tokens, sse
 
 ERROR_TYPES = {
     400: ("invalid_request_error", None),

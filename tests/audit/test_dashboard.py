@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from review.dashboard import build_dashboard
+from audit.dashboard import build_dashboard
 from routing.models import AuditEvent
 
 LOCAL_OK = {

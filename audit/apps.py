@@ -3,6 +3,6 @@ from __future__ import annotations
 from django.apps import AppConfig
 
 
-class ReviewConfig(AppConfig):
-    name = "review"
+class AuditConfig(AppConfig):
+    name = "audit"
     verbose_name = "Audit review"

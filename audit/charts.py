@@ -10,7 +10,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from review.dashboard import Dashboard
+from audit.dashboard import Dashboard
 
 ZONE_COLOURS = {"onprem": "#2e7d32", "private": "#b26a00", "cloud": "#1f5fbf", "refused": "#b3261e", "none": "#9aa3ad"}
 SERIES_COLOURS = ("#1f5fbf", "#2e7d32", "#b26a00", "#7b3fb0", "#b3261e")

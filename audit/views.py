@@ -17,11 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import HtmxHttpRequest
 from accounts.permissions import role_required
 from accounts.roles import Role
-from review.charts import CHARTS
-from review.dashboard import PERIODS, build_dashboard
-from review.exports import csv_lines, jsonl_lines
-from review.forms import AuditFilterForm
-from review.selectors import filter_audit_events, get_audit_event, list_audit_log, verify_audit_chain
+from audit.charts import CHARTS
+from audit.dashboard import PERIODS, build_dashboard
+from audit.exports import csv_lines, jsonl_lines
+from audit.forms import AuditFilterForm
+from audit.selectors import filter_audit_events, get_audit_event, list_audit_log, verify_audit_chain
 
 
 def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, Any]]:
@@ -36,13 +36,13 @@ def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, Any]]:
 def audit_log(request: HtmxHttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     log = list_audit_log(filters=filters, page_number=request.GET.get("page"))
-    return render(request, "review/log.html", {"form": form, "log": log, "page": log.page, "filtered": bool(filters)})
+    return render(request, "audit/log.html", {"form": form, "log": log, "page": log.page, "filtered": bool(filters)})
 
 
 @require_GET
 @role_required(Role.AUDITOR)
 def audit_detail(request: HtmxHttpRequest, event_id: int) -> HttpResponse:
-    return render(request, "review/detail.html", {"event": get_audit_event(event_id=event_id)})
+    return render(request, "audit/detail.html", {"event": get_audit_event(event_id=event_id)})
 
 
 def _attachment(extension: str) -> str:
@@ -72,7 +72,7 @@ def export_jsonl(request: HttpRequest) -> StreamingHttpResponse:
 @require_POST
 @role_required(Role.AUDITOR)
 def verify(request: HtmxHttpRequest) -> HttpResponse:
-    template = "review/verify.html#result" if request.htmx else "review/verify.html"
+    template = "audit/verify.html#result" if request.htmx else "audit/verify.html"
     return render(request, template, {"report": verify_audit_chain()})
 
 
@@ -88,7 +88,7 @@ def _period(request: HttpRequest) -> int:
 @role_required(Role.AUDITOR)
 def dashboard(request: HttpRequest) -> HttpResponse:
     days = _period(request)
-    return render(request, "review/dashboard.html", {"board": build_dashboard(days), "periods": PERIODS})
+    return render(request, "audit/dashboard.html", {"board": build_dashboard(days), "periods": PERIODS})
 
 
 @require_GET

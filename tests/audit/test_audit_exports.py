@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from review.exports import COLUMNS, neutralise_formula
+from audit.exports import COLUMNS, neutralise_formula
 from routing.models import AuditEvent
 
 
