@@ -74,8 +74,8 @@ from accounts.services import upsert_user
 from assistant.models import HistoryEntry
 from benchmarks.database import server_environment
 from benchmarks.load_users import Outcome, SignedInUser, Window, ask, latency_summary, summarise, user_loop
-from config.local_llm import free_port
 from fakes.anthropic_server import FakeAnthropic
+from operations.local_llm import free_port
 from retrieval.models import Chunk
 from routing.models import AuditEvent
 

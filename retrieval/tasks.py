@@ -7,7 +7,7 @@ from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from procrastinate.jobs import Status
 
-from retrieval.uploads import mark_job_failed, run_ingestion_job
+from retrieval.jobs import mark_job_failed, run_ingestion_job
 
 # Runs of one ingestion at most, the first included.
 MAX_ATTEMPTS = 3

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 
-from config import local_llm
+from operations import local_llm
 from routing.backends.base import Bundle, ContextPassage
 from routing.backends.openai_compatible import OpenAICompatibleBackend
 

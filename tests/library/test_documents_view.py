@@ -12,10 +12,10 @@ from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from accounts.models import User
+from retrieval.jobs import run_ingestion_job
 from retrieval.models import Document, IngestionJob
 from retrieval.selectors import get_reader, search_passages
 from retrieval.tasks import ingest_job
-from retrieval.uploads import run_ingestion_job
 
 CaptureOnCommit = Callable[..., Any]
 

@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.clearance import Classification
 from accounts.roles import Role
+from retrieval.jobs import run_ingestion_job
 from retrieval.models import Document, IngestionJob
-from retrieval.uploads import run_ingestion_job
 from tests.conftest import make_user
 
 GOOD = b"# Badges\n\nVisitor badges are returned to reception before leaving the building.\n"

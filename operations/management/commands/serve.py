@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from config import local_llm
+from operations import local_llm
 
 
 class Command(BaseCommand):
