@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assistant.models import Feedback, HistoryEntry
-from inspection import inspect_text
+from inspection import inspect_question
 from routing import services as routing_services
 from routing.answer import Final, GatedAnswer
 from routing.models import AuditEvent
@@ -114,7 +114,7 @@ def redact_comment(comment: str) -> tuple[str, dict[str, int]]:
     except PolicyError:
         logger.warning("Feedback comment dropped: the active routing policy does not validate")
         return "", {}
-    redaction = redact(comment, inspect_text(comment, custom=custom), Vault())
+    redaction = redact(comment, inspect_question(comment, custom=custom), Vault())
     return redaction.text, redaction.counts_by_kind
 
 

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from accounts.clearance import Classification
 from accounts.models import User
 from accounts.selectors import get_user_groups
-from inspection import inspect_text
+from inspection import inspect_question
 from retrieval.selectors import Passage, get_reader, readable_document_ids, search_passages
 from routing.budgets import BudgetStatus, budget_status, budget_status_of_team
 from routing.facts import build_request_facts, count_findings, facts_for_user
@@ -134,7 +134,7 @@ def simulate_request(
 
     def facts_under(policy: Policy) -> tuple[RequestFacts, dict[str, int]]:
         # The question is inspected with each policy's own patterns, as the gate would.
-        findings = count_findings(inspect_text(question, custom=policy.custom_patterns))
+        findings = count_findings(inspect_question(question, custom=policy.custom_patterns))
         facts = facts_for_user(
             user=user,
             groups=groups,
@@ -142,6 +142,7 @@ def simulate_request(
             passage_classes=[p.classification for p in passages],
             findings=findings,
             budget=budget,
+            question=question,
         )
         return facts, findings
 
@@ -206,6 +207,7 @@ def _replay_facts(event: AuditEvent, budget_exhausted: Callable[[str], bool]) ->
             findings=event.findings,
             team=event.team,
             budget_exhausted=budget_exhausted(event.team),
+            question=event.question,  # redacted, but empty only if it was
         )
     except ValueError:  # a label or workload this version does not know: the row is skipped
         return None
@@ -226,7 +228,7 @@ def replay_audited_requests(*, policy: Policy, limit: int) -> Replay:
     events = list(
         AuditEvent.objects.select_related("acting_user")
         .prefetch_related("acting_user__groups")
-        .defer("question", "attempts", "refusal_reason", "prev_hash", "row_hash")
+        .defer("attempts", "refusal_reason", "prev_hash", "row_hash")
         .order_by("-created_at", "-id")[:limit]
     )
     replayed = skipped = refused_now = 0

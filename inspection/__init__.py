@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from inspection import ner
 from inspection.findings import KINDS, CustomPattern, Finding
 from inspection.names import find_addresses, find_people
+from inspection.normalise import normalise
 from inspection.patterns import (
     find_emails,
     find_ibans,
@@ -30,6 +31,7 @@ __all__ = [
     "Finding",
     "compile_custom_pattern",
     "find_custom",
+    "inspect_question",
     "inspect_text",
     "resolve_overlaps",
 ]
@@ -148,15 +150,36 @@ def _outside_addresses(phones: list[Finding], addresses: list[Finding]) -> list[
     ]
 
 
-def inspect_text(text: str, *, custom: Sequence[CustomPattern] = ()) -> list[Finding]:
+def inspect_text(text: str, *, custom: Sequence[CustomPattern] = (), examples_count: bool = False) -> list[Finding]:
     """All findings in `text`, sorted by start, overlaps resolved (see `resolve_overlaps`).
 
-    `custom` are the company's declared patterns; their findings have kind `custom:<name>`.
-    Raises `re.error` if a custom pattern does not compile.
+    The detectors read the text normalised (`inspection.normalise`: full-width, other-script digits,
+    look-alike letters and Unicode spaces and dashes folded, invisible characters dropped); each finding's
+    span is in `text` itself, so redaction replaces exactly what was written. `custom` are the company's
+    declared patterns; their findings have kind `custom:<name>`. With `examples_count`, a token of a
+    provider's exact key shape is a secret even when it carries a documentation marker (EXAMPLE, xxxx):
+    see `inspect_question`. Raises `re.error` if a custom pattern does not compile.
     """
     if not text:
         return []
-    findings = find_secrets(text)
+    normalised = normalise(text)
+    findings = _detect(normalised.text, custom, examples_count)
+    if normalised.origin is None:
+        return findings
+    mapped = [Finding(f.kind, *normalised.original_span(f.start, f.end), f.confidence, f.detector) for f in findings]
+    return resolve_overlaps(mapped)
+
+
+def inspect_question(text: str, *, custom: Sequence[CustomPattern] = ()) -> list[Finding]:
+    """`inspect_text` for what a user types and may leave the building (a question, a comment): judged
+    conservatively, so a key-shaped token is a secret even if it looks like a documentation example.
+    Documents keep such examples unflagged (`inspect_text`), or every runbook that shows an example key
+    would read as holding a secret."""
+    return inspect_text(text, custom=custom, examples_count=True)
+
+
+def _detect(text: str, custom: Sequence[CustomPattern], examples_count: bool) -> list[Finding]:
+    findings = find_secrets(text, examples_count=examples_count)
     findings += find_emails(text)
     findings += find_payment_cards(text)
     findings += find_ibans(text)

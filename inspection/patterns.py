@@ -42,10 +42,11 @@ def find_emails(text: str) -> list[Finding]:
 
 # --- payment cards ------------------------------------------------------------------------------
 
-_CARD = re.compile(r"\d(?<![\w+-]\d)(?:[ -]?\d){11,18}(?![\w]|-\d)")
+_CARD = re.compile(r"\d(?<![\w+-]\d)(?:[ ./_-]?\d){11,18}(?![\w]|[-./]\d)")
 _CARD_CONTEXT = re.compile(
     r"(?i)\b(?:card|credit|debit|visa|master\s?card|amex|american express|discover|jcb|diners|maestro|cc|pan)\b"
 )
+_CARD_SEPARATOR = re.compile(r"[ ./_-]")
 # Ways card numbers are printed: 4-4-4-4(-3), Amex 4-6-5, Diners 4-6-4. Other groupings are phones or ids.
 _CARD_GROUPINGS = {(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4), (4, 4, 4, 1), (4, 4, 4, 2), (4, 4, 4, 3)}
 
@@ -62,19 +63,23 @@ def _card_prefix_plausible(digits: str) -> bool:
 
 
 def find_payment_cards(text: str) -> list[Finding]:
-    """Card numbers of 13-19 digits (12 for Maestro), optionally grouped by spaces or dashes, Luhn-checked."""
+    """Card numbers of 13-19 digits (12 for Maestro), optionally grouped by one kind of separator (space,
+    dash, dot, slash or underscore), Luhn-checked."""
     findings = []
     for m in _CARD.finditer(text):
         raw = m.group()
-        digits = raw.replace(" ", "").replace("-", "")
+        digits = _CARD_SEPARATOR.sub("", raw)
+        if len(set(_CARD_SEPARATOR.findall(raw))) > 1:  # one separator throughout, as printed numbers have
+            continue
         if not 12 <= len(digits) <= 19 or not luhn_valid(digits):
             continue
         context = _CARD_CONTEXT.search(text, max(0, m.start() - 40), m.start()) is not None
         # Said to be a card and Luhn-valid is enough; otherwise the issuer prefix must be one in use.
         if not context and not _card_prefix_plausible(digits):
             continue
-        groups = tuple(len(g) for g in re.split(r"[ -]", raw))
-        if len(groups) > 1 and groups not in _CARD_GROUPINGS:
+        groups = tuple(len(g) for g in _CARD_SEPARATOR.split(raw))
+        # Said to be a card, any grouping will do (a zero-width character dropped inside a group moves it).
+        if len(groups) > 1 and groups not in _CARD_GROUPINGS and not context:
             continue
         if len(set(digits)) == 1:  # 0000 0000 0000 0000 passes Luhn but is a placeholder
             continue
@@ -84,7 +89,7 @@ def find_payment_cards(text: str) -> list[Finding]:
 
 # --- IBAN ---------------------------------------------------------------------------------------
 
-_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}")
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}")
 # Where an IBAN's check digits can be: two digits after two letters. Its country code starts two before.
 _IBAN_CHECK_DIGITS = re.compile(r"\d(?<=[A-Za-z]{2}\d)\d")
 
@@ -100,7 +105,7 @@ def find_ibans(text: str) -> list[Finding]:
         # Walk the match until `expected` alphanumerics are consumed: trailing words or digits are not the IBAN.
         count, end = 0, 0
         for i, ch in enumerate(raw):
-            if ch != " ":
+            if ch not in " -":
                 count += 1
                 if count == expected:
                     end = i + 1
@@ -110,7 +115,7 @@ def find_ibans(text: str) -> list[Finding]:
         stop = m.start() + end
         if stop < len(text) and text[stop].isalnum():
             continue
-        if iban_valid(raw[:end]):
+        if iban_valid(raw[:end].replace("-", "")):
             findings.append(Finding("iban", m.start(), stop, 0.95, "mod97"))
     return findings
 
@@ -122,16 +127,20 @@ _SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|ssns|social security|social sec|ss#|ss 
 
 
 def find_ssns(text: str) -> list[Finding]:
-    """US social security numbers (AAA-GG-SSSS) that obey the SSA's area/group/serial rules.
+    """US social security numbers (AAA-GG-SSSS): any of that shape after words like "SSN", otherwise only
+    those that obey the SSA's area/group/serial rules.
 
     Nine bare digits are only an SSN when the text says so nearby: otherwise they are ids of every kind.
     """
     findings = []
     for m in _SSN.finditer(text):
         area, sep, group, serial = m.groups()
-        if not ssn_valid(area, group, serial):
-            continue
         context = _SSN_CONTEXT.search(text, max(0, m.start() - 50), m.start()) is not None
+        # Said to be an SSN, a number of its shape is one, whatever the SSA's issuing rules (and its list
+        # of published examples) say: what leaves is judged conservatively. Without the word, the rules
+        # tell SSNs from the many other nine-digit numbers.
+        if not context and not ssn_valid(area, group, serial):
+            continue
         if not sep and not context:
             continue
         confidence = 0.95 if context else (0.85 if sep == "-" else 0.6)
@@ -174,7 +183,12 @@ def find_ip_addresses(text: str) -> list[Finding]:
 # --- phone numbers ------------------------------------------------------------------------------
 
 # A run of digits with the separators people put in phone numbers. Newlines end a number.
-_PHONE = re.compile(r"(?<![\w+/.=:-])(?:\+|\b00)?(?:\(\d{1,5}\)[ .-]?)?\d[\d(). \t-]{4,24}\d(?![\w/]|[.\-]\d|:\d)")
+_PHONE = re.compile(
+    r"(?<![\w+/.=:-])(?:\+|\b00)?(?:\(\d{1,5}\)[ .-]?)?\d[\d(). \t-]{4,24}\d"
+    r"(?:[ \t]?(?:[xX]|[eE][xX][tT](?:[eE][nN][sS][iI][oO][nN])?\.?|#)[ \t]?\d{1,6})?(?![\w/]|[.\-]\d|:\d)"
+)
+# A business number's extension: "x4587", "ext. 12", "extension 301", "#12".
+_PHONE_EXTENSION = re.compile(r"[ \t]?(?:[xX]|[eE][xX][tT](?:[eE][nN][sS][iI][oO][nN])?\.?|#)[ \t]?\d{1,6}$")
 # Where a phone number can start: "+", "(" or a digit, not after a word character or [+/.=:-].
 _PHONE_START = re.compile(r"[+(\d](?<![\w+/.=:-].)")
 _PHONE_CONTEXT_BEFORE = re.compile(
@@ -193,11 +207,16 @@ _NOT_PHONE_BEFORE = re.compile(
     r"account|acct|id|ticket|case|serial|version)\b(?:\s*(?:number|num|no|nr|code|id)\b\.?)?\s*[:#.\-–]?\s*$"
 )
 _MONEY_BEFORE = re.compile(r"[$€£¥₹]\s?$|\b(?:USD|EUR|GBP|CHF|JPY|INR)\s?$")
+_NANP_SHAPE = re.compile(r"(?:\+?1[ .-]|001[ .-])?(?:\(\d{3}\) ?|\d{3}([ .-]))\d{3}([ .-])\d{4}")
 # Regions whose numbering plans are tried for numbers written without a country code.
 PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN", "AU", "IT", "ES", "NL", "BR")
 
 
 def _phone_confidence(raw: str, before: str, after: str) -> float:
+    extension = _PHONE_EXTENSION.search(raw)
+    if extension is not None:
+        # The number is judged without its extension; an extension is said only of phone numbers.
+        return _phone_confidence(raw[: extension.start()], before, "ext")
     digits = re.sub(r"\D", "", raw)
     international = raw.startswith("+") or raw.startswith("00")
     if not 7 <= len(digits) <= 15 or (international and len(digits) < 8):
@@ -245,6 +264,10 @@ def _phone_confidence(raw: str, before: str, after: str) -> float:
     if valid:
         # A bare run of digits that some numbering plan accepts: as likely an order or account number.
         return 0.5
+    if _NANP_SHAPE.fullmatch(raw):
+        # Written the North American way (3-3-4, one separator), it reads as a phone to anyone, whether
+        # or not the area code is assigned: judged conservatively.
+        return 0.7
     return 0.0
 
 

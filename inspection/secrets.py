@@ -424,7 +424,7 @@ def _decodes_to_text(value: str) -> bool:
     return printable / len(decoded) > 0.95
 
 
-def _find_high_entropy(text: str, blocks: list[tuple[int, int]]) -> list[Finding]:
+def _find_high_entropy(text: str, blocks: list[tuple[int, int]], *, examples_count: bool) -> list[Finding]:
     """Random-looking strings: base64/base64url of 20+ characters that mix upper, lower and digits.
 
     Hex strings are left out on purpose: bare hex is most often a hash or a commit id in prose.
@@ -443,7 +443,7 @@ def _find_high_entropy(text: str, blocks: list[tuple[int, int]]) -> list[Finding
         entropy = shannon_entropy(core)
         # Expected entropy of random base64 grows with length up to 6 bits; ask for most of it.
         threshold = 4.0 if length < 32 else 4.4 if length < 64 else 4.8
-        if entropy < threshold or looks_fake(core):
+        if entropy < threshold or (looks_fake(core) and not examples_count):
             continue
         if text[max(0, m.start() - 7) : m.start()].endswith("base64,"):
             continue  # data: URIs carry images and fonts
@@ -475,9 +475,10 @@ _RUN_MASK = str.maketrans(
 )
 
 
-def find_secrets(text: str) -> list[Finding]:
-    """Every secret finding in `text`, possibly overlapping (the caller merges and resolves)."""
-    findings = find_tokens(text)
+def find_secrets(text: str, *, examples_count: bool = False) -> list[Finding]:
+    """Every secret finding in `text`, possibly overlapping (the caller merges and resolves). With
+    `examples_count`, values that carry a documentation marker (EXAMPLE, xxxx) are secrets too."""
+    findings = find_tokens(text, examples_count=examples_count)
     encrypted: list[tuple[int, int]] = []
     if "PRIVATE KEY" in text:
         keys, encrypted = _find_private_keys(text)
@@ -494,7 +495,7 @@ def find_secrets(text: str) -> list[Finding]:
     findings += _find_credential_patterns(text)
     if "a" * 20 in runs:
         blocks = [(b[0][0], b[-1][1]) for b in _base64_blocks(text)]
-        findings += _find_high_entropy(text, blocks)
+        findings += _find_high_entropy(text, blocks, examples_count=examples_count)
     # Whatever sits inside an encrypted key block or a sealed secret is ciphertext, whatever it looks like.
     ciphertext = encrypted + (_sealed_secret_regions(text) if "SealedSecret" in text else [])
     if ciphertext:

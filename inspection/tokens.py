@@ -214,15 +214,16 @@ def _starts(body: re.Pattern[str], text: str) -> Iterator[int]:
         m = body.search(text, m.start() + 1)
 
 
-def find_tokens(text: str) -> list[Finding]:
-    """Provider tokens in `text`, minus documentation fakes and prefixes buried in base64 blobs."""
+def find_tokens(text: str, *, examples_count: bool = False) -> list[Finding]:
+    """Provider tokens in `text`, minus prefixes buried in base64 blobs and, unless `examples_count`,
+    documentation fakes."""
     findings = []
     for rule in hinted_rules(text):
         for m in finditer_at(rule.pattern, text, _starts(rule.body, text)):
             value = m.group()
             if rule.min_entropy and shannon_entropy(value) < rule.min_entropy:
                 continue
-            if looks_fake(value) or _embedded_in_base64(text, m.start(), m.end()):
+            if (looks_fake(value) and not examples_count) or _embedded_in_base64(text, m.start(), m.end()):
                 continue
             confidence = rule.confidence
             if rule.detector == "github_token" and not _github_checksum_ok(value):

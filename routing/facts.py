@@ -10,7 +10,7 @@ from typing import Any
 
 from accounts.clearance import Classification
 from accounts.models import User
-from inspection import inspect_text
+from inspection import inspect_question
 from inspection.findings import Finding
 from routing.budgets import BudgetStatus
 from routing.policy.decide import Health, Policy, RequestFacts, Workload, Zone
@@ -33,9 +33,11 @@ def build_request_facts(
     findings: Mapping[str, int],
     team: str | None,
     budget_exhausted: bool,
+    question: str,
 ) -> RequestFacts:
     """The RequestFacts that decide() reads. `findings` are counts by kind (count_findings); `team` is
-    the team whose budget pays, None for none. Raises ValueError on an unknown workload."""
+    the team whose budget pays, None for none; `question` is read only for whether it is empty (the
+    policy refuses an empty one). Raises ValueError on an unknown workload."""
     if workload not in Workload.values:
         raise ValueError(f'"workload" must be one of {", ".join(Workload)}, not {workload!r}')
     return RequestFacts(
@@ -47,6 +49,7 @@ def build_request_facts(
         findings={str(kind): int(n) for kind, n in findings.items()},
         team=team or None,
         budget_exhausted=budget_exhausted,
+        question_empty=not question.strip(),
     )
 
 
@@ -58,6 +61,7 @@ def facts_for_user(
     passage_classes: Iterable[int],
     findings: Mapping[str, int],
     budget: BudgetStatus,
+    question: str,
 ) -> RequestFacts:
     """The facts of `user` asking now: their role and clearance, `groups` (their group names, read by
     the caller once per request), the passages' classes, the question's findings and their team's budget."""
@@ -70,6 +74,7 @@ def facts_for_user(
         findings=findings,
         team=budget.team,
         budget_exhausted=budget.exhausted,
+        question=question,
     )
 
 
@@ -98,7 +103,7 @@ def facts_from_explain_line(line: Mapping[str, Any], policy: Policy) -> tuple[Re
     budget_exhausted = line.get("budget_exhausted", False)
     if not isinstance(budget_exhausted, bool):
         raise ValueError('"budget_exhausted" must be true or false')
-    findings = count_findings(inspect_text(question, custom=policy.custom_patterns))
+    findings = count_findings(inspect_question(question, custom=policy.custom_patterns))
     facts = build_request_facts(
         role=str(user.get("role", "employee")),
         clearance=clearance,
@@ -108,6 +113,7 @@ def facts_from_explain_line(line: Mapping[str, Any], policy: Policy) -> tuple[Re
         findings=findings,
         team=line.get("team"),
         budget_exhausted=budget_exhausted,
+        question=question,
     )
     zones = {zone: HEALTH_STATES[state] for zone, state in health.items()}
     return facts, Health.from_zones(policy.targets, zones), findings

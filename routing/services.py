@@ -16,7 +16,7 @@ from collections.abc import Generator, Iterator, Sequence
 
 from accounts.models import User
 from accounts.selectors import get_user_groups
-from inspection import CustomPattern, Finding, inspect_text
+from inspection import CustomPattern, Finding, inspect_question, inspect_text
 from inspection.stored import inspect_passage
 from retrieval.selectors import Reader, search_passages
 from routing import cache, resilience
@@ -110,7 +110,7 @@ def stream_through_gate(
         return
     # Inspect the question, on-prem.
     custom = policy.custom_patterns
-    findings = inspect_text(question, custom=custom)
+    findings = inspect_question(question, custom=custom)
     # Decide, from the facts of the request.
     budget = budget_status(acting_user)
     if groups is None:
@@ -122,6 +122,7 @@ def stream_through_gate(
         passage_classes=[p.classification for p in passages],
         findings=count_findings(findings),
         budget=budget,
+        question=question,
     )
     decision = decide(facts, policy, current_health(policy))
     request = GateRequest(question, findings, acting_user, str(workload), budget.team, started)

@@ -242,6 +242,7 @@ class RequestFacts:
     findings: Mapping[str, int] = field(default_factory=dict)  # kind -> count, e.g. {"email": 1}
     team: str | None = None
     budget_exhausted: bool = False
+    question_empty: bool = False  # nothing but white space was asked
 
 
 @dataclass(frozen=True)
@@ -305,6 +306,27 @@ def _matches(when: Conditions, facts: RequestFacts, data_class: Classification, 
     return when.budget_exhausted is None or when.budget_exhausted == facts.budget_exhausted
 
 
+EMPTY_QUESTION = "The question is empty: type what you want to know."
+
+
+def _refused(
+    data_class: Classification, reasons: tuple[str, ...], notices: tuple[str, ...], policy: Policy, secrets: bool
+) -> Decision:
+    return Decision(
+        action=Action.REFUSE,
+        targets=(),
+        redact=True,
+        max_passages=0,
+        on_failure=OnFailure.FAIL_CLOSED,
+        data_class=data_class,
+        reasons=reasons,
+        policy_version=policy.version,
+        rule_name=None,
+        remove_secrets=secrets,
+        notices=notices,
+    )
+
+
 def decide(facts: RequestFacts, policy: Policy, health: Health) -> Decision:
     """Decide where this request may be answered: the first rule whose `when` matches, narrowed by
     the invariants, the budget and the health of its targets. Never raises for a valid policy."""
@@ -315,22 +337,14 @@ def decide(facts: RequestFacts, policy: Policy, health: Health) -> Decision:
     if secrets:
         notices.append(policy.secrets.tell_user)
 
+    if facts.question_empty:
+        # Whatever the rules say: there is nothing to answer, and nothing should be sent anywhere.
+        notices.append(EMPTY_QUESTION)
+        return _refused(data_class, (*reasons, *notices), tuple(notices), policy, bool(secrets))
     rule = next((r for r in policy.rules if _matches(r.when, facts, data_class, policy)), None)
     if rule is None:
         reasons.append("No rule of the policy matches this request, so it is refused (fail closed).")
-        return Decision(
-            action=Action.REFUSE,
-            targets=(),
-            redact=True,
-            max_passages=0,
-            on_failure=OnFailure.FAIL_CLOSED,
-            data_class=data_class,
-            reasons=(*reasons, *notices),
-            policy_version=policy.version,
-            rule_name=None,
-            remove_secrets=bool(secrets),
-            notices=tuple(notices),
-        )
+        return _refused(data_class, (*reasons, *notices), tuple(notices), policy, bool(secrets))
 
     reasons.append(rule.explain)
     chosen: list[Target] = []

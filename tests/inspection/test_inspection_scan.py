@@ -20,7 +20,7 @@ EVAL = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
 PACKAGE = Path(patterns.__file__).parent
 
 # The patterns as they were written before their look-behinds moved after the first digit.
-ORIGINAL_CARD = re.compile(r"(?<![\w+-])\d(?:[ -]?\d){11,18}(?![\w]|-\d)")
+ORIGINAL_CARD = re.compile(r"(?<![\w+-])\d(?:[ ./_-]?\d){11,18}(?![\w]|[-./]\d)")
 ORIGINAL_SSN = re.compile(r"(?<![\w-])(\d{3})([- .]?)(\d{2})\2(\d{4})(?![\w]|-\d)")
 ORIGINAL_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 ORIGINAL_HOUSE_NUMBER_FIRST = re.compile(
