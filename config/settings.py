@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files answered here, before sessions and the rest; compressed and cached for a year when hashed.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -170,8 +172,17 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `manage.py serve` collects here before gunicorn starts (WhiteNoise reads the folder once, at start).
+# Beside the data: each data folder's server serves its own copy, as a test's throwaway one does.
+STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Names carry a hash of the content (sluice.3f2a….css) and each file a gzip copy, so a browser keeps
+# them for good and never runs a page with last release's script. The suite renders with plain names
+# (tests/conftest.py); tests/assistant/test_serve_command.py checks the collected files.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # Uploads are read into memory and stored in the database for the ingestion
 # jobs, so a worker on another machine can read them.

@@ -24,9 +24,10 @@ STOP_TIMEOUT_S = 20
 
 class Command(BaseCommand):
     help = (
-        "Migrate, set up the demo, then serve Sluice (gunicorn) with one ingestion worker beside it, "
-        "and the local model of `make local-llm` when it is there. Ctrl-C or SIGTERM stops them all, "
-        "and the embedded database with them unless another process (a test run, say) still uses it."
+        "Migrate, set up the demo, collect the static files, then serve Sluice (gunicorn, static files "
+        "by WhiteNoise) with one ingestion worker beside it, and the local model of `make local-llm` when it "
+        "is there. Ctrl-C or SIGTERM stops them all, and the embedded database with them unless another "
+        "process (a test run, say) still uses it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -47,6 +48,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if options["demo"]:
             call_command("setup_demo")
+        # WhiteNoise serves what is collected when gunicorn's workers start.
+        call_command("collectstatic", interactive=False, verbosity=0)
         manage = str(settings.BASE_DIR / "manage.py")
         # gunicorn's workers are processes: prometheus-client adds their figures up from files here.
         metrics_dir = settings.DATA_DIR / "prometheus"
