@@ -305,6 +305,12 @@ def served(database_name: str, *, cloud_ms: float, workers: int, threads: int) -
             "--access-logfile", "-",
         ]  # fmt: skip
         with log.open("wb") as out:
+            # As `manage.py serve` does first: pages name the collected static files (hashed), in this
+            # environment's storage, not the plain one a test run renders with.
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+                cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, check=True, timeout=120,
+            )  # fmt: skip
             process = subprocess.Popen(
                 command, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
             )

@@ -57,7 +57,7 @@ if not SECRET_KEY:
     if os.getenv("DATABASE_URL"):
         raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) to a long random string")
     # The embedded default (a developer's machine): a key made once and kept beside the data.
-    from config.embedded_db import local_secret_key
+    from operations.embedded_db import local_secret_key
 
     SECRET_KEY = local_secret_key(DATA_DIR)
 
@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files answered here, before sessions and the rest; compressed and cached for a year when hashed.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -146,7 +148,7 @@ if os.getenv("DATABASE_URL"):
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL server (postgres://...)")
 else:
-    from config.embedded_db import embedded_database_settings
+    from operations.embedded_db import embedded_database_settings
 
     DATABASES = {"default": embedded_database_settings(DATA_DIR)}
 # Another database on the same server: the benchmark run's throwaway one (benchmarks/database.py).
@@ -170,8 +172,17 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `manage.py serve` collects here before gunicorn starts (WhiteNoise reads the folder once, at start).
+# Beside the data: each data folder's server serves its own copy, as a test's throwaway one does.
+STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Names carry a hash of the content (sluice.3f2a….css) and each file a gzip copy, so a browser keeps
+# them for good and never runs a page with last release's script. The suite renders with plain names
+# (tests/conftest.py); tests/assistant/test_serve_command.py checks the collected files.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # Uploads are read into memory and stored in the database for the ingestion
 # jobs, so a worker on another machine can read them.

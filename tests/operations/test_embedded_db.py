@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import time
@@ -7,11 +9,13 @@ from pathlib import Path
 
 from django.conf import settings
 
+from operations.embedded_db import release_exited_holders
+
 HOLD_AND_QUERY = """
 import sys, time
 from pathlib import Path
 import psycopg
-from config.embedded_db import embedded_database_settings
+from operations.embedded_db import embedded_database_settings
 db = embedded_database_settings(Path(sys.argv[1]))
 with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"]) as conn:
     conn.execute(f"CREATE TABLE hits_{sys.argv[2]} (n int)")
@@ -52,3 +56,16 @@ def test_concurrent_starts_share_one_server_and_the_last_one_out_stops_it(tmp_pa
     while server_running(tmp_path) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not server_running(tmp_path)
+
+
+def test_release_exited_holders_forgets_only_processes_that_are_gone(tmp_path):
+    exited = subprocess.Popen([sys.executable, "-c", "pass"])
+    exited.wait()
+    holders = tmp_path / "pg" / ".handle_pids.json"
+    holders.parent.mkdir()
+    holders.write_text(json.dumps([os.getpid(), exited.pid]))
+
+    assert release_exited_holders(tmp_path) == [exited.pid]
+
+    assert json.loads(holders.read_text()) == [os.getpid()]
+    assert release_exited_holders(tmp_path) == []
