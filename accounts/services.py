@@ -69,6 +69,8 @@ def _check_rules(
             field="role",
         )
     held = set(user.groups.values_list("pk", flat=True)) if user is not None else set()
+    if user is not None and user.role == Role.AUDITOR:
+        _check_auditor_kept(user, clearance=clearance, is_active=is_active, same_groups={g.pk for g in groups} == held)
     gained = {g.pk for g in groups} - held
     existing_new = Group.objects.filter(name__in=new_group_names).values_list("pk", flat=True)
     gained |= set(existing_new) - held
@@ -86,6 +88,18 @@ def _check_rules(
             raise SelfLockout("You cannot remove your own admin role; ask another admin.", field="role")
         if not is_active:
             raise SelfLockout("You cannot deactivate yourself; ask another admin.", field="is_active")
+
+
+def _check_auditor_kept(user: User, *, clearance: int, is_active: bool, same_groups: bool) -> None:
+    # Lowering an auditor's clearance, taking their groups or deactivating them would blind the review of
+    # the admins' own traffic: like the role, those are the operator's to change.
+    if clearance == user.clearance and is_active and same_groups:
+        return
+    raise RoleOutOfReach(
+        "Auditor accounts are the operator's: their clearance, groups and active flag are changed with "
+        "manage.py add_user, not from this page.",
+        field="clearance" if clearance != user.clearance else "is_active" if not is_active else "groups",
+    )
 
 
 def _groups_named(groups: Sequence[Group], new_group_names: Sequence[str]) -> list[Group]:

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from accounts.clearance import Classification
 from accounts.models import User
 from accounts.selectors import get_user_groups
+from governance.errors import SimulationOutOfReach
 from inspection import inspect_question
 from retrieval.selectors import Passage, get_reader, readable_document_ids, search_passages
 from routing.budgets import BudgetStatus, budget_status, budget_status_of_team
@@ -122,7 +123,16 @@ def simulate_request(
     Runs what the gate runs before a model is called: retrieval as the user (for the passages'
     classifications), inspection of the question, the team's budget, the targets' health (zones
     named in `zones` set up or down instead), then decide(). Calls no model and writes nothing.
+    Raises SimulationOutOfReach when `user` is cleared above `acting_user`.
     """
+    if user.clearance > acting_user.clearance:
+        # The Decision names the class of what retrieval found for that user: their documents above the
+        # admin's clearance would show through it.
+        raise SimulationOutOfReach(
+            f"You cannot simulate as someone cleared above you ({user.get_username()} is cleared for "
+            f"{Classification(user.clearance).label}); ask an admin with that clearance.",
+            field="user",
+        )
     passages = search_passages(get_reader(user), question, k=PASSAGES_PER_ANSWER).passages
     # The Decision needs every passage's class; the page names only documents the admin may read too.
     readable = readable_document_ids(get_reader(acting_user), [p.document_id for p in passages])

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import role_required
 from accounts.roles import Role
+from governance.errors import SimulationOutOfReach
 from governance.forms import ActivateVersionForm, PolicyDraftForm
 from governance.listing import around_problems, number_lines
 from governance.selectors import get_active_policy_text, get_policy_overview, get_policy_version
@@ -91,14 +92,18 @@ def simulate_draft(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, form)
     assert form.policy is not None
-    simulation = simulate_request(
-        policy=form.policy,
-        question=form.cleaned_data["question"],
-        user=form.cleaned_data["user"],
-        workload=form.cleaned_data["workload"],
-        zones=form.zones(),
-        acting_user=request.user,
-    )
+    try:
+        simulation = simulate_request(
+            policy=form.policy,
+            question=form.cleaned_data["question"],
+            user=form.cleaned_data["user"],
+            workload=form.cleaned_data["workload"],
+            zones=form.zones(),
+            acting_user=request.user,
+        )
+    except SimulationOutOfReach as refused:
+        form.add_error(refused.field, refused.message)
+        return _invalid(request, form)
     return render(request, EDIT_TEMPLATE, {"form": form, "valid": form.policy, "simulation": simulation})
 
 

@@ -184,3 +184,19 @@ def test_a_nul_byte_in_the_search_is_ignored(client: Client, admin: User) -> Non
     client.force_login(admin)
 
     assert client.get("/manage/users/", {"q": "er\x00in"}).status_code == 200
+
+
+def test_an_admin_cannot_weaken_an_auditor(client: Client, admin: User, auditor: User) -> None:
+    auditor.groups.add(Group.objects.create(name="finance"))
+    admin.groups.add(Group.objects.get(name="finance"))
+    client.force_login(admin)
+
+    lowered = client.post(f"/manage/users/{auditor.id}/", form_data(auditor, clearance=Classification.PUBLIC))
+    deactivated = client.post(f"/manage/users/{auditor.id}/", form_data(auditor, is_active=""))
+    ungrouped = client.post(f"/manage/users/{auditor.id}/", form_data(auditor, groups=[]))
+
+    assert (lowered.status_code, deactivated.status_code, ungrouped.status_code) == (422, 422, 422)
+    assert "operator" in lowered.content.decode()
+    auditor.refresh_from_db()
+    assert auditor.clearance == Classification.RESTRICTED and auditor.is_active
+    assert list(auditor.groups.values_list("name", flat=True)) == ["finance"]

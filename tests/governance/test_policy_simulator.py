@@ -179,3 +179,21 @@ def test_documents_the_admin_may_not_read_are_not_named(ingest, employee: User, 
     assert "A document you may not read" in page
     simulation = response.context["simulation"]
     assert simulation.decision.data_class == Classification.INTERNAL  # the decision still counts the passage
+
+
+def test_an_admin_cannot_simulate_as_someone_cleared_above_them(ingest, admin: User, cloud, db) -> None:
+    ingest("falcon.md", "# Project Falcon\n\nFalcon's acquisition closes in March.", "restricted")
+    low = make_user("lowadm", Role.ADMIN, Classification.INTERNAL)
+    client = Client()
+    client.force_login(low)
+    get_active_policy()
+
+    response = client.post(
+        "/manage/policy/edit/simulate/",
+        {"text": DEFAULT_TEXT, "question": "when does falcon close?", "user": admin.pk, "workload": "interactive"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 422 and "cleared above you" in page
+    assert "Project Falcon" not in page and "A document you may not read" not in page
+    assert "simulation" not in response.context
