@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
 from retrieval.models import Document, IngestionJob
-from retrieval.selectors import Reader, get_reader
+from retrieval.selectors import Reader, get_reader, readable_document_ids
 
 LIBRARY_PAGE_SIZE = 25
 
@@ -81,6 +81,7 @@ RECENT_JOBS = 50
 class RecentJobs:
     jobs: list[IngestionJob]
     pending: bool  # some job is still queued or running: the page keeps polling
+    readable_documents: frozenset[int]  # ids of the jobs' documents the user may read now
 
 
 def list_recent_ingestion_jobs(user: User) -> RecentJobs:
@@ -96,4 +97,7 @@ def list_recent_ingestion_jobs(user: User) -> RecentJobs:
         .select_related("document", "uploaded_by")[:RECENT_JOBS]
     )
     pending = any(j.status in (IngestionJob.Status.QUEUED, IngestionJob.Status.RUNNING) for j in jobs)
-    return RecentJobs(jobs=jobs, pending=pending)
+    # A job is listed by the classification it was uploaded with; its document may have been reclassified
+    # since, and only a document the user may read now is named.
+    readable = readable_document_ids(get_reader(user), [j.document_id for j in jobs if j.document_id])
+    return RecentJobs(jobs=jobs, pending=pending, readable_documents=frozenset(readable))

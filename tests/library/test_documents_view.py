@@ -11,11 +11,14 @@ from django.test import Client
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from accounts.clearance import Classification
 from accounts.models import User
+from accounts.roles import Role
 from retrieval.jobs import run_ingestion_job
 from retrieval.models import Document, IngestionJob
 from retrieval.selectors import get_reader, search_passages
 from retrieval.tasks import ingest_job
+from tests.conftest import Ingest, make_user
 
 CaptureOnCommit = Callable[..., Any]
 
@@ -203,3 +206,19 @@ def test_real_worker_ingests_an_uploaded_file(client: Client, admin: User) -> No
     assert job.attempts == 1
     assert ProcrastinateJob.objects.get(id=queued.id).status == "succeeded"
     assert "Backup policy" in found_titles(admin, "How long are database backups kept?")
+
+
+def test_an_upload_of_a_document_reclassified_above_the_uploader_is_listed_without_its_title(
+    client: Client, ingest: Ingest
+) -> None:
+    uploader = make_user("ines", Role.ADMIN, Classification.INTERNAL)
+    document = ingest("merger.md", "# Project Heron merger terms\n\nThe price is final.", "restricted").document
+    IngestionJob.objects.create(
+        filename="merger.md", size=10, classification=Classification.INTERNAL, uploaded_by=uploader,
+        status=IngestionJob.Status.DONE, document=document,
+    )  # fmt: skip
+    client.force_login(uploader)
+
+    page = client.get("/manage/documents/").content.decode()
+
+    assert "merger.md" in page and "Heron" not in page
