@@ -119,6 +119,16 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000" if SECURE_COOKIES else "0")
+# Behind a proxy that terminates TLS, Django sees plain http unless it trusts the proxy's header, and then
+# sends no HSTS and redirects nothing. Trust it only where the proxy sets it and strips what clients send.
+TRUST_X_FORWARDED_PROTO = envbool("TRUST_X_FORWARDED_PROTO", "False")
+if TRUST_X_FORWARDED_PROTO:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "True" if TRUST_X_FORWARDED_PROTO and SECURE_COOKIES else "False")
+# Probes and scrapers call these over plain http inside the cluster.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+# A signed-in session lasts a working day, not Django's two weeks.
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE_S", "43200")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

@@ -1,0 +1,54 @@
+"""Settings come from the environment, each variable listed in deploy/env.example, with safe defaults."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+READERS = re.compile(
+    r"""(?:envbool|envint|envfloat|envsecret|os\.getenv|os\.environ\.get|os\.environ\[)\(?\s*["']([A-Z0-9_]+)["']"""
+)
+
+
+def test_every_variable_the_settings_read_is_in_env_example() -> None:
+    read = set(READERS.findall((ROOT / "config" / "settings.py").read_text()))
+    listed = (ROOT / "deploy" / "env.example").read_text()
+
+    assert len(read) > 20
+    assert sorted(name for name in read if not re.search(rf"^#?\s*{name}=", listed, re.MULTILINE)) == []
+
+
+def settings_under(**env: str) -> dict[str, object]:
+    """The security settings as a deployment with `env` gets them (a fresh process; nothing connects)."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps({k: getattr(settings, k, None) for k in ('SECURE_PROXY_SSL_HEADER', "
+        "'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_AGE', 'SESSION_COOKIE_SECURE', 'SECURE_HSTS_SECONDS')}))"
+    )
+    base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    deployment = {"DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": "postgres://u@127.0.0.1:1/db",
+                  "SECRET_KEY": "x" * 50}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=base | deployment | env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_behind_a_tls_proxy_https_is_recognised_and_plain_http_redirected() -> None:
+    proxied = settings_under(TRUST_X_FORWARDED_PROTO="true")
+    direct = settings_under()
+
+    assert proxied["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"] and proxied["SECURE_SSL_REDIRECT"]
+    assert direct["SECURE_PROXY_SSL_HEADER"] is None and not direct["SECURE_SSL_REDIRECT"]
+    assert direct["SESSION_COOKIE_SECURE"] and direct["SECURE_HSTS_SECONDS"] == 31536000
+
+
+def test_a_session_lasts_a_working_day_unless_set() -> None:
+    assert settings_under()["SESSION_COOKIE_AGE"] == 43200
+    assert settings_under(SESSION_COOKIE_AGE_S="3600")["SESSION_COOKIE_AGE"] == 3600
