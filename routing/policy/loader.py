@@ -16,6 +16,7 @@ import yaml
 
 from accounts.clearance import Classification
 from accounts.roles import Role
+from inspection import compile_custom_pattern
 from inspection.findings import CUSTOM_PREFIX, CustomPattern
 from inspection.findings import KINDS as BUILTIN_KINDS
 from routing.policy.decide import (
@@ -276,7 +277,7 @@ def _read_custom_patterns(r: _Reader, value: Any) -> list[CustomPattern]:
                 pattern = None
             else:
                 try:
-                    re.compile(pattern)
+                    compile_custom_pattern(pattern)
                 except re.error as e:
                     r.err((*p, "pattern"), f"custom pattern {name!r}: invalid regular expression: {e}")
                     pattern = None

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from inspection import KINDS, CustomPattern, Finding, inspect_text, ner, resolve_overlaps
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def found(text: str, **kwargs) -> list[tuple[str, str]]:
@@ -160,3 +165,15 @@ def test_ner_can_be_switched_off_and_the_patterns_still_work():
         assert found("Dr. Ana Lima, ana@example.com") == [("person", "Ana Lima"), ("email", "ana@example.com")]
     finally:
         ner.set_enabled(None)
+
+
+def test_a_catastrophic_custom_pattern_cannot_hang_inspection() -> None:
+    # `(a+)+$` takes Python's backtracking engine 2^n steps on n "a"s and a "b": about a minute at n = 30.
+    # Run in a child process so that a regression fails after the bound instead of hanging the suite.
+    code = (
+        "from inspection import CustomPattern, inspect_text; "
+        "print(len(inspect_text('a' * 30 + 'b', custom=[CustomPattern('x', '(a+)+$')])))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, cwd=ROOT)
+
+    assert done.returncode == 0 and done.stdout.strip() == "0", done.stderr

@@ -218,8 +218,18 @@ def test_an_invalid_custom_pattern_names_its_line() -> None:
     line = DEFAULT_TEXT[: DEFAULT_TEXT.index("CUST-")].count("\n") + 1
     assert [str(p) for p in problems(broken)] == [
         f"line {line}: custom pattern 'customer_id': invalid regular expression: "
-        "missing ), unterminated subpattern at position 5"
+        r"missing ): CUST-(\d{6} (patterns run with RE2: no back-references or look-arounds)"
     ]
+
+
+@pytest.mark.parametrize("pattern", [r"(CUST)-\d{6}-\1", r"(?<=ref )CUST-\d{6}"])
+def test_a_pattern_that_needs_backtracking_is_refused_at_its_line(pattern: str) -> None:
+    broken = DEFAULT_TEXT.replace(r"'\bCUST-\d{6}\b'", f"'{pattern}'")
+    line = DEFAULT_TEXT[: DEFAULT_TEXT.index("CUST-")].count("\n") + 1
+
+    [problem] = problems(broken)
+
+    assert problem.line == line and "no back-references or look-arounds" in problem.message
 
 
 def test_an_unknown_finding_kind_in_a_rule_is_named() -> None:
