@@ -9,6 +9,7 @@ table rows as "cell | cell", consecutive items or rows of one list/table in one 
 from __future__ import annotations
 
 import re
+import time
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import frontmatter
 import yaml
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.text.paragraph import Paragraph
 from lxml.etree import XMLSyntaxError
@@ -59,6 +61,11 @@ _TXT_WRAP_MIN = 60
 # PyPdfError: NotImplementedError (mangled filter name), DeprecationError, KeyError,
 # ValueError, TypeError and AttributeError (an object of the wrong type).
 _PDF_ERRORS = (PyPdfError, DeprecationError, NotImplementedError, KeyError, ValueError, TypeError, AttributeError)
+# What one .docx may hold: a 500-page manual has about 10,000 paragraphs and 100 parts.
+DOCX_MAX_PARTS = 2_000
+DOCX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+DOCX_MAX_BLOCKS = 100_000
+DOCX_PARSE_SECONDS = 60
 _DOCX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError, XMLSyntaxError)
 _HTML_DROPPED = ["script", "style", "noscript", "nav", "header", "footer", "template", "svg", "head"]
 _HTML_BLOCKS = {
@@ -368,22 +375,52 @@ def _normalise_pdf_text(raw: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+def _check_docx_package(content: bytes) -> None:
+    """Refuse a .docx whose zip holds too many parts or unpacks to too much (a zip bomb), before any of
+    it is decompressed: the sizes come from the zip's own directory."""
+    try:
+        with zipfile.ZipFile(BytesIO(content)) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise ParseError("not a valid Word document (file is damaged or not a .docx)") from error
+    if len(parts) > DOCX_MAX_PARTS:
+        raise ParseError(f"the document has {len(parts):,} parts (at most {DOCX_MAX_PARTS:,}); save it again in Word")
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > DOCX_MAX_UNPACKED_BYTES:
+        raise ParseError(
+            f"the document unpacks to {unpacked:,} bytes (at most {DOCX_MAX_UNPACKED_BYTES:,}); "
+            "split it into smaller documents"
+        )
+
+
 def _parse_docx(content: bytes) -> ParsedDocument:
     if content.startswith(b"\xd0\xcf\x11\xe0"):
         raise ParseError("this is an old Word .doc file: save it as .docx and upload it again")
     if not content.startswith(b"PK\x03\x04"):
         raise ParseError("not a valid Word document (file is damaged or not a .docx)")
+    _check_docx_package(content)
     try:
         document = docx.Document(BytesIO(content))
     except _DOCX_ERRORS as error:
         raise ParseError("not a valid Word document (file is damaged or not a .docx)") from error
     builder = _SectionBuilder()
     title = _clean_title(document.core_properties.title)
-    for block in document.iter_inner_content():
+    # python-docx looks a paragraph's style up by scanning every style: read them into a dict once.
+    style_names = {style.style_id: style.name or "" for style in document.styles}
+    default_style = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    default_name = default_style.name or "" if default_style is not None else ""
+    deadline = time.monotonic() + DOCX_PARSE_SECONDS
+    for n, block in enumerate(document.iter_inner_content(), 1):
+        if n > DOCX_MAX_BLOCKS or time.monotonic() > deadline:
+            raise ParseError(
+                f"the document has more than {DOCX_MAX_BLOCKS:,} paragraphs and tables or takes over "
+                f"{DOCX_PARSE_SECONDS} s to read; split it into smaller documents"
+            )
         if not isinstance(block, Paragraph):
             builder.table([_squash(cell.text) for cell in row.cells] for row in block.rows)
             continue
-        style = block.style.name if block.style is not None and block.style.name else ""
+        style_id = block._p.style  # the pStyle value; python-docx has no public accessor that avoids the scan
+        style = style_names.get(style_id, default_name) if style_id is not None else default_name
         heading = _HEADING_STYLE.fullmatch(style)
         if style == "Title" or heading:
             level = int(heading.group(1)) if heading else 0

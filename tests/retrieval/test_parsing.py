@@ -390,3 +390,43 @@ def test_unsupported_extension_is_rejected(filename: str) -> None:
 
 def test_extension_is_case_insensitive() -> None:
     assert parse("NOTES.MD", "# Hello\n\nWorld.").title == "Hello"
+
+
+def inflated_docx(*, paragraphs: int = 0, parts: int = 0, padding: int = 0) -> bytes:
+    """A real .docx with `paragraphs` empty paragraphs, `parts` extra zip members and `padding` bytes of a
+    member that compresses to almost nothing: what a tiny hostile upload looks like."""
+    src = zipfile.ZipFile(io.BytesIO(make_docx(build=[("Heading 1", "Runbook"), ("Normal", "Restart the service.")])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + b"<w:p/>" * paragraphs, 1)
+            package.writestr(item, data)
+        for i in range(parts):
+            package.writestr(f"extra/part{i}.xml", b"<a/>")
+        if padding:
+            package.writestr("word/media/pad.bin", b"\0" * padding)
+    return out.getvalue()
+
+
+def test_many_empty_paragraphs_are_read_with_each_style_looked_up_once() -> None:
+    # 50,000 empty paragraphs in 19 KB: python-docx's own style lookup made this take about a minute.
+    document = parse_document("runbook.docx", inflated_docx(paragraphs=50_000))
+
+    assert paths(document) == [("Runbook",)] and "Restart the service." in all_text(document)
+
+
+@pytest.mark.parametrize(
+    "hostile, says",
+    [
+        ({"paragraphs": 100_001}, "more than 100,000 paragraphs"),
+        ({"parts": 2_001}, "parts (at most 2,000)"),
+        ({"padding": 201 * 1024 * 1024}, "unpacks to"),
+    ],
+)
+def test_a_docx_over_the_limits_is_refused_with_what_to_do(hostile: dict[str, int], says: str) -> None:
+    with pytest.raises(ParseError) as refused:
+        parse_document("bomb.docx", inflated_docx(**hostile))
+
+    assert says in str(refused.value) and ("split it" in str(refused.value) or "save it again" in str(refused.value))
