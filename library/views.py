@@ -23,7 +23,7 @@ from library.selectors import (
 from library.services import change_document_access, reingest_library_document, remove_document
 from retrieval.errors import ReingestRefused, UploadRefused
 from retrieval.models import Document
-from retrieval.uploads import UploadedFile, queue_uploads
+from retrieval.uploads import queue_uploads
 
 
 def _readable_or_404(request: HttpRequest, document_id: int) -> Document:
@@ -116,7 +116,7 @@ def documents(request: HtmxHttpRequest) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             queue_uploads(
-                files=[UploadedFile.read(f) for f in form.cleaned_data["files"]],
+                files=form.cleaned_data["files"],
                 classification=form.cleaned_data["classification"],
                 group_names=form.cleaned_data["groups"],
                 acting_user=request.user,

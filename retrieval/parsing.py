@@ -77,6 +77,14 @@ _TXT_LIST_LINE = re.compile(r"([-*\u2022]|\d+[.)])\s+")
 _TXT_CAPS_HEADING = re.compile(r".{1,80}(?<![.!?,;])")
 
 
+def unsupported_type(filename: str) -> str | None:
+    """Why a file of this name cannot be parsed, from its extension alone; None when it can be."""
+    extension = PurePath(filename).suffix.lower()
+    if extension in SUPPORTED_EXTENSIONS:
+        return None
+    return f"unsupported file type {extension or '(no extension)'}: upload .md, .txt, .html, .pdf or .docx"
+
+
 def parse_document(filename: str, content: bytes) -> ParsedDocument:
     """Parse `content` according to the extension of `filename` (case-insensitive).
 
@@ -84,10 +92,10 @@ def parse_document(filename: str, content: bytes) -> ParsedDocument:
     Raises ParseError for an unsupported extension, an empty file, bytes that do not match
     the format (binary text, damaged PDF/DOCX, password-protected PDF), or no text at all.
     """
+    unsupported = unsupported_type(filename)
+    if unsupported:
+        raise ParseError(unsupported)
     extension = PurePath(filename).suffix.lower()
-    if extension not in SUPPORTED_EXTENSIONS:
-        shown = extension or "(no extension)"
-        raise ParseError(f"unsupported file type {shown}: upload .md, .txt, .html, .pdf or .docx")
     if not content.strip():
         raise ParseError("the file is empty")
     if extension in (".md", ".markdown"):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -13,20 +12,31 @@ from django.utils import timezone
 from accounts.clearance import Classification
 from accounts.models import User
 from retrieval.models import IngestionJob
+from retrieval.parsing import unsupported_type
 from retrieval.tasks import ingest_job
 
 
-@dataclass(frozen=True)
-class UploadedFile:
-    name: str
-    size: int
-    content: bytes | None  # None when the file is over MAX_UPLOAD_BYTES: it is never read
+class UploadedFile(Protocol):
+    """A file of an upload request as Django gives it: in memory when small, in a temporary file on disk
+    otherwise (FILE_UPLOAD_MAX_MEMORY_SIZE); read here only once it has passed the checks."""
 
-    @classmethod
-    def read(cls, upload: Any) -> UploadedFile:
-        """Read a Django upload, unless it is over the size limit."""
-        too_large = upload.size > settings.MAX_UPLOAD_BYTES
-        return cls(name=upload.name, size=upload.size, content=None if too_large else upload.read())
+    name: str | None
+    size: int | None
+
+    def read(self) -> bytes: ...
+
+
+def upload_refusal(name: str, size: int) -> str | None:
+    """Why a file cannot be ingested, decided from its name and size alone (nothing read), or None."""
+    unsupported = unsupported_type(name)
+    if unsupported:
+        return f"{name}: {unsupported}"
+    if size > settings.MAX_UPLOAD_BYTES:
+        return (
+            f"{name}: the file is {size:,} bytes, over the limit of {settings.MAX_UPLOAD_BYTES:,} "
+            "(MAX_UPLOAD_BYTES); split it or ask an operator to raise it"
+        )
+    return None
 
 
 def queue_uploads(
@@ -38,27 +48,26 @@ def queue_uploads(
 ) -> list[IngestionJob]:
     """Store each file as a queued IngestionJob and defer its ingestion once committed.
 
-    A file that is too large is recorded as failed at once, with the reason;
-    the other files of the upload still go in.
+    A file of a type that cannot be ingested or that is too large is recorded as failed at once, with the
+    reason, and is never read; the other files of the upload still go in. Files are read one at a time,
+    each as its job is stored.
     """
     jobs = []
     with transaction.atomic():
         for upload in files:
+            name, size = upload.name or "(unnamed)", upload.size or 0
+            refusal = upload_refusal(name, size)
             job = IngestionJob(
-                filename=upload.name,
-                content=upload.content or b"",
-                size=upload.size,
+                filename=name,
+                content=b"" if refusal else upload.read(),
+                size=size,
                 classification=classification,
                 group_names=list(group_names),
                 uploaded_by=acting_user,
             )
-            if upload.content is None or upload.size > settings.MAX_UPLOAD_BYTES:
-                job.content = b""
+            if refusal:
                 job.status = IngestionJob.Status.FAILED
-                job.error = (
-                    f"{upload.name}: the file is {upload.size:,} bytes, over the limit of "
-                    f"{settings.MAX_UPLOAD_BYTES:,} (MAX_UPLOAD_BYTES); split it or ask an operator to raise it"
-                )
+                job.error = refusal
                 job.finished_at = timezone.now()
             job.save()
             if job.status == IngestionJob.Status.QUEUED:

@@ -89,3 +89,17 @@ def test_the_jobs_list_shows_only_uploads_the_admin_may_know_of(client, admin, d
 
     assert "open.md" in page
     assert "finance-only.md" not in page and "secret-plan.md" not in page
+
+
+def test_a_file_of_a_type_that_cannot_be_ingested_fails_at_once_unread(
+    client, admin, django_capture_on_commit_callbacks
+):
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True) as deferred:
+        response = post_files(client, [("setup.exe", b"MZ\x90\x00" * 100), ("badges.md", GOOD)])
+
+    assert response.status_code == 302
+    refused = IngestionJob.objects.get(filename="setup.exe")
+    assert refused.status == IngestionJob.Status.FAILED and bytes(refused.content) == b""
+    assert refused.error == "setup.exe: unsupported file type .exe: upload .md, .txt, .html, .pdf or .docx"
+    assert len(deferred) == 1  # only badges.md went to the queue
