@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from routing.models import AuditEvent
 from routing.policy.decide import Workload
 from routing.policy.loader import PolicyError
 from routing.policy.versions import get_active_policy
+from routing.rate_limits import RateLimit, take
 from routing.redaction import Vault, redact
 from routing.runner import Delta, Restart
 
@@ -37,8 +39,9 @@ class KeptAnswer:
 def answer_question(*, question: str, acting_user: User, workload: str = Workload.INTERACTIVE) -> KeptAnswer:
     """Answer from the passages the user may read, citing them as [n], through the policy gate, and keep
     it in the asker's history. The gate writes the audit row; a refusal is an answer with `refused` set
-    and the reason in `route`."""
-    for event in stream_answer(question=question, acting_user=acting_user, workload=workload):
+    and the reason in `route`. Raises RateLimited when the user asked too often (nothing is audited)."""
+    _count_asking(acting_user)
+    for event in _stream(question=question, acting_user=acting_user, workload=workload):
         if isinstance(event, KeptAnswer):
             return event
     raise AssertionError("stream_answer ended without an answer")  # pragma: no cover
@@ -49,7 +52,18 @@ def stream_answer(
 ) -> Iterator[Delta | Restart | KeptAnswer]:
     """answer_question() as it is written: text deltas (Restart when a model stopped mid-answer and the
     answer is being written again), then the whole answer, audited and kept in the asker's history, as the
-    last event. A reader who leaves mid-answer gets no history entry (the gate audits what was sent)."""
+    last event. A reader who leaves mid-answer gets no history entry (the gate audits what was sent).
+    Raises RateLimited at once, before any event, when the user asked too often."""
+    _count_asking(acting_user)
+    return _stream(question=question, acting_user=acting_user, workload=workload)
+
+
+def _count_asking(user: User) -> None:
+    # Each question costs retrieval, maybe a paid model, and an audit row: one user may not flood them.
+    take(f"ask:user:{user.pk}", RateLimit(settings.ASK_RATE_LIMIT_PER_MINUTE, 60))
+
+
+def _stream(*, question: str, acting_user: User, workload: str) -> Iterator[Delta | Restart | KeptAnswer]:
     for event in routing_services.stream_answer(question=question, acting_user=acting_user, workload=workload):
         if isinstance(event, Final):
             entry = keep_in_history(answer=event.answer, acting_user=acting_user)

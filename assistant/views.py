@@ -31,6 +31,7 @@ from assistant.services import (
 from assistant.streaming import answer_events
 from retrieval.selectors import get_chunk, get_reader, list_document_chunks
 from routing.models import AuditEvent
+from routing.rate_limits import RateLimited
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +52,19 @@ def ask(request: HtmxHttpRequest) -> HttpResponse:
     template = "assistant/ask.html#result" if request.htmx else "assistant/ask.html"
     if not form.is_valid():
         return render(request, template, {"form": form, "inline_errors": bool(request.htmx)}, status=422)
-    kept = answer_question(question=form.cleaned_data["question"], acting_user=request.user)
+    try:
+        kept = answer_question(question=form.cleaned_data["question"], acting_user=request.user)
+    except RateLimited as limited:
+        return _too_many(request, template, form, limited)
     return render(request, template, {"form": AskForm(), "answer": kept.answer, "history_id": kept.history_id})
+
+
+def _too_many(request: HtmxHttpRequest, template: str, form: AskForm, limited: RateLimited) -> HttpResponse:
+    form.add_error("question", limited.message)
+    context = {"form": form, "inline_errors": template.endswith("#result")}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(limited.retry_after)
+    return response
 
 
 @require_POST
@@ -62,7 +74,10 @@ def ask_stream(request: HtmxHttpRequest) -> HttpResponse:
     form = AskForm(request.POST)
     if not form.is_valid():
         return render(request, "assistant/ask.html#result", {"form": form, "inline_errors": True}, status=422)
-    events = stream_answer(question=form.cleaned_data["question"], acting_user=request.user)
+    try:
+        events = stream_answer(question=form.cleaned_data["question"], acting_user=request.user)
+    except RateLimited as limited:
+        return _too_many(request, "assistant/ask.html#result", form, limited)
 
     def render_final(kept: KeptAnswer) -> str:
         context = {"answer": kept.answer, "history_id": kept.history_id}

@@ -124,3 +124,15 @@ class CachedAnswer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
     hits = models.PositiveIntegerField(default=0)
+
+
+class RateWindow(models.Model):
+    """How many requests one key (a user's asking, later an API key) made in one fixed window of time;
+    counted in PostgreSQL so that every web process sees the same count (routing/rate_limits.py)."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.BigIntegerField()  # Unix seconds, a multiple of the window's length
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="rate_window_unique")]

@@ -176,3 +176,21 @@ def test_ask_accepts_only_post(client: Client, employee: User, method: str) -> N
     response = getattr(login(client, employee), method)("/ask/")
 
     assert response.status_code == 405
+
+
+def test_asking_too_often_gets_429_with_retry_after_and_writes_no_audit_row(
+    client: Client, employee: User, ingest: Ingest, settings
+) -> None:
+    ingest("deploy-runbook.md", DEPLOY_RUNBOOK)
+    settings.ASK_RATE_LIMIT_PER_MINUTE = 2
+    login(client, employee)
+    for _ in range(2):
+        assert client.post("/ask/", {"question": "How do I roll back?"}).status_code == 200
+
+    page = client.post("/ask/", {"question": "How do I roll back?"})
+    stream = client.post("/ask/stream/", {"question": "How do I roll back?"})
+
+    assert page.status_code == stream.status_code == 429
+    assert 1 <= int(page["Retry-After"]) <= 60 and "Too many requests" in page.content.decode()
+    assert "Too many requests" in stream.content.decode() and stream["Content-Type"].startswith("text/html")
+    assert AuditEvent.objects.count() == 2
