@@ -10,7 +10,7 @@ import pytest
 from fakes.anthropic_server import FakeAnthropic, api_key
 from routing.backends import configured_backends, get_backend
 from routing.backends.anthropic import AnthropicBackend
-from routing.backends.base import BackendError, Bundle, ContextPassage, Usage, build_prompt
+from routing.backends.base import BackendError, Bundle, ContextPassage, Usage, boundary_code, build_prompt
 from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL
 
 BUNDLE = Bundle(
@@ -70,8 +70,9 @@ def test_it_sends_one_streamed_messages_call_with_the_passages_and_question(fake
     assert body["model"] == FAKE_ANTHROPIC_MODEL and body["stream"] is True
     assert "cite" in body["system"] and "[EMAIL_1]" in body["system"]
     assert body["messages"] == [{"role": "user", "content": build_prompt(BUNDLE).user}]
-    assert "[1] Deploys\nPress Revert in the deploy dashboard." in body["messages"][0]["content"]
-    assert body["messages"][0]["content"].endswith("Question: How do I roll back a bad deploy?")
+    assert "Deploys\nPress Revert in the deploy dashboard.\n</passage 1 " in body["messages"][0]["content"]
+    code = boundary_code(BUNDLE)
+    assert body["messages"][0]["content"].endswith(f"How do I roll back a bad deploy?\n</question {code}>")
 
 
 @pytest.mark.parametrize(
