@@ -27,3 +27,7 @@ class RoleOutOfReach(AccountError):
 
 class GroupOutOfReach(AccountError):
     """An admin tried to grant a reader group they are not in, or to change their own groups."""
+
+
+class WeakPassword(AccountError):
+    """A chosen password that Django's validators (settings.AUTH_PASSWORD_VALIDATORS) refuse."""

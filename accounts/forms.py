@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import Group
-from django.contrib.auth.password_validation import validate_password
 
 from accounts.clearance import Classification
 from accounts.models import User
@@ -96,13 +95,3 @@ class NewUserForm(UserForm):
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError("A user with this username already exists.")
         return username
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        password = cleaned.get("password")
-        if password:
-            try:
-                validate_password(password, User(username=cleaned.get("username", "")))
-            except forms.ValidationError as exc:
-                self.add_error("password", exc)
-        return cleaned

@@ -6,12 +6,22 @@ import secrets
 from collections.abc import Sequence
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.clearance import Classification
-from accounts.errors import ClearanceAboveOwn, GroupOutOfReach, RoleOutOfReach, SelfLockout
+from accounts.errors import ClearanceAboveOwn, GroupOutOfReach, RoleOutOfReach, SelfLockout, WeakPassword
 from accounts.models import User
 from accounts.roles import Role
+
+
+def _check_password(password: str, *, user: User) -> None:
+    """Django's validators (AUTH_PASSWORD_VALIDATORS) on a password someone chose for `user`."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise WeakPassword(" ".join(exc.messages), field="password") from None
 
 
 @transaction.atomic
@@ -26,14 +36,16 @@ def upsert_user(
 ) -> tuple[User, bool]:
     """Create or update `username` with exactly these role, clearance and groups.
 
-    The password is changed only when given; the team (whose budget pays for the
-    user's cloud answers) only when given, "" removing it. Returns (user, created).
+    The password is changed only when given, and must pass the validators (WeakPassword otherwise,
+    nothing changed); the team (whose budget pays for the user's cloud answers) only when given,
+    "" removing it. Returns (user, created).
     """
     user, created = User.objects.get_or_create(username=username)
     user.role = role
     user.clearance = clearance
     user.is_staff = False
     if password:
+        _check_password(password, user=user)
         user.set_password(password)
     elif created:
         user.set_unusable_password()
@@ -139,7 +151,8 @@ def create_user(
     password: str | None,
 ) -> tuple[User, str | None]:
     """Create `username`. Without a password, one is generated and returned (to be shown once);
-    with one, None is returned. Raises an AccountError like update_user."""
+    with one, None is returned. Raises an AccountError like update_user, WeakPassword when the
+    validators refuse the password."""
     _check_rules(
         acting_user=acting_user,
         user=None,
@@ -149,8 +162,10 @@ def create_user(
         groups=groups,
         new_group_names=new_group_names,
     )
-    one_time = None if password else secrets.token_urlsafe(12)
     user = User(username=username, role=role, clearance=clearance, team=team)
+    if password:
+        _check_password(password, user=user)
+    one_time = None if password else secrets.token_urlsafe(12)
     user.set_password(password or one_time)
     user.save()
     user.groups.set(_groups_named(groups, new_group_names))

@@ -162,8 +162,19 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+# Every password a person chooses (the users page, `add_user`, the demo set-up, the password-change page) must
+# pass these: long, not like the username, not among the 20,000 most common, not digits only.
+PASSWORD_MIN_LENGTH = envint("PASSWORD_MIN_LENGTH", "12")
+if PASSWORD_MIN_LENGTH < 12:
+    raise ImproperlyConfigured(f"PASSWORD_MIN_LENGTH may raise the minimum of 12, not lower it ({PASSWORD_MIN_LENGTH})")
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-us"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
@@ -99,12 +100,19 @@ def test_a_new_user_gets_a_one_time_password_shown_once(client: Client, admin: U
     assert password not in client.get(f"/manage/users/{nina.id}/").content.decode()
 
 
-def test_a_chosen_password_must_pass_djangos_validators(client: Client, admin: User) -> None:
+@pytest.mark.parametrize(
+    "password, reason",
+    [("123", "too short"), ("password", "too short"), ("12345678", "too common"), ("password1234", "too common")],
+)
+def test_a_chosen_password_must_pass_djangos_validators(
+    client: Client, admin: User, password: str, reason: str
+) -> None:
     client.force_login(admin)
     weak = client.post(
-        "/manage/users/new/", {"username": "otto", "role": "employee", "clearance": 1, "password": "123"}
+        "/manage/users/new/", {"username": "otto", "role": "employee", "clearance": 1, "password": password}
     )
     assert weak.status_code == 422 and not User.objects.filter(username="otto").exists()
+    assert reason in weak.content.decode()
     strong = {"username": "otto", "role": "employee", "clearance": 1, "password": "correct-horse-battery-9"}
     assert client.post("/manage/users/new/", strong).status_code == 200
     assert User.objects.get(username="otto").check_password("correct-horse-battery-9")
