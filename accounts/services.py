@@ -11,7 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.clearance import Classification
-from accounts.errors import ClearanceAboveOwn, GroupOutOfReach, RoleOutOfReach, SelfLockout, WeakPassword
+from accounts.errors import (
+    ClearanceAboveOwn,
+    GroupOutOfReach,
+    OwnPasswordReset,
+    RoleOutOfReach,
+    SelfLockout,
+    WeakPassword,
+)
 from accounts.models import User
 from accounts.roles import Role
 
@@ -151,8 +158,9 @@ def create_user(
     password: str | None,
 ) -> tuple[User, str | None]:
     """Create `username`. Without a password, one is generated and returned (to be shown once);
-    with one, None is returned. Raises an AccountError like update_user, WeakPassword when the
-    validators refuse the password."""
+    with one, None is returned. Either way the admin knows it, so the user must choose their own at
+    first sign-in. Raises an AccountError like update_user, WeakPassword when the validators refuse
+    the password."""
     _check_rules(
         acting_user=acting_user,
         user=None,
@@ -162,7 +170,7 @@ def create_user(
         groups=groups,
         new_group_names=new_group_names,
     )
-    user = User(username=username, role=role, clearance=clearance, team=team)
+    user = User(username=username, role=role, clearance=clearance, team=team, must_change_password=True)
     if password:
         _check_password(password, user=user)
     one_time = None if password else secrets.token_urlsafe(12)
@@ -170,3 +178,32 @@ def create_user(
     user.save()
     user.groups.set(_groups_named(groups, new_group_names))
     return user, one_time
+
+
+@transaction.atomic
+def reset_password(*, acting_user: User, user: User) -> str:
+    """Give `user` a new one-time password, returned to be shown once: their sessions end (Django checks
+    the password's hash on each request) and they must choose their own at next sign-in. Raises
+    OwnPasswordReset for the admin's own account, RoleOutOfReach for someone cleared above the admin
+    or an auditor (the operator's accounts: taking one over would read the audit log)."""
+    if user.pk == acting_user.pk:
+        raise OwnPasswordReset("Change your own password with the Password link at the top of the page.")
+    if user.clearance > acting_user.clearance:
+        raise RoleOutOfReach("You cannot change someone cleared above you; ask an admin with that clearance.")
+    if user.role == Role.AUDITOR:
+        raise RoleOutOfReach("Auditors' passwords are reset by the operator (manage.py add_user), not from this page.")
+    one_time = secrets.token_urlsafe(12)
+    user.set_password(one_time)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    return one_time
+
+
+def change_password(*, user: User, password: str) -> User:
+    """Set the password `user` chose for themselves, and lift must_change_password. Raises WeakPassword
+    when the validators refuse it."""
+    _check_password(password, user=user)
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    return user

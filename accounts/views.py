@@ -10,14 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.errors import AccountError
 from accounts.forms import NewUserForm, UserForm
 from accounts.permissions import role_required
 from accounts.roles import Role
 from accounts.selectors import get_user, list_users
-from accounts.services import create_user, update_user
+from accounts.services import create_user, reset_password, update_user
 from accounts.throttle import sign_in_unlocks_at, username_key
 
 
@@ -81,6 +81,21 @@ def user_new(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/user_created.html", context)
     status = 422 if form.is_bound else 200
     return render(request, "accounts/user_form.html", {"form": form, "subject": None}, status=status)
+
+
+@never_cache  # the page shows a one-time password
+@require_POST
+@role_required(Role.ADMIN)
+def user_password_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = get_user(user_id=user_id)
+    if user is None:
+        raise Http404("No such user")
+    try:
+        one_time_password = reset_password(acting_user=request.user, user=user)
+    except AccountError as exc:
+        context = {"form": UserForm.for_user(user), "subject": user, "reset_error": exc.message}
+        return render(request, "accounts/user_form.html", context, status=422)
+    return render(request, "accounts/password_reset.html", {"subject": user, "one_time_password": one_time_password})
 
 
 def locked_out(

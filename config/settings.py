@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A user whose password an admin chose sees only the password-change page until they choose their own.
+    "accounts.middleware.PasswordChangeRequired",
     "csp.middleware.CSPMiddleware",
     # Last, so innermost: it turns a locked-out sign-in into accounts.views.locked_out's page.
     "axes.middleware.AxesMiddleware",

@@ -12,7 +12,7 @@ from django.test import Client
 from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
-from tests.conftest import make_user
+from tests.conftest import make_user, password_of
 
 
 def form_data(user: User, **changes: object) -> dict[str, object]:
@@ -192,3 +192,56 @@ def test_a_nul_byte_in_the_search_is_ignored(client: Client, admin: User) -> Non
     client.force_login(admin)
 
     assert client.get("/manage/users/", {"q": "er\x00in"}).status_code == 200
+
+
+def test_a_created_user_must_change_the_password_the_admin_set(client: Client, admin: User) -> None:
+    client.force_login(admin)
+    client.post("/manage/users/new/", {"username": "nina", "role": "employee", "clearance": 1})
+    chosen = {"username": "otto", "role": "employee", "clearance": 1, "password": "correct-horse-battery-9"}
+    client.post("/manage/users/new/", chosen)
+
+    assert User.objects.get(username="nina").must_change_password
+    assert User.objects.get(username="otto").must_change_password
+
+
+def test_an_admin_resets_a_password_the_user_must_then_change(client: Client, admin: User, employee: User) -> None:
+    erins = Client()
+    erins.force_login(employee)
+    client.force_login(admin)
+
+    response = client.post(f"/manage/users/{employee.id}/password/")
+
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    password = re.search(r'class="user-password">([^<]+)<', response.content.decode()).group(1)  # type: ignore[union-attr]
+    employee.refresh_from_db()
+    assert employee.check_password(password) and employee.must_change_password
+    assert not employee.check_password(password_of("erin"))
+    # erin's open session ended with the old password.
+    assert erins.get("/")["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("whose", ["own", "auditor", "cleared above"])
+def test_some_passwords_are_not_reset_from_the_page(client: Client, employee: User, auditor: User, whose: str) -> None:
+    low = make_user("lowadm", Role.ADMIN, Classification.INTERNAL)
+    boss = make_user("boss", Role.EMPLOYEE, Classification.RESTRICTED)
+    target = {"own": low, "auditor": auditor, "cleared above": boss}[whose]
+    if whose == "auditor":
+        low.clearance = Classification.RESTRICTED
+        low.save()
+    client.force_login(low)
+
+    response = client.post(f"/manage/users/{target.id}/password/")
+
+    assert response.status_code == 422 and 'class="error"' in response.content.decode()
+    target.refresh_from_db()
+    assert target.check_password(password_of(target.username)) and not target.must_change_password
+
+
+def test_the_edit_page_offers_a_reset_for_others_only(client: Client, admin: User, employee: User) -> None:
+    client.force_login(admin)
+
+    assert (
+        f'action="/manage/users/{employee.id}/password/"'
+        in client.get(f"/manage/users/{employee.id}/").content.decode()
+    )
+    assert f"/manage/users/{admin.id}/password/" not in client.get(f"/manage/users/{admin.id}/").content.decode()
