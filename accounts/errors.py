@@ -27,3 +27,11 @@ class RoleOutOfReach(AccountError):
 
 class GroupOutOfReach(AccountError):
     """An admin tried to grant a reader group they are not in, or to change their own groups."""
+
+
+class OwnPasswordReset(AccountError):
+    """An admin tried to reset their own password from the users page instead of changing it."""
+
+
+class WeakPassword(AccountError):
+    """A chosen password that Django's validators (settings.AUTH_PASSWORD_VALIDATORS) refuse."""

@@ -16,3 +16,6 @@ class User(AbstractUser):
     team = models.ForeignKey(
         "auth.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="members_billed"
     )
+    # Set when an admin chose the password (a new user's, a reset): every page but the password-change
+    # page is closed to the user until they choose their own (accounts.middleware).
+    must_change_password = models.BooleanField(default=False)

@@ -6,12 +6,29 @@ import secrets
 from collections.abc import Sequence
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.clearance import Classification
-from accounts.errors import ClearanceAboveOwn, GroupOutOfReach, RoleOutOfReach, SelfLockout
+from accounts.errors import (
+    ClearanceAboveOwn,
+    GroupOutOfReach,
+    OwnPasswordReset,
+    RoleOutOfReach,
+    SelfLockout,
+    WeakPassword,
+)
 from accounts.models import User
 from accounts.roles import Role
+
+
+def _check_password(password: str, *, user: User) -> None:
+    """Django's validators (AUTH_PASSWORD_VALIDATORS) on a password someone chose for `user`."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise WeakPassword(" ".join(exc.messages), field="password") from None
 
 
 @transaction.atomic
@@ -26,14 +43,16 @@ def upsert_user(
 ) -> tuple[User, bool]:
     """Create or update `username` with exactly these role, clearance and groups.
 
-    The password is changed only when given; the team (whose budget pays for the
-    user's cloud answers) only when given, "" removing it. Returns (user, created).
+    The password is changed only when given, and must pass the validators (WeakPassword otherwise,
+    nothing changed); the team (whose budget pays for the user's cloud answers) only when given,
+    "" removing it. Returns (user, created).
     """
     user, created = User.objects.get_or_create(username=username)
     user.role = role
     user.clearance = clearance
     user.is_staff = False
     if password:
+        _check_password(password, user=user)
         user.set_password(password)
     elif created:
         user.set_unusable_password()
@@ -153,7 +172,9 @@ def create_user(
     password: str | None,
 ) -> tuple[User, str | None]:
     """Create `username`. Without a password, one is generated and returned (to be shown once);
-    with one, None is returned. Raises an AccountError like update_user."""
+    with one, None is returned. Either way the admin knows it, so the user must choose their own at
+    first sign-in. Raises an AccountError like update_user, WeakPassword when the validators refuse
+    the password."""
     _check_rules(
         acting_user=acting_user,
         user=None,
@@ -163,9 +184,40 @@ def create_user(
         groups=groups,
         new_group_names=new_group_names,
     )
+    user = User(username=username, role=role, clearance=clearance, team=team, must_change_password=True)
+    if password:
+        _check_password(password, user=user)
     one_time = None if password else secrets.token_urlsafe(12)
-    user = User(username=username, role=role, clearance=clearance, team=team)
     user.set_password(password or one_time)
     user.save()
     user.groups.set(_groups_named(groups, new_group_names))
     return user, one_time
+
+
+@transaction.atomic
+def reset_password(*, acting_user: User, user: User) -> str:
+    """Give `user` a new one-time password, returned to be shown once: their sessions end (Django checks
+    the password's hash on each request) and they must choose their own at next sign-in. Raises
+    OwnPasswordReset for the admin's own account, RoleOutOfReach for someone cleared above the admin
+    or an auditor (the operator's accounts: taking one over would read the audit log)."""
+    if user.pk == acting_user.pk:
+        raise OwnPasswordReset("Change your own password with the Password link at the top of the page.")
+    if user.clearance > acting_user.clearance:
+        raise RoleOutOfReach("You cannot change someone cleared above you; ask an admin with that clearance.")
+    if user.role == Role.AUDITOR:
+        raise RoleOutOfReach("Auditors' passwords are reset by the operator (manage.py add_user), not from this page.")
+    one_time = secrets.token_urlsafe(12)
+    user.set_password(one_time)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    return one_time
+
+
+def change_password(*, user: User, password: str) -> User:
+    """Set the password `user` chose for themselves, and lift must_change_password. Raises WeakPassword
+    when the validators refuse it."""
+    _check_password(password, user=user)
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    return user

@@ -1,18 +1,24 @@
-"""The admins' users-and-groups pages. Each view parses, calls one selector or service, renders."""
+"""The admins' users-and-groups pages, and the sign-in's locked-out page. Each view parses, calls one
+selector or service, renders."""
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.errors import AccountError
 from accounts.forms import NewUserForm, UserForm
 from accounts.permissions import role_required
 from accounts.roles import Role
 from accounts.selectors import get_user, list_users
-from accounts.services import create_user, update_user
+from accounts.services import create_user, reset_password, update_user
+from accounts.throttle import sign_in_unlocks_at, username_key
 
 
 @require_GET
@@ -75,3 +81,31 @@ def user_new(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/user_created.html", context)
     status = 422 if form.is_bound else 200
     return render(request, "accounts/user_form.html", {"form": form, "subject": None}, status=status)
+
+
+@never_cache  # the page shows a one-time password
+@require_POST
+@role_required(Role.ADMIN)
+def user_password_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = get_user(user_id=user_id)
+    if user is None:
+        raise Http404("No such user")
+    try:
+        one_time_password = reset_password(acting_user=request.user, user=user)
+    except AccountError as exc:
+        context = {"form": UserForm.for_user(user), "subject": user, "reset_error": exc.message}
+        return render(request, "accounts/user_form.html", context, status=422)
+    return render(request, "accounts/password_reset.html", {"subject": user, "one_time_password": one_time_password})
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict[str, Any] | None
+) -> HttpResponse:
+    """django-axes' answer (AXES_LOCKOUT_CALLABLE) to a sign-in while its account or address is locked:
+    429, with when to try again on the page and in Retry-After. The page is the same whether or not
+    the account exists."""
+    address = getattr(request, "axes_ip_address", None)  # set by axes before it calls this
+    unlocks_at = sign_in_unlocks_at(username=username_key(request, credentials), address=address)
+    response = render(request, "registration/locked_out.html", {"unlocks_at": unlocks_at}, status=429)
+    response["Retry-After"] = str(max(1, math.ceil((unlocks_at - timezone.now()).total_seconds())))
+    return response

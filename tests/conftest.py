@@ -40,8 +40,15 @@ def _test_settings(settings: Any) -> Iterator[None]:
     resilience.reset()
 
 
+def password_of(username: str) -> str:
+    """A persona's password: different for each, and strong enough for the validators (settings.py)."""
+    return f"pw-{username}-sluice-persona"
+
+
 def make_user(username: str, role: Role, clearance: Classification, groups: Sequence[str] = ()) -> User:
-    user, _ = upsert_user(username=username, role=role, clearance=clearance, groups=groups, password="pw-" + username)
+    user, _ = upsert_user(
+        username=username, role=role, clearance=clearance, groups=groups, password=password_of(username)
+    )
     return user
 
 
@@ -145,14 +152,16 @@ The rollback pipeline restores the previous container image within five minutes.
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSluice]:
     """The real `manage.py serve` as `make run` starts it (tests/serving.py), in a throwaway data folder
     with a PostgreSQL of its own, holding employee erin and admin ada (as the personas above, password
-    'pw-' + name) and the deploy runbook (internal, no groups). Started once, for the slow tests that
+    password_of(name)) and the deploy runbook (internal, no groups). Started once, for the slow tests that
     use it; stopped, database included, after the last."""
     data_dir: Path = tmp_path_factory.mktemp("served")
     server = ServedSluice(data_dir).start()
     try:
         server.manage("add_user", "erin", "--role", "employee", "--clearance", "internal",
-                      "--groups", "engineering", "--password", "pw-erin")  # fmt: skip
-        server.manage("add_user", "ada", "--role", "admin", "--clearance", "restricted", "--password", "pw-ada")
+                      "--groups", "engineering", "--password", password_of("erin"))  # fmt: skip
+        server.manage(
+            "add_user", "ada", "--role", "admin", "--clearance", "restricted", "--password", password_of("ada")
+        )
         runbook = data_dir / "deploy-runbook.md"
         runbook.write_text(SERVED_RUNBOOK)
         server.manage("ingest", str(runbook), "--classification", "internal")

@@ -44,6 +44,9 @@ ACCESS: dict[str, Access] = {
     "login": Access(ANYONE, anonymous="public"),
     "logout": Access(ANYONE, method="POST", anonymous="public"),
     "healthz": Access(ANYONE, anonymous="public"),
+    # Changing one's own password: any signed-in user.
+    "password_change": Access(ANYONE),
+    "password_change_done": Access(ANYONE),
     # A scraper with METRICS_TOKEN, or a signed-in admin or auditor; anonymous visitors get 403, not a login page.
     "metrics": Access(ADMIN_OR_AUDITOR, anonymous="forbidden"),
     # Employees' pages: any signed-in user; history entries and feedback only for their owner.
@@ -76,6 +79,7 @@ ACCESS: dict[str, Access] = {
     "users": Access(ADMIN),
     "user-new": Access(ADMIN),
     "user-edit": Access(ADMIN),
+    "user-password-reset": Access(ADMIN, method="POST"),  # ada resets erin's
     # Auditors only: admins run the system whose traffic the log records.
     "audit-log": Access(AUDITOR),
     "audit-detail": Access(AUDITOR),

@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
+from django.http import HttpRequest
+from django.test import RequestFactory
 
 from accounts.clearance import Classification
 from accounts.models import User
@@ -18,6 +20,11 @@ def run(*args: str) -> str:
     out = StringIO()
     call_command("add_user", *args, stdout=out, stderr=StringIO())
     return out.getvalue()
+
+
+def login_request() -> HttpRequest:
+    """The sign-in throttle (django-axes) counts by the request's address: authenticate needs one."""
+    return RequestFactory().post("/accounts/login/")
 
 
 def group_names(user: User) -> list[str]:
@@ -42,17 +49,26 @@ def test_add_user_creates_a_user_with_role_clearance_groups_and_password(db: Non
     assert nina.role == "employee"
     assert nina.clearance == Classification.CONFIDENTIAL
     assert group_names(nina) == ["finance", "legal"]
-    assert authenticate(username="nina", password="first-pass-123") == nina
+    assert authenticate(login_request(), username="nina", password="first-pass-123") == nina
     assert not nina.is_staff
 
 
 def test_add_user_again_updates_the_user_and_replaces_the_groups(db: None) -> None:
     run(
-        "nina", "--role", "employee", "--clearance", "internal", "--groups", "finance,legal", "--password", "first-pass"
-    )
+        "nina", "--role", "employee", "--clearance", "internal", "--groups", "finance,legal",
+        "--password", "first-pass-phrase",
+    )  # fmt: skip
 
     out = run(
-        "nina", "--role", "auditor", "--clearance", "restricted", "--groups", "audit", "--password", "second-pass"
+        "nina",
+        "--role",
+        "auditor",
+        "--clearance",
+        "restricted",
+        "--groups",
+        "audit",
+        "--password",
+        "second-pass-phrase",
     )
 
     assert out.strip() == "Updated nina: auditor, clearance restricted"
@@ -61,8 +77,8 @@ def test_add_user_again_updates_the_user_and_replaces_the_groups(db: None) -> No
     assert nina.role == "auditor"
     assert nina.clearance == Classification.RESTRICTED
     assert group_names(nina) == ["audit"]
-    assert authenticate(username="nina", password="second-pass") == nina
-    assert authenticate(username="nina", password="first-pass") is None
+    assert authenticate(login_request(), username="nina", password="second-pass-phrase") == nina
+    assert authenticate(login_request(), username="nina", password="first-pass-phrase") is None
 
 
 def test_add_user_without_password_keeps_the_existing_one(db: None) -> None:
@@ -70,7 +86,7 @@ def test_add_user_without_password_keeps_the_existing_one(db: None) -> None:
 
     run("nina", "--role", "employee", "--clearance", "public")
 
-    assert authenticate(username="nina", password="keep-this-one") == User.objects.get(username="nina")
+    assert authenticate(login_request(), username="nina", password="keep-this-one") == User.objects.get(username="nina")
 
 
 def test_new_user_without_password_cannot_sign_in(db: None) -> None:
@@ -80,6 +96,32 @@ def test_new_user_without_password_cannot_sign_in(db: None) -> None:
     assert not nina.has_usable_password()
     assert nina.clearance == Classification.INTERNAL
     assert group_names(nina) == []
+
+
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("a", "too short"),
+        ("password", "too short"),
+        ("123456789012345", "entirely numeric"),
+        ("password1234", "common"),
+    ],
+)
+def test_add_user_refuses_a_password_the_validators_refuse(db: None, password: str, reason: str) -> None:
+    with pytest.raises(CommandError, match=reason):
+        run("nina", "--role", "employee", "--password", password)
+
+    assert not User.objects.filter(username="nina").exists()
+
+
+def test_add_user_keeps_the_old_password_when_the_new_one_is_refused(db: None) -> None:
+    run("nina", "--role", "employee", "--password", "keep-this-one")
+
+    with pytest.raises(CommandError, match="too short"):
+        run("nina", "--role", "admin", "--password", "short")
+
+    nina = User.objects.get(username="nina")
+    assert nina.check_password("keep-this-one") and nina.role == "employee"
 
 
 def test_add_user_json_summarises_what_was_done(db: None) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
 from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
-from tests.conftest import make_user
+from tests.conftest import make_user, password_of
 
 
 def form_data(user: User, **changes: object) -> dict[str, object]:
@@ -99,12 +100,19 @@ def test_a_new_user_gets_a_one_time_password_shown_once(client: Client, admin: U
     assert password not in client.get(f"/manage/users/{nina.id}/").content.decode()
 
 
-def test_a_chosen_password_must_pass_djangos_validators(client: Client, admin: User) -> None:
+@pytest.mark.parametrize(
+    "password, reason",
+    [("123", "too short"), ("password", "too short"), ("12345678", "too common"), ("password1234", "too common")],
+)
+def test_a_chosen_password_must_pass_djangos_validators(
+    client: Client, admin: User, password: str, reason: str
+) -> None:
     client.force_login(admin)
     weak = client.post(
-        "/manage/users/new/", {"username": "otto", "role": "employee", "clearance": 1, "password": "123"}
+        "/manage/users/new/", {"username": "otto", "role": "employee", "clearance": 1, "password": password}
     )
     assert weak.status_code == 422 and not User.objects.filter(username="otto").exists()
+    assert reason in weak.content.decode()
     strong = {"username": "otto", "role": "employee", "clearance": 1, "password": "correct-horse-battery-9"}
     assert client.post("/manage/users/new/", strong).status_code == 200
     assert User.objects.get(username="otto").check_password("correct-horse-battery-9")
@@ -200,3 +208,56 @@ def test_an_admin_cannot_weaken_an_auditor(client: Client, admin: User, auditor:
     auditor.refresh_from_db()
     assert auditor.clearance == Classification.RESTRICTED and auditor.is_active
     assert list(auditor.groups.values_list("name", flat=True)) == ["finance"]
+
+
+def test_a_created_user_must_change_the_password_the_admin_set(client: Client, admin: User) -> None:
+    client.force_login(admin)
+    client.post("/manage/users/new/", {"username": "nina", "role": "employee", "clearance": 1})
+    chosen = {"username": "otto", "role": "employee", "clearance": 1, "password": "correct-horse-battery-9"}
+    client.post("/manage/users/new/", chosen)
+
+    assert User.objects.get(username="nina").must_change_password
+    assert User.objects.get(username="otto").must_change_password
+
+
+def test_an_admin_resets_a_password_the_user_must_then_change(client: Client, admin: User, employee: User) -> None:
+    erins = Client()
+    erins.force_login(employee)
+    client.force_login(admin)
+
+    response = client.post(f"/manage/users/{employee.id}/password/")
+
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    password = re.search(r'class="user-password">([^<]+)<', response.content.decode()).group(1)  # type: ignore[union-attr]
+    employee.refresh_from_db()
+    assert employee.check_password(password) and employee.must_change_password
+    assert not employee.check_password(password_of("erin"))
+    # erin's open session ended with the old password.
+    assert erins.get("/")["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("whose", ["own", "auditor", "cleared above"])
+def test_some_passwords_are_not_reset_from_the_page(client: Client, employee: User, auditor: User, whose: str) -> None:
+    low = make_user("lowadm", Role.ADMIN, Classification.INTERNAL)
+    boss = make_user("boss", Role.EMPLOYEE, Classification.RESTRICTED)
+    target = {"own": low, "auditor": auditor, "cleared above": boss}[whose]
+    if whose == "auditor":
+        low.clearance = Classification.RESTRICTED
+        low.save()
+    client.force_login(low)
+
+    response = client.post(f"/manage/users/{target.id}/password/")
+
+    assert response.status_code == 422 and 'class="error"' in response.content.decode()
+    target.refresh_from_db()
+    assert target.check_password(password_of(target.username)) and not target.must_change_password
+
+
+def test_the_edit_page_offers_a_reset_for_others_only(client: Client, admin: User, employee: User) -> None:
+    client.force_login(admin)
+
+    assert (
+        f'action="/manage/users/{employee.id}/password/"'
+        in client.get(f"/manage/users/{employee.id}/").content.decode()
+    )
+    assert f"/manage/users/{admin.id}/password/" not in client.get(f"/manage/users/{admin.id}/").content.decode()

@@ -26,6 +26,7 @@ from procrastinate.contrib.django import app
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
+from tests.conftest import password_of
 from tests.serving import ServedSluice
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -125,12 +126,12 @@ SignIn = Callable[[User], None]
 @pytest.fixture
 def sign_in(page: Page) -> SignIn:
     """sign_in(user): sign in through the real login form as a persona of tests/conftest.py
-    (whose password is 'pw-' + username), and land on the ask page."""
+    (whose password is password_of(username)), and land on the ask page."""
 
     def _sign_in(user: User) -> None:
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(f"pw-{user.username}")
+        page.get_by_label("Password").fill(password_of(user.username))
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 

@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, Response, expect
 
+from tests.conftest import password_of
 from tests.serving import ServedSluice
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -26,7 +27,7 @@ def test_employee_asks_on_the_served_app_and_the_page_is_styled(
     # erin and the deploy runbook are in the served database (tests/conftest.py's `served`).
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill("erin")
-    page.get_by_label("Password").fill("pw-erin")
+    page.get_by_label("Password").fill(password_of("erin"))
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 

@@ -18,6 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 
+from tests.conftest import password_of
 from tests.serving import ServedSluice, running, wait_until_gone
 
 pytestmark = pytest.mark.slow
@@ -40,7 +41,7 @@ def sign_in(client: httpx.Client, username: str) -> None:
     token = form.select_one('input[name="csrfmiddlewaretoken"]')["value"]
     response = client.post(
         "/accounts/login/",
-        data={"username": username, "password": f"pw-{username}", "csrfmiddlewaretoken": token},
+        data={"username": username, "password": password_of(username), "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 200 and "Sign out" in response.text, response.text[:500]
 

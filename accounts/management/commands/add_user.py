@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.clearance import Classification
+from accounts.errors import WeakPassword
 from accounts.roles import Role
 from accounts.services import upsert_user
 
@@ -26,7 +27,11 @@ class Command(BaseCommand):
             help="highest classification the user may read: public, internal, confidential or restricted",
         )
         parser.add_argument("--groups", default="", help="comma-separated reader groups, e.g. engineering,finance")
-        parser.add_argument("--password", default=None, help="set this password (unchanged when omitted)")
+        parser.add_argument(
+            "--password",
+            default=None,
+            help="set this password (unchanged when omitted): at least PASSWORD_MIN_LENGTH characters, not common",
+        )
         parser.add_argument(
             "--team",
             default=None,
@@ -40,14 +45,17 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         groups = parse_groups(options["groups"])
-        user, created = upsert_user(
-            username=options["username"],
-            role=Role(options["role"]),
-            clearance=clearance,
-            groups=groups,
-            password=options["password"],
-            team=options["team"],
-        )
+        try:
+            user, created = upsert_user(
+                username=options["username"],
+                role=Role(options["role"]),
+                clearance=clearance,
+                groups=groups,
+                password=options["password"],
+                team=options["team"],
+            )
+        except WeakPassword as exc:
+            raise CommandError(f"--password: {exc.message}") from None
         summary = {
             "username": user.username,
             "created": created,

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.clearance import Classification
+from accounts.errors import WeakPassword
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import upsert_user
@@ -56,7 +57,12 @@ class Command(BaseCommand):
                 continue  # keep the password printed when it was created
             password = password or secrets.token_urlsafe(12)
             team = groups[0] if groups else ""
-            upsert_user(username=username, role=role, clearance=clearance, groups=groups, password=password, team=team)
+            try:
+                upsert_user(
+                    username=username, role=role, clearance=clearance, groups=groups, password=password, team=team
+                )
+            except WeakPassword as exc:
+                raise CommandError(f"{password_setting}: {exc.message}") from None
             if not exists:
                 created_lines.append(f"  {username:9} {password:20} ({role.value}, clearance {clearance.label})")
         if created_lines:
