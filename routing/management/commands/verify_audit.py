@@ -19,6 +19,7 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(report.__dict__))
         if not report.ok:
-            raise CommandError(f"audit chain broken at row {report.first_bad_id}: {report.problem}")
+            where = f" at row {report.first_bad_id}" if report.first_bad_id is not None else ""
+            raise CommandError(f"audit chain broken{where}: {report.problem}")
         if not options["json"]:
             self.stdout.write(f"audit chain intact: {report.rows} rows")
