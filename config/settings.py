@@ -259,6 +259,11 @@ if not AUDIT_CHAIN_KEY:
     AUDIT_CHAIN_KEY = local_secret_key(DATA_DIR, "audit_chain_key")
 if len(AUDIT_CHAIN_KEY) < 32:
     raise ImproperlyConfigured("AUDIT_CHAIN_KEY must be at least 32 characters (a long random string)")
+# Where the chain's head is exported (`manage.py export_audit_head`, and the periodic task on this cron):
+# a JSON-lines file (empty: none) and/or a log line, somewhere the database's owner cannot rewrite.
+AUDIT_HEAD_FILE = os.getenv("AUDIT_HEAD_FILE", str(DATA_DIR / "audit_head.jsonl"))
+AUDIT_HEAD_LOG = envbool("AUDIT_HEAD_LOG", "True")
+AUDIT_HEAD_CRON = os.getenv("AUDIT_HEAD_CRON", "*/15 * * * *")
 
 # Bearer token a Prometheus scraper sends to /metrics; unset, only signed-in admins and auditors may read it.
 METRICS_TOKEN = envsecret("METRICS_TOKEN")

@@ -6,7 +6,8 @@ hash version 3 it is an HMAC under settings.AUDIT_CHAIN_KEY, so that whoever can
 write the database but not read the key cannot recompute it; rows written before
 keep their plain SHA-256. A purge keeps the chain verifiable by recording the
 hash of the last row it removed (AuditAnchor, with an HMAC of its own), from
-which verification starts.
+which verification starts. Deleting the newest rows leaves a shorter chain that
+still verifies: routing/audit_head.py exports the head to catch that.
 """
 
 from __future__ import annotations
@@ -168,8 +169,12 @@ def append_audit_event(**fields: Any) -> AuditEvent:
 class ChainReport:
     ok: bool
     rows: int
-    first_bad_id: int | None = None  # the row named; None when the problem is not a row's (an anchor)
+    first_bad_id: int | None = None  # the row named; None when the problem is not a row's (an anchor, the head)
     problem: str = ""
+    bad_row_gone: bool = False  # the row named no longer exists (the exported head's, deleted)
+    head_id: int | None = None  # the exported head checked against (routing/audit_head.py), if any
+    head_at: str = ""
+    head_note: str = ""  # why no head was checked
 
 
 def verify_chain() -> ChainReport:
@@ -177,7 +182,7 @@ def verify_chain() -> ChainReport:
 
     Also refused: an anchor whose HMAC does not match, an anchor without one followed by keyed rows (it
     was made without the key), and a row of an older hash version after a newer one (a keyed row
-    rewritten as plain SHA-256). Rows deleted from the end are not seen here.
+    rewritten as plain SHA-256). Rows deleted from the end are not seen here (routing/audit_head.py).
     """
     key = settings.AUDIT_CHAIN_KEY
     anchor = AuditAnchor.objects.order_by("-id").first()

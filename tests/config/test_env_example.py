@@ -18,5 +18,5 @@ def test_every_variable_settings_reads_is_in_env_example():
         )
     )
 
-    assert {"SECRET_KEY", "AUDIT_CHAIN_KEY"} <= read
+    assert {"SECRET_KEY", "AUDIT_CHAIN_KEY", "AUDIT_HEAD_FILE", "AUDIT_HEAD_CRON"} <= read
     assert read - sluice_variables() == set()
