@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from accounts.clearance import Classification
 from retrieval.bm25 import TEXT_SEARCH_CONFIG
-from routing.audit import ChainReport, verify_chain
+from routing.audit import ChainReport
+from routing.audit_head import head_file_setting, verify_audit_log
 from routing.models import AuditEvent
 
 PAGE_SIZE = 50
@@ -128,5 +129,6 @@ def get_audit_event(*, event_id: int) -> AuditEvent:
 
 
 def verify_audit_chain() -> ChainReport:
-    """Walk the whole hash chain (routing.audit.verify_chain) and report the first broken row."""
-    return verify_chain()
+    """Walk the whole hash chain and check it against the last exported head, as `verify_audit` does
+    (routing.audit_head.verify_audit_log); report the first problem."""
+    return verify_audit_log(head_file=head_file_setting())

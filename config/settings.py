@@ -299,6 +299,27 @@ RESPONSE_CACHE_TTL_S = envint("RESPONSE_CACHE_TTL_S", "86400")
 # as typed); `manage.py purge_history` deletes older entries.
 HISTORY_RETENTION_DAYS = envint("HISTORY_RETENTION_DAYS", "90")
 
+# The audit chain (routing/audit.py): every row, purge anchor and exported head carries an HMAC-SHA256 under
+# this key, so whoever can write the database but not read the key cannot rewrite the log unseen.
+AUDIT_CHAIN_KEY = envsecret("AUDIT_CHAIN_KEY")
+if not AUDIT_CHAIN_KEY:
+    if os.getenv("DATABASE_URL"):
+        raise ImproperlyConfigured(
+            "Set AUDIT_CHAIN_KEY (or AUDIT_CHAIN_KEY_FILE) to a long random string, kept where the database's "
+            "owner cannot read it: it keys the audit log's hash chain (docs/policy.md#the-audit-log)"
+        )
+    # The embedded default (a developer's machine or the demo): made once, kept beside the data.
+    from operations.embedded_db import local_secret_key
+
+    AUDIT_CHAIN_KEY = local_secret_key(DATA_DIR, "audit_chain_key")
+if len(AUDIT_CHAIN_KEY) < 32:
+    raise ImproperlyConfigured("AUDIT_CHAIN_KEY must be at least 32 characters (a long random string)")
+# Where the chain's head is exported (`manage.py export_audit_head`, and the periodic task on this cron):
+# a JSON-lines file (empty: none) and/or a log line, somewhere the database's owner cannot rewrite.
+AUDIT_HEAD_FILE = os.getenv("AUDIT_HEAD_FILE", str(DATA_DIR / "audit_head.jsonl"))
+AUDIT_HEAD_LOG = envbool("AUDIT_HEAD_LOG", "True")
+AUDIT_HEAD_CRON = os.getenv("AUDIT_HEAD_CRON", "*/15 * * * *")
+
 # Bearer token a Prometheus scraper sends to /metrics; unset, only signed-in admins and auditors may read it.
 METRICS_TOKEN = envsecret("METRICS_TOKEN")
 

@@ -90,11 +90,11 @@ def _running(psutil, pid: int) -> bool:  # type: ignore[no-untyped-def]
         return False
 
 
-def local_secret_key(data_dir: Path) -> str:
-    """A random key made on first use and kept in data_dir/secret_key (readable by its owner only)."""
+def local_secret_key(data_dir: Path, name: str = "secret_key") -> str:
+    """A random key made on first use and kept in data_dir/name (readable by its owner only)."""
     import secrets
 
-    path = data_dir / "secret_key"
+    path = data_dir / name
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         # "x" fails when another process made the file first; its key is then the one read below.

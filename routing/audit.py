@@ -1,20 +1,27 @@
-"""The tamper-evident audit trail: AuditEvent rows chained by SHA-256.
+"""The tamper-evident audit trail: AuditEvent rows chained by HMAC-SHA256.
 
 Each row's hash covers its own content and the previous row's hash, so a row
-edited, inserted or deleted after the fact breaks the chain at that row. A
-purge keeps the chain verifiable by recording the hash of the last row it
-removed (AuditAnchor), from which verification starts.
+edited, inserted or deleted after the fact breaks the chain at that row. Since
+hash version 3 it is an HMAC under settings.AUDIT_CHAIN_KEY, so that whoever can
+write the database but not read the key cannot recompute it; rows written before
+keep their plain SHA-256. A purge keeps the chain verifiable by recording the
+hash of the last row it removed (AuditAnchor, with an HMAC of its own), from
+which verification starts. Deleting the newest rows leaves a shorter chain that
+still verifies: routing/audit_head.py exports the head to catch that.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -38,24 +45,73 @@ HASHED_FIELDS = {
     ),
 }  # fmt: skip
 HASHED_FIELDS[2] = (*HASHED_FIELDS[1], "workload", "team", "cost_usd", "cache_hit", "hash_version")
+# The user's id is set to NULL when the user is deleted, which broke versions 1 and 2; the username is a snapshot.
+HASHED_FIELDS[3] = tuple(name for name in HASHED_FIELDS[2] if name != "acting_user_id")
+# From this version on, a row's hash is an HMAC under settings.AUDIT_CHAIN_KEY.
+KEYED_FROM = 3
 HASH_VERSION = max(HASHED_FIELDS)
 
 
-def row_hash(event: AuditEvent) -> str:
-    """SHA-256 of the row's content, canonical JSON, including the previous row's hash."""
+def row_hash(event: AuditEvent, *, key: str | None = None) -> str:
+    """The row's hash under its own hash_version: canonical JSON of its fields, the previous row's hash
+    among them; HMAC-SHA256 under `key` (default settings.AUDIT_CHAIN_KEY) from version 3, SHA-256 before."""
     fields = HASHED_FIELDS.get(event.hash_version)
     if fields is None:
-        return ""  # an unknown version never matches: verification names the row
-    return content_hash(event, fields)
+        return ""  # an unknown version: verify_chain refuses a row whose expected hash is empty
+    if event.hash_version < KEYED_FROM:
+        return content_hash(event, fields)
+    return _mac(_encode(event, fields), settings.AUDIT_CHAIN_KEY if key is None else key)
 
 
 def content_hash(event: Any, fields: tuple[str, ...]) -> str:
-    """SHA-256 of these fields of the row, canonical JSON. A version's fields never change, so
-    migrations may call this with HASHED_FIELDS[n] on the model as it stood then."""
+    """SHA-256 of these fields of the row, canonical JSON (versions 1 and 2). A version's fields never
+    change, so migrations may call this with HASHED_FIELDS[n] on the model as it stood then."""
+    return hashlib.sha256(_encode(event, fields)).hexdigest()
+
+
+def _encode(event: Any, fields: tuple[str, ...]) -> bytes:
     content = {name: getattr(event, name) for name in fields}
     content["created_at"] = event.created_at.isoformat()
-    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(encoded.encode()).hexdigest()
+    return _canonical(content)
+
+
+def _canonical(content: dict[str, Any]) -> bytes:
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+@lru_cache(maxsize=4)
+def _keyed(key: str) -> hmac.HMAC:
+    # Keyed once: each row copies the state instead of hashing the padded key twice again.
+    return hmac.new(key.encode(), digestmod=hashlib.sha256)
+
+
+def _mac(message: bytes, key: str) -> str:
+    mac = _keyed(key).copy()
+    mac.update(message)
+    return mac.hexdigest()
+
+
+def sign_record(record: dict[str, Any], *, key: str) -> str:
+    """HMAC-SHA256 under `key` of a small record (canonical JSON); its "kind" keeps an anchor's
+    signature from ever passing for a head's, or for a row's."""
+    return _mac(_canonical(record), key)
+
+
+def anchor_hmac(anchor: AuditAnchor, *, key: str) -> str:
+    """The HMAC that authenticates a purge anchor: its purged range, the hash it continues from, when."""
+    record = {
+        "kind": "anchor",
+        "purged_through_id": anchor.purged_through_id,
+        "row_hash": anchor.row_hash,
+        "purged_rows": anchor.purged_rows,
+        "created_at": anchor.created_at.isoformat(),
+    }
+    return sign_record(record, key=key)
+
+
+def anchor_is_authentic(anchor: AuditAnchor, *, key: str) -> bool:
+    """Whether the anchor carries its HMAC under `key` (anchors from before version 3 carry none)."""
+    return bool(anchor.hmac) and hmac.compare_digest(anchor.hmac, anchor_hmac(anchor, key=key))
 
 
 def _lock_chain() -> None:
@@ -87,6 +143,7 @@ def append_audit_event(**fields: Any) -> AuditEvent:
     its values as PostgreSQL will give them back (JSON fields round-tripped through json, created_at set
     here) instead of reading the row back and updating it.
     """
+    key = settings.AUDIT_CHAIN_KEY
     _lock_chain()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -100,7 +157,7 @@ def append_audit_event(**fields: Any) -> AuditEvent:
             fields[name] = json.loads(json.dumps(fields[name]))
         event = AuditEvent(id=next_id, prev_hash=last, hash_version=HASH_VERSION, **fields)
         event.created_at = timezone.now()
-        event.row_hash = row_hash(event)
+        event.row_hash = row_hash(event, key=key)
         values = [getattr(event, f.attname) for f in _FIELDS]
         cursor.execute(
             _INSERT, [json.dumps(v) if f.name in _JSON_FIELDS else v for f, v in zip(_FIELDS, values, strict=True)]
@@ -112,14 +169,28 @@ def append_audit_event(**fields: Any) -> AuditEvent:
 class ChainReport:
     ok: bool
     rows: int
-    first_bad_id: int | None = None
+    first_bad_id: int | None = None  # the row named; None when the problem is not a row's (an anchor, the head)
     problem: str = ""
+    bad_row_gone: bool = False  # the row named no longer exists (the exported head's, deleted)
+    head_id: int | None = None  # the exported head checked against (routing/audit_head.py), if any
+    head_at: str = ""
+    head_note: str = ""  # why no head was checked
 
 
 def verify_chain() -> ChainReport:
-    """Walk the chain in id order and name the first row that does not match."""
+    """Walk the chain in id order from the last purge anchor and name the first row that does not match.
+
+    Also refused: an anchor whose HMAC does not match, an anchor without one followed by keyed rows (it
+    was made without the key), and a row of an older hash version after a newer one (a keyed row
+    rewritten as plain SHA-256). Rows deleted from the end are not seen here (routing/audit_head.py).
+    """
+    key = settings.AUDIT_CHAIN_KEY
     anchor = AuditAnchor.objects.order_by("-id").first()
     expected_prev = anchor.row_hash if anchor else GENESIS
+    signed_anchor = anchor is not None and bool(anchor.hmac)
+    if signed_anchor and not anchor_is_authentic(anchor, key=key):
+        return ChainReport(False, 0, None, f"purge anchor {anchor.id} does not match its HMAC: it was forged or edited")
+    lowest_version = 1
     rows = 0
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=1000):
         rows += 1
@@ -127,8 +198,23 @@ def verify_chain() -> ChainReport:
             return ChainReport(
                 False, rows, event.id, "its previous-row hash does not match: a row before it was deleted or inserted"
             )
-        if row_hash(event) != event.row_hash:
+        expected = row_hash(event, key=key)
+        # An unknown version hashes to "": a row claiming one, its hash emptied, must not pass.
+        if not expected or expected != event.row_hash:
             return ChainReport(False, rows, event.id, "its content does not match its hash: the row was edited")
+        if event.hash_version < lowest_version:
+            problem = (
+                f"its hash version {event.hash_version} is older than the row before it: "
+                "a keyed row was rewritten without the key"
+            )
+            return ChainReport(False, rows, event.id, problem)
+        if rows == 1 and anchor is not None and not signed_anchor and event.hash_version >= KEYED_FROM:
+            problem = (
+                f"it follows purge anchor {anchor.id}, which has no HMAC though this row is keyed: "
+                "the anchor was made without the key"
+            )
+            return ChainReport(False, rows, event.id, problem)
+        lowest_version = event.hash_version
         expected_prev = event.row_hash
     return ChainReport(True, rows)
 
@@ -143,7 +229,10 @@ def purge_audit_before(cutoff: datetime) -> int:
         return 0
     # Rows are appended in time order, so everything up to `last` goes; anything newer stays chained.
     count, _ = AuditEvent.objects.filter(id__lte=last.id).delete()
-    AuditAnchor.objects.create(purged_through_id=last.id, row_hash=last.row_hash, purged_rows=count)
+    anchor = AuditAnchor.objects.create(purged_through_id=last.id, row_hash=last.row_hash, purged_rows=count)
+    # Signed once saved: created_at (covered) is set on save.
+    anchor.hmac = anchor_hmac(anchor, key=settings.AUDIT_CHAIN_KEY)
+    anchor.save(update_fields=["hmac"])
     return count
 
 

@@ -65,3 +65,7 @@ class EgressBlocked(BackendError):
         self.counts = dict(sorted(counts.items()))
         summary = ", ".join(f"{kind}={n}" for kind, n in self.counts.items())
         super().__init__(f"egress blocked: outbound payload holds {summary}", kind=ErrorKind.EGRESS_BLOCKED)
+
+
+class AuditHeadError(RoutingError):
+    """The audit chain's head cannot be exported or read: nowhere to write it, or a file's last line is no head."""

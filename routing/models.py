@@ -59,6 +59,8 @@ class AuditAnchor(models.Model):
     row_hash = models.CharField(max_length=64)
     purged_rows = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # HMAC-SHA256 of the fields above under AUDIT_CHAIN_KEY (routing/audit.py); empty on anchors made before it.
+    hmac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]

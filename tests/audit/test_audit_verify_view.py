@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
@@ -58,3 +59,31 @@ def test_htmx_gets_only_the_result(client: Client, auditor: User, write_audit, e
 
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="verify-result"') and "Chain OK" in html and "<html" not in html
+
+
+def test_the_head_checked_against_is_shown(client: Client, auditor: User, write_audit, employee: User) -> None:
+    rows = [write_audit(employee) for _ in range(2)]
+    client.force_login(auditor)
+
+    assert "No head exported to" in client.post("/audit/verify/").content.decode()
+
+    call_command("export_audit_head")
+    html = client.post("/audit/verify/").content.decode()
+
+    assert "Chain OK" in html and f"(row {rows[-1].id}): no row was removed up to it" in html
+
+
+def test_newest_rows_deleted_after_an_export_are_named_without_a_link(
+    client: Client, auditor: User, write_audit, employee: User
+) -> None:
+    rows = [write_audit(employee) for _ in range(3)]
+    call_command("export_audit_head")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM routing_auditevent WHERE id >= %s", [rows[1].id])
+    client.force_login(auditor)
+
+    html = client.post("/audit/verify/").content.decode()
+
+    assert "Chain broken" in html and "Chain OK" not in html
+    assert f"row {rows[2].id}:</strong>" in html and f'href="/audit/{rows[2].id}/"' not in html
+    assert "deleted from the end of the log" in html

@@ -5,13 +5,26 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from routing.audit import append_audit_event, row_hash, verify_chain
-from routing.models import AuditEvent
+from routing.audit import (
+    GENESIS,
+    HASH_VERSION,
+    HASHED_FIELDS,
+    KEYED_FROM,
+    anchor_is_authentic,
+    append_audit_event,
+    content_hash,
+    purge_audit_before,
+    row_hash,
+    verify_chain,
+)
+from routing.models import AuditAnchor, AuditEvent
 
 
 def write_rows(user, n: int) -> list[AuditEvent]:
@@ -83,8 +96,6 @@ def test_a_purge_keeps_the_chain_verifiable(employee):
     old = write_rows(employee, 3)
     AuditEvent.objects.filter(id__in=[r.id for r in old]).update(created_at=timezone.now() - timedelta(days=100))
     # Editing created_at changes the content: re-hash those rows as if they had been written then.
-    from routing.audit import GENESIS, row_hash
-
     previous = GENESIS
     for event in AuditEvent.objects.order_by("id"):
         event.prev_hash, event.row_hash = previous, ""
@@ -107,12 +118,26 @@ def test_purge_rejects_an_age_it_cannot_read(db):
         call_command("purge_audit", "--older-than", "three months")
 
 
+def rewrite_as(rows: list[AuditEvent], version: int, *, hash_with=row_hash) -> None:
+    """Re-hash these rows and re-chain them (and every row after them) as written under `version`."""
+    for row in AuditEvent.objects.filter(id__gte=rows[0].id).order_by("id"):
+        previous = AuditEvent.objects.filter(id__lt=row.id).order_by("-id").first()
+        row.prev_hash = previous.row_hash if previous else GENESIS
+        if row.id <= rows[-1].id:
+            row.hash_version = version
+        row.row_hash = hash_with(row)
+        row.save(update_fields=["prev_hash", "hash_version", "row_hash"])
+
+
+@pytest.mark.parametrize("version", [2, 3])
 @pytest.mark.parametrize(
     ("column", "value"), [("cost_usd", "7"), ("team", "'finance'"), ("cache_hit", "true"), ("workload", "'ci'")]
 )
-def test_the_fields_added_in_hash_version_2_are_covered(employee, column, value):
+def test_the_fields_added_in_hash_version_2_are_covered(employee, column, value, version):
     rows = write_rows(employee, 3)
-    assert {r.hash_version for r in rows} == {2}
+    assert {r.hash_version for r in rows} == {HASH_VERSION}
+    rewrite_as(rows, version)
+    assert verify() == (True, "")
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE routing_auditevent SET {column} = {value} WHERE id = %s", [rows[1].id])
 
@@ -141,3 +166,128 @@ def test_rows_written_before_version_2_still_verify_under_their_own_version(empl
     with connection.cursor() as cursor:  # ...but claiming another version is caught
         cursor.execute("UPDATE routing_auditevent SET hash_version = 9 WHERE id = %s", [old.id])
     assert verify()[0] is False
+
+
+def test_a_row_claiming_an_unknown_version_with_no_hash_is_named(employee):
+    # row_hash() gives "" for a version it does not know; an emptied hash must not match that.
+    rows = write_rows(employee, 3)
+    rewrite_as(rows[1:2], 9)
+
+    ok, message = verify()
+
+    assert not ok and f"row {rows[1].id}" in message and "edited" in message
+
+
+def test_version_3_is_keyed_and_hashes_the_username_not_the_user_id():
+    assert HASH_VERSION == 3 and KEYED_FROM == 3
+    assert "username" in HASHED_FIELDS[3] and "acting_user_id" not in HASHED_FIELDS[3]
+    assert set(HASHED_FIELDS[2]) - set(HASHED_FIELDS[3]) == {"acting_user_id"}
+
+
+def test_a_row_rewritten_and_rehashed_without_the_key_is_named(employee):
+    # The attacker holds the database, not the key: edits a row and recomputes every hash after it, in the
+    # open SHA-256 form of versions 1 and 2 (before version 3, exactly what verification computed).
+    rows = write_rows(employee, 4)
+    AuditEvent.objects.filter(id=rows[1].id).update(backend="local")
+    rows[1].refresh_from_db()
+    rewrite_as(rows[1:], HASH_VERSION, hash_with=lambda row: content_hash(row, HASHED_FIELDS[row.hash_version]))
+
+    ok, message = verify()
+
+    assert not ok and f"row {rows[1].id}" in message and "edited" in message
+
+
+def test_the_key_matters(employee, settings):
+    write_rows(employee, 2)
+    assert verify() == (True, "")
+
+    settings.AUDIT_CHAIN_KEY = "another key, " * 4
+
+    assert verify()[0] is False
+
+
+def test_keyed_rows_rewritten_as_version_2_are_named(employee):
+    rows = write_rows(employee, 4)
+    rewrite_as(rows[2:], 2)  # a downgrade: plain SHA-256, which needs no key
+
+    ok, message = verify()
+
+    assert not ok and f"row {rows[2].id}" in message and "rewritten without the key" in message
+
+
+@pytest.mark.parametrize(("version", "verifies"), [(2, False), (3, True)])
+def test_deleting_a_user_breaks_only_rows_that_hashed_their_id(employee, version, verifies):
+    rows = write_rows(employee, 3)
+    rewrite_as(rows, version)
+    assert verify() == (True, "")
+    assert all(len(h) == 64 for h in AuditEvent.objects.values_list("row_hash", flat=True))
+
+    employee.delete()
+
+    assert AuditEvent.objects.filter(acting_user__isnull=True, username="erin").count() == 3
+    assert verify()[0] is verifies
+
+
+def old_rows(user, n: int) -> list[AuditEvent]:
+    rows = write_rows(user, n)
+    AuditEvent.objects.filter(id__in=[r.id for r in rows]).update(created_at=timezone.now() - timedelta(days=100))
+    rewrite_as(rows, HASH_VERSION)
+    return rows
+
+
+def test_a_purge_signs_its_anchor(employee):
+    old_rows(employee, 3)
+    write_rows(employee, 2)
+
+    purge_audit_before(timezone.now() - timedelta(days=90))
+
+    anchor = AuditAnchor.objects.get()
+    assert len(anchor.hmac) == 64 and anchor_is_authentic(anchor, key=django_settings.AUDIT_CHAIN_KEY)
+    assert verify() == (True, "")
+
+
+@pytest.mark.parametrize("column", ["row_hash", "purged_rows", "purged_through_id"])
+def test_an_edited_purge_anchor_is_named(employee, column):
+    old_rows(employee, 3)
+    write_rows(employee, 2)
+    purge_audit_before(timezone.now() - timedelta(days=90))
+    anchor = AuditAnchor.objects.get()
+    setattr(anchor, column, "0" * 64 if column == "row_hash" else 1)
+    anchor.save()
+
+    ok, message = verify()
+
+    assert not ok and f"purge anchor {anchor.id} does not match its HMAC" in message
+
+
+@pytest.mark.parametrize("forged_hmac", ["", "f" * 64])
+def test_a_purge_forged_without_the_key_is_named(employee, forged_hmac):
+    # Delete the oldest rows and anchor the chain where they ended, as a purge would but without the key.
+    rows = write_rows(employee, 5)
+    AuditEvent.objects.filter(id__lte=rows[1].id).delete()
+    AuditAnchor.objects.create(purged_through_id=rows[1].id, row_hash=rows[1].row_hash, purged_rows=2, hmac=forged_hmac)
+
+    ok, message = verify()
+
+    assert not ok and "anchor" in message
+
+
+def test_an_anchor_made_before_version_3_still_verifies_while_older_rows_follow_it(employee):
+    rows = write_rows(employee, 4)
+    rewrite_as(rows, 2)
+    rows[1].refresh_from_db()
+    AuditEvent.objects.filter(id__lte=rows[1].id).delete()
+    AuditAnchor.objects.create(purged_through_id=rows[1].id, row_hash=rows[1].row_hash, purged_rows=2)
+    write_rows(employee, 2)  # version 3, after the upgrade
+
+    assert verify() == (True, "")
+
+
+def test_writing_a_row_stays_three_statements(employee):
+    # The gate's overhead: the lock, the previous hash with the next id, the INSERT (the key costs no query).
+    write_rows(employee, 1)
+    with CaptureQueriesContext(connection) as captured:
+        write_rows(employee, 1)
+
+    statements = [q["sql"].split()[0] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert statements == ["SELECT", "SELECT", "INSERT"]

@@ -66,7 +66,7 @@ class Command(BaseCommand):
             # to stop once: the ingestion worker, told twice, died without releasing the database.
             children.append(
                 subprocess.Popen(
-                    [sys.executable, manage, "procrastinate", "worker", "--queues", "ingestion"], process_group=0
+                    [sys.executable, manage, "procrastinate", "worker", "--queues", "ingestion,audit"], process_group=0
                 )
             )
             children.append(
