@@ -7,13 +7,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from retrieval.models import Document, IngestionJob
 from retrieval.selectors import Reader, get_reader, readable_document_ids
 
 LIBRARY_PAGE_SIZE = 25
+# A document's reader groups, listed in the same order every time.
+_READER_GROUPS_BY_NAME = Prefetch("reader_groups", queryset=Group.objects.order_by("name"))
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def list_library_documents(*, user: User, filters: LibraryFilters, page_number: 
     documents = (
         documents.defer("source_sections")  # a document's whole text: the list does not show it
         .annotate(chunk_count=Count("chunks"))
-        .prefetch_related("reader_groups")
+        .prefetch_related(_READER_GROUPS_BY_NAME)
         .order_by("title", "source_name", "id")
     )
     return Paginator(documents, LIBRARY_PAGE_SIZE).get_page(page_number)
@@ -68,7 +70,7 @@ def get_library_document(*, user: User, document_id: int) -> Document | None:
     return (
         readable_documents(get_reader(user))
         .annotate(chunk_count=Count("chunks"))
-        .prefetch_related("reader_groups")
+        .prefetch_related(_READER_GROUPS_BY_NAME)
         .filter(id=document_id)
         .first()
     )
