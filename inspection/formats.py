@@ -1,7 +1,8 @@
 """Identifiers in the many shapes people write them, generated (seeded) with their spans, to measure
 inspection's recall per family of formats: `manage.py eval_formats` and the tests.
 
-Families: phone numbers with extensions and international prefixes, national phone formats, SSNs said
+Families: phone numbers with extensions and international prefixes, national phone formats, phone numbers
+wrapped onto a new line, SSNs said
 to be SSNs (valid or not by the SSA's rules), payment cards grouped by any one separator, IBANs compact,
 grouped, dashed or lower-case, and identifiers hidden with Unicode (zero-width characters, full-width
 forms, other digits, non-breaking and thin spaces). Pure: no Django.
@@ -72,6 +73,17 @@ def phone_national(r: random.Random) -> str:
             f"+61 4{_digits(r, 2)} {_digits(r, 3)} {_digits(r, 3)}",
         ]
     )
+
+
+def phone_wrapped(r: random.Random) -> str:
+    """A number broken onto the next line at one of its separators, as pasted from a narrow column."""
+    number = r.choice([phone_national, phone_with_extension])(r)
+    breaks = [i for i, ch in enumerate(number) if ch in " -." and 0 < i < len(number) - 1]
+    if not breaks:
+        return number
+    i = r.choice(breaks)
+    keep = "" if number[i] == " " else number[i]
+    return number[:i] + keep + "\n" + r.choice(["", "  "]) + number[i + 1 :]
 
 
 def ssn_said(r: random.Random) -> str:
@@ -187,6 +199,7 @@ _CONTEXTS = {
 FAMILIES: dict[str, tuple[str, Callable[[random.Random], str]]] = {
     "phone_with_extension": ("phone", phone_with_extension),
     "phone_national_and_international": ("phone", phone_national),
+    "phone_wrapped_onto_a_new_line": ("phone", phone_wrapped),
     "ssn_said_to_be_one": ("ssn", ssn_said),
     "card_any_separator": ("payment_card", card_number),
     "iban_any_grouping": ("iban", iban),

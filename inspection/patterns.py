@@ -280,6 +280,44 @@ def find_phones(text: str, *, min_confidence: float = 0.6, taken: Sequence[tuple
     the findings a phone number would lose to anyway (a card, an IBAN, an IP address), as checking a
     candidate against ten numbering plans is the costly part.
     """
+    findings = _find_phones(text, min_confidence, taken)
+    if "\n" in text and _LINE_BREAK_IN_NUMBER.search(text):
+        # A number wrapped onto the next line: read again with each such break as one space (none after a
+        # dash or a dot), spans mapped back. Both readings count, so numbers on consecutive lines stay apart.
+        joined, origin = _rejoin_lines(text)
+        seen = {(f.start, f.end) for f in findings}
+        for f in _find_phones(joined, min_confidence, ()):
+            start, end = origin[f.start], origin[f.end - 1] + 1
+            if (start, end) not in seen and not any(s < end and start < e for s, e in taken):
+                findings.append(Finding("phone", start, end, f.confidence, f.detector))
+    return findings
+
+
+# A line break (with the spaces around it) between two parts of what may be one number.
+_LINE_BREAK_IN_NUMBER = re.compile(
+    r"(?:(?<=[\d().-])|(?<=[eE][xX][tT])|(?<=[eE][xX][tT]\.)|(?<=[nN][sS][iI][oO][nN]))[ \t]*\r?\n[ \t]*"
+    r"(?=[\d(]|[xX#][ \t]?\d|[eE][xX][tT])"
+)
+
+
+def _rejoin_lines(text: str) -> tuple[str, list[int]]:
+    """`text` with each line break inside a number replaced, and for each character the index it came from."""
+    pieces: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for m in _LINE_BREAK_IN_NUMBER.finditer(text):
+        pieces.append(text[pos : m.start()])
+        origin.extend(range(pos, m.start()))
+        if text[m.start() - 1] not in "-.":
+            pieces.append(" ")
+            origin.append(m.start())
+        pos = m.end()
+    pieces.append(text[pos:])
+    origin.extend(range(pos, len(text)))
+    return "".join(pieces), origin
+
+
+def _find_phones(text: str, min_confidence: float, taken: Sequence[tuple[int, int]]) -> list[Finding]:
     findings = []
     for m in finditer_at(_PHONE, text, (c.start() for c in _PHONE_START.finditer(text))):
         start = m.start()
