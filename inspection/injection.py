@@ -67,7 +67,7 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
         "new_task",
         0.6,
         re.compile(
-            r"\b(?:your|a|the)\s+new\s+(?:task|instructions?|role|goal|objective|mission)\b"
+            r"\byour\s+new\s+(?:task|instructions?)\b"
             r"|\bnew\s+(?:instructions?|tasks?)\s*(?:follow|:)"
             r"|\b(?:now|nun|jetzt)\s+(?:folgen|kommen)\s+(?:weitere|neue)\s+Aufgaben"
             r"|\bneue[nr]?\s+Aufgabe\b|\bfangen\s+Sie\s+von\s+vorne\b|\bstart\s+over\b"
@@ -141,7 +141,7 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:IMPORTANT|URGENT|CRITICAL)\s+(?:SYSTEM|ADMIN)\s+(?:NOTICE|MESSAGE|UPDATE|OVERRIDE)"
             r"|\[(?:SYSTEM|ADMIN|INST)\]|<\|(?:im_start|system|endoftext)\|>|\bsystem\s+(?:override|message\s+to)\b"
-            r"|^\s*#{2,}\s*(?:instruction|system)|^\s*(?:new\s+)?instruction\s*:"
+            r"|^\s*#{2,}\s*(?:instructions?\s*:|system\s+(?:prompt|message))|^\s*(?:new\s+)?instruction\s*:"
             r"|\bADMIN\s+OVERRIDE\b|\bend\s+of\s+(?:the\s+)?(?:document|context)\.?\s*(?:new|now)",
             re.MULTILINE | _I,
         ),
@@ -162,13 +162,13 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
         "exfiltrate",
         0.7,
         re.compile(
-            r"\b(?:send|post|append|include|leak|forward|upload|encode|email|e-mail|visit|fetch|load|render|output|print"
+            r"\b(?:send|post|append|include|leak|forward|upload|encode|email|e-mail|visit|fetch|load|render|output"
             r"|reveal|disclose|give|share|wire|gib|ausgeben)\b[^.\n]{0,80}?"
             r"(?:conversation|chat\s+history|contents?\s+of\s+this\s+chat|previous\s+messages|user'?s\s+(?:previous"
             r"\s+messages|question|e-?mail|data)|api\s+keys?|credentials|passwords?\s+to|the\s+passwords?|secrets?\b"
             r"|Zugangsdaten|Passw(?:o|ö)rter|deposit\s+to)"
             r"|!\[[^\]]*\]\(https?://[^)\s]*[?&]\w+="
-            r"|\bhttps?://\S+[?&]\w+=\S*\s+(?:with|followed\s+by)",
+            r"|\bhttps?://[^\s)]+[?&]\w+=\s+(?:with|followed\s+by)",
             _I,
         ),
     ),

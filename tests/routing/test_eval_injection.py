@@ -53,6 +53,6 @@ def test_a_missing_file_is_an_error(tmp_path):
 def test_deepset_floor():
     report = json.loads(run(str(DEEPSET), "--json"))
 
-    # Measured 2026-12-05: precision 1.00, recall 0.79 over both halves; a floor against regressions.
+    # Measured 2026-12-05: precision 1.00, recall 0.78 over both halves; a floor against regressions.
     assert report["precision"] >= 0.95
     assert report["recall"] >= 0.75
