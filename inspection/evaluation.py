@@ -253,3 +253,61 @@ def evaluate_secrets_dir(
             rule: f"{per_rule_hit[rule]}/{total}" for rule, total in per_rule_total.most_common()
         }
     return report
+
+
+def roc_auc(scores: Sequence[float], labels: Sequence[int]) -> float:
+    """Area under the ROC curve: the chance that a random positive scores above a random negative, ties
+    counting half (the Mann-Whitney statistic). 0.5 when one class is missing."""
+    positives = sum(1 for label in labels if label)
+    negatives = len(labels) - positives
+    if not positives or not negatives:
+        return 0.5
+    # Rank all scores once, giving tied scores their average rank.
+    order = sorted(range(len(scores)), key=lambda i: scores[i])
+    ranks = [0.0] * len(scores)
+    start = 0
+    while start < len(order):
+        end = start
+        while end + 1 < len(order) and scores[order[end + 1]] == scores[order[start]]:
+            end += 1
+        for k in range(start, end + 1):
+            ranks[order[k]] = (start + end) / 2 + 1
+        start = end + 1
+    positive_rank_sum = sum(rank for rank, label in zip(ranks, labels, strict=True) if label)
+    return (positive_rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
+
+
+def binary_report(scores: Sequence[float], labels: Sequence[int], *, threshold: float) -> dict[str, Any]:
+    """Precision, recall, F1, false-positive rate (flagged ≥ threshold) and AUC of scores against 0/1 labels."""
+    flagged = [s >= threshold for s in scores]
+    tp = sum(1 for f, y in zip(flagged, labels, strict=True) if f and y)
+    fp = sum(1 for f, y in zip(flagged, labels, strict=True) if f and not y)
+    positives = sum(1 for y in labels if y)
+    negatives = len(labels) - positives
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / positives if positives else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "n": len(labels),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "fpr": round(fp / negatives, 4) if negatives else 0.0,
+        "auc": round(roc_auc(scores, labels), 4),
+        "threshold": threshold,
+    }
+
+
+def evaluate_injection(
+    records: Sequence[dict[str, Any]], *, score: Callable[[str], float], threshold: float
+) -> dict[str, Any]:
+    """Score each {text, label} record (label 1: holds an injected instruction) and report `binary_report`'s
+    figures with the throughput."""
+    texts = [str(r["text"]) for r in records]
+    labels = [1 if r["label"] else 0 for r in records]
+    started = time.perf_counter()
+    scores = [score(text) for text in texts]
+    elapsed = time.perf_counter() - started
+    report = binary_report(scores, labels, threshold=threshold)
+    report["texts_per_s"] = round(len(texts) / elapsed, 1) if elapsed else 0.0
+    return report

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from inspection.evaluation import evaluate_injection, load_jsonl
+from inspection.injection import DEFAULT_THRESHOLD, injection_score
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure the injected-instruction detector on labelled texts (one {text, label} a line, label 1 when the "
+        "text holds an injected instruction): precision, recall, F1, false-positive rate, AUC and throughput."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="JSONL file of labelled texts")
+        parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+        parser.add_argument(
+            "--threshold",
+            type=float,
+            default=DEFAULT_THRESHOLD,
+            help=f"score at which a text is flagged (default {DEFAULT_THRESHOLD})",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path} is not a file: give a JSONL file of {{text, label}} lines")
+        try:
+            records = load_jsonl(path)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        if not records or any("text" not in r or "label" not in r for r in records):
+            raise CommandError(f"{path}: every line needs a 'text' and a 'label' (0 or 1)")
+        report = evaluate_injection(records, score=injection_score, threshold=options["threshold"])
+        if options["json"]:
+            self.stdout.write(json.dumps(report))
+            return
+        self.stdout.write(
+            f"{report['n']} texts at threshold {report['threshold']}: precision {report['precision']:.3f}, "
+            f"recall {report['recall']:.3f}, F1 {report['f1']:.3f}, false positives {report['fpr']:.3f}, "
+            f"AUC {report['auc']:.3f}, {report['texts_per_s']} texts/s"
+        )
