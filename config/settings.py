@@ -296,8 +296,13 @@ GATE_BREAKER_RESET_S = envfloat("GATE_BREAKER_RESET_S", "30")
 # scope; 0 turns the response cache off.
 RESPONSE_CACHE_TTL_S = envint("RESPONSE_CACHE_TTL_S", "86400")
 # Days an employee's own history of questions and answers is kept (the one place a question rests
-# as typed); `manage.py purge_history` deletes older entries.
+# as typed); older entries are deleted every day on RETENTION_CRON (and by `manage.py purge_history`).
 HISTORY_RETENTION_DAYS = envint("HISTORY_RETENTION_DAYS", "90")
+# Days audit rows are kept; 0 keeps them for good. Older rows are purged on RETENTION_CRON, the chain
+# anchored (and by `manage.py purge_audit --older-than 90d`).
+AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", "0")
+# When the retention jobs run on the queue's workers (cron syntax): every day at 03:17 by default.
+RETENTION_CRON = os.getenv("RETENTION_CRON", "17 3 * * *")
 
 # The audit chain (routing/audit.py): every row, purge anchor and exported head carries an HMAC-SHA256 under
 # this key, so whoever can write the database but not read the key cannot rewrite the log unseen.

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
 from django.conf import settings
+from django.utils import timezone
 from procrastinate.contrib.django import app
 
+from routing.audit import purge_audit_before
 from routing.audit_head import export_audit_head, head_file_setting
+
+logger = logging.getLogger(__name__)
 
 
 # A failure (AuditHeadError: the last head no longer holds, rows were deleted) fails the job, which the
@@ -15,3 +22,13 @@ from routing.audit_head import export_audit_head, head_file_setting
 def export_audit_head_job(timestamp: int) -> None:
     """Export the audit chain's head (routing/audit_head.py) on AUDIT_HEAD_CRON."""
     export_audit_head(path=head_file_setting(), log=settings.AUDIT_HEAD_LOG)
+
+
+@app.periodic(cron=settings.RETENTION_CRON)
+@app.task(queue="maintenance", queueing_lock="purge_audit")
+def purge_audit_job(timestamp: int) -> None:
+    """Purge audit rows older than AUDIT_RETENTION_DAYS (none when it is 0), on RETENTION_CRON."""
+    if settings.AUDIT_RETENTION_DAYS <= 0:
+        return
+    count = purge_audit_before(timezone.now() - timedelta(days=settings.AUDIT_RETENTION_DAYS))
+    logger.info("Purged %d audit rows older than %d days", count, settings.AUDIT_RETENTION_DAYS)

@@ -22,6 +22,10 @@ from operations.embedded_db import release_exited_holders
 STOP_TIMEOUT_S = 20
 
 
+# The queues of the one worker `serve` starts: uploads, the audit head's export, the retention jobs.
+WORKER_QUEUES = "ingestion,audit,maintenance"
+
+
 class Command(BaseCommand):
     help = (
         "Migrate, set up the demo, collect the static files, then serve Sluice (gunicorn, static files "
@@ -66,7 +70,7 @@ class Command(BaseCommand):
             # to stop once: the ingestion worker, told twice, died without releasing the database.
             children.append(
                 subprocess.Popen(
-                    [sys.executable, manage, "procrastinate", "worker", "--queues", "ingestion,audit"], process_group=0
+                    [sys.executable, manage, "procrastinate", "worker", "--queues", WORKER_QUEUES], process_group=0
                 )
             )
             children.append(
