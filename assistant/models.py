@@ -37,7 +37,7 @@ class HistoryEntry(models.Model):
     fell_back = models.BooleanField(default=False)
     cut_off = models.BooleanField(default=False)
     cache_hit = models.BooleanField(default=False)
-    redacted = models.JSONField(default=dict)  # counts by kind of what was replaced before it left
+    redacted = models.JSONField(default=dict)  # counts by kind of what was replaced before it left (if it did)
     notices = models.JSONField(default=list)
     latency_ms = models.FloatField(default=0.0)
     # A number, not a foreign key: the audit log has its own retention (purge_audit), and the
@@ -56,6 +56,11 @@ class HistoryEntry(models.Model):
     @property
     def zone_label(self) -> str:
         return zone_label(self.zone)
+
+    @property
+    def redacted_before_leaving(self) -> dict[str, int]:
+        """As the answer card reads it: kept only when the bundle left on-prem (see GatedAnswer)."""
+        return self.redacted
 
 
 class Feedback(models.Model):

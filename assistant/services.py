@@ -88,7 +88,7 @@ def keep_in_history(*, answer: GatedAnswer, acting_user: User) -> HistoryEntry:
         fell_back=answer.fell_back,
         cut_off=answer.cut_off,
         cache_hit=answer.cache_hit,
-        redacted=answer.redacted,
+        redacted=answer.redacted_before_leaving,
         notices=list(answer.notices),
         latency_ms=round(answer.latency_ms, 1),
         audit_id=answer.audit_id,

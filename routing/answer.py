@@ -143,6 +143,13 @@ class GatedAnswer:
         return self.answered_by is not None and any(a.target != self.answered_by.name for a in self.attempts)
 
     @property
+    def redacted_before_leaving(self) -> dict[str, int]:
+        """What was replaced in the bundle, when the bundle went to a target outside on-prem; nothing when it
+        stayed in the building (then nothing was redacted *for* anyone, and the page must not say so)."""
+        left = any(a.zone != "onprem" and a.outcome != "cache_hit" for a in self.attempts)
+        return self.redacted if left else {}
+
+    @property
     def backend(self) -> str:
         """The policy target that answered; empty when refused."""
         return self.answered_by.name if self.answered_by else ""

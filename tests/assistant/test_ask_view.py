@@ -9,9 +9,11 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
+from fakes.common import Script
 from retrieval.selectors import get_reader, search_passages
 from retrieval.services import IngestResult
 from routing.models import AuditEvent
+from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL
 
 Ingest = Callable[..., IngestResult]
 
@@ -194,3 +196,21 @@ def test_asking_too_often_gets_429_with_retry_after_and_writes_no_audit_row(
     assert 1 <= int(page["Retry-After"]) <= 60 and "Too many requests" in page.content.decode()
     assert "Too many requests" in stream.content.decode() and stream["Content-Type"].startswith("text/html")
     assert AuditEvent.objects.count() == 2
+
+
+def test_the_page_says_what_was_redacted_only_when_the_question_left(
+    client: Client, employee: User, ingest: Ingest, settings, fake_anthropic
+) -> None:
+    ingest("deploy-runbook.md", DEPLOY_RUNBOOK)
+    login(client, employee)
+    question = {"question": "I am dana.cho@quillfern.example: how do I roll back a deploy?"}
+
+    on_prem = client.post("/ask/", question).content.decode()  # no cloud configured: extractive, on-prem
+    settings.ANTHROPIC_API_KEY, settings.ANTHROPIC_MODEL = FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL
+    settings.ANTHROPIC_BASE_URL, settings.LOCAL_LLM_BASE_URL = fake_anthropic.url, ""
+    fake_anthropic.enqueue(Script(text="Run the rollback pipeline [1]."))
+    to_cloud = client.post("/ask/", question).content.decode()
+
+    assert "On-prem" in on_prem and "Redacted before it left" not in on_prem
+    assert "Cloud" in to_cloud and "Redacted before it left: 1 email" in to_cloud
+    assert AuditEvent.objects.filter(redacted={"email": 1}).count() == 2  # the audit keeps what the bundle held

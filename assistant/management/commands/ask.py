@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 "route": answer.route,
                 "refused": answer.refused,
                 "notices": list(answer.notices),
-                "redacted": answer.redacted,
+                "redacted": answer.redacted_before_leaving,
                 "cache_hit": answer.cache_hit,
                 "audit_id": answer.audit_id,
             }
