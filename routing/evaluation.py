@@ -90,7 +90,12 @@ def ingest_folder(folder: Path, collection: str) -> tuple[dict[int, str], list[d
     failed: list[dict[str, str]] = []
     files = walk([str(folder)])
     for start in range(0, len(files), FILES_PER_BLOCK):
-        block = [(name, path.read_bytes()) for path, name in files[start : start + FILES_PER_BLOCK]]
+        block = []
+        for path, name in files[start : start + FILES_PER_BLOCK]:
+            try:
+                block.append((name, path.read_bytes()))
+            except OSError as exc:
+                failed.append({"file": name, "error": f"cannot read the file: {exc.strerror}"})
         results = ingest_files(block, classification=Classification.INTERNAL, group_names=[], collection=collection)
         for (name, _), result in zip(block, results, strict=True):
             if isinstance(result, Exception):
