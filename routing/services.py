@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.selectors import get_user_groups
 from inspection import CustomPattern, Finding, inspect_question, inspect_text
 from inspection.stored import inspect_passage
+from retrieval.models import MAIN_COLLECTION
 from retrieval.selectors import Reader, search_passages
 from routing import cache, resilience
 from routing.answer import Event, Final, GatedAnswer, GateRequest, SourcePassage
@@ -39,23 +40,28 @@ logger = logging.getLogger(__name__)
 PASSAGES_PER_ANSWER = 5
 
 
-def answer_question(*, question: str, acting_user: User, workload: str = Workload.INTERACTIVE) -> GatedAnswer:
+def answer_question(
+    *, question: str, acting_user: User, workload: str = Workload.INTERACTIVE, collection: str = MAIN_COLLECTION
+) -> GatedAnswer:
     """stream_answer(), waited for: the whole answer, audited."""
-    for event in stream_answer(question=question, acting_user=acting_user, workload=workload):
+    for event in stream_answer(question=question, acting_user=acting_user, workload=workload, collection=collection):
         if isinstance(event, Final):
             return event.answer
     raise AssertionError("stream_answer ended without a Final event")  # pragma: no cover
 
 
-def stream_answer(*, question: str, acting_user: User, workload: str = Workload.INTERACTIVE) -> Iterator[Event]:
+def stream_answer(
+    *, question: str, acting_user: User, workload: str = Workload.INTERACTIVE, collection: str = MAIN_COLLECTION
+) -> Iterator[Event]:
     """Answer `question` from the passages `acting_user` may read, citing them as [n], through the gate.
 
     Yields what stream_through_gate yields; the Final answer's latency_ms includes retrieval. The
-    user's groups are read once, for both the access filter and the policy.
+    user's groups are read once, for both the access filter and the policy. `collection` is the
+    main one except for an evaluation's throwaway collection (routing.evaluation).
     """
     started = time.perf_counter()
     groups = get_user_groups(acting_user)
-    reader = Reader(clearance=acting_user.clearance, group_ids=groups.ids)
+    reader = Reader(clearance=acting_user.clearance, group_ids=groups.ids, collection=collection)
     found = search_passages(reader, question, k=PASSAGES_PER_ANSWER).passages
     for event in stream_through_gate(
         question=question,

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from routing.evaluation import AnswerEvalError, evaluate_answers, load_questions
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure answers through the gate: ingest a corpus folder into a throwaway collection, ask every question "
+        "of a JSONL file as a test employee cleared for internal, and score cited files, key facts and "
+        "'not in the documents' (docs/answer-quality.md). Nothing is left behind."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help='JSONL: {"id", "question", "files", "key_facts", "answerable"} a line')
+        parser.add_argument("--corpus", required=True, help="folder of documents the questions' files are relative to")
+        parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path} is not a file: give a JSONL file of questions")
+        try:
+            questions = load_questions(path)
+            if not questions:
+                raise CommandError(f"{path} holds no questions")
+            report = evaluate_answers(questions, Path(options["corpus"]))
+        except AnswerEvalError as exc:
+            raise CommandError(str(exc)) from None
+        if options["json"]:
+            self.stdout.write(json.dumps(report))
+            return
+        self.stdout.write(f"{'id':10} {'outcome':14} {'file':5} {'facts':6} failure")
+        for line in report["per_question"]:
+            right = {True: "yes", False: "no", None: "-"}[line["cited_right_file"]]
+            found = len(line["key_facts_found"])
+            facts = f"{found}/{found + len(line['key_facts_missing'])}"
+            self.stdout.write(f"{line['id']:10} {line['outcome']:14} {right:5} {facts:6} {line['failure']}")
+        self.stdout.write(
+            f"cited right file {report['cited_right_file']}, key facts {report['key_fact_rate']}, "
+            f"false not-found {report['false_not_found']} (of {report['answerable']} answerable); "
+            f"unanswerable handled {report['unanswerable_handled']} (of {report['unanswerable']})"
+        )

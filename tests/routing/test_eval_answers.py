@@ -1,0 +1,115 @@
+"""`manage.py eval_answers`: questions asked through the real gate over a corpus in a throwaway collection."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from retrieval.models import MAIN_COLLECTION, Chunk, Document
+from routing.models import AuditEvent
+
+CORPUS = {
+    "leave/parental.md": "# Parental leave\n\nEmployees get 12 weeks of paid parental leave after 12 months of "
+    "federal service.\n\nParental leave must be used within a year of the birth or placement.\n",
+    "travel/per-diem.md": "# Travel per diem\n\nThe per diem for meals while travelling is 59 dollars a day.\n\n"
+    "Lodging receipts are uploaded within five days of coming back.\n",
+    "tools/laptops.md": "# Laptops\n\nEvery new hire receives a laptop on their first day.\n\n"
+    "Laptops are refreshed every four years by the IT desk.\n",
+}
+QUESTIONS = [
+    # Answered from the right file; one of its two key facts is not in the corpus at all.
+    {"id": "a1", "question": "How many weeks of paid parental leave do employees get?",
+     "files": ["leave/parental.md"], "key_facts": ["12 weeks", "18 weeks"], "answerable": True},
+    {"id": "a2", "question": "How often are laptops refreshed?",
+     "files": ["tools/laptops.md"], "key_facts": ["Every  four years"], "answerable": True},
+    # Answerable, but no word of it is in the corpus: the extractive backend finds nothing to quote.
+    {"id": "a3", "question": "What's the daily food allowance when I go away?",
+     "files": ["travel/per-diem.md"], "key_facts": ["59 dollars"], "answerable": True},
+    {"id": "u1", "question": "What is the name of the office dog?", "files": [], "key_facts": [],
+     "answerable": False},
+    # Not in the corpus, but close enough to a passage that the extractive backend quotes it.
+    {"id": "u2", "question": "How many weeks of paid sabbatical leave do employees get?", "files": [],
+     "key_facts": [], "answerable": False},
+]  # fmt: skip
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    for name, text in CORPUS.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def write_questions(tmp_path: Path, questions: list[dict[str, object]]) -> Path:
+    path = tmp_path / "questions.jsonl"
+    path.write_text("\n".join(json.dumps(q) for q in questions) + "\n", encoding="utf-8")
+    return path
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("eval_answers", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_it_scores_answers_through_the_gate_and_leaves_nothing_behind(tmp_path, corpus, ingest):
+    ingest("handbook.md", "# Sabbatical\n\nEmployees get 18 weeks of paid sabbatical leave after ten years.\n")
+    users = User.objects.count()
+
+    report = json.loads(run(str(write_questions(tmp_path, QUESTIONS)), "--corpus", str(corpus), "--json"))
+
+    assert (report["answerable"], report["unanswerable"]) == (3, 2)
+    assert report["cited_right_file"] == pytest.approx(2 / 3, abs=1e-4)
+    assert report["key_fact_rate"] == pytest.approx((0.5 + 1 + 0) / 3, abs=1e-4)
+    assert report["false_not_found"] == pytest.approx(1 / 3, abs=1e-4)
+    assert report["unanswerable_handled"] == 0.5
+    lines = {line["id"]: line for line in report["per_question"]}
+    assert lines["a1"]["cited_files"] == ["leave/parental.md"]
+    assert lines["a1"]["key_facts_found"] == ["12 weeks"] and lines["a1"]["failure"] == "fact_missed"
+    assert lines["a2"]["key_facts_found"] == ["Every  four years"] and lines["a2"]["failure"] == ""
+    assert (lines["a3"]["outcome"], lines["a3"]["cited_files"]) == ("not_found", [])
+    assert lines["u1"]["outcome"] == "not_found" and lines["u1"]["failure"] == ""
+    # The main collection's sabbatical document is not searched: the nearest passage is the parental leave one.
+    assert lines["u2"]["cited_files"] == ["leave/parental.md"] and lines["u2"]["failure"] == "answered_unanswerable"
+    assert report["failures"] == {"fact_missed": 1, "not_found": 1, "answered_unanswerable": 1}
+    # The throwaway collection is gone, the main one untouched, and the asking left no audit row nor user.
+    assert list(Document.objects.values_list("collection", "source_name")) == [(MAIN_COLLECTION, "handbook.md")]
+    assert not Chunk.objects.exclude(document__collection=MAIN_COLLECTION).exists()
+    assert AuditEvent.objects.count() == 0
+    assert User.objects.count() == users
+
+
+@pytest.mark.django_db
+def test_without_json_it_prints_a_table(tmp_path, corpus):
+    out = run(str(write_questions(tmp_path, QUESTIONS[1:2])), "--corpus", str(corpus))
+
+    assert "a2 " in out and "1/1" in out
+    assert "cited right file 1.0, key facts 1.0, false not-found 0.0 (of 1 answerable)" in out
+
+
+@pytest.mark.django_db
+def test_a_question_naming_a_file_not_in_the_corpus_fails_and_drops_the_collection(tmp_path, corpus):
+    questions = [{**QUESTIONS[0], "files": ["leave/missing.md"]}]
+
+    with pytest.raises(CommandError, match="leave/missing.md"):
+        run(str(write_questions(tmp_path, questions)), "--corpus", str(corpus), "--json")
+
+    assert not Document.objects.exists()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_malformed_question_file_is_named(tmp_path, corpus):
+    path = tmp_path / "questions.jsonl"
+    path.write_text('{"id": "x"\n', encoding="utf-8")
+
+    with pytest.raises(CommandError, match="questions.jsonl:1: not JSON"):
+        run(str(path), "--corpus", str(corpus))
