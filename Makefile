@@ -56,6 +56,7 @@ run: install
 
 test: install $(CHROMIUM_STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
 # The fast suite: everything but the slow end-to-end tests and the browser tests (about a minute).
@@ -64,6 +65,7 @@ test-fast: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # Regenerate the lock from the current venv (after changing pyproject.toml).
 lock:

@@ -81,4 +81,3 @@ def gate_overhead(*, requests: int = 200, warmup: int = 20) -> Latency:
                 samples.append(total_ms - sum(a.latency_ms for a in answer.attempts))
         transaction.set_rollback(True)
     return Latency.of(samples)
-

@@ -51,7 +51,6 @@ def take(key: str, limit: RateLimit, *, now: float | None = None) -> None:
     if count > limit.requests:
         retry_after = max(1, int(window + limit.per_seconds - now + 0.999))
         raise RateLimited(
-            f"Too many requests: at most {limit.requests} every {limit.per_seconds} s. "
-            f"Try again in {retry_after} s.",
+            f"Too many requests: at most {limit.requests} every {limit.per_seconds} s. Try again in {retry_after} s.",
             retry_after=retry_after,
         )

@@ -40,4 +40,3 @@ def test_no_limit_counts_nothing(db: None) -> None:
     take("k", RateLimit(0, 60))
 
     assert not RateWindow.objects.exists()
-

@@ -32,8 +32,7 @@ class Command(BaseCommand):
             raise CommandError("the question is empty")
         answer = answer_question(question=options["question"], acting_user=user, workload=options["workload"]).answer
         citations = [
-            {"n": c.n, "document_id": c.document_id, "title": c.title, "chunk_id": c.chunk_id}
-            for c in answer.citations
+            {"n": c.n, "document_id": c.document_id, "title": c.title, "chunk_id": c.chunk_id} for c in answer.citations
         ]
         if options["json"]:
             payload = {
