@@ -375,12 +375,25 @@ def _flag_or_definition(text: str, start: int, key: str) -> bool:
     return re.search(r"(?i)(?:define|global|set|export)\s+$", before) is not None
 
 
+_SQL_ACCOUNT_BEFORE = re.compile(r"(?i)\b(?:user|role|login|grant|alter|create)\b[^;\n]{0,80}$")
+
+
+def _sql_statement(text: str, start: int, value: str) -> bool:
+    """Whether "identified by <value>" reads as SQL: the value quoted, the keywords in capitals, or an
+    account statement (CREATE USER, ALTER ROLE, GRANT …) before it on the line."""
+    if value[:1] in "'\"" or text[start : start + 10] == "IDENTIFIED":
+        return True
+    return _SQL_ACCOUNT_BEFORE.search(text, max(0, start - 90), start) is not None
+
+
 def _find_credential_patterns(text: str) -> list[Finding]:
     findings = []
     lower = text.lower()
     if "identified" in lower or "password" in lower:
         for m in _SQL_PASSWORD.finditer(text):
             group = "value" if m.group("value") is not None else "value2"
+            if group == "value" and not _sql_statement(text, m.start(), m.group(group)):
+                continue  # "cells were identified by transcriptome profiling" is prose
             value = _clean_value(m.group(group))
             if _plausible_password(value, quoted=True):
                 start, end = _value_span(m.group(group), m.start(group), value)

@@ -228,3 +228,27 @@ def test_a_sealed_secret_manifest_is_ciphertext():
     text = f"kind: SealedSecret\nspec:\n  encryptedData:\n{values}\n  template:\n    type: Opaque\n"
 
     assert inspect_text(text) == []
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "The differentiated cells were identified as cardiomyocytes.",
+        "Further target genes were identified by transcriptome profiling.",
+        "Immune checkpoint inhibitors have been identified as breakthrough treatment.",
+    ],
+)
+def test_identified_by_in_prose_is_not_a_sql_password(prose: str) -> None:
+    assert inspect_text(prose) == []
+
+
+@pytest.mark.parametrize(
+    "statement, value",
+    [
+        ("CREATE USER bob@localhost IDENTIFIED BY hunter2Secret;", "hunter2Secret"),
+        ("create user 'bob'@'%' identified by 'S3cret-pass';", "S3cret-pass"),
+        ("alter role app identified by Passw0rd99", "Passw0rd99"),
+    ],
+)
+def test_identified_by_in_sql_is_a_password(statement: str, value: str) -> None:
+    assert [statement[f.start : f.end] for f in inspect_text(statement)] == [value]
