@@ -133,21 +133,21 @@ def simulate_request(
             f"{Classification(user.clearance).label}); ask an admin with that clearance.",
             field="user",
         )
-    passages = search_passages(get_reader(user), question, k=PASSAGES_PER_ANSWER).passages
+    groups = get_user_groups(user)
+    passages = search_passages(get_reader(user, groups=groups), question, k=PASSAGES_PER_ANSWER).passages
     # The Decision needs every passage's class; the page names only documents the admin may read too.
     readable = readable_document_ids(get_reader(acting_user), [p.document_id for p in passages])
     shown_passages = [
         p if p.document_id in readable else replace(p, title="", heading_path="", source_name="") for p in passages
     ]
     budget = budget_status(user)
-    groups = get_user_groups(user).names
 
     def facts_under(policy: Policy) -> tuple[RequestFacts, dict[str, int]]:
         # The question is inspected with each policy's own patterns, as the gate would.
         findings = count_findings(inspect_question(question, custom=policy.custom_patterns))
         facts = facts_for_user(
             user=user,
-            groups=groups,
+            groups=groups.names,
             workload=workload,
             passage_classes=[p.classification for p in passages],
             findings=findings,

@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
+from accounts.selectors import get_user_groups
 from retrieval.models import Document, IngestionJob
 from retrieval.selectors import Reader, get_reader, readable_document_ids
 
@@ -89,9 +90,9 @@ class RecentJobs:
 def list_recent_ingestion_jobs(user: User) -> RecentJobs:
     """The latest uploads the user may know of, newest first: their own, and the others' up to
     their clearance and in no group or one of theirs."""
-    groups = list(user.groups.values_list("name", flat=True))
+    groups = get_user_groups(user)
     in_groups = Q(group_names=[])
-    for name in groups:
+    for name in groups.names:
         in_groups |= Q(group_names__contains=[name])
     jobs = list(
         IngestionJob.objects.filter((in_groups & Q(classification__lte=user.clearance)) | Q(uploaded_by=user))
@@ -101,5 +102,5 @@ def list_recent_ingestion_jobs(user: User) -> RecentJobs:
     pending = any(j.status in (IngestionJob.Status.QUEUED, IngestionJob.Status.RUNNING) for j in jobs)
     # A job is listed by the classification it was uploaded with; its document may have been reclassified
     # since, and only a document the user may read now is named.
-    readable = readable_document_ids(get_reader(user), [j.document_id for j in jobs if j.document_id])
+    readable = readable_document_ids(get_reader(user, groups=groups), [j.document_id for j in jobs if j.document_id])
     return RecentJobs(jobs=jobs, pending=pending, readable_documents=frozenset(readable))

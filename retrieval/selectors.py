@@ -15,6 +15,7 @@ from django.db import connection, transaction
 
 from accounts.clearance import Classification
 from accounts.models import User
+from accounts.selectors import UserGroups, get_user_groups
 from retrieval import bm25
 from retrieval.embedders import get_embedder
 from retrieval.fusion import Fused, Ranked, fuse
@@ -51,9 +52,11 @@ class Reader:
         return {"collection": self.collection, "clearance": self.clearance, "group_ids": list(self.group_ids)}
 
 
-def get_reader(user: User) -> Reader:
-    """The Reader for a user: their clearance and the ids of their groups."""
-    return Reader(clearance=user.clearance, group_ids=tuple(user.groups.values_list("id", flat=True)))
+def get_reader(user: User, *, groups: UserGroups | None = None, collection: str = MAIN_COLLECTION) -> Reader:
+    """The Reader for a user: their clearance and the ids of their groups (`groups` when the caller has read
+    them already, for the policy too; else read here)."""
+    groups = groups if groups is not None else get_user_groups(user)
+    return Reader(clearance=user.clearance, group_ids=groups.ids, collection=collection)
 
 
 @dataclass(frozen=True)

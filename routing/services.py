@@ -19,7 +19,7 @@ from accounts.selectors import get_user_groups
 from inspection import CustomPattern, Finding, inspect_question, inspect_text
 from inspection.stored import inspect_passage
 from retrieval.models import MAIN_COLLECTION
-from retrieval.selectors import Reader, search_passages
+from retrieval.selectors import get_reader, search_passages
 from routing import cache, resilience
 from routing.answer import Event, Final, GatedAnswer, GateRequest, SourcePassage
 from routing.audit import record_answer
@@ -44,10 +44,7 @@ def answer_question(
     *, question: str, acting_user: User, workload: str = Workload.INTERACTIVE, collection: str = MAIN_COLLECTION
 ) -> GatedAnswer:
     """stream_answer(), waited for: the whole answer, audited."""
-    for event in stream_answer(question=question, acting_user=acting_user, workload=workload, collection=collection):
-        if isinstance(event, Final):
-            return event.answer
-    raise AssertionError("stream_answer ended without a Final event")  # pragma: no cover
+    return _final(stream_answer(question=question, acting_user=acting_user, workload=workload, collection=collection))
 
 
 def stream_answer(
@@ -61,7 +58,7 @@ def stream_answer(
     """
     started = time.perf_counter()
     groups = get_user_groups(acting_user)
-    reader = Reader(clearance=acting_user.clearance, group_ids=groups.ids, collection=collection)
+    reader = get_reader(acting_user, groups=groups, collection=collection)
     found = search_passages(reader, question, k=PASSAGES_PER_ANSWER).passages
     for event in stream_through_gate(
         question=question,
@@ -79,10 +76,14 @@ def answer_through_gate(
     *, question: str, passages: Sequence[SourcePassage], acting_user: User, workload: str = Workload.INTERACTIVE
 ) -> GatedAnswer:
     """stream_through_gate(), waited for: the whole answer, audited."""
-    for event in stream_through_gate(question=question, passages=passages, acting_user=acting_user, workload=workload):
+    return _final(stream_through_gate(question=question, passages=passages, acting_user=acting_user, workload=workload))
+
+
+def _final(events: Iterator[Event]) -> GatedAnswer:
+    for event in events:
         if isinstance(event, Final):
             return event.answer
-    raise AssertionError("stream_through_gate ended without a Final event")  # pragma: no cover
+    raise AssertionError("the gate's events ended without a Final one")  # pragma: no cover
 
 
 def stream_through_gate(
