@@ -12,7 +12,7 @@ import pytest
 from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
-from accounts.services import upsert_user
+from accounts.services import create_user, upsert_user
 from fakes.anthropic_server import FakeAnthropic
 from fakes.openai_server import FakeOpenAI
 from retrieval.services import IngestResult, ingest_file
@@ -52,6 +52,21 @@ def make_user(username: str, role: Role, clearance: Classification, groups: Sequ
         username=username, role=role, clearance=clearance, groups=groups, password=password_of(username)
     )
     return user
+
+
+def created_with_one_time_password(admin: User, username: str = "nina") -> tuple[User, str]:
+    """An employee made as the users page makes one, with the one-time password it shows once."""
+    user, one_time = create_user(
+        acting_user=admin,
+        username=username,
+        role=Role.EMPLOYEE,
+        clearance=Classification.INTERNAL,
+        groups=[],
+        team=None,
+        password=None,
+    )
+    assert one_time is not None
+    return user, one_time
 
 
 @pytest.fixture

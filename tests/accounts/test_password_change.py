@@ -8,11 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from accounts.clearance import Classification
 from accounts.models import User
-from accounts.roles import Role
-from accounts.services import create_user
-from tests.conftest import password_of
+from tests.conftest import created_with_one_time_password, password_of
 
 NEW = "a-password-of-my-own-42"
 
@@ -25,16 +22,7 @@ def change(client: Client, old: str, new: str, again: str | None = None) -> Any:
 @pytest.fixture
 def nina(admin: User) -> tuple[User, str]:
     """A user the users page created, with the one-time password it showed."""
-    user, one_time = create_user(
-        acting_user=admin,
-        username="nina",
-        role=Role.EMPLOYEE,
-        clearance=Classification.INTERNAL,
-        groups=[],
-        team=None,
-        password=None,
-    )
-    assert one_time is not None
+    user, one_time = created_with_one_time_password(admin)
     return user, one_time
 
 

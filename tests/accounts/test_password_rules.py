@@ -11,6 +11,7 @@ from accounts.errors import WeakPassword
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import create_user, upsert_user
+from tests.conftest import created_with_one_time_password
 
 WEAK = ["a", "password", "12345678", "123456789012345", "password1234"]
 
@@ -54,15 +55,7 @@ def test_a_password_like_the_username_is_refused(db: None) -> None:
 
 
 def test_the_generated_one_time_password_passes_the_validators(db: None, admin: User) -> None:
-    user, one_time = create_user(
-        acting_user=admin,
-        username="nina",
-        role=Role.EMPLOYEE,
-        clearance=Classification.INTERNAL,
-        groups=[],
-        team=None,
-        password=None,
-    )
+    user, one_time = created_with_one_time_password(admin)
 
     assert one_time is not None and user.check_password(one_time)
     validate_password(one_time, user)

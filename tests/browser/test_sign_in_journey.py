@@ -7,10 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from accounts.clearance import Classification
 from accounts.models import User
-from accounts.roles import Role
-from accounts.services import create_user
+from tests.conftest import created_with_one_time_password
 
 pytestmark = pytest.mark.browser
 
@@ -25,16 +23,7 @@ def sign_in_as(page: Page, username: str, password: str) -> None:
 def test_a_new_user_chooses_their_own_password_before_anything_else(
     page: Page, admin: User, console_errors: list[str]
 ) -> None:
-    _, one_time = create_user(
-        acting_user=admin,
-        username="nina",
-        role=Role.EMPLOYEE,
-        clearance=Classification.INTERNAL,
-        groups=[],
-        team=None,
-        password=None,
-    )
-    assert one_time is not None
+    _, one_time = created_with_one_time_password(admin)
 
     sign_in_as(page, "nina", one_time)
     expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
