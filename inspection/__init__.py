@@ -72,7 +72,8 @@ def compile_custom_pattern(pattern: str) -> Any:
         return re2.compile(pattern, _RE2_OPTIONS)
     except re2.error as e:
         reason = e.args[0].decode() if e.args and isinstance(e.args[0], bytes) else str(e)
-        raise re.error(f"{reason} (patterns run with RE2: no back-references or look-arounds)") from None
+        advice = "patterns run with RE2, so write it without back-references or look-arounds"
+        raise re.error(f"{reason}: {advice}") from None
 
 
 def find_custom(text: str, custom: Sequence[CustomPattern]) -> list[Finding]:
