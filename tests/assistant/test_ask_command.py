@@ -108,3 +108,11 @@ def test_ask_help_describes_its_options() -> None:
 
     assert "Ask a question as a user" in text
     assert "--user" in text and "--json" in text
+
+
+def test_a_user_over_the_rate_limit_gets_a_clear_error(employee, settings) -> None:
+    settings.ASK_RATE_LIMIT_PER_MINUTE = 1
+    call_command("ask", "how do I roll back?", "--user", employee.username, stdout=StringIO())
+
+    with pytest.raises(CommandError, match=r"Too many requests: at most 1 every 60 s\. Try again in \d+ s"):
+        call_command("ask", "how do I roll back?", "--user", employee.username, stdout=StringIO())

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.models import User
 from assistant.services import answer_question
 from routing.policy.decide import Workload
+from routing.rate_limits import RateLimited
 
 
 class Command(BaseCommand):
@@ -30,7 +31,11 @@ class Command(BaseCommand):
             raise CommandError(f"no user {options['user']!r}: create one with `manage.py add_user`")
         if not options["question"].strip():
             raise CommandError("the question is empty")
-        answer = answer_question(question=options["question"], acting_user=user, workload=options["workload"]).answer
+        try:
+            kept = answer_question(question=options["question"], acting_user=user, workload=options["workload"])
+        except RateLimited as limited:
+            raise CommandError(f"{limited.message} (ASK_RATE_LIMIT_PER_MINUTE counts this user's questions)") from None
+        answer = kept.answer
         citations = [
             {"n": c.n, "document_id": c.document_id, "title": c.title, "chunk_id": c.chunk_id} for c in answer.citations
         ]
