@@ -288,7 +288,10 @@ def find_phones(text: str, *, min_confidence: float = 0.6, taken: Sequence[tuple
         seen = {(f.start, f.end) for f in findings}
         for f in _find_phones(joined, min_confidence, ()):
             start, end = origin[f.start], origin[f.end - 1] + 1
-            if (start, end) not in seen and not any(s < end and start < e for s, e in taken):
+            # Only numbers that cross a break. `taken` is not consulted here: a wrapped number merges with
+            # what the first reading found there, and a stronger finding must then win over both, exactly
+            # as when nothing was skipped (the merge happens in resolve_overlaps).
+            if "\n" in text[start:end] and (start, end) not in seen:
                 findings.append(Finding("phone", start, end, f.confidence, f.detector))
     return findings
 
