@@ -3,10 +3,13 @@
 No extra weights, no network: always available, and the last rung of `degrade`.
 
 Every sentence of the passages sent is scored against the question by two readings that fail
-differently: the idf-weighted share of the question's content words it (with its heading) contains,
-and its MiniLM similarity to the question (the retrieval model, already loaded in the process). A
-sentence carrying what the question asks for (a number for "how many", a command for "how do I")
-scores a little more. The answer is the best sentences within a length budget, grouped by passage.
+differently: the idf-weighted share of the question's content words (Snowball stems) it (with its
+heading) contains, and its MiniLM similarity to the question (the retrieval model, already loaded in
+the process). A sentence holding what the question asks for scores more: a number for "how many"
+(more when it comes with the unit asked for: "240 hours" for "how many hours"), a place for "where",
+a name for "who", a command for "how do I". A question that asks several things ("How often…, and
+where…?") gets the best sentence for each part first. The answer is the best sentences within a
+length budget, one paragraph per passage, a sentence said once even when two passages overlap.
 
 Whether to answer at all is decided from evidence about the question, not one sentence's score:
 how much of the question's content the best passage covers, and how similar the best sentences are
@@ -15,10 +18,13 @@ to it (see `answers_question`). When it abstains, it names the documents that ca
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+
+import snowballstemmer
 
 from routing.backends.base import Bundle, ChatBackend, ContextPassage
 
@@ -26,10 +32,12 @@ NOTHING_FOUND = (
     "I could not find anything about this in the documents you can read. "
     "Try other words, or ask the document owner whether it is written down."
 )
-MAX_SENTENCES = 6
-MAX_ANSWER_CHARS = 900
+MAX_SENTENCES = 10
+MAX_ANSWER_CHARS = 1200
 # A sentence joins the answer only when it scores this share of the best one's score.
 KEEP_RATIO = 0.5
+# A sentence that holds what one part of the question asks for (the number, the place) joins at this share.
+PART_RATIO = 0.3
 # Fitted on the tuning half of the 18F development set (docs/answer-quality.md): the unanswerable
 # questions there scored at most 0.74, the answerable ones whose answer was sent at least 0.78 but one.
 ANSWER_THRESHOLD = 0.75
@@ -54,17 +62,21 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[`*])")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|hundred|half)\b", re.I)
 _COMMAND = re.compile(r"`[^`]+`|\$ |\b(?:run|click|select|go to|open|email|contact|submit|file|use)\b", re.I)
+_PLACE = re.compile(
+    r"https?://|\b[\w-]+\.(?:gov|com|org|io|net)\b|\bKB\d+|`[^`]+`|\b(?:in|at|on|through|via)\s+[A-Z][\w]+|#[a-z][\w-]+"
+)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+|@\w+|#[a-z][\w-]+|\b[A-Z]{2,}\b")
 
 Embed = Callable[[Sequence[str]], list[list[float]]]
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    # Crude suffix stripping: enough for "rotating"/"rotation"/"rotate" to meet.
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s", "ly"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+    # Snowball's English stemmer: "changes"/"changing"/"change" and "rotation"/"rotate" meet.
+    return _STEMMER.stemWord(word)
 
 
 def content_terms(text: str) -> set[str]:
@@ -94,15 +106,64 @@ def _sentences_with_headings(text: str, title: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _asks_for(question: str) -> re.Pattern[str] | None:
+_UNITS = {
+    "long": r"minutes?|hours?|days?|weeks?|months?|years?|business days?",
+    "often": r"every|each|per|daily|weekly|monthly|quarterly|annually|yearly|times",
+    "soon": r"minutes?|hours?|days?|weeks?|months?|before|after|advance",
+}
+_MONEY = r"\$|%|percent|dollars?|cents?"
+_ASKS_NUMBER = re.compile(
+    r"\bhow (?:many|much|long|often|soon|far|old|quickly|fast|early|late)\b|\bwhen\b|\bwhat (?:time|date|day)\b"
+    r"|\b(?:max|maximum|minimum|limit|cap|rate|percentage|deadline)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What the answer should hold, read from the question's wording: a kind of token (a number, a name,
+    a command) and, where the question says it, the unit the number comes with ("how many hours")."""
+
+    kind: re.Pattern[str]
+    unit: re.Pattern[str] | None = None
+
+    def strength(self, sentence: str) -> float:
+        """1 when the sentence holds the wanted thing with its unit, 0.5 without the unit, else 0."""
+        if not self.kind.search(sentence):
+            return 0.0
+        if self.unit is None:
+            return 1.0
+        return 1.0 if self.unit.search(sentence) else 0.5
+
+
+def _unit_after(question: str) -> re.Pattern[str] | None:
+    """The unit a number in the answer should carry: the noun after "how many" / "how much", or the
+    units of "how long" and "how often"."""
+    q = question.lower()
+    if match := re.search(r"\bhow (long|often|soon|early)\b", q):
+        units = _UNITS.get(match.group(1), _UNITS["soon"])
+        return re.compile(rf"\d[\d,.]*\s*(?:{units})\b|\b(?:{units})\b", re.I)
+    if match := re.search(r"\bhow (?:many|much)\s+(?:of\s+(?:the|those|these|my)\s+)?([a-z]+)", q):
+        word = match.group(1)
+        if word in {"is", "does", "do", "will", "would"}:  # "how much is it": an amount
+            return re.compile(rf"\d[\d,.]*\s*(?:{_MONEY})|(?:{_MONEY})\s*\d", re.I)
+        if word in _STOPWORDS:
+            return None
+        return re.compile(rf"\d[\d,.]*\s+(?:[a-z-]+\s+)?{re.escape(_stem(word))}", re.I)
+    return None
+
+
+def asks_for(question: str) -> Wanted | None:
     """The kind of thing the answer should contain, from the question's wording."""
     q = question.lower()
-    if re.search(r"\bhow (?:many|much|long|often|soon|far|old|quickly|fast)\b|\bwhen\b|\bwhat (?:time|date|day)\b", q):
-        return _NUMBER
-    if re.search(r"\bwho\b|\bwhom\b|\bwhich (?:team|person|office|channel)\b", q):
-        return _NAME
+    if _ASKS_NUMBER.search(q):
+        return Wanted(_NUMBER, _unit_after(q))
+    if re.search(r"\bwho\b|\bwhom\b|\bwhich (?:team|person|office|channel)\b|\bcalled\b", q):
+        return Wanted(_NAME)
+    if re.search(r"\bwhere (?:do|can|should|is|are)\b", q):
+        return Wanted(_PLACE)
     if re.search(r"\bhow (?:do|can|should|to)\b|\bwhat (?:command|steps)\b", q):
-        return _COMMAND
+        return Wanted(_COMMAND)
     return None
 
 
@@ -114,6 +175,11 @@ class _Candidate:
     n: int
     sentence: str
     on_topic: bool = True  # shares a content word with the question, or is close in meaning
+    # Against each part of a question that asks several things ("… and how much?"): the sentence's score
+    # for that part, and how well it holds what that part asks for (Wanted.strength; 0 when it asks for
+    # nothing in particular).
+    parts: tuple[float, ...] = ()
+    holds: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +190,20 @@ class Evidence:
     best_similarity: float  # the best sentence's cosine similarity to the question
     similarity_gap: float  # how far the best sentence stands out: its similarity less the median sentence's
     candidates: tuple[_Candidate, ...]
+
+
+_PART_SPLIT = re.compile(
+    r"(?<=[?])\s+|[,;]?\s+\b(?:and|or|also)\s+(?=(?:how|what|what's|where|who|when|which|why|is|are|can|do|does|should|will)\b)",
+    re.I,
+)
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a question asks ("How often…, and where do I…?" is two); statements before them
+    ("I've got about 5 years of service.") are context, kept with the first part."""
+    pieces = [p.strip() for p in _PART_SPLIT.split(question) if p and p.strip()]
+    asks = [p for p in pieces if p.endswith("?") or re.match(r"(?i)(?:how|what|where|who|when|which|why)\b", p)]
+    return asks if len(asks) > 1 else []
 
 
 def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
@@ -150,28 +230,49 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None) -> Evidence:
     weight = {t: math.log(1 + len(rows) / (1 + sum(t in terms for terms in sentence_terms))) for t in question_terms}
     total = sum(weight.values())
     coverage = max(sum(weight[t] for t in question_terms & terms) / total for terms in passage_terms)
+    parts = question_parts(bundle.question)
     if embed is not None:
-        vectors = embed([bundle.question] + [s for *_, s in rows])
-        similarity = [_cosine(vectors[0], v) for v in vectors[1:]]
+        vectors = embed([bundle.question, *parts] + [s for *_, s in rows])
+        sentence_vectors = vectors[1 + len(parts) :]
+        similarity = [_cosine(vectors[0], v) for v in sentence_vectors]
+        part_similarity = [[_cosine(q, v) for q in vectors[1 : 1 + len(parts)]] for v in sentence_vectors]
     else:
         similarity = [0.0] * len(rows)
-    wanted = _asks_for(bundle.question)
+        part_similarity = [[0.0] * len(parts) for _ in rows]
+    wanted = asks_for(bundle.question)
+    part_terms = [content_terms(part) & set(weight) for part in parts]
+    part_wanted = [asks_for(part) for part in parts]
     candidates = []
-    for (rank, order, p, _, sentence), terms, head, sim in zip(
-        rows, sentence_terms, heading_terms, similarity, strict=True
+    for (rank, order, p, _, sentence), terms, head, sim, part_sims in zip(
+        rows, sentence_terms, heading_terms, similarity, part_similarity, strict=True
     ):
         own = sum(weight[t] for t in question_terms & terms) / total
         context = sum(weight[t] for t in question_terms & (head - terms)) / total
-        score = W_OWN * own + W_CONTEXT * context + W_SIM * sim + 0.03 / (1 + rank)
-        if wanted is not None and wanted.search(sentence):
-            score += W_WANTED
-        candidates.append(_Candidate(score, rank, order, p.n, sentence, own > 0 or sim >= 0.3))
+        base = W_CONTEXT * context + 0.03 / (1 + rank)
+        score = base + W_OWN * own + W_SIM * sim
+        if wanted is not None:
+            score += W_WANTED * wanted.strength(sentence)
+        part_scores = tuple(
+            base
+            + W_OWN * _share(weight, part_t, terms)
+            + W_SIM * (sim + part_sim) / 2
+            + (W_WANTED * part_w.strength(sentence) if part_w is not None else 0.0)
+            for part_t, part_sim, part_w in zip(part_terms, part_sims, part_wanted, strict=True)
+        )
+        holds = tuple(part_w.strength(sentence) if part_w is not None else 0.0 for part_w in part_wanted)
+        on_topic = own > 0 or sim >= 0.3
+        candidates.append(_Candidate(score, rank, order, p.n, sentence, on_topic, part_scores, holds))
     candidates.sort(key=lambda c: -c.score)
     # Fewer sentences than MIN_SAMPLE say little of how the best stands out: the missing ones count as
     # unrelated (similarity 0), so one short on-topic passage is not rejected for lack of company.
     ordered = sorted(similarity, reverse=True) + [0.0] * max(0, MIN_SAMPLE - len(similarity))
     gap = ordered[0] - ordered[len(ordered) // 2]
     return Evidence(coverage, ordered[0], gap, tuple(candidates))
+
+
+def _share(weight: dict[str, float], wanted: set[str], found: set[str]) -> float:
+    total = sum(weight[t] for t in wanted)
+    return sum(weight[t] for t in wanted & found) / total if total else 0.0
 
 
 def answers_question(evidence: Evidence, *, with_embeddings: bool) -> bool:
@@ -186,34 +287,62 @@ def answers_question(evidence: Evidence, *, with_embeddings: bool) -> bool:
     return evidence.best_similarity + 0.5 * evidence.similarity_gap + 0.3 * evidence.coverage >= ANSWER_THRESHOLD
 
 
+def _same_sentence(a: str, b: str) -> bool:
+    """The same sentence twice (overlapping chunks, a page quoting another): nearly the same words."""
+    ta, tb = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
+    return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= 0.8
+
+
 def select_sentences(evidence: Evidence) -> list[_Candidate]:
     """The best few sentences within the length budget, grouped by passage (best passage first), in
-    reading order inside each passage."""
+    reading order inside each passage. A question that asks several things gets the best sentence for
+    each part first; a sentence already said (from an overlapping passage) is not said twice."""
     if not evidence.candidates:
         return []
     best = evidence.candidates[0].score
     chosen: list[_Candidate] = []
     length = 0
-    pool = [c for c in evidence.candidates if c.on_topic and c.score >= KEEP_RATIO * best]
+
+    def take(candidate: _Candidate) -> bool:
+        nonlocal length
+        if candidate in chosen or any(_same_sentence(candidate.sentence, c.sentence) for c in chosen):
+            return False
+        if chosen and length + len(candidate.sentence) > MAX_ANSWER_CHARS:
+            return False
+        chosen.append(candidate)
+        length += len(candidate.sentence)
+        return True
+
+    on_topic = [c for c in evidence.candidates if c.on_topic]
+    for part in range(len(evidence.candidates[0].parts)):
+        # A part that asks for a kind of thing (a number, a place) gets the best on-topic sentence that holds
+        # one; another part, the best sentence for its own words.
+        if any(c.holds[part] for c in on_topic):
+            ranked = sorted(on_topic, key=lambda c: (-c.holds[part], -c.score))
+            floor = PART_RATIO * best
+        else:
+            ranked = sorted(on_topic, key=lambda c: -c.parts[part])
+            floor = KEEP_RATIO * best
+        for candidate in ranked[:3]:
+            if candidate.score >= floor and take(candidate):
+                break
+    pool = [c for c in on_topic if c.score >= KEEP_RATIO * best]
     per_passage: dict[int, int] = {}
+    for c in chosen:
+        per_passage[c.passage_rank] = per_passage.get(c.passage_rank, 0) + 1
     while pool and len(chosen) < MAX_SENTENCES:
         # Each further sentence from one passage counts for less: the facts of an answer are often
         # spread over the passages sent (the steps in one, the figure in the next).
         candidate = max(pool, key=lambda c: c.score - SAME_PASSAGE_PENALTY * per_passage.get(c.passage_rank, 0))
         pool.remove(candidate)
-        if length + len(candidate.sentence) > MAX_ANSWER_CHARS and chosen:
-            continue
-        chosen.append(candidate)
-        per_passage[candidate.passage_rank] = per_passage.get(candidate.passage_rank, 0) + 1
-        length += len(candidate.sentence)
+        if take(candidate):
+            per_passage[candidate.passage_rank] = per_passage.get(candidate.passage_rank, 0) + 1
     # The sentence after a chosen one often carries its detail (the figure after "Eligibility:").
     by_position = {(c.passage_rank, c.order): c for c in evidence.candidates}
     for candidate in list(chosen[:NEIGHBOURS]):
-        after = by_position.get((candidate.passage_rank, candidate.order + 1))
-        if after and after not in chosen and length + len(after.sentence) <= MAX_ANSWER_CHARS:
-            chosen.append(after)
-            length += len(after.sentence)
-    first_seen = {}
+        if after := by_position.get((candidate.passage_rank, candidate.order + 1)):
+            take(after)
+    first_seen: dict[int, int] = {}
     for candidate in chosen:
         first_seen.setdefault(candidate.passage_rank, len(first_seen))
     return sorted(chosen, key=lambda c: (first_seen[c.passage_rank], c.order))
@@ -248,5 +377,7 @@ class ExtractiveBackend(ChatBackend):
             if closest := closest_documents(bundle.passages):
                 yield " The closest documents were: " + "; ".join(closest) + "."
             return
+        # One paragraph per passage quoted, in the order chosen.
         for i, candidate in enumerate(chosen):
-            yield ("" if i == 0 else " ") + f"{candidate.sentence} [{candidate.n}]"
+            separator = "" if i == 0 else " " if candidate.n == chosen[i - 1].n else "\n\n"
+            yield f"{separator}{candidate.sentence} [{candidate.n}]"

@@ -11,6 +11,7 @@ from routing.backends.extractive import (
     NEIGHBOURS,
     NOTHING_FOUND,
     answers_question,
+    asks_for,
     weigh_evidence,
 )
 
@@ -131,3 +132,51 @@ def test_without_the_model_it_still_decides_on_word_coverage():
 
     assert answers_question(weigh_evidence(on_topic), with_embeddings=False)
     assert not answers_question(weigh_evidence(off_topic), with_embeddings=False)
+
+
+def test_a_question_that_asks_two_things_gets_a_sentence_for_each():
+    text = answer(
+        "How often do I have to change my VPN password, and where do I go to do it?",
+        passage(
+            1,
+            "Your VPN password protects every internal system you reach from home. "
+            "You must change your VPN password every 60 days. "
+            "A VPN password must be at least 16 characters long. "
+            "Never reuse your VPN password for personal accounts. "
+            "Password managers make a long VPN password easy to keep.",
+            title="VPN passwords",
+        ),
+        passage(2, "Changes are made in the self-service portal at reset.example.com with your badge.", title="Reset"),
+    )
+
+    assert "every 60 days" in text
+    assert "reset.example.com" in text
+
+
+def test_a_sentence_sent_twice_by_overlapping_passages_is_said_once():
+    shared = "Each new parent receives sixteen weeks of parental leave at full pay."
+    text = answer(
+        "How many weeks of parental leave do new parents get?",
+        passage(1, f"Parental leave supports new parents. {shared}"),
+        passage(2, f"{shared} Managers should plan cover for the team."),
+    )
+
+    assert text.count("sixteen weeks") == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "with_unit", "other_number"),
+    [
+        ("How many hours of annual leave can I carry over?", "up to 240 hours of annual leave", "revised in 2019"),
+        ("How long does a refund take?", "refunds arrive within 10 business days", "form 27B"),
+        ("How often must I rotate the keys?", "rotate them every 90 days", "section 4.2"),
+        ("What's the max per night, and how much is it for meals?", "$74 a day for meals", "room 12"),
+    ],
+)
+def test_a_number_with_the_unit_asked_for_holds_more_than_another_number(question, with_unit, other_number):
+    wanted = asks_for(question)
+
+    assert wanted is not None
+    assert wanted.strength(with_unit) == 1.0
+    assert wanted.strength(other_number) == 0.5
+    assert wanted.strength("no figure here at all") == 0.0
