@@ -22,7 +22,8 @@ import re
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from accounts.models import User
 from accounts.roles import Role
 from retrieval.management.commands.ingest import FILES_PER_BLOCK, walk
 from retrieval.models import Document
+from retrieval.question_variants import KINDS, vary
 from retrieval.services import drop_collection, ingest_files
 from routing.answer import GatedAnswer
 from routing.audit import outcome_of
@@ -175,12 +177,38 @@ def summarise(lines: list[dict[str, Any]], questions: list[EvalQuestion]) -> dic
     }
 
 
-def evaluate_answers(questions: list[EvalQuestion], corpus: Path) -> dict[str, Any]:
+def _ask_all(
+    questions: list[EvalQuestion], asker: User, collection: str, documents: dict[int, str]
+) -> tuple[list[dict[str, Any]], set[str]]:
+    """Every question through the gate, each in a transaction rolled back once its answer is scored."""
+    lines = []
+    policy_versions = set()
+    for question in questions:
+        with transaction.atomic():
+            answer = answer_question(question=question.question, acting_user=asker, collection=collection)
+            transaction.set_rollback(True)
+        if answer.decision is not None:
+            policy_versions.add(answer.decision.policy_version)
+        lines.append(score_answer(question, answer, documents))
+    return lines, policy_versions
+
+
+FIGURES = ("cited_right_file", "key_fact_rate", "unanswerable_handled", "false_not_found")
+
+
+def evaluate_answers(
+    questions: list[EvalQuestion], corpus: Path, *, variants: Sequence[str] = (), seed: int = 0
+) -> dict[str, Any]:
     """Ingest `corpus` into a throwaway collection, ask every question as a throwaway employee, and
-    measure. Nothing is left behind: the collection is dropped, the employee deleted, and each
-    question's writes (its audit row among them) rolled back."""
+    measure. Each of `variants` (retrieval.question_variants.KINDS) asks every question again as people
+    type it (lower case, typos, shorthand, chat), seeded with `seed`; the report gives its figures and
+    their change from the questions as written. Nothing is left behind: the collection is dropped, the
+    employee deleted, and each question's writes (its audit row among them) rolled back."""
     if not corpus.is_dir():
         raise AnswerEvalError(f"{corpus} is not a folder: give the corpus the questions' files are relative to")
+    for kind in variants:
+        if kind not in KINDS:
+            raise AnswerEvalError(f"unknown variant {kind!r}: use one or more of {', '.join(KINDS)}")
     collection = f"eval-{uuid.uuid4().hex[:12]}"
     asker = User.objects.create(
         username=f"eval-answers-{uuid.uuid4().hex[:8]}", role=Role.EMPLOYEE, clearance=Classification.INTERNAL
@@ -192,25 +220,35 @@ def evaluate_answers(questions: list[EvalQuestion], corpus: Path) -> dict[str, A
         missing = sorted({f for q in questions for f in q.files} - set(documents.values()))
         if missing:
             raise AnswerEvalError(f"files named by questions but not ingested from {corpus}: {', '.join(missing)}")
-        lines = []
-        policy_versions = set()
         started = time.perf_counter()
-        for question in questions:
-            with transaction.atomic():
-                answer = answer_question(question=question.question, acting_user=asker, collection=collection)
-                transaction.set_rollback(True)
-            if answer.decision is not None:
-                policy_versions.add(answer.decision.policy_version)
-            lines.append(score_answer(question, answer, documents))
+        lines, policy_versions = _ask_all(questions, asker, collection, documents)
         ask_seconds = time.perf_counter() - started
+        report = summarise(lines, questions)
+        varied: dict[str, Any] = {}
+        for kind in variants:
+            rewritten = [replace(q, question=vary(q.question, kind, seed=seed, key=q.id)) for q in questions]
+            kind_lines, versions = _ask_all(rewritten, asker, collection, documents)
+            policy_versions |= versions
+            figures = summarise(kind_lines, rewritten)
+            change = {
+                name: round(figures[name] - report[name], 4)
+                for name in FIGURES
+                if figures[name] is not None and report[name] is not None
+            }
+            varied[kind] = figures | {"change": change, "per_question": kind_lines}
     finally:
         drop_collection(collection)
         asker.delete()
-    return summarise(lines, questions) | {
-        "documents": len(documents),
-        "failed_files": failed,
-        "policy_versions": sorted(policy_versions),
-        "ingest_s": round(ingest_seconds, 1),
-        "ask_s_per_question": round(ask_seconds / len(questions), 3) if questions else None,
-        "per_question": lines,
-    }
+    extra: dict[str, Any] = {"variants": varied, "seed": seed} if variants else {}
+    return (
+        report
+        | {
+            "documents": len(documents),
+            "failed_files": failed,
+            "policy_versions": sorted(policy_versions),
+            "ingest_s": round(ingest_seconds, 1),
+            "ask_s_per_question": round(ask_seconds / len(questions), 3) if questions else None,
+            "per_question": lines,
+        }
+        | extra
+    )

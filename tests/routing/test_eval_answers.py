@@ -113,3 +113,32 @@ def test_a_malformed_question_file_is_named(tmp_path, corpus):
 
     with pytest.raises(CommandError, match="questions.jsonl:1: not JSON"):
         run(str(path), "--corpus", str(corpus))
+
+
+@pytest.mark.django_db
+def test_variants_ask_every_question_again_as_people_type_it(tmp_path, corpus):
+    questions = write_questions(tmp_path, QUESTIONS[:2])
+
+    report = json.loads(
+        run(str(questions), "--corpus", str(corpus), "--json", "--variant", "lower", "--variant", "typos")
+    )
+
+    assert set(report["variants"]) == {"lower", "typos"} and report["seed"] == 0
+    lower = report["variants"]["lower"]
+    assert [line["question"].rstrip("?") for line in lower["per_question"]] == [
+        q["question"].lower().rstrip("?") for q in QUESTIONS[:2]
+    ]
+    for kind in ("lower", "typos"):
+        figures = report["variants"][kind]
+        assert figures["change"]["cited_right_file"] == pytest.approx(
+            figures["cited_right_file"] - report["cited_right_file"], abs=1e-4
+        )
+    assert not Document.objects.exclude(collection=MAIN_COLLECTION).exists()
+
+
+@pytest.mark.django_db
+def test_an_unknown_variant_is_refused_before_anything_is_ingested(tmp_path, corpus):
+    with pytest.raises(CommandError, match="invalid choice: 'shouting'"):
+        run(str(write_questions(tmp_path, QUESTIONS[:1])), "--corpus", str(corpus), "--variant", "shouting")
+
+    assert not Document.objects.exists()

@@ -12,6 +12,7 @@ from routing.backends.extractive import (
     NOTHING_FOUND,
     answers_question,
     asks_for,
+    mend_typos,
     weigh_evidence,
 )
 
@@ -180,3 +181,24 @@ def test_a_number_with_the_unit_asked_for_holds_more_than_another_number(questio
     assert wanted.strength(with_unit) == 1.0
     assert wanted.strength(other_number) == 0.5
     assert wanted.strength("no figure here at all") == 0.0
+
+
+def test_a_mistyped_word_is_mended_to_the_passages_word_and_real_words_are_left_alone():
+    passages = (passage(1, "Service accounts rotate their credentials every ninety days. Parental leave is separate."),)
+    known = get_embedder().vocabulary()
+
+    assert mend_typos("When do servkce acounts rotate credentails?", passages, known) == (
+        "When do service accounts rotate credentials?"
+    )
+    # A real word near a passage word ("though"/"through"), a topic absent from the passages, an inflection.
+    assert mend_typos("Though sabbatical parents", passages, known) == "Though sabbatical parents"
+
+
+def test_a_question_with_typos_is_still_answered_from_the_passage():
+    text = answer(
+        "How oftne do servkce acounts rotate their credentails?",
+        passage(1, "Lunch is served at noon in the atrium. Badges are required on every floor."),
+        passage(2, "Service accounts rotate their credentials every ninety days. The security team checks it."),
+    )
+
+    assert "every ninety days. [2]" in text

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from retrieval.question_variants import KINDS
 from routing.evaluation import AnswerEvalError, evaluate_answers, load_questions
 
 
@@ -20,6 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("file", help='JSONL: {"id", "question", "files", "key_facts", "answerable"} a line')
         parser.add_argument("--corpus", required=True, help="folder of documents the questions' files are relative to")
         parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+        parser.add_argument(
+            "--variant",
+            action="append",
+            choices=KINDS,
+            default=[],
+            help="also ask every question rewritten as people type it (repeat for several): "
+            "lower case, typos, shorthand, chat-style; the report gives each one's figures and change",
+        )
+        parser.add_argument("--seed", type=int, default=0, help="seed of the --variant rewrites (default 0)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -29,7 +39,9 @@ class Command(BaseCommand):
             questions = load_questions(path)
             if not questions:
                 raise CommandError(f"{path} holds no questions")
-            report = evaluate_answers(questions, Path(options["corpus"]))
+            report = evaluate_answers(
+                questions, Path(options["corpus"]), variants=options["variant"], seed=options["seed"]
+            )
         except AnswerEvalError as exc:
             raise CommandError(str(exc)) from None
         if options["json"]:
@@ -46,3 +58,6 @@ class Command(BaseCommand):
             f"false not-found {report['false_not_found']} (of {report['answerable']} answerable); "
             f"unanswerable handled {report['unanswerable_handled']} (of {report['unanswerable']})"
         )
+        for kind, figures in report.get("variants", {}).items():
+            change = ", ".join(f"{name} {delta:+}" for name, delta in figures["change"].items())
+            self.stdout.write(f"{kind}: {change}")
