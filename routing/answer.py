@@ -54,10 +54,12 @@ class SourcePassage:
 @dataclass(frozen=True)
 class Citation:
     """A passage the answer cites as [n]; its facts under the names the history's stored citations use,
-    so one template shows both."""
+    so one template shows both. `attributed`: the model cited nothing, and the gate matched the
+    answer's sentences to this passage (routing.grounding.attribute)."""
 
     n: int
     passage: SourcePassage
+    attributed: bool = False
 
     @property
     def chunk_id(self) -> int:
@@ -93,6 +95,7 @@ class Citation:
             "heading_path": self.heading_path,
             "classification": self.classification,
             "classification_label": self.classification_label,
+            "attributed": self.attributed,
         }
 
 
@@ -125,6 +128,9 @@ class GatedAnswer:
     refused: bool = False
     cache_hit: bool = False
     cut_off: bool = False  # stopped mid-answer (marked in the text)
+    citations_removed: int = 0  # [n] of passages that were not sent, taken out of the text
+    declined: bool = False  # the model said the passages do not answer the question
+    attributed: tuple[int, ...] = ()  # the model cited nothing: passages its sentences were matched to
     audit_id: int = 0
     latency_ms: float = 0.0  # as the asker waited for it, retrieval included where the gate's caller retrieved
 
@@ -135,7 +141,17 @@ class GatedAnswer:
 
     @property
     def citations(self) -> list[Citation]:
-        return [Citation(n, p) for n, p in enumerate(self.passages, 1) if n in self.cited]
+        """The passages the text cites; when it cites none, those the gate attributed it to (marked)."""
+        cited = self.cited
+        if cited:
+            return [Citation(n, p) for n, p in enumerate(self.passages, 1) if n in cited]
+        return [Citation(n, p, attributed=True) for n, p in enumerate(self.passages, 1) if n in self.attributed]
+
+    @property
+    def found_nothing(self) -> bool:
+        """The answer says the documents do not hold it: the model said so, or nothing backs it
+        (it cites no passage and none could be attributed)."""
+        return self.declined or not self.citations
 
     @property
     def fell_back(self) -> bool:

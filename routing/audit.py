@@ -264,6 +264,7 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
                 "document_id": p.document_id,
                 "classification": p.classification_label,
                 "cited": n in answer.cited,
+                "attributed": n in answer.attributed,
             }
             for n, p in enumerate(answer.passages, 1)
         ],
@@ -290,7 +291,7 @@ def outcome_of(answer: GatedAnswer) -> str:
         return AuditEvent.Outcome.REFUSED
     if answer.cut_off:
         return AuditEvent.Outcome.CUT_OFF
-    if not answer.cited:
+    if answer.found_nothing:
         return AuditEvent.Outcome.NOTHING_FOUND
     return AuditEvent.Outcome.ANSWERED
 

@@ -10,8 +10,10 @@ was (deleting rows afterwards would break it). The test employee is deleted at t
 Rules, per question:
 - a file is cited when a citation of the answer points at a passage of the document ingested from it;
 - a key fact is found when it appears in the answer's text, case and runs of whitespace ignored;
-- the answer says "not in the documents" when the gate refused or the answer cites nothing (the
-  audit's `refused` and `nothing_found` outcomes).
+- the answer says "not in the documents" when the gate refused, the model said the passages do not
+  answer, or nothing backs the answer: it cites nothing and no passage could be attributed to it (the
+  audit's `refused` and `nothing_found` outcomes). Attributed passages count as cited (the page shows
+  them as sources), and the report says how many answers were attributed and how many [n] removed.
 """
 
 from __future__ import annotations
@@ -112,8 +114,9 @@ def _normalised(text: str) -> str:
 
 
 def says_not_found(answer: GatedAnswer) -> bool:
-    """The answer says it is not in the documents: the gate refused, or the answer cites nothing."""
-    return answer.refused or not answer.citations
+    """The answer says it is not in the documents: the gate refused, the model declined, or nothing
+    backs the answer."""
+    return answer.refused or answer.found_nothing
 
 
 def score_answer(question: EvalQuestion, answer: GatedAnswer, documents: dict[int, str]) -> dict[str, Any]:
@@ -142,12 +145,15 @@ def score_answer(question: EvalQuestion, answer: GatedAnswer, documents: dict[in
         "answerable": question.answerable,
         "answer": answer.text,
         "outcome": NOT_FOUND if not_found else str(outcome_of(answer)),
+        "backend": answer.backend,  # the policy target that answered: a slow model's fallback shows here
         "cited_files": cited,
         "sent_files": sent,
         "expected_files": list(question.files),
         "cited_right_file": right_file if question.answerable else None,
         "key_facts_found": found,
         "key_facts_missing": [f for f in question.key_facts if f not in found],
+        "attributed": bool(answer.attributed) and not answer.cited,
+        "citations_removed": answer.citations_removed,
         "failure": failure,
     }
 
@@ -173,6 +179,8 @@ def summarise(lines: list[dict[str, Any]], questions: list[EvalQuestion]) -> dic
         "false_not_found": _fraction(sum(line["outcome"] == NOT_FOUND for _, line in answerable), len(answerable)),
         "answerable": len(answerable),
         "unanswerable": len(unanswerable),
+        "attributed_answers": sum(line["attributed"] for line in lines),
+        "citations_removed": sum(line["citations_removed"] for line in lines),
         "failures": dict(Counter(line["failure"] for line in lines if line["failure"])),
     }
 

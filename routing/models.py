@@ -26,7 +26,9 @@ class AuditEvent(models.Model):
     # The question as redacted: findings replaced by placeholders, never restored here.
     question = models.TextField()
     findings = models.JSONField(default=dict)  # counts by kind, never values
-    # [{"n", "chunk_id", "document_id", "classification", "cited"}]: the passages sent, in citation order.
+    # [{"n", "chunk_id", "document_id", "classification", "cited", "attributed"}]: the passages sent, in
+    # citation order; "attributed" (rows since it was added) when the model cited nothing and the gate
+    # matched its answer to the passage.
     passages = models.JSONField(default=list)
     data_class = models.PositiveSmallIntegerField()
     policy_version = models.CharField(max_length=100, blank=True)

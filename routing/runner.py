@@ -22,6 +22,7 @@ import pybreaker
 from routing import metrics, resilience
 from routing.backends.base import Bundle, ChatBackend, Generation, Usage, build_prompt
 from routing.errors import BackendError, EgressBlocked, ErrorKind
+from routing.grounding import CitationFilter
 from routing.redaction import StreamRestorer, Vault
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class Attempt:
     output_tokens: int = 0
     cost_usd: float = 0.0
     usage_estimated: bool = False  # the server never reported usage (a broken or abandoned stream)
+    citations_removed: int = 0  # [n] the model wrote for passages it was not given (taken out of the text)
 
 
 @dataclass
@@ -74,6 +76,7 @@ class DecisionRun:
     sleep: Callable[[float], None] | None = None  # tests pass a recorder
     text: str = ""
     model_text: str = ""  # the answer as the model wrote it, placeholders not restored (what the cache keeps)
+    citations_removed: int = 0  # in the answer `text` is: [n] of passages not given, taken out as it streamed
     answered_by: Target | None = None
     model: str = ""
     attempts: list[Attempt] = field(default_factory=list)
@@ -107,22 +110,32 @@ class DecisionRun:
             self.text = text + "\n\n[The answer was cut off here: the model stopped mid-answer.]"
 
     def _try(self, target: Target, backend: ChatBackend, shown: list[str]) -> Iterator[Delta]:
-        """One call: stream, restore, record the Attempt. Raises BackendError after recording it."""
+        """One call: stream, check citations, restore, record the Attempt. Raises BackendError after
+        recording it.
+
+        Citations are checked before anything is shown (routing.grounding.CitationFilter): a [n] of a
+        passage that was not sent never reaches the reader, at the cost of holding back a few
+        characters that may still turn into one.
+        """
         began = time.perf_counter()
+        citations = CitationFilter(len(self.bundle.passages))
         restorer = StreamRestorer(self.vault)
         generation: Generation | None = None
         written: list[str] = []
+        checked: list[str] = []
         try:
             # Before the breaker: a bundle the egress guard refuses is this request's fault, not the backend's.
             backend.preflight(self.bundle)
             with resilience.breaker(target.name).calling(), backend.stream(self.bundle) as generation:
                 for delta in generation:
                     written.append(delta)
-                    text = restorer.feed(delta)
+                    checked.append(citations.feed(delta))
+                    text = restorer.feed(checked[-1])
                     if text:
                         shown.append(text)
                         yield Delta(text)
-            tail = restorer.flush()
+            checked.append(citations.flush())
+            tail = restorer.feed(checked[-1]) + restorer.flush()
             if tail:
                 shown.append(tail)
                 yield Delta(tail)
@@ -142,9 +155,10 @@ class DecisionRun:
             self._record(target, backend, generation, str(exc.kind), began, written)
             raise
         assert generation is not None
-        self._record(target, backend, generation, "ok", began, written)
+        self._record(target, backend, generation, "ok", began, written, citations_removed=citations.removed)
         self.text, self.answered_by, self.model = "".join(shown), target, generation.model
-        self.model_text = "".join(written)
+        self.model_text = "".join(checked)
+        self.citations_removed = citations.removed
 
     def _record(
         self,
@@ -154,6 +168,8 @@ class DecisionRun:
         outcome: str,
         began: float,
         written: list[str],
+        *,
+        citations_removed: int = 0,
     ) -> None:
         """The Attempt, with the usage the server reported; for a stream that broke or was left
         after text came, an estimate (the provider bills what it read and wrote)."""
@@ -171,6 +187,7 @@ class DecisionRun:
                 output_tokens=usage.output_tokens if usage else 0,
                 cost_usd=backend.cost(usage),
                 usage_estimated=estimated,
+                citations_removed=citations_removed,
             )
         )
 

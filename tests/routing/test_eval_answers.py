@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
+from fakes.common import Script
 from retrieval.models import MAIN_COLLECTION, Chunk, Document
 from routing.models import AuditEvent
 
@@ -142,3 +143,36 @@ def test_an_unknown_variant_is_refused_before_anything_is_ingested(tmp_path, cor
         run(str(write_questions(tmp_path, QUESTIONS[:1])), "--corpus", str(corpus), "--variant", "shouting")
 
     assert not Document.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_model_is_scored_by_its_citations_what_was_attributed_and_what_it_declined(tmp_path, corpus, onprem):
+    # A model answering in turn: without citations, with one of a passage it was not given, and declining twice.
+    onprem.enqueue(
+        Script(text="Employees get 12 weeks of paid parental leave after 12 months of federal service."),
+        Script(text="Laptops are refreshed every four years by the IT desk [1][6]."),
+        Script(text="The documents do not say."),
+        Script(text="The documents do not say."),
+    )
+    path = write_questions(tmp_path, [QUESTIONS[0], QUESTIONS[1], QUESTIONS[2], QUESTIONS[3]])
+
+    report = json.loads(run(str(path), "--corpus", str(corpus), "--json"))
+
+    lines = {line["id"]: line for line in report["per_question"]}
+    assert lines["a1"]["attributed"] and lines["a1"]["cited_files"] == ["leave/parental.md"]
+    assert lines["a2"]["citations_removed"] == 1 and lines["a2"]["cited_files"] == ["tools/laptops.md"]
+    assert lines["a3"]["outcome"] == "not_found" and lines["u1"]["outcome"] == "not_found"
+    assert (report["attributed_answers"], report["citations_removed"]) == (1, 1)
+    assert report["unanswerable_handled"] == 1.0 and report["false_not_found"] == pytest.approx(1 / 3, abs=1e-4)
+
+
+@pytest.mark.django_db
+def test_a_seeded_sample_asks_the_same_few_questions_in_the_files_order(tmp_path, corpus):
+    path = str(write_questions(tmp_path, QUESTIONS))
+
+    first = json.loads(run(path, "--corpus", str(corpus), "--json", "--sample", "3", "--seed", "7"))
+    again = json.loads(run(path, "--corpus", str(corpus), "--json", "--sample", "3", "--seed", "7"))
+
+    ids = [line["id"] for line in first["per_question"]]
+    assert len(ids) == 3 and ids == sorted(ids, key=[q["id"] for q in QUESTIONS].index)
+    assert ids == [line["id"] for line in again["per_question"]]

@@ -37,7 +37,14 @@ class Command(BaseCommand):
             raise CommandError(f"{limited.message} (ASK_RATE_LIMIT_PER_MINUTE counts this user's questions)") from None
         answer = kept.answer
         citations = [
-            {"n": c.n, "document_id": c.document_id, "title": c.title, "chunk_id": c.chunk_id} for c in answer.citations
+            {
+                "n": c.n,
+                "document_id": c.document_id,
+                "title": c.title,
+                "chunk_id": c.chunk_id,
+                "attributed": c.attributed,
+            }
+            for c in answer.citations
         ]
         if options["json"]:
             payload = {
@@ -49,6 +56,8 @@ class Command(BaseCommand):
                 "notices": list(answer.notices),
                 "redacted": answer.redacted_before_leaving,
                 "cache_hit": answer.cache_hit,
+                "declined": answer.declined,
+                "citations_removed": answer.citations_removed,
                 "audit_id": answer.audit_id,
             }
             self.stdout.write(json.dumps(payload))
@@ -56,6 +65,9 @@ class Command(BaseCommand):
         for notice in answer.notices:
             self.stdout.write(f"Note: {notice}")
         self.stdout.write(answer.text)
+        if answer.citations_removed:
+            self.stdout.write(f"({answer.citations_removed} citation(s) of passages that were not given removed)")
         for c in citations:
-            self.stdout.write(f"  [{c['n']}] {c['title']} (chunk {c['chunk_id']})")
+            mark = " (attributed: the model cited no passage)" if c["attributed"] else ""
+            self.stdout.write(f"  [{c['n']}] {c['title']} (chunk {c['chunk_id']}){mark}")
         self.stdout.write(answer.route)
