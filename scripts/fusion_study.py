@@ -41,15 +41,16 @@ from retrieval.evaluation import BeirSet, load_beir  # noqa: E402
 from retrieval.fusion import Ranked, _normalised, agreement, keyword_weight  # noqa: E402
 
 
-def previous_weight(vector: list[Ranked], keyword: list[Ranked]) -> float:
+def previous_weight(vector: list[Ranked], keyword: list[Ranked], *, query_terms: int) -> float:
     """The weight before issue 13's entity sets: dense top-1 cosine and top-10 agreement only."""
     weight = (0.4 + 0.64 - vector[0].score) * (0.6 + agreement(vector, keyword))
     return min(0.7, max(0.05, weight))
 
 
+# Each takes the two lists and the number of distinct terms in the query as the product saw it.
 STRATEGIES = {
-    "fixed 50/50": lambda v, k: 0.5,
-    "fixed 30/70": lambda v, k: 0.3,
+    "fixed 50/50": lambda v, k, query_terms: 0.5,
+    "fixed 30/70": lambda v, k, query_terms: 0.3,
     "previous": previous_weight,
     "sluice": keyword_weight,
 }
@@ -90,9 +91,13 @@ def replay(data: BeirSet, rows: dict[str, dict]) -> None:
             run.setdefault(doc_of[chunk], 1000.0 - len(run))
         return run
 
-    weights = {"dense": lambda v, k: 0.0, "keyword": lambda v, k: 1.0, **STRATEGIES}
+    terms = dict(zip(rows, (len(c) for c in lexemes([data.queries[q] for q in rows], counts=False)), strict=True))
+    weights = {"dense": lambda v, k, query_terms: 0.0, "keyword": lambda v, k, query_terms: 1.0, **STRATEGIES}
     runs = {
-        name: {q: documents(mixed(v, k, weigh(v, k) if v and k else float(not v))) for q, (v, k) in lists.items()}
+        name: {
+            q: documents(mixed(v, k, weigh(v, k, query_terms=terms[q]) if v and k else float(not v)))
+            for q, (v, k) in lists.items()
+        }
         for name, weigh in weights.items()
     }
     groups: dict[str, list[str]] = {"all queries": list(rows)}
@@ -157,7 +162,12 @@ def main() -> None:
         for name, strategy in STRATEGIES.items():
             line[name] = ndcg(
                 {
-                    q: mixed(v, keyword_lists[q], strategy(v, keyword_lists[q]) if keyword_lists[q] else 0.0)
+                    # The product sees the whole query: its length is the full query's.
+                    q: mixed(
+                        v,
+                        keyword_lists[q],
+                        strategy(v, keyword_lists[q], query_terms=len(query_terms[q])) if keyword_lists[q] else 0.0,
+                    )
                     for q, v in dense_lists.items()
                 }
             )
