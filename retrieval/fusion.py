@@ -25,9 +25,10 @@ all available at query time, say how much to trust the keyword list:
 
 Before the third signal the hybrid fell 0.026 below dense alone on short
 name-and-attribute queries (scripts/make_entity_set.py, "name" queries: dense
-0.627, BM25 0.362, hybrid 0.601), as on a held-out entity set; with it, it is
-0.627 there, SciFact keeps 0.723 and the weakened SciFact conditions of
-scripts/fusion_study.py stay above dense. docs/retrieval-evaluation.md has
+0.627, BM25 0.362, hybrid 0.601), as it did on issue 13's held-out entity set
+(dense 0.513, hybrid 0.487; not in this repository, so not measured again).
+With it, it is 0.627 there, SciFact keeps 0.723 and the weakened SciFact
+conditions of scripts/fusion_study.py stay above dense. docs/retrieval-evaluation.md has
 every set measured. The cosine levels belong to all-MiniLM-L6-v2: revisit
 them with another model.
 """
