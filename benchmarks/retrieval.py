@@ -23,6 +23,7 @@ from django.db import connection
 from accounts.clearance import Classification
 from benchmarks.corpus import Sources, drop_bulk_indexes, load_synthetic, rebuild_indexes
 from benchmarks.stats import Latency
+from retrieval.bm25 import query_lexemes
 from retrieval.embedders import get_embedder
 from retrieval.evaluation import MEASURES, _documents_run
 from retrieval.fusion import fuse
@@ -200,6 +201,7 @@ def quality(reader: Reader, sources: Sources) -> dict[str, Any]:
         vector = vector_candidates(reader, embedder.embed(text), limit=CANDIDATES)
         pruned = keyword_candidates(reader, text, limit=CANDIDATES)
         exact = keyword_candidates(reader, text, limit=CANDIDATES, exact=True)
+        query_terms = len(query_lexemes(text))
         lists = {
             "hybrid": (vector, pruned),
             "vector": (vector, []),
@@ -208,7 +210,7 @@ def quality(reader: Reader, sources: Sources) -> dict[str, Any]:
             "keyword, exact": ([], exact),
         }
         for mode, (v, k) in lists.items():
-            runs[mode][query_id] = _documents_run(fuse(v, k), chunk_docs, 100)
+            runs[mode][query_id] = _documents_run(fuse(v, k, query_terms=query_terms), chunk_docs, 100)
     report = {}
     for mode, run in runs.items():
         scores = ir_measures.calc_aggregate(list(MEASURES.values()), sources.qrels, run)

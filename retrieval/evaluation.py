@@ -22,6 +22,7 @@ from django.conf import settings
 from ir_measures import RR, R, nDCG
 
 from accounts.clearance import Classification
+from retrieval.bm25 import query_lexemes
 from retrieval.embedders import get_embedder
 from retrieval.fusion import Fused, Ranked, fuse
 from retrieval.parsing import Section
@@ -162,6 +163,7 @@ def evaluate(folder: Path, *, modes: list[str], k: int, dump_lists: Path | None 
             vector = vector_candidates(reader, embedder.embed(text), limit=candidates)
             t1 = time.perf_counter()
             keyword = keyword_candidates(reader, text, limit=candidates)
+            query_terms = len(query_lexemes(text))
             t2 = time.perf_counter()
             if dump:
                 lists_json = {
@@ -177,7 +179,7 @@ def evaluate(folder: Path, *, modes: list[str], k: int, dump_lists: Path | None 
             for mode in modes:
                 v, kw, seconds = lists[mode]
                 t3 = time.perf_counter()
-                fused = fuse(v, kw)
+                fused = fuse(v, kw, query_terms=query_terms)
                 results[mode].query_ms.append((seconds + time.perf_counter() - t3) * 1000)
                 results[mode].run[query_id] = _documents_run(fused, chunk_docs, depth)
         if dump:

@@ -149,7 +149,8 @@ def rank_chunks(reader: Reader, query: str, *, mode: SearchMode, candidates: int
         keyword = keyword_candidates(reader, query, limit=candidates)
     if embedding is not None:
         vector = vector_candidates(reader, embedding.result(), limit=candidates)
-    return fuse(vector, keyword)
+    query_terms = len(bm25.query_lexemes(query)) if vector and keyword else None
+    return fuse(vector, keyword, query_terms=query_terms)
 
 
 def search_passages(reader: Reader, query: str, *, k: int = 10, mode: SearchMode = "hybrid") -> SearchResponse:

@@ -3,11 +3,17 @@
 Usage:
   python manage.py eval_retrieval BEIR_DIR --mode vector --dump-lists lists.jsonl
   python scripts/fusion_study.py BEIR_DIR lists.jsonl
+  python scripts/fusion_study.py BEIR_DIR lists.jsonl --replay
 
 Takes each query's dense list from the dump (documents score as their best
 passage), computes BM25 over whole documents in Python from PostgreSQL's own
 lexemes, and weakens the keyword side by dropping the query's rarest terms.
 Prints nDCG@10 of dense, BM25, fixed mixes and Sluice's per-query weight.
+
+With --replay, fuses the dumped passage lists themselves, as eval_retrieval
+does (a document scores as its best fused passage), so its figures for the
+current weight are the command's own; queries are also reported by the part
+of their id before the last "-" (scripts/make_entity_set.py's query shapes).
 """
 
 from __future__ import annotations
@@ -31,10 +37,23 @@ from django.db import connection  # noqa: E402
 from ir_measures import nDCG  # noqa: E402
 
 from retrieval.bm25 import K1, B  # noqa: E402
-from retrieval.evaluation import load_beir  # noqa: E402
-from retrieval.fusion import Ranked, _normalised, keyword_weight  # noqa: E402
+from retrieval.evaluation import BeirSet, load_beir  # noqa: E402
+from retrieval.fusion import Ranked, _normalised, agreement, keyword_weight  # noqa: E402
 
-STRATEGIES = {"fixed 50/50": lambda v, k: 0.5, "fixed 30/70": lambda v, k: 0.3, "sluice": keyword_weight}
+
+def previous_weight(vector: list[Ranked], keyword: list[Ranked], *, query_terms: int) -> float:
+    """The weight before issue 13's entity sets: dense top-1 cosine and top-10 agreement only."""
+    weight = (0.4 + 0.64 - vector[0].score) * (0.6 + agreement(vector, keyword))
+    return min(0.7, max(0.05, weight))
+
+
+# Each takes the two lists and the number of distinct terms in the query as the product saw it.
+STRATEGIES = {
+    "fixed 50/50": lambda v, k, query_terms: 0.5,
+    "fixed 30/70": lambda v, k, query_terms: 0.3,
+    "previous": previous_weight,
+    "sluice": keyword_weight,
+}
 
 
 def lexemes(texts: list[str], *, counts: bool) -> list[Counter[str]]:
@@ -50,9 +69,56 @@ def lexemes(texts: list[str], *, counts: bool) -> list[Counter[str]]:
     return found
 
 
+def mixed(v: list[Ranked], k: list[Ranked], weight: float) -> list:
+    vn, kn = _normalised(v), _normalised(k)
+    return sorted(vn.keys() | kn.keys(), key=lambda i: (-((1 - weight) * vn.get(i, 0) + weight * kn.get(i, 0)), i))
+
+
+def replay(data: BeirSet, rows: dict[str, dict]) -> None:
+    """nDCG@10 of each strategy on the dumped passage lists, for all queries and for each shape."""
+    doc_of: dict[int, str] = {}
+    lists = {}
+    for q, row in rows.items():
+        for name in ("vector", "keyword"):
+            doc_of.update((chunk, doc) for doc, chunk, _ in row[name])
+        lists[q] = tuple(
+            [Ranked(id=chunk, score=score) for _, chunk, score in row[name]] for name in ("vector", "keyword")
+        )
+
+    def documents(chunks: list[int]) -> dict[str, float]:
+        run: dict[str, float] = {}
+        for chunk in chunks:
+            run.setdefault(doc_of[chunk], 1000.0 - len(run))
+        return run
+
+    terms = dict(zip(rows, (len(c) for c in lexemes([data.queries[q] for q in rows], counts=False)), strict=True))
+    weights = {"dense": lambda v, k, query_terms: 0.0, "keyword": lambda v, k, query_terms: 1.0, **STRATEGIES}
+    runs = {
+        name: {
+            q: documents(mixed(v, k, weigh(v, k, query_terms=terms[q]) if v and k else float(not v)))
+            for q, (v, k) in lists.items()
+        }
+        for name, weigh in weights.items()
+    }
+    groups: dict[str, list[str]] = {"all queries": list(rows)}
+    for q in rows:
+        if "-" in q:
+            groups.setdefault(q.rsplit("-", 1)[0], []).append(q)
+    for group, queries in groups.items():
+        qrels = {q: data.qrels[q] for q in queries}
+        line = {"queries": group, "n": len(queries)}
+        for name, run in runs.items():
+            as_run = {q: run[q] for q in queries}
+            line[name] = round(ir_measures.calc_aggregate([nDCG @ 10], qrels, as_run)[nDCG @ 10], 4)
+        print(json.dumps(line))
+
+
 def main() -> None:
     data = load_beir(Path(sys.argv[1]))
     rows = {row["query_id"]: row for row in map(json.loads, Path(sys.argv[2]).read_text().splitlines())}
+    if "--replay" in sys.argv[3:]:
+        replay(data, rows)
+        return
     doc_ids = list(data.corpus)
     tf = dict(zip(doc_ids, lexemes([f"{t}\n{x}" for t, x in data.corpus.values()], counts=True), strict=True))
     query_terms = dict(zip(rows, lexemes([data.queries[q] for q in rows], counts=False), strict=True))
@@ -82,10 +148,6 @@ def main() -> None:
         as_scores = {q: {str(r): 1000.0 - i for i, r in enumerate(items)} for q, items in run.items()}
         return round(ir_measures.calc_aggregate([nDCG @ 10], data.qrels, as_scores)[nDCG @ 10], 4)
 
-    def fused(v: list[Ranked], k: list[Ranked], weight: float) -> list:
-        vn, kn = _normalised(v), _normalised(k)
-        return sorted(vn.keys() | kn.keys(), key=lambda i: -((1 - weight) * vn.get(i, 0) + weight * kn.get(i, 0)))
-
     dense_lists = {q: dense(q) for q in rows}
     for drop, label in ((0, "full query"), (1, "less rarest term"), (2, "less two rarest"), (None, "common words")):
         keyword_lists = {}
@@ -100,7 +162,12 @@ def main() -> None:
         for name, strategy in STRATEGIES.items():
             line[name] = ndcg(
                 {
-                    q: fused(v, keyword_lists[q], strategy(v, keyword_lists[q]) if keyword_lists[q] else 0.0)
+                    # The product sees the whole query: its length is the full query's.
+                    q: mixed(
+                        v,
+                        keyword_lists[q],
+                        strategy(v, keyword_lists[q], query_terms=len(query_terms[q])) if keyword_lists[q] else 0.0,
+                    )
                     for q, v in dense_lists.items()
                 }
             )

@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from retrieval.fusion import MAX_KEYWORD_WEIGHT, MIN_KEYWORD_WEIGHT, Ranked, agreement, fuse, keyword_weight
+from retrieval.fusion import (
+    MAX_KEYWORD_WEIGHT,
+    MIN_KEYWORD_WEIGHT,
+    Ranked,
+    agreement,
+    fuse,
+    keyword_weight,
+    short_query_damping,
+)
 
 
 def ranked(*ids: int, top: float = 0.5) -> list[Ranked]:
@@ -51,3 +59,40 @@ def test_equal_scores_are_ordered_by_id_so_results_are_stable():
     flat = [Ranked(id=i, score=0.5) for i in (5, 3, 4)]
 
     assert [f.id for f in fuse(flat, [])] == [3, 4, 5]
+
+
+def test_a_confident_dense_list_keeps_its_top_on_a_short_entity_query():
+    # "Okafor lawyer": dense found Okafor's own page (1); BM25's top tier (5, 6) is pages that name
+    # an Okafor in passing and use the word "lawyer", and Okafor's page is in its name-only tier.
+    vector = ranked(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, top=0.66)
+    keyword = [Ranked(id=i, score=s) for i, s in [(5, 10.0), (6, 10.0), (1, 6.0), (2, 6.0), (3, 6.0), (10, 2.0)]]
+
+    assert fuse(vector, keyword, query_terms=2)[0].id == 1
+    # Without the query's length the same lists follow the keyword tier: the failure this guards.
+    assert fuse(vector, keyword)[0].id == 5
+
+
+def test_a_short_query_keeps_its_keyword_weight_when_the_dense_match_is_weak():
+    # An error code or an unknown name: the dense model cannot help, the exact match can.
+    vector = ranked(1, 2, 3, 4, top=0.40)
+    keyword = ranked(1, 5, 6, top=9.0)
+
+    assert keyword_weight(vector, keyword, query_terms=2) == keyword_weight(vector, keyword)
+
+
+def test_long_queries_keep_the_full_keyword_weight():
+    vector = ranked(1, 2, 3, 4, top=0.7)
+    keyword = ranked(1, 2, 5, top=9.0)
+
+    assert keyword_weight(vector, keyword, query_terms=9) == keyword_weight(vector, keyword)
+
+
+def test_the_keyword_weight_shrinks_as_a_query_with_a_confident_dense_match_gets_shorter():
+    vector = ranked(1, 2, 3, 4, top=0.62)
+    keyword = ranked(1, 2, 3, top=9.0)
+
+    weights = [keyword_weight(vector, keyword, query_terms=n) for n in (1, 2, 3, 4, 5)]
+
+    assert weights == sorted(weights)
+    assert weights[0] == MIN_KEYWORD_WEIGHT and weights[0] < weights[-1]
+    assert short_query_damping(vector, None) == 0.0
