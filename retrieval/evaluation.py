@@ -162,8 +162,9 @@ def evaluate(folder: Path, *, modes: list[str], k: int, dump_lists: Path | None 
             t0 = time.perf_counter()
             vector = vector_candidates(reader, embedder.embed(text), limit=candidates)
             t1 = time.perf_counter()
-            keyword = keyword_candidates(reader, text, limit=candidates)
-            query_terms = len(query_lexemes(text))
+            lexemes = query_lexemes(text)
+            keyword = keyword_candidates(reader, text, limit=candidates, lexemes=lexemes)
+            query_terms = len(lexemes)
             t2 = time.perf_counter()
             if dump:
                 lists_json = {

@@ -107,13 +107,16 @@ def vector_candidates(reader: Reader, query_vector: list[float], *, limit: int) 
         return [Ranked(id=row[0], score=float(row[1])) for row in cursor.fetchall()]
 
 
-def keyword_candidates(reader: Reader, query: str, *, limit: int, exact: bool = False) -> list[Ranked]:
+def keyword_candidates(
+    reader: Reader, query: str, *, limit: int, exact: bool = False, lexemes: list[str] | None = None
+) -> list[Ranked]:
     """Best BM25 matches among the chunks the reader may see.
 
     Pruned by default (bm25.pruned_score_sql: exact scores, candidates from the best postings of
     each common lexeme); exact when asked, or when pruning left fewer than `limit` readable chunks.
+    `lexemes`: the query's (bm25.query_lexemes), when the caller has read them already.
     """
-    lexemes = bm25.query_lexemes(query)
+    lexemes = bm25.query_lexemes(query) if lexemes is None else lexemes
     if not lexemes:
         return []
     params = reader.params() | {
@@ -145,12 +148,14 @@ def rank_chunks(reader: Reader, query: str, *, mode: SearchMode, candidates: int
     vector: list[Ranked] = []
     keyword: list[Ranked] = []
     embedding = _query_embedding.submit(get_embedder().embed, query) if mode in ("hybrid", "vector") else None
+    lexemes: list[str] = []
     if mode in ("hybrid", "keyword"):
-        keyword = keyword_candidates(reader, query, limit=candidates)
+        lexemes = bm25.query_lexemes(query)
+        keyword = keyword_candidates(reader, query, limit=candidates, lexemes=lexemes)
     if embedding is not None:
         vector = vector_candidates(reader, embedding.result(), limit=candidates)
-    query_terms = len(bm25.query_lexemes(query)) if vector and keyword else None
-    return fuse(vector, keyword, query_terms=query_terms)
+    # The number of distinct lexemes: a short query with a confident dense list leans on it (fusion).
+    return fuse(vector, keyword, query_terms=len(lexemes) if vector and keyword else None)
 
 
 def search_passages(reader: Reader, query: str, *, k: int = 10, mode: SearchMode = "hybrid") -> SearchResponse:
