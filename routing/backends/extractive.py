@@ -195,8 +195,13 @@ class Evidence:
 
 
 _PART_SPLIT = re.compile(
-    r"(?<=[?])\s+|[,;]?\s+\b(?:and|or|also)\s+(?=(?:how|what|what's|where|who|when|which|why|is|are|can|do|does|should|will)\b)",
+    r"(?<=[.?!])\s+|[,;]?\s+\b(?:and|or|also)\s+(?=(?:how|what|what's|where|who|when|which|why|is|are|can|do|does|should|will)\b)",
     re.I,
+)
+
+
+_ASKING = re.compile(
+    r"(?:how|what|what's|where|who|when|which|why|is|are|am|can|could|do|does|did|should|will|would|may)\b", re.I
 )
 
 
@@ -204,7 +209,7 @@ def question_parts(question: str) -> list[str]:
     """The questions a question asks ("How often…, and where do I…?" is two); statements before them
     ("I've got about 5 years of service.") are context, kept with the first part."""
     pieces = [p.strip() for p in _PART_SPLIT.split(question) if p and p.strip()]
-    asks = [p for p in pieces if p.endswith("?") or re.match(r"(?i)(?:how|what|where|who|when|which|why)\b", p)]
+    asks = [p for p in pieces if p.endswith("?") or _ASKING.match(p)]
     return asks if len(asks) > 1 else []
 
 

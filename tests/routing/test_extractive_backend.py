@@ -13,6 +13,7 @@ from routing.backends.extractive import (
     answers_question,
     asks_for,
     mend_typos,
+    question_parts,
     weigh_evidence,
 )
 
@@ -202,3 +203,18 @@ def test_a_question_with_typos_is_still_answered_from_the_passage():
     )
 
     assert "every ninety days. [2]" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("I'm on a flexible schedule. How many hours can I bank, and do they ever expire?", 2),
+        ("My wife is due in March. Do I qualify for the leave, and how much is it?", 2),
+        ("How often must I rotate keys, and where do I do it?", 2),
+        ("I've got about 5 years of service. How many hours of leave do I earn each pay period?", 0),
+        ("What does the on-call engineer do and when does the shift start", 2),
+        ("Is there a cap on the hours I can donate?", 0),
+    ],
+)
+def test_a_question_is_split_into_the_questions_it_asks_and_statements_are_context(question, parts):
+    assert len(question_parts(question)) == parts
