@@ -16,14 +16,14 @@ from accounts.models import User
 from accounts.selectors import get_user_groups
 from governance.errors import SimulationOutOfReach
 from inspection import inspect_question
-from retrieval.selectors import Passage, get_reader, readable_document_ids, search_passages
+from retrieval.selectors import Passage, get_reader, readable_document_ids
 from routing.budgets import BudgetStatus, budget_status, budget_status_of_team
 from routing.facts import build_request_facts, count_findings, facts_for_user
 from routing.models import AuditEvent
 from routing.policy.decide import Action, Decision, Health, Policy, RequestFacts, decide
 from routing.policy.loader import PolicyError
 from routing.policy.versions import get_active_policy
-from routing.services import PASSAGES_PER_ANSWER, current_health
+from routing.services import current_health, passages_for_answer
 
 Route = tuple[tuple[str, str], ...]  # (target, zone) in the order they would be tried
 
@@ -134,7 +134,7 @@ def simulate_request(
             field="user",
         )
     groups = get_user_groups(user)
-    passages = search_passages(get_reader(user, groups=groups), question, k=PASSAGES_PER_ANSWER).passages
+    passages = passages_for_answer(get_reader(user, groups=groups), question)
     # The Decision needs every passage's class; the page names only documents the admin may read too.
     readable = readable_document_ids(get_reader(acting_user), [p.document_id for p in passages])
     shown_passages = [

@@ -73,6 +73,8 @@ class Passage:
     # inspector version that found it ("" = never inspected): the gate uses them while that version is current.
     findings: tuple[tuple[Any, ...], ...] = ()
     findings_version: str = ""
+    # Not ranked for the query: the chunk next to a ranked one in its document (neighbour_passages).
+    neighbour: bool = False
 
     @property
     def classification_label(self) -> str:
@@ -165,6 +167,24 @@ def search_passages(reader: Reader, query: str, *, k: int = 10, mode: SearchMode
     by_id = {p.chunk_id: p for p in _passages(reader, [f.id for f in ranked])}
     passages = [replace(by_id[f.id], score=round(f.score, 6)) for f in ranked if f.id in by_id]
     return SearchResponse(passages=passages, ms=(time.perf_counter() - started) * 1000)
+
+
+def neighbour_passages(reader: Reader, passage: Passage, *, around: int = 1) -> list[Passage]:
+    """The chunks up to `around` before and after `passage` in its document that the reader may read, marked
+    `neighbour`: a fact is often in the paragraph next to the one that matched (the figure after
+    "Eligibility:"). Those after it come first, nearest first, so that a policy's passage limit that cuts
+    the list keeps the paragraph that follows the match."""
+    sql = """
+        SELECT n.id FROM retrieval_chunk c
+        JOIN retrieval_chunk n ON n.document_id = c.document_id AND n.id <> c.id
+            AND n.ordinal BETWEEN c.ordinal - %(around)s AND c.ordinal + %(around)s
+        WHERE c.id = %(id)s ORDER BY n.ordinal < c.ordinal, abs(n.ordinal - c.ordinal)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"id": passage.chunk_id, "around": around})
+        ids = [row[0] for row in cursor.fetchall()]
+    by_id = {p.chunk_id: p for p in _passages(reader, ids)}
+    return [replace(by_id[i], neighbour=True) for i in ids if i in by_id]
 
 
 def _passages(reader: Reader, chunk_ids: list[int]) -> list[Passage]:

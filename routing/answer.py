@@ -32,6 +32,7 @@ class SourcePassage:
     classification: int
     stored_findings: StoredFindings | None = None
     heading_path: str = ""
+    neighbour: bool = False  # next to a ranked passage in its document, not ranked itself
 
     @classmethod
     def of(cls, passage: Passage) -> SourcePassage:
@@ -44,6 +45,7 @@ class SourcePassage:
             classification=passage.classification,
             stored_findings=StoredFindings.from_json(passage.findings_version, passage.findings),
             heading_path=passage.heading_path,
+            neighbour=passage.neighbour,
         )
 
     @property

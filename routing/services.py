@@ -19,7 +19,7 @@ from accounts.selectors import get_user_groups
 from inspection import CustomPattern, Finding, inspect_question, inspect_text
 from inspection.stored import inspect_passage
 from retrieval.models import MAIN_COLLECTION
-from retrieval.selectors import get_reader, search_passages
+from retrieval.selectors import Passage, Reader, get_reader, neighbour_passages, search_passages
 from routing import cache, resilience
 from routing.answer import Event, Final, GatedAnswer, GateRequest, SourcePassage
 from routing.audit import record_answer
@@ -37,8 +37,9 @@ from routing.runner import Attempt, DecisionRun, Delta, Restart
 
 logger = logging.getLogger(__name__)
 
-# How many passages retrieval offers the gate; the policy's rule may send fewer.
-PASSAGES_PER_ANSWER = 5
+# How many ranked passages retrieval offers the gate (the best one's neighbours in its document come with
+# them); the policy's rule may send fewer.
+PASSAGES_PER_ANSWER = 4
 
 
 def answer_question(
@@ -60,7 +61,7 @@ def stream_answer(
     started = time.perf_counter()
     groups = get_user_groups(acting_user)
     reader = get_reader(acting_user, groups=groups, collection=collection)
-    found = search_passages(reader, question, k=PASSAGES_PER_ANSWER).passages
+    found = passages_for_answer(reader, question)
     for event in stream_through_gate(
         question=question,
         passages=[SourcePassage.of(p) for p in found],
@@ -71,6 +72,16 @@ def stream_answer(
         if isinstance(event, Final):
             event.answer.latency_ms = (time.perf_counter() - started) * 1000
         yield event
+
+
+def passages_for_answer(reader: Reader, question: str) -> list[Passage]:
+    """What an answer is written from: the PASSAGES_PER_ANSWER best passages for `question`, then the chunks
+    just before and after the best one in its document (which often hold its figure or its next step)."""
+    found = search_passages(reader, question, k=PASSAGES_PER_ANSWER).passages
+    if not found:
+        return found
+    ranked = {p.chunk_id for p in found}
+    return found + [p for p in neighbour_passages(reader, found[0]) if p.chunk_id not in ranked]
 
 
 def answer_through_gate(
@@ -315,7 +326,12 @@ def _minimise(
             counts.update(passage_redaction.counts_by_kind)
         context.append(
             ContextPassage(
-                n=n, chunk_id=passage.chunk_id, document_id=passage.document_id, title=passage.title, text=text
+                n=n,
+                chunk_id=passage.chunk_id,
+                document_id=passage.document_id,
+                title=passage.title,
+                text=text,
+                neighbour=passage.neighbour,
             )
         )
     return Bundle(question=redaction.text, passages=tuple(context)), dict(counts)

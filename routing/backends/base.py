@@ -61,6 +61,7 @@ class ContextPassage:
     document_id: int
     title: str
     text: str
+    neighbour: bool = False  # sent for context next to a ranked passage: quotable, but not evidence
 
 
 @dataclass(frozen=True)

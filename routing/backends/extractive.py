@@ -269,7 +269,16 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     # found in no passage weighs most, so the coverage of a question about something absent stays low.
     weight = {t: math.log(1 + len(rows) / (1 + sum(t in terms for terms in sentence_terms))) for t in question_terms}
     total = sum(weight.values())
-    coverage = max(sum(weight[t] for t in question_terms & terms) / total for terms in passage_terms)
+    # Whether the passages answer is read from the ranked ones: a neighbour sent for context (the paragraph
+    # after a match) adds sentences to quote, not evidence.
+    ranked = [not p.neighbour for p in bundle.passages]
+    if not any(ranked):
+        ranked = [True] * len(bundle.passages)
+    coverage = max(
+        sum(weight[t] for t in question_terms & terms) / total
+        for terms, is_ranked in zip(passage_terms, ranked, strict=True)
+        if is_ranked
+    )
     parts = question_parts(question)
     if embed is not None:
         vectors = embed([question, *parts] + [s for *_, s in rows])
@@ -305,7 +314,8 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     candidates.sort(key=lambda c: -c.score)
     # Fewer sentences than MIN_SAMPLE say little of how the best stands out: the missing ones count as
     # unrelated (similarity 0), so one short on-topic passage is not rejected for lack of company.
-    ordered = sorted(similarity, reverse=True) + [0.0] * max(0, MIN_SAMPLE - len(similarity))
+    evidence_similarity = [sim for (rank, *_), sim in zip(rows, similarity, strict=True) if ranked[rank]]
+    ordered = sorted(evidence_similarity, reverse=True) + [0.0] * max(0, MIN_SAMPLE - len(evidence_similarity))
     gap = ordered[0] - ordered[len(ordered) // 2]
     return Evidence(coverage, ordered[0], gap, tuple(candidates))
 

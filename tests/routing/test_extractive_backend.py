@@ -218,3 +218,20 @@ def test_a_question_with_typos_is_still_answered_from_the_passage():
 )
 def test_a_question_is_split_into_the_questions_it_asks_and_statements_are_context(question, parts):
     assert len(question_parts(question)) == parts
+
+
+def test_a_neighbour_sent_for_context_is_quoted_but_is_not_evidence_that_the_passages_answer():
+    question = "How many days do I have to upload travel receipts?"
+    unrelated = passage(1, "Visitor parking is in the north garage. Badges are printed at the front desk.")
+    receipts = "Upload every travel receipt within five business days of coming back from the trip."
+    as_ranked = ContextPassage(n=2, chunk_id=102, document_id=2, title="Travel", text=receipts)
+    as_neighbour = ContextPassage(n=2, chunk_id=102, document_id=2, title="Travel", text=receipts, neighbour=True)
+    embed = get_embedder().embed_batch
+
+    assert answers_question(weigh_evidence(Bundle(question, (unrelated, as_ranked)), embed), with_embeddings=True)
+    assert not answers_question(
+        weigh_evidence(Bundle(question, (unrelated, as_neighbour)), embed), with_embeddings=True
+    )
+    # Next to a ranked passage that answers, the neighbour's sentences may be quoted.
+    ranked = passage(1, "Travel receipts: upload them in the expense tool, each within the deadline below.")
+    assert "within five business days" in answer(question, ranked, as_neighbour)
