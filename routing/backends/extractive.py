@@ -92,20 +92,34 @@ def split_sentences(text: str) -> list[str]:
 
 def _sentences_with_headings(text: str, title: str) -> list[tuple[str, str]]:
     """(heading, sentence) pairs: each sentence with the nearest heading above it (else the title)."""
+    return [(heading, sentence) for heading, sentence, _ in _sentences(text, title)]
+
+
+def _list_items(text: str) -> set[str]:
+    """The sentences of a passage that come from list items and table rows: quoted a line each."""
+    return {sentence for _, sentence, item in _sentences(text, "") if item}
+
+
+_ITEM = re.compile(r"\s*(?:[-*+]|\d{1,3}[.)])\s+|\s*\|")
+
+
+def _sentences(text: str, title: str) -> list[tuple[str, str, bool]]:
+    """(heading, sentence, from a list item or table row) for every sentence of a passage."""
     heading = title
-    pairs = []
+    found = []
     for line in text.splitlines():
         if match := _HEADING.match(line):
             heading = match.group(1).strip()
             continue
+        item = bool(_ITEM.match(line))
         line = line.strip().lstrip("-*+ ").strip()
         if re.fullmatch(r"[|:\-\s]*", line):
             continue
         for sentence in _SENTENCE_END.split(line):
             sentence = sentence.strip()
             if len(sentence) > 20:
-                pairs.append((heading, sentence))
-    return pairs
+                found.append((heading, sentence, item))
+    return found
 
 
 _UNITS = {
@@ -433,7 +447,15 @@ class ExtractiveBackend(ChatBackend):
             if closest := closest_documents(bundle.passages):
                 yield " The closest documents were: " + "; ".join(closest) + "."
             return
-        # One paragraph per passage quoted, in the order chosen.
+        # One paragraph per passage quoted, in the order chosen; a list item or table row on a line of its own.
+        items = {p.n: _list_items(p.text) for p in bundle.passages}
         for i, candidate in enumerate(chosen):
-            separator = "" if i == 0 else " " if candidate.n == chosen[i - 1].n else "\n\n"
+            if i == 0:
+                separator = ""
+            elif candidate.n != chosen[i - 1].n:
+                separator = "\n\n"
+            elif candidate.sentence in items[candidate.n] or chosen[i - 1].sentence in items[candidate.n]:
+                separator = "\n"
+            else:
+                separator = " "
             yield f"{separator}{candidate.sentence} [{candidate.n}]"

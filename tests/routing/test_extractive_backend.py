@@ -235,3 +235,22 @@ def test_a_neighbour_sent_for_context_is_quoted_but_is_not_evidence_that_the_pas
     # Next to a ranked passage that answers, the neighbour's sentences may be quoted.
     ranked = passage(1, "Travel receipts: upload them in the expense tool, each within the deadline below.")
     assert "within five business days" in answer(question, ranked, as_neighbour)
+
+
+def test_list_items_are_quoted_a_line_each_and_passages_a_paragraph_each():
+    text = answer(
+        "How many hours of annual leave do I earn each pay period?",
+        passage(
+            1,
+            "Annual leave accrues every pay period by years of service:\n\n"
+            "- Fewer than 3 years of service: 4 hours of annual leave per pay period\n"
+            "- Between 3 and 15 years of service: 6 hours of annual leave per pay period\n"
+            "- 15 or more years of service: 8 hours of annual leave per pay period\n",
+        ),
+        passage(2, "Annual leave hours you earn each pay period show on your leave and earnings statement."),
+    )
+
+    lines = text.split("\n")
+    assert "Fewer than 3 years of service: 4 hours of annual leave per pay period [1]" in lines
+    assert "Between 3 and 15 years of service: 6 hours of annual leave per pay period [1]" in lines
+    assert "\n\n" in text and text.count("\n\n") == 1
