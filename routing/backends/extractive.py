@@ -59,7 +59,8 @@ _STOPWORDS = frozenset(
     lot lots loads really because now coming going very still actually currently anyone someone something""",
     )
 )
-_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")  # of lower-cased text
+_ANY_CASE_WORD = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[`*])")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|hundred|half)\b", re.I)
@@ -85,26 +86,12 @@ def content_terms(text: str) -> set[str]:
     return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 1}
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences and list items of a passage, headings and table rules left out."""
-    return [s for _, s in _sentences_with_headings(text, "")]
-
-
-def _sentences_with_headings(text: str, title: str) -> list[tuple[str, str]]:
-    """(heading, sentence) pairs: each sentence with the nearest heading above it (else the title)."""
-    return [(heading, sentence) for heading, sentence, _ in _sentences(text, title)]
-
-
-def _list_items(text: str) -> set[str]:
-    """The sentences of a passage that come from list items and table rows: quoted a line each."""
-    return {sentence for _, sentence, item in _sentences(text, "") if item}
-
-
 _ITEM = re.compile(r"\s*(?:[-*+]|\d{1,3}[.)])\s+|\s*\|")
 
 
 def _sentences(text: str, title: str) -> list[tuple[str, str, bool]]:
-    """(heading, sentence, from a list item or table row) for every sentence of a passage."""
+    """(heading, sentence, from a list item or table row) for every sentence of a passage: each with the
+    nearest heading above it (else the title); headings and table rules are not sentences."""
     heading = title
     found = []
     for line in text.splitlines():
@@ -196,6 +183,7 @@ class _Candidate:
     # nothing in particular).
     parts: tuple[float, ...] = ()
     holds: tuple[float, ...] = ()
+    item: bool = False  # from a list item or table row: quoted on a line of its own
 
 
 @dataclass(frozen=True)
@@ -220,8 +208,8 @@ _ASKING = re.compile(
 
 
 def question_parts(question: str) -> list[str]:
-    """The questions a question asks ("How often…, and where do I…?" is two); statements before them
-    ("I've got about 5 years of service.") are context, kept with the first part."""
+    """The questions a question asks ("How often…, and where do I…?" is two), or none when it asks one.
+    Statements ("I've got about 5 years of service.") are not parts: the whole question keeps them."""
     pieces = [p.strip() for p in _PART_SPLIT.split(question) if p and p.strip()]
     asks = [p for p in pieces if p.endswith("?") or _ASKING.match(p)]
     return asks if len(asks) > 1 else []
@@ -259,9 +247,12 @@ def mend_typos(question: str, passages: Sequence[ContextPassage], known: frozens
             if abs(len(v) - len(low)) <= limit
         ]
         near = [n for n in near if n[0] <= limit]
-        return min(near)[2] if near else word
+        if not near:
+            return word
+        mended = min(near)[2]
+        return mended.capitalize() if word[0].isupper() else mended
 
-    return _WORD.sub(mend, question)
+    return _ANY_CASE_WORD.sub(mend, question)
 
 
 def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[str] = frozenset()) -> Evidence:
@@ -270,14 +261,14 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     question = mend_typos(bundle.question, bundle.passages, known)
     question_terms = content_terms(question)
     rows = [
-        (rank, order, p, heading, s)
+        (rank, order, p, heading, s, item)
         for rank, p in enumerate(bundle.passages)
-        for order, (heading, s) in enumerate(_sentences_with_headings(p.text, p.title))
+        for order, (heading, s, item) in enumerate(_sentences(p.text, p.title))
     ]
     if not question_terms or not rows:
         return Evidence(0.0, 0.0, 0.0, ())
-    sentence_terms = [content_terms(s) for *_, s in rows]
-    heading_terms = [content_terms(h) for *_, h, _ in rows]
+    sentence_terms = [content_terms(s) for *_, s, _ in rows]
+    heading_terms = [content_terms(h) for *_, h, _, _ in rows]
     passage_terms = [content_terms(p.title + "\n" + p.text) for p in bundle.passages]
     # Inverse frequency over the retrieved sentences: rare question words weigh more. A question word
     # found in no passage weighs most, so the coverage of a question about something absent stays low.
@@ -295,7 +286,7 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     )
     parts = question_parts(question)
     if embed is not None:
-        vectors = embed([question, *parts] + [s for *_, s in rows])
+        vectors = embed([question, *parts] + [s for *_, s, _ in rows])
         sentence_vectors = vectors[1 + len(parts) :]
         similarity = [_cosine(vectors[0], v) for v in sentence_vectors]
         part_similarity = [[_cosine(q, v) for q in vectors[1 : 1 + len(parts)]] for v in sentence_vectors]
@@ -306,7 +297,7 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     part_terms = [content_terms(part) & set(weight) for part in parts]
     part_wanted = [asks_for(part) for part in parts]
     candidates = []
-    for (rank, order, p, _, sentence), terms, head, sim, part_sims in zip(
+    for (rank, order, p, _, sentence, item), terms, head, sim, part_sims in zip(
         rows, sentence_terms, heading_terms, similarity, part_similarity, strict=True
     ):
         own = sum(weight[t] for t in question_terms & terms) / total
@@ -324,7 +315,7 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
         )
         holds = tuple(part_w.strength(sentence) if part_w is not None else 0.0 for part_w in part_wanted)
         on_topic = own > 0 or sim >= 0.3
-        candidates.append(_Candidate(score, rank, order, p.n, sentence, on_topic, part_scores, holds))
+        candidates.append(_Candidate(score, rank, order, p.n, sentence, on_topic, part_scores, holds, item))
     candidates.sort(key=lambda c: -c.score)
     # Fewer sentences than MIN_SAMPLE say little of how the best stands out: the missing ones count as
     # unrelated (similarity 0), so one short on-topic passage is not rejected for lack of company.
@@ -448,13 +439,12 @@ class ExtractiveBackend(ChatBackend):
                 yield " The closest documents were: " + "; ".join(closest) + "."
             return
         # One paragraph per passage quoted, in the order chosen; a list item or table row on a line of its own.
-        items = {p.n: _list_items(p.text) for p in bundle.passages}
         for i, candidate in enumerate(chosen):
             if i == 0:
                 separator = ""
             elif candidate.n != chosen[i - 1].n:
                 separator = "\n\n"
-            elif candidate.sentence in items[candidate.n] or chosen[i - 1].sentence in items[candidate.n]:
+            elif candidate.item or chosen[i - 1].item:
                 separator = "\n"
             else:
                 separator = " "

@@ -6,14 +6,18 @@ import re
 
 import pytest
 
-from retrieval.question_variants import KINDS, vary
+from retrieval.question_variants import vary
 
 QUESTION = "How can I request access to the production database without a manager's information?"
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_the_same_seed_and_id_give_the_same_rewrite(kind):
-    assert vary(QUESTION, kind, seed=3, key="q1") == vary(QUESTION, kind, seed=3, key="q1")
+def test_the_rewrite_depends_only_on_kind_seed_and_id_on_every_machine():
+    # Pinned: a seed taken from Python's per-process string hash, or a change to the slips, would change it.
+    assert vary(QUESTION, "typos", seed=4, key="q1") == (
+        "How can I request access to the production database wihtout a manager's informatiin?"
+    )
+    assert vary(QUESTION, "typos", seed=3, key="q1") == QUESTION
+    assert vary(QUESTION, "typos", seed=4, key="q2") != vary(QUESTION, "typos", seed=4, key="q1")
 
 
 def test_typos_slip_about_one_long_word_in_five_never_the_first_letter():

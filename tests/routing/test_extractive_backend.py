@@ -191,6 +191,8 @@ def test_a_mistyped_word_is_mended_to_the_passages_word_and_real_words_are_left_
     assert mend_typos("When do servkce acounts rotate credentails?", passages, known) == (
         "When do service accounts rotate credentials?"
     )
+    # A slip in a capitalised word too (the first word of a question), its capital kept.
+    assert mend_typos("Credentails of Servkce accounts", passages, known) == "Credentials of Service accounts"
     # A real word near a passage word ("though"/"through"), a topic absent from the passages, an inflection.
     assert mend_typos("Though sabbatical parents", passages, known) == "Though sabbatical parents"
 
