@@ -97,9 +97,7 @@ def _check_rules(
     # would reach documents they may not read. New groups hold no documents yet.
     if user is not None and user.pk == acting_user.pk and (gained or {g.pk for g in groups} != held):
         raise GroupOutOfReach("You cannot change your own reader groups; ask another admin.", field="groups")
-    outside = gained - set(acting_user.groups.values_list("pk", flat=True))
-    if outside:
-        names = ", ".join(sorted(Group.objects.filter(pk__in=outside).values_list("name", flat=True)))
+    if names := _group_names_outside(acting_user, gained):
         raise GroupOutOfReach(f"You can only grant reader groups you are in yourself (not {names}).", field="groups")
     # An admin who demotes or deactivates themselves may leave nobody able to undo it.
     if user is not None and user.pk == acting_user.pk:
@@ -194,18 +192,30 @@ def create_user(
     return user, one_time
 
 
-@transaction.atomic
+def _group_names_outside(acting_user: User, group_pks: set[int]) -> str:
+    """The names (comma-separated, "" for none) of the groups among `group_pks` that `acting_user` is not in:
+    an admin reads the documents of their own groups only."""
+    outside = group_pks - set(acting_user.groups.values_list("pk", flat=True))
+    return ", ".join(sorted(Group.objects.filter(pk__in=outside).values_list("name", flat=True))) if outside else ""
+
+
 def reset_password(*, acting_user: User, user: User) -> str:
     """Give `user` a new one-time password, returned to be shown once: their sessions end (Django checks
     the password's hash on each request) and they must choose their own at next sign-in. Raises
     OwnPasswordReset for the admin's own account, RoleOutOfReach for someone cleared above the admin
-    or an auditor (the operator's accounts: taking one over would read the audit log)."""
+    or an auditor (the operator's accounts: taking one over would read the audit log), GroupOutOfReach for
+    someone in a reader group the admin is not in (signing in as them would read that group's documents)."""
     if user.pk == acting_user.pk:
         raise OwnPasswordReset("Change your own password with the Password link at the top of the page.")
     if user.clearance > acting_user.clearance:
         raise RoleOutOfReach("You cannot change someone cleared above you; ask an admin with that clearance.")
     if user.role == Role.AUDITOR:
         raise RoleOutOfReach("Auditors' passwords are reset by the operator (manage.py add_user), not from this page.")
+    if names := _group_names_outside(acting_user, set(user.groups.values_list("pk", flat=True))):
+        raise GroupOutOfReach(
+            f"{user.get_username()} is in reader groups you are not in ({names}); ask an admin of those groups "
+            "to reset the password."
+        )
     one_time = secrets.token_urlsafe(12)
     user.set_password(one_time)
     user.must_change_password = True

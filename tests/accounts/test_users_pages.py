@@ -221,6 +221,7 @@ def test_a_created_user_must_change_the_password_the_admin_set(client: Client, a
 
 
 def test_an_admin_resets_a_password_the_user_must_then_change(client: Client, admin: User, employee: User) -> None:
+    admin.groups.add(*employee.groups.all())  # an admin resets only people of their own reader groups
     erins = Client()
     erins.force_login(employee)
     client.force_login(admin)
@@ -236,11 +237,12 @@ def test_an_admin_resets_a_password_the_user_must_then_change(client: Client, ad
     assert erins.get("/")["Location"].startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("whose", ["own", "auditor", "cleared above"])
+@pytest.mark.parametrize("whose", ["own", "auditor", "cleared above", "in another group"])
 def test_some_passwords_are_not_reset_from_the_page(client: Client, employee: User, auditor: User, whose: str) -> None:
     low = make_user("lowadm", Role.ADMIN, Classification.INTERNAL)
     boss = make_user("boss", Role.EMPLOYEE, Classification.RESTRICTED)
-    target = {"own": low, "auditor": auditor, "cleared above": boss}[whose]
+    # erin is in engineering, which lowadm is not in: as erin, lowadm would read engineering's documents.
+    target = {"own": low, "auditor": auditor, "cleared above": boss, "in another group": employee}[whose]
     if whose == "auditor":
         low.clearance = Classification.RESTRICTED
         low.save()
