@@ -57,8 +57,7 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
             r"(?:\s+\w+){0,4}?\s+(?:before|above|previous|earlier|davor|vorher|zuvor|oben)"
             r"|\b(?:forget|vergiss)\s+(?:about\s+)?(?:everything|alles)\b"
             r"|\bdespite\s+what\s+you(?:'ve|\s+have)\s+been\s+told"
-            r"|\babweichend\s+zu\s+vorherigen"
-            r"|\bsind\s+(?:irrelevant|nicht\s+ganz\s+großartig)"
+            r"|\bsind\s+irrelevant"
             r"|\bprevious\s+(?:information|instructions)\s+(?:is|are)\s+(?:irrelevant|void|cancelled|outdated)",
             _I,
         ),
@@ -70,11 +69,11 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
             r"\byour\s+new\s+(?:task|instructions?)\b"
             r"|\bnew\s+(?:instructions?|tasks?)\s*(?:follow|:)"
             r"|\b(?:now|nun|jetzt)\s+(?:folgen|kommen)\s+(?:weitere|neue)\s+Aufgaben"
-            r"|\bneue[nr]?\s+Aufgabe\b|\bfangen\s+Sie\s+von\s+vorne\b|\bstart\s+over\b"
+            r"|\bneue[nr]?\s+Aufgabe\b|\bstart\s+over\b"
             r"|\bneue\s+Anweisungen\b|\badditional\s+instructions?\s*[-:]"
             r"|\b(?:very\s+good|well\s+done|sehr\s+gut(?:\s+gemacht)?|einfach\s+großartig|ausgezeichnet\w*|excellent"
             r"|great\s+job|fantastic|wonderful)\s*[.!][^?]{0,120}?\b(?:now|nun|jetzt)\b"
-            r"|\b(?:that\s+is|that'?s)\s+enough\.?\s+now\b|\bdas\s+ist\s+erledigt\b",
+            r"|\b(?:that\s+is|that'?s)\s+enough\.?\s+now\b",
             _I,
         ),
     ),
@@ -87,9 +86,8 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
             r"(?:system\s+prompt|prompt\s+texts?|(?:initial|original|hidden)\s+prompt|instructions|configuration"
             r"|programming|rules\s+you\s+were\s+given)"
             r"|\b(?:written|said|stated)\s+(?:at\s+the\s+beginning\s+of\s+this\s+prompt|above\s*\?)"
-            r"|\binformation\s+in\s+the\s+prompt\b"
             r"|\bnot\s+(?:by|from|according\s+to)\s+the\s+(?:articles|documents|context|provided)"
-            r"|\bcopy\s+of\s+the\s+full\s+prompt|\bdas\s+Systemprompt|\bden\s+Systemprompt|\bsystem\s+prompt\s+(?:aus|ausgeben)",
+            r"|\bcopy\s+of\s+the\s+full\s+prompt|\bden\s+Systemprompt|\bsystem\s+prompt\s+(?:aus|ausgeben)",
             _I,
         ),
     ),
@@ -97,10 +95,10 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
         "role_reassign",
         0.6,
         re.compile(
-            r"\byou\s+are\s+now\s+(?!(?:ready|logged|connected|subscribed|the\s+owner|able|done|set|signed|on|in\s+the"
+            r"\byou\s+are\s+now\s+(?!(?:ready|logged|connected|the\s+owner|able|done|set|signed|on|in\s+the"
             r"|responsible|free|allowed|part)\b)(?:an?\s+|the\s+|in\s+)?\w+"
             r"|\bfrom\s+now\s+on,?\s+you\s+(?:are|will|must|act|respond|answer)"
-            r"|\b(?:now\s+)?(?:act|behave|respond|function)\s+as\s+(?:an?\s+|if\s+you\s+were\s+)(?!reviewer\b)\w+"
+            r"|\b(?:now\s+)?(?:act|behave|respond|function)\s+as\s+(?:an?\s+|if\s+you\s+were\s+)\w+"
             r"(?:\s+\w+){0,2}?\s*(?:interpreter|terminal|translator|ai|bot|model|assistant|chatbot|character|dj)?"
             r"|\bpretend\s+(?:to\s+be|you\s+(?:are|can|have|were))\b(?!\s+a\s+new\s+user)"
             r"|\bimagine\s+(?:that\s+)?you\s+(?:are|were)\b|\bstell\s+dir\s+vor,?\s+du\s+bist\b"
@@ -111,8 +109,7 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
             r"|\bjailbreak|\bdeveloper\s+mode\b|\bdo\s+anything\s+now\b"
             r"|\bdu\s+bist\s+(?:jetzt|nun|keine?)\b|\bals\s+\w+(?:-\w+)?(?:,\s*\w+(?:-\w+)?)*\s+(?:und\s+\S+\s+)?fungieren"
             r"|\bjetzt\s+bist\s+du\b|\byou\s+are\s+role-?playing|\brole-?play\s+as\b"
-            r"|\bI\s+want\s+you\s+to\s+act\s+as\b|\bbe\s+an?\s+(?:dj|pirate|hacker|villain)\b"
-            r"|\bin\s+a\s+film\s+about\b|\bin\s+einem\s+Film\s+über\b|\bJohn\s+(?:and|und)\s+Alice\b",
+            r"|\bI\s+want\s+you\s+to\s+act\s+as\b|\bbe\s+an?\s+(?:dj|pirate|hacker|villain)\b",
             _I,
         ),
     ),
@@ -121,10 +118,10 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
         0.75,
         re.compile(
             r"\b(?:AI|KI|LLMs?|GPT|ChatGPT|chatbots?|language\s+models?|(?:AI|KI)[\s-]+(?:assistants?|models?|readers?)"
-            r"|KI-Assistent(?:en)?|KI-Modelle|summari[sz]er|whatever\s+model|any\s+(?:LLM|model|chatbot|AI))"
-            r"[\s,]+(?:reading|processing|summari[sz]ing|quoting|that\s+reads?|who\s+reads?|die\s+diesen|should|must"
+            r"|KI-Assistent(?:en)?|KI-Modelle|summari[sz]er|any\s+(?:LLM|model|chatbot|AI))"
+            r"[\s,]+(?:reading|processing|summari[sz]ing|quoting|that\s+reads?|who\s+reads?|should|must"
             r"|has\s+to|have\s+to|sollen|müssen)\b"
-            r"|\b(?:note|message|notice|instruction|hinweis|nachricht)s?\s+(?:to|for|an)\s+(?:the\s+|any\s+|die\s+|whatever\s+)?"
+            r"|\b(?:note|message|notice|instruction|hinweis|nachricht)s?\s+(?:to|for|an)\s+(?:the\s+|any\s+|die\s+)?"
             r"(?:AI|KI|assistant|model|language\s+model|LLM|chatbot|summari[sz]er)"
             r"|\b(?:if|when|wenn)\s+(?:you\s+are|you'?re|an?\s+assistant|du\s+ein)\s+(?:an?\s+)?"
             r"(?:AI|KI|large\s+language|language\s+model|LLM|assistant|chatbot|KI-Assistent|model)"
@@ -153,8 +150,7 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
             r"\b(?:do\s+not|don'?t|never)\s+(?:tell|mention|inform|reveal\s+(?:this|to)|say|let)\s+(?:this\s+\w+\s+to\s+)?"
             r"(?:the\s+)?(?:user|reader)s?\b"
             r"|\b(?:do\s+not|don'?t)\s+(?:mention|reveal|say)\s+(?:this|that\s+you)"
-            r"|\bwithout\s+telling\s+the\s+(?:user|reader)|\bkeep\s+this\s+(?:instruction|note|message)\s+secret"
-            r"|\bdo\s+not\s+say\s+you\s+left",
+            r"|\bwithout\s+telling\s+the\s+(?:user|reader)|\bkeep\s+this\s+(?:instruction|note|message)\s+secret",
             _I,
         ),
     ),
@@ -166,7 +162,7 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
             r"|reveal|disclose|give|share|wire|gib|ausgeben)\b[^.\n]{0,80}?"
             r"(?:conversation|chat\s+history|contents?\s+of\s+this\s+chat|previous\s+messages|user'?s\s+(?:previous"
             r"\s+messages|question|e-?mail|data)|api\s+keys?|credentials|passwords?\s+to|the\s+passwords?|secrets?\b"
-            r"|Zugangsdaten|Passw(?:o|ö)rter|deposit\s+to)"
+            r"|Zugangsdaten|Passw(?:o|ö)rter)"
             r"|!\[[^\]]*\]\(https?://[^)\s]*[?&]\w+="
             r"|\bhttps?://[^\s)]+[?&]\w+=\s+(?:with|followed\s+by)",
             _I,
@@ -178,10 +174,9 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:say|print|write|output|respond\s+with|answer\s+with|reply\s+with|antworte\s+(?:nur\s+)?mit"
             r"|sag(?:en)?|schreibe?|dites)\s+(?:only\s+|just\s+|nur\s+)?[:\"'“„«]"
-            r"|\brepeat\s+after\s+me\b|\bstop\s*[-:]\s*write\b|\bI\s+command\s+you\b|\boder\s+du\s+stirbst\b"
-            r"|\bsay\s+(?:yes|no)\s*[.!]|\binclude\s+that\s+you\b|\bpwned\b|\bexploiting\s+AI\b|KI-Systeme\s+auszunutzen"
-            r"|\b(?:attention|achtung)\s*[-:!]+\s*(?:stop|stopp)\b|^\s*\$?(?:documents?|context)\s*:\s*[{\"]"
-            r"|\bmake\s+something\s+up\b|\banswer\s+in\s+pirate",
+            r"|\brepeat\s+after\s+me\b|\bstop\s*[-:]\s*write\b|\bI\s+command\s+you\b"
+            r"|\bsay\s+(?:yes|no)\s*[.!]|\binclude\s+that\s+you\b|\bpwned\b"
+            r"|\b(?:attention|achtung)\s*[-:!]+\s*(?:stop|stopp)\b|^\s*\$?(?:documents?|context)\s*:\s*[{\"]",
             _I,
         ),
     ),
