@@ -100,16 +100,19 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
+_CLAUSE_BREAK = re.compile(r"[,;]?\s+but\s+|;\s+", re.IGNORECASE)
+_CITATION = re.compile(r"\[\d+\]")
+
+
 def declines(text: str, *, cites: bool) -> bool:
-    """Whether the answer says the passages do not answer the question: its first sentence says so,
-    or a later one does and it cites nothing (an answer that cites a passage for one part and says
-    another part is not written down has answered that part)."""
-    said = sentences(text)
-    if not said:
+    """Whether the answer says the passages do not answer the question: a clause says so, and no clause
+    that cites a passage answers anything (an answer that cites a passage for one part, "… but the on-call
+    lead approves it [1]", and says another part is not written down has answered that part). `cites`:
+    whether the answer cites a passage at all."""
+    clauses = [c for s in sentences(text) for c in _CLAUSE_BREAK.split(s) if c.strip()]
+    if not any(_DECLINES.search(c) for c in clauses):
         return False
-    if _DECLINES.search(said[0]):
-        return True
-    return not cites and any(_DECLINES.search(s) for s in said[1:])
+    return not cites or not any(_CITATION.search(c) and not _DECLINES.search(c) for c in clauses)
 
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-_./][a-z0-9]+)*")

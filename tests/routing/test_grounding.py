@@ -53,6 +53,7 @@ def test_the_filter_holds_back_only_what_may_still_become_a_citation():
         ("There is no information about parking in the passages provided.", False, True),
         ("The documents do not say who approves it [1].", True, True),  # it says so first
         ("File a ticket [1]. The documents do not say who approves it.", True, False),  # answered in part
+        ("The passages don't mention a deadline, but the on-call lead approves it [1].", True, False),
         ("File a ticket. The documents do not say who approves it.", False, True),
         ("File a ticket in the access queue; your manager approves it.", False, False),
     ],
