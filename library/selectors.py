@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from accounts.models import User
 from accounts.selectors import get_user_groups
 from retrieval.models import Document, IngestionJob
-from retrieval.selectors import Reader, get_reader, readable_document_ids
+from retrieval.selectors import Reader, get_reader
 
 LIBRARY_PAGE_SIZE = 25
 # A document's reader groups, listed in the same order every time.
@@ -81,10 +81,15 @@ RECENT_JOBS = 50
 
 
 @dataclass(frozen=True)
+class JobRow:
+    job: IngestionJob
+    document: Document | None  # the job's document, only when the user may read it now
+
+
+@dataclass(frozen=True)
 class RecentJobs:
-    jobs: list[IngestionJob]
+    rows: list[JobRow]
     pending: bool  # some job is still queued or running: the page keeps polling
-    readable_documents: frozenset[int]  # ids of the jobs' documents the user may read now
 
 
 def list_recent_ingestion_jobs(user: User) -> RecentJobs:
@@ -97,10 +102,14 @@ def list_recent_ingestion_jobs(user: User) -> RecentJobs:
     jobs = list(
         IngestionJob.objects.filter((in_groups & Q(classification__lte=user.clearance)) | Q(uploaded_by=user))
         .defer("content")
-        .select_related("document", "uploaded_by")[:RECENT_JOBS]
+        .select_related("uploaded_by")[:RECENT_JOBS]
     )
     pending = any(j.status in (IngestionJob.Status.QUEUED, IngestionJob.Status.RUNNING) for j in jobs)
     # A job is listed by the classification it was uploaded with; its document may have been reclassified
-    # since, and only a document the user may read now is named.
-    readable = readable_document_ids(get_reader(user, groups=groups), [j.document_id for j in jobs if j.document_id])
-    return RecentJobs(jobs=jobs, pending=pending, readable_documents=frozenset(readable))
+    # since: only a document the user may read now is read at all (the access filter in the query).
+    documents = readable_documents(get_reader(user, groups=groups)).filter(
+        id__in=[j.document_id for j in jobs if j.document_id]
+    )
+    by_id = {d.id: d for d in documents.only("id", "title", "version")}
+    rows = [JobRow(job, by_id.get(job.document_id) if job.document_id else None) for job in jobs]
+    return RecentJobs(rows=rows, pending=pending)
