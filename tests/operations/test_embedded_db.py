@@ -12,7 +12,7 @@ from django.conf import settings
 from operations.embedded_db import release_exited_holders
 
 HOLD_AND_QUERY = """
-import sys, time
+import sys
 from pathlib import Path
 import psycopg
 from operations.embedded_db import embedded_database_settings
@@ -20,15 +20,18 @@ db = embedded_database_settings(Path(sys.argv[1]))
 with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"]) as conn:
     conn.execute(f"CREATE TABLE hits_{sys.argv[2]} (n int)")
     conn.commit()
-    time.sleep(float(sys.argv[3]))
+    print("holding", flush=True)
+    if sys.argv[3] == "until-told":
+        sys.stdin.readline()
     print(conn.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'hits_%'").fetchone()[0])
 """
 
 
-def start(data_dir: Path, who: str, hold: float) -> subprocess.Popen[str]:
+def start(data_dir: Path, who: str, hold: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", HOLD_AND_QUERY, str(data_dir), who, str(hold)],
+        [sys.executable, "-c", HOLD_AND_QUERY, str(data_dir), who, hold],
         cwd=settings.BASE_DIR,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -44,11 +47,17 @@ def server_running(data_dir: Path) -> bool:
 
 
 def test_concurrent_starts_share_one_server_and_the_last_one_out_stops_it(tmp_path):
-    first = start(tmp_path, "first", hold=3)
-    second = start(tmp_path, "second", hold=0)
+    # Both start at once; the first holds its connection until told, the second leaves at once.
+    # Which of them starts the server is up to the race; what must hold is that neither fails,
+    # that the server runs while one of them still holds it, and that it stops after the last.
+    first = start(tmp_path, "first", hold="until-told")
+    second = start(tmp_path, "second", hold="no")
 
     assert second.wait(timeout=60) == 0, second.stderr.read()
+    assert first.stdout.readline().strip() == "holding", first.stderr.read()
     assert server_running(tmp_path)  # the first process still holds it
+    first.stdin.write("done\n")
+    first.stdin.flush()
     assert first.wait(timeout=60) == 0, first.stderr.read()
 
     assert first.stdout.read().strip() == "2"  # both wrote to the same database
