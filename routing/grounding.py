@@ -18,10 +18,11 @@ Pure: no Django, no I/O; the embedder, where one is used, is passed in as a func
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from routing.similarity import Embed, cosine
 
 # A citation group as models write it: [3], [1, 2], [1 and 2], [passage 2], [Passage 1, 3].
 _GROUP = re.compile(r"(\s*)\[\s*(?:passages?\s*)?(\d{1,3}(?:\s*(?:,|and)\s*\d{1,3})*)\s*\]", re.IGNORECASE)
@@ -29,8 +30,6 @@ _GROUP = re.compile(r"(\s*)\[\s*(?:passages?\s*)?(\d{1,3}(?:\s*(?:,|and)\s*\d{1,
 _TAIL = re.compile(r"\s*\[[\w\s,]*$|\s+$")
 _NUMBER = re.compile(r"\d+")
 HOLD_LIMIT = 24
-
-Embed = Callable[[Sequence[str]], list[list[float]]]
 
 
 class CitationFilter:
@@ -146,12 +145,6 @@ class Source:
     text: str
 
 
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0
-
-
 def attribute(text: str, sources: Sequence[Source], embed: Embed | None = None) -> tuple[int, ...]:
     """The numbers of the passages the answer's sentences come from, in order of first use.
 
@@ -171,7 +164,7 @@ def attribute(text: str, sources: Sequence[Source], embed: Embed | None = None) 
         vectors = embed([s for s, _ in claims] + [piece for group in pieces for piece in group])
         claim_vectors, rest = vectors[: len(claims)], iter(vectors[len(claims) :])
         grouped = [[next(rest) for _ in group] for group in pieces]
-        similarity = [[max(_cosine(c, v) for v in group) for group in grouped] for c in claim_vectors]
+        similarity = [[max(cosine(c, v) for v in group) for group in grouped] for c in claim_vectors]
     found: list[int] = []
     for i, (_, terms) in enumerate(claims):
         scores = []

@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 
 from accounts.models import User
 from accounts.selectors import get_user_groups
 from inspection import CustomPattern, Finding, inspect_question, inspect_text
 from inspection.stored import inspect_passage
+from retrieval.embedders import loaded_embed
 from retrieval.models import MAIN_COLLECTION
 from retrieval.selectors import Passage, Reader, get_reader, neighbour_passages, search_passages
 from routing import cache, resilience
@@ -212,14 +213,7 @@ def _ground(answer: GatedAnswer) -> None:
     if answer.declined or answer.cited:
         return
     sources = [Source(n, p.title, p.text) for n, p in enumerate(answer.passages, 1)]
-    answer.attributed = attribute(answer.text, sources, embed=_loaded_embedder())
-
-
-def _loaded_embedder() -> Callable[[Sequence[str]], list[list[float]]] | None:
-    from retrieval.embedders import embedder_is_loaded, get_embedder
-
-    # Only the model retrieval already loaded: attributing an answer never loads weights of its own.
-    return get_embedder().embed_batch if embedder_is_loaded() else None
+    answer.attributed = attribute(answer.text, sources, embed=loaded_embed())
 
 
 def _record(answer: GatedAnswer, request: GateRequest) -> GatedAnswer:

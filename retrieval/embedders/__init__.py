@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 
 from retrieval.embedders.base import Embedder
 
@@ -25,3 +26,9 @@ def get_embedder() -> Embedder:
 
 def embedder_is_loaded() -> bool:
     return _embedder is not None and getattr(_embedder, "loaded", True)
+
+
+def loaded_embed() -> Callable[[Sequence[str]], list[list[float]]] | None:
+    """The embedder's embed_batch when its model is already loaded, else None: a caller that only
+    refines with meaning (the extractive answer, attributing an answer) never loads weights of its own."""
+    return get_embedder().embed_batch if embedder_is_loaded() else None

@@ -22,13 +22,15 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import snowballstemmer
 from rapidfuzz.distance import OSA
 
+from retrieval.embedders import loaded_embed
 from routing.backends.base import Bundle, ChatBackend, ContextPassage
+from routing.similarity import Embed, cosine
 
 NOTHING_FOUND = (
     "I could not find anything about this in the documents you can read. "
@@ -69,9 +71,6 @@ _PLACE = re.compile(
     r"https?://|\b[\w-]+\.(?:gov|com|org|io|net)\b|\bKB\d+|`[^`]+`|\b(?:in|at|on|through|via)\s+[A-Z][\w]+|#[a-z][\w-]+"
 )
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+|@\w+|#[a-z][\w-]+|\b[A-Z]{2,}\b")
-
-Embed = Callable[[Sequence[str]], list[list[float]]]
-
 
 _STEMMER = snowballstemmer.stemmer("english")
 
@@ -215,12 +214,6 @@ def question_parts(question: str) -> list[str]:
     return asks if len(asks) > 1 else []
 
 
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0
-
-
 def mend_typos(question: str, passages: Sequence[ContextPassage], known: frozenset[str] = frozenset()) -> str:
     """`question` with each word that looks mistyped replaced by the passages' word one slip away.
 
@@ -288,8 +281,8 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     if embed is not None:
         vectors = embed([question, *parts] + [s for *_, s, _ in rows])
         sentence_vectors = vectors[1 + len(parts) :]
-        similarity = [_cosine(vectors[0], v) for v in sentence_vectors]
-        part_similarity = [[_cosine(q, v) for q in vectors[1 : 1 + len(parts)]] for v in sentence_vectors]
+        similarity = [cosine(vectors[0], v) for v in sentence_vectors]
+        part_similarity = [[cosine(q, v) for q in vectors[1 : 1 + len(parts)]] for v in sentence_vectors]
     else:
         similarity = [0.0] * len(rows)
         part_similarity = [[0.0] * len(parts) for _ in rows]
@@ -411,13 +404,6 @@ def closest_documents(passages: Sequence[ContextPassage], limit: int = 3) -> lis
     return titles[:limit]
 
 
-def _embedder() -> Embed | None:
-    from retrieval.embedders import embedder_is_loaded, get_embedder
-
-    # Only the model retrieval already loaded: the extractive answer never loads weights of its own.
-    return get_embedder().embed_batch if embedder_is_loaded() else None
-
-
 def _known_words() -> frozenset[str]:
     from retrieval.embedders import get_embedder
 
@@ -430,7 +416,7 @@ class ExtractiveBackend(ChatBackend):
     model = "extractive-v1"
 
     def generate(self, bundle: Bundle) -> Iterator[str]:
-        embed = _embedder() if bundle.passages else None
+        embed = loaded_embed() if bundle.passages else None
         evidence = weigh_evidence(bundle, embed, _known_words() if embed is not None else frozenset())
         chosen = select_sentences(evidence) if answers_question(evidence, with_embeddings=embed is not None) else []
         if not chosen:
