@@ -76,7 +76,6 @@ class DecisionRun:
     sleep: Callable[[float], None] | None = None  # tests pass a recorder
     text: str = ""
     model_text: str = ""  # the answer as the model wrote it, placeholders not restored (what the cache keeps)
-    citations_removed: int = 0  # in the answer `text` is: [n] of passages not given, taken out as it streamed
     answered_by: Target | None = None
     model: str = ""
     attempts: list[Attempt] = field(default_factory=list)
@@ -158,7 +157,6 @@ class DecisionRun:
         self._record(target, backend, generation, "ok", began, written, citations_removed=citations.removed)
         self.text, self.answered_by, self.model = "".join(shown), target, generation.model
         self.model_text = "".join(checked)
-        self.citations_removed = citations.removed
 
     def _record(
         self,

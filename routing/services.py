@@ -280,7 +280,8 @@ def _answered(run: DecisionRun, *, cut_off: str) -> GatedAnswer:
         attempts=run.attempts,
         cache_hit=run.cache_hit,
         cut_off=bool(cut_off),
-        citations_removed=run.citations_removed,
+        # Only the attempt whose text this is ("ok") took citations out; the others record none.
+        citations_removed=sum(a.citations_removed for a in run.attempts),
         route=answered_route(run, cut_off=cut_off) if run.answered_by else f"Cut off: {cut_off}.",
     )
 
