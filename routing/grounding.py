@@ -73,13 +73,6 @@ class CitationFilter:
         return match.group(1) + "".join(f"[{n}]" for n in dict.fromkeys(kept))
 
 
-def check_citations(text: str, passages: int) -> tuple[str, int]:
-    """`text` with the citations of passages beyond 1..passages removed, and how many were."""
-    checker = CitationFilter(passages)
-    checked = checker.feed(text) + checker.flush()
-    return checked, checker.removed
-
-
 # How answers say the passages do not answer: the prompt's own sentence and what models write instead.
 _DECLINES = re.compile(
     r"\b(?:documents?|passages?|sources?|context|texts?)\s+(?:provided\s+|given\s+)?(?:do|does)\s*(?:not|n't)\s+"
