@@ -169,57 +169,61 @@ def search_passages(reader: Reader, query: str, *, k: int = 10, mode: SearchMode
     return SearchResponse(passages=passages, ms=(time.perf_counter() - started) * 1000)
 
 
+# What _passage() reads: a chunk `c` and its document `d`.
+_PASSAGE_COLUMNS = (
+    "c.id, d.id, d.title, d.source_name, d.classification, c.heading_path, c.text, c.findings, c.findings_version"
+)
+
+
 def neighbour_passages(reader: Reader, passage: Passage, *, around: int = 1) -> list[Passage]:
     """The chunks up to `around` before and after `passage` in its document that the reader may read, marked
     `neighbour`: a fact is often in the paragraph next to the one that matched (the figure after
     "Eligibility:"). Those after it come first, nearest first, so that a policy's passage limit that cuts
     the list keeps the paragraph that follows the match."""
-    sql = """
-        SELECT n.id FROM retrieval_chunk c
-        JOIN retrieval_chunk n ON n.document_id = c.document_id AND n.id <> c.id
-            AND n.ordinal BETWEEN c.ordinal - %(around)s AND c.ordinal + %(around)s
-        WHERE c.id = %(id)s ORDER BY n.ordinal < c.ordinal, abs(n.ordinal - c.ordinal)
+    sql = f"""
+        SELECT {_PASSAGE_COLUMNS}
+        FROM retrieval_chunk m
+        JOIN retrieval_chunk c ON c.document_id = m.document_id AND c.id <> m.id
+            AND c.ordinal BETWEEN m.ordinal - %(around)s AND m.ordinal + %(around)s
+        JOIN retrieval_document d ON d.id = c.document_id
+        WHERE m.id = %(id)s AND {ACCESS_SQL}
+        ORDER BY c.ordinal < m.ordinal, abs(c.ordinal - m.ordinal)
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"id": passage.chunk_id, "around": around})
-        ids = [row[0] for row in cursor.fetchall()]
-    by_id = {p.chunk_id: p for p in _passages(reader, ids)}
-    return [replace(by_id[i], neighbour=True) for i in ids if i in by_id]
+        cursor.execute(sql, reader.params() | {"id": passage.chunk_id, "around": around})
+        return [replace(_passage(row), neighbour=True) for row in cursor.fetchall()]
 
 
 def _passages(reader: Reader, chunk_ids: list[int]) -> list[Passage]:
     if not chunk_ids:
         return []
     sql = f"""
-        SELECT c.id, d.id, d.title, d.source_name, d.classification, c.heading_path, c.text,
-            c.findings, c.findings_version
+        SELECT {_PASSAGE_COLUMNS}
         FROM retrieval_chunk c JOIN retrieval_document d ON d.id = c.document_id
         WHERE c.id = ANY(%(ids)s) AND {ACCESS_SQL}
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, reader.params() | {"ids": chunk_ids})
-        rows = cursor.fetchall()
-    passages = []
-    for row in rows:
-        # jsonb arrives as text (Django leaves JSON to its fields). Anything but a list of rows is not
-        # trusted: the passage then has no findings version, and the gate inspects it live.
-        findings = json.loads(row[7]) if isinstance(row[7], str) else row[7]
-        trusted = isinstance(findings, list)
-        passages.append(
-            Passage(
-                chunk_id=row[0],
-                document_id=row[1],
-                title=row[2],
-                source_name=row[3],
-                classification=row[4],
-                heading_path=row[5],
-                text=row[6],
-                score=0.0,
-                findings=tuple(tuple(f) if isinstance(f, list) else f for f in findings) if trusted else (),
-                findings_version=row[8] if trusted else "",
-            )
-        )
-    return passages
+        return [_passage(row) for row in cursor.fetchall()]
+
+
+def _passage(row: tuple[Any, ...]) -> Passage:
+    # jsonb arrives as text (Django leaves JSON to its fields). Anything but a list of rows is not
+    # trusted: the passage then has no findings version, and the gate inspects it live.
+    findings = json.loads(row[7]) if isinstance(row[7], str) else row[7]
+    trusted = isinstance(findings, list)
+    return Passage(
+        chunk_id=row[0],
+        document_id=row[1],
+        title=row[2],
+        source_name=row[3],
+        classification=row[4],
+        heading_path=row[5],
+        text=row[6],
+        score=0.0,
+        findings=tuple(tuple(f) if isinstance(f, list) else f for f in findings) if trusted else (),
+        findings_version=row[8] if trusted else "",
+    )
 
 
 def get_chunk(reader: Reader, chunk_id: int) -> Chunk | None:

@@ -26,12 +26,13 @@ def handbook(ingest):
     return chunks
 
 
-def test_the_chunks_after_and_before_a_passage_come_marked_after_first(handbook, employee):
+def test_the_chunks_after_and_before_a_passage_come_marked_after_first(handbook, employee, django_assert_num_queries):
     reader = get_reader(employee)
     middle = next(p for p in search_passages(reader, "travel card limit dollars", k=1).passages)
     ordinals = {c.id: c.ordinal for c in handbook}
 
-    neighbours = neighbour_passages(reader, middle)
+    with django_assert_num_queries(1):  # the neighbours and the access filter in one query
+        neighbours = neighbour_passages(reader, middle)
 
     assert all(p.neighbour for p in neighbours)
     assert [ordinals[p.chunk_id] - ordinals[middle.chunk_id] for p in neighbours] in ([1, -1], [1], [-1])
