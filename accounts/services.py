@@ -224,9 +224,9 @@ def reset_password(*, acting_user: User, user: User) -> str:
 
 
 def change_password(*, user: User, password: str) -> User:
-    """Set the password `user` chose for themselves, and lift must_change_password. Raises WeakPassword
-    when the validators refuse it."""
-    _check_password(password, user=user)
+    """Set the password `user` chose for themselves, and lift must_change_password. The caller has run the
+    validators on it (ChangePasswordForm, Django's, does in clean()): a second run here could refuse what
+    the form accepted, after the form was valid, with nothing left to show the error on."""
     user.set_password(password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])

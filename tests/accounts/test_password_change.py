@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from accounts.models import User
@@ -63,6 +64,33 @@ def test_a_bad_change_is_refused_and_changes_nothing(
     assert response.status_code == 200 and error in response.content.decode()
     employee.refresh_from_db()
     assert employee.check_password(password_of("erin"))
+
+
+class RefusesOnSecondLook:
+    """A validator that accepts a password the first time it sees it and refuses it after: one whose
+    answer can change between two calls (a breached-password list being updated, a history)."""
+
+    seen: set[str] = set()
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if password in self.seen:
+            raise ValidationError("This password has just been found in a breach.")
+        self.seen.add(password)
+
+    def get_help_text(self) -> str:
+        return ""
+
+
+def test_a_new_password_is_validated_once(client: Client, employee: User, settings: Any) -> None:
+    settings.AUTH_PASSWORD_VALIDATORS = [{"NAME": f"{__name__}.RefusesOnSecondLook"}]
+    RefusesOnSecondLook.seen = set()
+    client.force_login(employee)
+
+    response = change(client, password_of("erin"), NEW)
+
+    assert response.status_code == 302
+    employee.refresh_from_db()
+    assert employee.check_password(NEW)
 
 
 def test_the_page_has_no_inline_script_or_style(client: Client, employee: User) -> None:
