@@ -10,6 +10,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.http import HtmxHttpRequest
+
 # Signing out, the probes a scraper or load balancer calls, and the change page itself. Static files
 # never reach a view (WhiteNoise answers them before the sessions).
 OPEN_TO_ALL = frozenset({"password_change", "password_change_done", "logout", "healthz", "metrics"})
@@ -26,15 +28,12 @@ class PasswordChangeRequired:
         return self.get_response(request)
 
     def process_view(
-        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+        self, request: HtmxHttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponseBase | None:
-        user = getattr(request, "user", None)
-        if user is None or not getattr(user, "must_change_password", False):
+        # AuthenticationMiddleware and HtmxMiddleware come before this one (settings.MIDDLEWARE).
+        if not getattr(request.user, "must_change_password", False):
             return None
-        match = request.resolver_match
-        if match is not None and match.url_name in OPEN_TO_ALL:
+        if request.resolver_match.url_name in OPEN_TO_ALL:
             return None
         url = reverse("password_change")
-        if getattr(request, "htmx", False):
-            return HttpResponseClientRedirect(url)
-        return redirect(url)
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

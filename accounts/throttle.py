@@ -20,7 +20,7 @@ from django.utils import timezone
 def username_key(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
     """The account a sign-in names, as counted: normalised as the login form does (NFKC, stripped) and
     case-folded, so that 'ERIN' and 'Erin' count against erin."""
-    name = (credentials or {}).get("username") if credentials else request.POST.get("username")
+    name = credentials.get("username") if credentials else request.POST.get("username")
     if not name:
         return None
     return unicodedata.normalize("NFKC", str(name)).strip().casefold()
