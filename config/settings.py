@@ -235,15 +235,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Uploads are read into memory and stored in the database for the ingestion
-# jobs, so a worker on another machine can read them.
 # Questions one user may ask on the pages in a minute (0: no limit); the next gets 429 with Retry-After.
 ASK_RATE_LIMIT_PER_MINUTE = envint("ASK_RATE_LIMIT_PER_MINUTE", "30")
+
+# Uploads are stored in the database for the ingestion jobs, so a worker on another machine can read them.
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
-# Uploaded files over 2.5 MB (Django's default) go to a temporary file on disk, not into memory: a request
-# may carry MAX_UPLOAD_FILES files.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = envint("MAX_UPLOAD_FILES", "100")
 
 # Embeddings and chunking.

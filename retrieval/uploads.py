@@ -18,7 +18,7 @@ from retrieval.tasks import ingest_job
 
 class UploadedFile(Protocol):
     """A file of an upload request as Django gives it: in memory when small, in a temporary file on disk
-    otherwise (FILE_UPLOAD_MAX_MEMORY_SIZE); read here only once it has passed the checks."""
+    otherwise (over Django's FILE_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB); read here only once it has passed the checks."""
 
     name: str | None
     size: int | None
