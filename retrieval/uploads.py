@@ -21,22 +21,33 @@ class UploadedFile(Protocol):
     otherwise (over Django's FILE_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB); read here only once it has passed the checks."""
 
     name: str | None
-    size: int | None
+    size: int | None  # None when unknown: the file is then read no further than one byte past the limit
 
-    def read(self) -> bytes: ...
+    def read(self, size: int = -1) -> bytes: ...
 
 
-def upload_refusal(name: str, size: int) -> str | None:
-    """Why a file cannot be ingested, decided from its name and size alone (nothing read), or None."""
+def upload_refusal(name: str, size: int | None) -> str | None:
+    """Why a file cannot be ingested, decided from its name and size alone (nothing read), or None. An
+    unknown size (None) is not refused here: queue_uploads reads such a file only up to the limit."""
     unsupported = unsupported_type(name)
     if unsupported:
         return f"{name}: {unsupported}"
-    if size > settings.MAX_UPLOAD_BYTES:
-        return (
-            f"{name}: the file is {size:,} bytes, over the limit of {settings.MAX_UPLOAD_BYTES:,} "
-            "(MAX_UPLOAD_BYTES); split it or ask an operator to raise it"
-        )
+    if size is not None and size > settings.MAX_UPLOAD_BYTES:
+        return _too_large(name, size)
     return None
+
+
+def _too_large(name: str, size: int | None) -> str:
+    how_big = f"{size:,} bytes, over" if size is not None else "over"
+    return (
+        f"{name}: the file is {how_big} the limit of {settings.MAX_UPLOAD_BYTES:,} "
+        "(MAX_UPLOAD_BYTES); split it or ask an operator to raise it"
+    )
+
+
+def _read(upload: UploadedFile) -> bytes:
+    # Django gives every file its size; one without is read no further than one byte past the limit.
+    return upload.read() if upload.size is not None else upload.read(settings.MAX_UPLOAD_BYTES + 1)
 
 
 def queue_uploads(
@@ -49,17 +60,21 @@ def queue_uploads(
     """Store each file as a queued IngestionJob and defer its ingestion once committed.
 
     A file of a type that cannot be ingested or that is too large is recorded as failed at once, with the
-    reason, and is never read; the other files of the upload still go in. Files are read one at a time,
-    each as its job is stored.
+    reason, and is never read (one of unknown size, no further than one byte past the limit); the other
+    files of the upload still go in. Files are read one at a time, each as its job is stored.
     """
     jobs = []
     with transaction.atomic():
         for upload in files:
-            name, size = upload.name or "(unnamed)", upload.size or 0
-            refusal = upload_refusal(name, size)
+            name = upload.name or "(unnamed)"
+            refusal = upload_refusal(name, upload.size)
+            content = b"" if refusal else _read(upload)
+            size = upload.size if upload.size is not None else len(content)
+            if len(content) > settings.MAX_UPLOAD_BYTES:  # of unknown size: a known one was refused unread
+                content, refusal = b"", _too_large(name, None)
             job = IngestionJob(
                 filename=name,
-                content=b"" if refusal else upload.read(),
+                content=content,
                 size=size,
                 classification=classification,
                 group_names=list(group_names),
