@@ -67,6 +67,10 @@ DOCX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 DOCX_MAX_BLOCKS = 100_000
 DOCX_PARSE_SECONDS = 60
 _DOCX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError, XMLSyntaxError)
+NOT_A_DOCX = (
+    "not a valid Word document (the file is damaged or is not a .docx): open it in Word or LibreOffice, "
+    "save it again as .docx and upload it again"
+)
 _HTML_DROPPED = ["script", "style", "noscript", "nav", "header", "footer", "template", "svg", "head"]
 _HTML_BLOCKS = {
     *("p", "div", "blockquote", "dt", "dd", "dl", "section", "article", "main", "aside", "body", "html"),
@@ -390,7 +394,7 @@ def _check_docx_package(content: bytes) -> None:
         with zipfile.ZipFile(BytesIO(content)) as package:
             parts = package.infolist()
     except (zipfile.BadZipFile, ValueError) as error:
-        raise ParseError("not a valid Word document (file is damaged or not a .docx)") from error
+        raise ParseError(NOT_A_DOCX) from error
     if len(parts) > DOCX_MAX_PARTS:
         raise ParseError(f"the document has {len(parts):,} parts (at most {DOCX_MAX_PARTS:,}); save it again in Word")
     unpacked = sum(part.file_size for part in parts)
@@ -405,12 +409,12 @@ def _parse_docx(content: bytes) -> ParsedDocument:
     if content.startswith(b"\xd0\xcf\x11\xe0"):
         raise ParseError("this is an old Word .doc file: save it as .docx and upload it again")
     if not content.startswith(b"PK\x03\x04"):
-        raise ParseError("not a valid Word document (file is damaged or not a .docx)")
+        raise ParseError(NOT_A_DOCX)
     _check_docx_package(content)
     try:
         document = docx.Document(BytesIO(content))
     except _DOCX_ERRORS as error:
-        raise ParseError("not a valid Word document (file is damaged or not a .docx)") from error
+        raise ParseError(NOT_A_DOCX) from error
     builder = _SectionBuilder()
     title = _clean_title(document.core_properties.title)
     # python-docx looks a paragraph's style up by scanning every style: read them into a dict once.
