@@ -284,14 +284,12 @@ def binary_report(scores: Sequence[float], labels: Sequence[int], *, threshold: 
     fp = sum(1 for f, y in zip(flagged, labels, strict=True) if f and not y)
     positives = sum(1 for y in labels if y)
     negatives = len(labels) - positives
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / positives if positives else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    score = _score(tp, positives, tp, tp + fp).as_dict()
     return {
         "n": len(labels),
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
+        "precision": score["precision"],
+        "recall": score["recall"],
+        "f1": score["f1"],
         "fpr": round(fp / negatives, 4) if negatives else 0.0,
         "auc": round(roc_auc(scores, labels), 4),
         "threshold": threshold,
