@@ -1,6 +1,7 @@
 """Measure inspection against labelled data: Presidio-style PII spans and CredSweeper-style secret lines.
 
-The scoring functions are pure (records in, report out); `load_jsonl` and `evaluate_secrets_dir` read files.
+The scoring functions are pure (records in, report out); the `load_` functions and `evaluate_secrets_dir`
+read files.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import bisect
 import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,18 +65,48 @@ def _score(tp_found: int, support: int, tp_findings: int, findings: int) -> Scor
     return Score(precision, recall, f1, support)
 
 
-def load_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Read one JSON object per non-empty line. Raises ValueError naming the line that is not JSON."""
-    records = []
+def _numbered_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
             try:
-                records.append(json.loads(line))
+                yield number, json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+                raise ValueError(f"{path}:{number}: not JSON ({exc.msg}); write one JSON object a line") from exc
+
+
+def load_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Read one JSON object per non-empty line. Raises ValueError naming the line that is not JSON."""
+    return [record for _, record in _numbered_jsonl(path)]
+
+
+def load_labelled_texts(path: Path) -> list[dict[str, Any]]:
+    """The {text, label} records of a JSONL file (label 1: holds an injected instruction, else 0), for
+    `evaluate_injection`. Raises ValueError naming the first bad line, what is wrong with it and how to
+    write it."""
+    records = []
+    for number, record in _numbered_jsonl(path):
+        problem = _labelled_text_problem(record)
+        if problem:
+            raise ValueError(f'{path}:{number}: {problem}; write the line as {{"text": "...", "label": 0 or 1}}')
+        records.append(record)
+    if not records:
+        raise ValueError(f'{path}: no labelled texts; write one {{"text": "...", "label": 0 or 1}} a line')
     return records
+
+
+def _labelled_text_problem(record: Any) -> str | None:
+    if not isinstance(record, dict):
+        return "not a JSON object"
+    missing = [f"'{key}'" for key in ("text", "label") if key not in record]
+    if missing:
+        return "it has no " + " and no ".join(missing)
+    if not isinstance(record["text"], str):
+        return "its 'text' is not a string"
+    if record["label"] not in (0, 1):
+        return f"its 'label' is {json.dumps(record['label'])}, not 0 or 1"
+    return None
 
 
 def evaluate_pii(

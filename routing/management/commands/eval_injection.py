@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from inspection.evaluation import evaluate_injection, load_jsonl
+from inspection.evaluation import evaluate_injection, load_labelled_texts
 from inspection.injection import DEFAULT_THRESHOLD, injection_score
+from inspection.injection_texts import deepset_split
 
 
 class Command(BaseCommand):
@@ -25,17 +26,25 @@ class Command(BaseCommand):
             default=DEFAULT_THRESHOLD,
             help=f"score at which a text is flagged (default {DEFAULT_THRESHOLD})",
         )
+        parser.add_argument(
+            "--split",
+            choices=("tuning", "held-out", "all"),
+            default="all",
+            help="measure only the tuning or the held-out half of the texts, halved by a fixed hash of each text "
+            "as docs/inspection.md halves deepset's prompts (injection_texts.deepset_split); default all",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path} is not a file: give a JSONL file of {{text, label}} lines")
         try:
-            records = load_jsonl(path)
+            records = load_labelled_texts(path)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        if not records or any("text" not in r or "label" not in r for r in records):
-            raise CommandError(f"{path}: every line needs a 'text' and a 'label' (0 or 1)")
+        if options["split"] != "all":
+            half = options["split"].replace("-", "_")
+            records = [r for r in records if deepset_split(r["text"]) == half]
         report = evaluate_injection(records, score=injection_score, threshold=options["threshold"])
         if options["json"]:
             self.stdout.write(json.dumps(report))
