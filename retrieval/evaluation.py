@@ -24,7 +24,7 @@ from ir_measures import RR, R, nDCG
 from accounts.clearance import Classification
 from retrieval.bm25 import query_lexemes
 from retrieval.embedders import get_embedder
-from retrieval.fusion import Fused, Ranked, fuse
+from retrieval.fusion import Ranked, fuse
 from retrieval.parsing import Section
 from retrieval.selectors import Reader, keyword_candidates, vector_candidates
 from retrieval.services import PreparedChunk, drop_collection, prepare_chunks, store_document
@@ -127,11 +127,11 @@ def _chunk_documents(collection: str) -> dict[int, str]:
     return dict(Chunk.objects.filter(document__collection=collection).values_list("id", "document__source_name"))
 
 
-def _documents_run(fused: Iterable[Fused], chunk_docs: dict[int, str], depth: int) -> dict[str, float]:
-    """Document ranking from a chunk ranking: a document scores as its best chunk."""
+def documents_run(chunk_ids: Iterable[int], chunk_docs: dict[int, str], depth: int) -> dict[str, float]:
+    """Document ranking from a chunk ranking (ids, best first): a document scores as its best chunk."""
     run: dict[str, float] = {}
-    for rank, item in enumerate(fused):
-        doc_id = chunk_docs.get(item.id)
+    for rank, chunk_id in enumerate(chunk_ids):
+        doc_id = chunk_docs.get(chunk_id)
         if doc_id is not None and doc_id not in run:
             run[doc_id] = float(depth * 10 - rank)  # rank order only; ties impossible
             if len(run) == depth:
@@ -182,7 +182,7 @@ def evaluate(folder: Path, *, modes: list[str], k: int, dump_lists: Path | None 
                 t3 = time.perf_counter()
                 fused = fuse(v, kw, query_terms=query_terms)
                 results[mode].query_ms.append((seconds + time.perf_counter() - t3) * 1000)
-                results[mode].run[query_id] = _documents_run(fused, chunk_docs, depth)
+                results[mode].run[query_id] = documents_run((f.id for f in fused), chunk_docs, depth)
         if dump:
             dump.close()
     finally:

@@ -37,23 +37,20 @@ from django.db import connection  # noqa: E402
 from ir_measures import nDCG  # noqa: E402
 
 from retrieval.bm25 import K1, B  # noqa: E402
-from retrieval.evaluation import BeirSet, load_beir  # noqa: E402
-from retrieval.fusion import Ranked, _normalised, agreement, keyword_weight  # noqa: E402
+from retrieval.evaluation import BeirSet, documents_run, load_beir  # noqa: E402
+from retrieval.fusion import Ranked, _normalised, keyword_weight  # noqa: E402
 
-
-def previous_weight(vector: list[Ranked], keyword: list[Ranked], *, query_terms: int) -> float:
-    """The weight before issue 13's entity sets: dense top-1 cosine and top-10 agreement only."""
-    weight = (0.4 + 0.64 - vector[0].score) * (0.6 + agreement(vector, keyword))
-    return min(0.7, max(0.05, weight))
-
-
-# Each takes the two lists and the number of distinct terms in the query as the product saw it.
+# Each takes the two lists and the number of distinct terms in the query as the product saw it. "previous"
+# is the weight before issue 13's entity sets: the dense top-1 cosine and top-10 agreement only, which is
+# Sluice's weight without the query's length.
 STRATEGIES = {
     "fixed 50/50": lambda v, k, query_terms: 0.5,
     "fixed 30/70": lambda v, k, query_terms: 0.3,
-    "previous": previous_weight,
+    "previous": lambda v, k, query_terms: keyword_weight(v, k),
     "sluice": keyword_weight,
 }
+# How many documents of a fused list are ranked (eval_retrieval ranks at least 100; nDCG@10 reads ten).
+DEPTH = 100
 
 
 def lexemes(texts: list[str], *, counts: bool) -> list[Counter[str]]:
@@ -85,17 +82,11 @@ def replay(data: BeirSet, rows: dict[str, dict]) -> None:
             [Ranked(id=chunk, score=score) for _, chunk, score in row[name]] for name in ("vector", "keyword")
         )
 
-    def documents(chunks: list[int]) -> dict[str, float]:
-        run: dict[str, float] = {}
-        for chunk in chunks:
-            run.setdefault(doc_of[chunk], 1000.0 - len(run))
-        return run
-
     terms = dict(zip(rows, (len(c) for c in lexemes([data.queries[q] for q in rows], counts=False)), strict=True))
     weights = {"dense": lambda v, k, query_terms: 0.0, "keyword": lambda v, k, query_terms: 1.0, **STRATEGIES}
     runs = {
         name: {
-            q: documents(mixed(v, k, weigh(v, k, query_terms=terms[q]) if v and k else float(not v)))
+            q: documents_run(mixed(v, k, weigh(v, k, query_terms=terms[q]) if v and k else float(not v)), doc_of, DEPTH)
             for q, (v, k) in lists.items()
         }
         for name, weigh in weights.items()
