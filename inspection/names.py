@@ -44,11 +44,11 @@ def _matches(pattern: re.Pattern[str], text: str, starts: Starts | None) -> Iter
 _NAME_WORD = r"(?:[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*|[^\W\d_]\.)"
 _NAME = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}"
 
-_TITLES = (
+TITLES = (
     "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Sir", "Dame", "Lady", "Lord", "Rev", "Herr", "Frau", "Mme",
     "Mlle", "Sr", "Sra", "Dott", "Mister", "Doctor",
 )  # fmt: skip
-_TITLED_NAME = re.compile(rf"\b(?:{'|'.join(_TITLES)})\.?[ \t]+(?P<name>{_NAME})")
+_TITLED_NAME = re.compile(rf"\b(?:{'|'.join(TITLES)})\.?[ \t]+(?P<name>{_NAME})")
 _INTRODUCED_NAME = re.compile(
     rf"(?i:\bmy name is|\bname\s*:|\bname is|\bdear|\bregards,|\bsincerely,|\bsigned,?|\battn:?|"
     rf"\bcontact person:?|\bcalled|\bnamed)[ \t]*\n?[ \t]*(?P<name>{_NAME})"
@@ -79,7 +79,7 @@ def _before_residence(text: str) -> list[int]:
 _INTRODUCTIONS = ("my name is", "name", "dear", "regards,", "sincerely,", "signed", "attn", "contact person", "called")
 # (pattern, confidence, detector, where it can start) of the names found in running text.
 _PEOPLE_PATTERNS: tuple[tuple[re.Pattern[str], float, str, Starts], ...] = (
-    (_TITLED_NAME, 0.8, "titled_name", _at_words(*_TITLES)),
+    (_TITLED_NAME, 0.8, "titled_name", _at_words(*TITLES)),
     (_INTRODUCED_NAME, 0.7, "introduced_name", _at_words(*_INTRODUCTIONS, ignore_case=True)),
     (_SELF_INTRODUCTION, 0.6, "introduced_name", _at_words("i am", "i'm", "this is", ignore_case=True)),
     (_RELATIVE_NAME, 0.7, "introduced_name", _at_words("my ", ignore_case=True)),
@@ -136,8 +136,19 @@ _STREET_TYPES = (
     r"Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Square|Sq|Terrace|"
     r"Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Crescent|Close|Row|Alley|Walk|Loop|Plaza|Pike|Ridge|Gardens|"
     r"Green|Greens|Grove|Hill|Hills|Park|Fort|Bridge|Crossing|Junction|Mews|Vale|View|Wharf|Quay|Port|Point|"
-    r"Estate|Mall|Rise|Heights|Meadow|Meadows|Manor|Brook|Falls|Harbor|Harbour|Island|Lake|Mill|Mount|Station|Str"
+    r"Estate|Mall|Rise|Heights|Meadow|Meadows|Manor|Brook|Falls|Harbor|Harbour|Island|Lake|Mill|Mount|Station|Str|"
+    # More of the USPS street suffixes (Publication 28), less those that are everyday words ("Run", "Key").
+    r"Branch|Brooks|Burg|Burgs|Bypass|Canyon|Cape|Causeway|Cliff|Cliffs|Corner|Corners|Courts|Cove|Coves|Creek|"
+    r"Crest|Crossroad|Curve|Dale|Dam|Divide|Drives|Estates|Expressway|Extension|Ferry|Field|Fields|Flat|Flats|"
+    r"Ford|Fords|Forest|Forge|Forges|Fork|Forks|Freeway|Garden|Gateway|Glen|Glens|Groves|Harbors|Haven|Hollow|"
+    r"Inlet|Islands|Isle|Junctions|Knoll|Knolls|Lakes|Landing|Lodge|Manors|Mills|Motorway|Mountain|Mountains|"
+    r"Neck|Orchard|Oval|Overpass|Parks|Parkways|Pine|Pines|Plain|Plains|Points|Ports|Prairie|Ranch|Rapid|Rapids|"
+    r"Ridges|River|Roads|Shoal|Shoals|Shore|Shores|Skyway|Spur|Spurs|Squares|Stravenue|Streets|Summit|"
+    r"Throughway|Trafficway|Tunnel|Turnpike|Underpass|Union|Unions|Valley|Valleys|Viaduct|Views|Village|"
+    r"Villages|Ville|Vista|Walks|Ways"
 )
+# The street types as words, case-folded ("street", "rd", "mews" …): a name followed by one is a street's.
+STREET_WORDS = frozenset(word.casefold() for word in _STREET_TYPES.split("|"))
 _STREET_SUFFIXES = (
     r"stra(?:ß|ss)e|str\.|gasse|weg|platz|allee|ring|damm|ufer|gatan|gata|vägen|väg|gade|vej|stræde|straede|torv|"
     r"tie|katu|kuja|polku|tori|utca|út|tér|laan|straat|gracht|plein|steeg|veien|vegen|gaten|gränd|tanya|sor"

