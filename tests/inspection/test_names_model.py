@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from inspection import inspect_text, ner
+from inspection import inspect_question, inspect_text, ner
 from inspection.gazetteer import name_lists
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +40,6 @@ def test_the_gazetteer_holds_names_of_many_countries_and_scripts():
     [
         ("Please escalate to Homero Portillo before noon.", "Homero Portillo"),
         ("I want to add Tünde Hoffmann as a beneficiary to my account", "Tünde Hoffmann"),
-        ("Why is Rebecca so impulsive?", "Rebecca"),  # the model alone calls her a place
         ("Have you been to a Ravil G Yefimov concert before?", "Ravil G Yefimov"),
         ("The on-call lead this week is Wisława Szczepańska.", "Wisława Szczepańska"),
         ("It was agreed between him and Franciska's kid.", "Franciska"),
@@ -58,7 +57,7 @@ def test_names_from_many_countries_are_found_in_ordinary_sentences(text, name):
         "Page the on-call engineer.",
         "Is today inside a deploy window for prod-eu?",
         "The Jones, Smith and Davis Orchestra was founded in 1988.",  # a company of surnames
-        "Favian's talk is about Drake PLC and Miller Ltd.",
+        "The talk is about Drake PLC and Miller Ltd.",
         "The bus station is on Villacher Strasse 89.",  # a street named after no one
         "I have 3 apples in the Park",
         "On Sunday the Norwegian team restarts Kafka.",
@@ -66,8 +65,7 @@ def test_names_from_many_countries_are_found_in_ordinary_sentences(text, name):
     ],
 )
 def test_words_that_only_look_like_names_are_not_people(text):
-    found = people(text)
-    assert not [p for p in found if p not in {"Favian"}], found
+    assert people(text) == []
 
 
 def test_a_street_named_after_someone_is_not_a_person():
@@ -86,3 +84,15 @@ def test_switching_the_model_off_leaves_the_heuristics():
     finally:
         ner.set_enabled(None)
     assert people(text) == ["Homero Portillo", "Ana Lima"]
+
+
+def test_a_question_is_read_for_recall_and_a_document_for_precision_too():
+    # "Rebecca" is an everyday word to the vocabulary and a place to the model: a name only in a question.
+    text = "Why is Rebecca so impulsive?"
+    assert [text[f.start : f.end] for f in inspect_question(text) if f.kind == "person"] == ["Rebecca"]
+    assert people(text) == []
+
+
+def test_a_document_does_not_take_bodies_and_everyday_words_for_people():
+    text = "The General Services Administration and the Council meet at the White House."
+    assert people(text) == []

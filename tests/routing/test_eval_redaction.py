@@ -76,3 +76,16 @@ def test_the_dev_set_meets_the_recall_targets():
     for label in ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS"):
         assert report["per_label"][label]["recall"] >= 0.98, label
         assert report["per_label"][label]["precision"] >= 0.95, label
+
+
+def test_texts_are_read_as_questions_unless_told_to_read_them_as_documents(tmp_path):
+    # A name that is an everyday word to the vocabulary: a name in a question, not without more in a document.
+    path = tmp_path / "names.jsonl"
+    path.write_text(json.dumps({"text": "Why is Rebecca so impulsive?", "spans": [
+        {"start": 7, "end": 14, "label": "PERSON"}]}) + "\n", encoding="utf-8")  # fmt: skip
+
+    as_question = json.loads(run(str(path), "--json"))
+    as_document = json.loads(run(str(path), "--json", "--as", "document"))
+
+    assert as_question["read_as"] == "question" and as_question["per_label"]["PERSON"]["recall"] == 1.0
+    assert as_document["read_as"] == "document" and as_document["per_label"]["PERSON"]["recall"] == 0.0

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from inspection import ner
+from inspection import inspect_question, inspect_text, ner
 from inspection.evaluation import evaluate_pii, load_jsonl
 
 
@@ -25,6 +25,14 @@ class Command(BaseCommand):
             default="auto",
             help="auto: use a spaCy model when one is installed (default); off: patterns only",
         )
+        parser.add_argument(
+            "--as",
+            dest="read_as",
+            choices=["question", "document"],
+            default="question",
+            help="read each text as a question (inspect_question: for recall, the default) or as a document "
+            "(inspect_text: names need more evidence)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -38,10 +46,12 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: every line needs a 'text' (and 'spans')")
         ner.set_enabled(False if options["ner"] == "off" else None)
         try:
-            report = evaluate_pii(records)
+            inspector = inspect_question if options["read_as"] == "question" else inspect_text
+            report = evaluate_pii(records, inspector=inspector)
         finally:
             ner.set_enabled(None)
         report["ner"] = ner.is_active() and options["ner"] != "off"
+        report["read_as"] = options["read_as"]
         if options["json"]:
             self.stdout.write(json.dumps(report))
             return
@@ -53,5 +63,6 @@ class Command(BaseCommand):
         unmapped = ", ".join(f"{label} ({n})" for label, n in report["unmapped"].items()) or "none"
         self.stdout.write(f"unmapped labels: {unmapped}")
         self.stdout.write(
-            f"{report['texts']} texts, {report['texts_per_s']} texts/s, NER {'on' if report['ner'] else 'off'}"
+            f"{report['texts']} texts read as {report['read_as']}s, {report['texts_per_s']} texts/s, "
+            f"NER {'on' if report['ner'] else 'off'}"
         )
