@@ -145,3 +145,9 @@ def test_an_on_prem_backend_can_be_guarded_too(fake_openai):
 
     assert fake_openai.requests == []
     assert "".join(guarded.stream(bundle("Is [SECRET_1] still valid?")))
+
+
+def test_the_guard_leaves_names_to_where_each_part_was_inspected():
+    # The name model read the question and each passage at the source; the guard checks identifiers.
+    assert check_outbound("Runbook: deploys\nRoll back a bad deploy, then tell Homero Portillo.") == []
+    assert [f.kind for f in check_outbound("Roll back, then mail homero@example.com.")] == ["email"]
