@@ -9,13 +9,17 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 
-def _warm_up_embedder() -> None:
+def warm_up_models() -> None:
+    """Load the models a question needs: the embedding model, and inspection's name model with its name
+    lists and vocabulary (about a second each on two cores)."""
+    from inspection import ner
     from retrieval.embedders import get_embedder
 
     get_embedder().embed("warm up")
+    ner.warm_up()
 
 
 def post_worker_init(worker: Any) -> None:
-    # Load the embedding model in the background once the worker runs, so the
-    # first question does not wait for it (it is never loaded at import time).
-    threading.Thread(target=_warm_up_embedder, name="embedder-warm-up", daemon=True).start()
+    # Load the models in the background once the worker runs, so the first
+    # question does not wait for them (they are never loaded at import time).
+    threading.Thread(target=warm_up_models, name="models-warm-up", daemon=True).start()
