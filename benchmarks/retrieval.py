@@ -199,9 +199,10 @@ def quality(reader: Reader, sources: Sources) -> dict[str, Any]:
     runs: dict[str, dict[str, dict[str, float]]] = {mode: {} for mode in QUALITY_MODES}
     for query_id, text in sources.queries.items():
         vector = vector_candidates(reader, embedder.embed(text), limit=CANDIDATES)
-        pruned = keyword_candidates(reader, text, limit=CANDIDATES)
-        exact = keyword_candidates(reader, text, limit=CANDIDATES, exact=True)
-        query_terms = len(query_lexemes(text))
+        lexemes = query_lexemes(text)  # read once for both keyword lists and the fusion, as search does
+        pruned = keyword_candidates(reader, text, limit=CANDIDATES, lexemes=lexemes)
+        exact = keyword_candidates(reader, text, limit=CANDIDATES, exact=True, lexemes=lexemes)
+        query_terms = len(lexemes)
         lists = {
             "hybrid": (vector, pruned),
             "vector": (vector, []),

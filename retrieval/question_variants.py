@@ -1,8 +1,8 @@
 """Questions as people type them: seeded rewrites of an evaluation question (pure, no I/O).
 
 Evaluation sets are written carefully; employees are not. Each kind rewrites a question the way a hurried
-person would, so that `eval_answers --variant KIND` and `eval_retrieval --variant KIND` measure how much
-searches and answers lose to it:
+person would, so that `eval_answers --variant KIND` measures how much answers (retrieval included) lose
+to it:
 
 - `lower`: all lower case, the final question mark often left off;
 - `typos`: about one word in five of four letters or more gets one slip (two letters swapped, one

@@ -64,8 +64,9 @@ def lookup(key: str) -> CachedAnswer | None:
     return entry
 
 
-def store(key: str, *, text: str, target: Target, model: str) -> None:
-    """Keep an answer for RESPONSE_CACHE_TTL_S; expired entries are dropped on the way."""
+def store(key: str, *, text: str, target: Target, model: str, attributed: Sequence[int] = ()) -> None:
+    """Keep an answer for RESPONSE_CACHE_TTL_S, with the passages it was attributed to when it cites none
+    (routing.grounding.attribute); expired entries are dropped on the way."""
     if not enabled():
         return
     now = timezone.now()
@@ -77,6 +78,7 @@ def store(key: str, *, text: str, target: Target, model: str) -> None:
             "target": target.name,
             "zone": str(target.zone),
             "model": model,
+            "attributed": list(attributed),
             "expires_at": now + timedelta(seconds=settings.RESPONSE_CACHE_TTL_S),
             "hits": 0,
         },

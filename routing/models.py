@@ -125,6 +125,9 @@ class CachedAnswer(models.Model):
     target = models.CharField(max_length=64)
     zone = models.CharField(max_length=16)
     model = models.CharField(max_length=200)
+    # The passage numbers the text was attributed to when it cites none: kept, so that a hit does not
+    # embed every sentence sent again to find them.
+    attributed = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
     hits = models.PositiveIntegerField(default=0)

@@ -162,10 +162,11 @@ def stream_through_gate(
     key = _cache_key(bundle, decision, findings, acting_user, tuple(groups), custom)
     run = DecisionRun(bundle=bundle, decision=decision, vault=vault, custom=custom)
     try:
-        answer = yield from _answer(run, key)
+        answer = yield from _answer(run, key, used)
     except GeneratorExit:
-        # The reader left mid-answer (closed the page): what was sent out is audited all the same.
-        answer = _answered(run, cut_off=run.cut_off or "the reader left before the answer was finished")
+        # The reader left mid-answer (closed the page): what was sent out is audited all the same (not
+        # grounded: nobody is left to show its sources to).
+        answer = _answered(run, used, cut_off=run.cut_off or "the reader left before the answer was finished")
         _finish(answer, used, redacted, decision, request)
         raise
     # Record.
@@ -198,22 +199,24 @@ def _finish(
     answer.passages = used
     answer.redacted = redacted
     answer.notices = decision.notices
-    _ground(answer)
     return _record(answer, request)
 
 
-def _ground(answer: GatedAnswer) -> None:
+def _ground(answer: GatedAnswer, *, attributed: Sequence[int] | None = None) -> None:
     """A model's answer held to its passages: one that says they do not answer is marked declined; one
     that cites nothing gets the passages its sentences match, marked as attributed (the page lists
-    them as sources the model did not cite). The in-process extractive answer cites every sentence
-    itself, and its 'nothing found' text names documents it would wrongly match."""
+    them as sources the model did not cite), or `attributed` when they were matched already (a cache
+    hit). The in-process extractive answer cites every sentence itself, and its 'nothing found' text
+    names documents it would wrongly match."""
     if answer.answered_by is None or answer.answered_by.in_process or not answer.passages:
         return
     answer.declined = declines(answer.text, cites=bool(answer.cited))
     if answer.declined or answer.cited:
         return
-    sources = [Source(n, p.title, p.text) for n, p in enumerate(answer.passages, 1)]
-    answer.attributed = attribute(answer.text, sources, embed=loaded_embed())
+    if attributed is None:
+        sources = [Source(n, p.title, p.text) for n, p in enumerate(answer.passages, 1)]
+        attributed = attribute(answer.text, sources, embed=loaded_embed())
+    answer.attributed = tuple(attributed)
 
 
 def _record(answer: GatedAnswer, request: GateRequest) -> GatedAnswer:
@@ -243,9 +246,12 @@ def _cache_key(
     return cache.cache_key(bundle, decision, models, cache.Scope(acting_user.clearance, groups))
 
 
-def _answer(run: DecisionRun, key: str | None) -> Generator[Delta | Restart, None, GatedAnswer]:
-    """The answer from the cache, else from the Decision's targets in order (`run`); stored in the
-    cache when a model (not the in-process extractive backend) wrote it whole."""
+def _answer(
+    run: DecisionRun, key: str | None, passages: Sequence[SourcePassage]
+) -> Generator[Delta | Restart, None, GatedAnswer]:
+    """The answer from the cache, else from the Decision's targets in order (`run`), held to `passages`
+    (_ground); stored in the cache, with the passages it was attributed to, when a model (not the
+    in-process extractive backend) wrote it whole."""
     decision, vault = run.decision, run.vault
     began = time.perf_counter()
     hit = cache.lookup(key) if key else None
@@ -256,24 +262,30 @@ def _answer(run: DecisionRun, key: str | None) -> Generator[Delta | Restart, Non
         run.attempts.append(Attempt(target.name, str(target.zone), hit.model, "cache_hit", latency))
         run.text, run.answered_by, run.model, run.cache_hit = restore(hit.text, vault), target, hit.model, True
         yield Delta(run.text)
-        return _answered(run, cut_off="")
+        answer = _answered(run, passages, cut_off="")
+        # Attributed when it was stored: matching it again would embed every sentence sent, on each hit.
+        _ground(answer, attributed=hit.attributed)
+        return answer
     yield from run
     if run.answered_by is None:
         answer = _refusal(decision, text=FAILED_TEXT[decision.on_failure], route=failed_route(run))
         answer.attempts = run.attempts
         return answer
+    answer = _answered(run, passages, cut_off=run.cut_off)
+    _ground(answer)
     keep = key and not run.cut_off and not run.answered_by.in_process
     # Only answers that hold nothing sensitive in the clear are kept (an unredacted passage may be quoted).
     if key and keep and not inspect_text(run.model_text, custom=run.custom):
-        cache.store(key, text=run.model_text, target=run.answered_by, model=run.model)
-    return _answered(run, cut_off=run.cut_off)
+        cache.store(key, text=run.model_text, target=run.answered_by, model=run.model, attributed=answer.attributed)
+    return answer
 
 
-def _answered(run: DecisionRun, *, cut_off: str) -> GatedAnswer:
-    """What the run wrote (with nothing answered yet, an empty answer that says it was cut off)."""
+def _answered(run: DecisionRun, passages: Sequence[SourcePassage], *, cut_off: str) -> GatedAnswer:
+    """What the run wrote from `passages` (with nothing answered yet, an empty answer that says it was
+    cut off)."""
     return GatedAnswer(
         text=run.text,
-        passages=[],
+        passages=list(passages),
         decision=run.decision,
         answered_by=run.answered_by,
         model=run.model,

@@ -58,7 +58,7 @@ _STOPWORDS = frozenset(
     should so than that the their them then there these they this to up us was we what when where which who why will
     with would you your into about after before over under not no yes any all each also must just got get getting
     im i'm i've ive am been being some much many need know want like please tell thing things one hi hey ok okay
-    lot lots loads really because now coming going very still actually currently anyone someone something""",
+    lot lots really because now going very still actually currently anyone someone something""",
     )
 )
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")  # of lower-cased text

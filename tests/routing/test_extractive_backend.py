@@ -12,6 +12,7 @@ from routing.backends.extractive import (
     NOTHING_FOUND,
     answers_question,
     asks_for,
+    content_terms,
     mend_typos,
     question_parts,
     weigh_evidence,
@@ -58,6 +59,11 @@ def test_a_how_many_question_gets_the_sentence_with_the_number():
     assert "sixteen weeks of parental leave at full pay. [1]" in text
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="casual wording is the abstention rule's weak side: this question's evidence is 0.734, under the "
+    "0.75 threshold, once 'loads' and 'coming' are words again (docs/answer-quality.md)",
+)
 def test_a_casually_worded_question_is_not_rejected():
     text = answer(
         "Just got paged because loads of requests to the API are coming back 5xx, what now?",
@@ -73,6 +79,15 @@ def test_a_casually_worded_question_is_not_rejected():
 
     assert "[1]" in text
     assert not text.startswith(NOTHING_FOUND)
+
+
+@pytest.mark.parametrize(
+    "question, word",
+    [("Why is the dashboard slow while the page loads?", "load"), ("When is the new leave policy coming in?", "come")],
+)
+def test_words_of_ordinary_questions_are_not_stop_words(question, word):
+    # The stop list holds words that say nothing about a topic, never ones fitted to a test's wording.
+    assert word in content_terms(question)
 
 
 def test_headings_give_context_but_are_not_quoted():

@@ -70,6 +70,24 @@ def test_the_same_question_twice_is_answered_once_by_the_model_then_from_the_cac
     assert CachedAnswer.objects.get().hits == 1
 
 
+def test_an_answer_that_cites_nothing_is_kept_with_its_attribution_and_a_hit_reads_it_from_there(
+    ingest, employee, cloud
+):
+    ingest("deploys.md", DEPLOYS, "internal")
+    cloud.behave(text="Roll back a bad deploy from the deploy dashboard, then post in the deploys channel.")
+
+    first = answer_question(question=QUESTION, acting_user=employee)
+    second = answer_question(question=QUESTION, acting_user=employee)
+    # Matched once, when it was stored: a hit does not embed the passages' sentences again.
+    CachedAnswer.objects.update(attributed=[])
+    third = answer_question(question=QUESTION, acting_user=employee)
+
+    assert len(cloud.requests) == 1 and second.cache_hit and third.cache_hit
+    assert first.attributed == second.attributed == (1,)
+    assert [c.attributed for c in second.citations] == [True]
+    assert third.attributed == () and third.found_nothing
+
+
 def test_a_cache_hit_streams_the_whole_answer_then_the_final(ingest, employee, cloud):
     document = ingest("deploys.md", DEPLOYS, "internal").document
     passages = [
