@@ -235,7 +235,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Questions one user may ask on the pages in a minute (0: no limit); the next gets 429 with Retry-After.
+# Questions one user may ask in a minute, on the pages and with `manage.py ask` alike (0: no limit): the next
+# gets 429 with Retry-After on a page, an error naming this setting from the command.
 ASK_RATE_LIMIT_PER_MINUTE = envint("ASK_RATE_LIMIT_PER_MINUTE", "30")
 
 # Uploads are stored in the database for the ingestion jobs, so a worker on another machine can read them.
