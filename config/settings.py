@@ -235,7 +235,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Questions one user may ask on the pages in a minute (0: no limit); the next gets 429 with Retry-After.
+# Questions one user may ask in a minute, on the pages and with `manage.py ask` alike (0: no limit): the next
+# gets 429 with Retry-After on a page, an error naming this setting from the command.
 ASK_RATE_LIMIT_PER_MINUTE = envint("ASK_RATE_LIMIT_PER_MINUTE", "30")
 
 # Uploads are stored in the database for the ingestion jobs, so a worker on another machine can read them.
@@ -318,8 +319,17 @@ if len(AUDIT_CHAIN_KEY) < 32:
     raise ImproperlyConfigured("AUDIT_CHAIN_KEY must be at least 32 characters (a long random string)")
 # Where the chain's head is exported (`manage.py export_audit_head`, and the periodic task on this cron):
 # a JSON-lines file (empty: none) and/or a log line, somewhere the database's owner cannot rewrite.
-AUDIT_HEAD_FILE = os.getenv("AUDIT_HEAD_FILE", str(DATA_DIR / "audit_head.jsonl"))
+AUDIT_HEAD_FILE = os.getenv("AUDIT_HEAD_FILE")
 AUDIT_HEAD_LOG = envbool("AUDIT_HEAD_LOG", "True")
+if AUDIT_HEAD_FILE is None:
+    # A deployment's worker writes the head and any web process checks it: a file per host would not be the
+    # one the others read.
+    if os.getenv("DATABASE_URL"):
+        raise ImproperlyConfigured(
+            "Set AUDIT_HEAD_FILE to a file on storage every web and worker process mounts (append-only), or set "
+            "it empty to export the audit head to the log only (docs/policy.md#the-audit-log)"
+        )
+    AUDIT_HEAD_FILE = str(DATA_DIR / "audit_head.jsonl")
 AUDIT_HEAD_CRON = os.getenv("AUDIT_HEAD_CRON", "*/15 * * * *")
 
 # Bearer token a Prometheus scraper sends to /metrics; unset, only signed-in admins and auditors may read it.

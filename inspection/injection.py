@@ -57,7 +57,6 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
             r"(?:\s+\w+){0,4}?\s+(?:before|above|previous|earlier|davor|vorher|zuvor|oben)"
             r"|\b(?:forget|vergiss)\s+(?:about\s+)?(?:everything|alles)\b"
             r"|\bdespite\s+what\s+you(?:'ve|\s+have)\s+been\s+told"
-            r"|\bsind\s+irrelevant"
             r"|\bprevious\s+(?:information|instructions)\s+(?:is|are)\s+(?:irrelevant|void|cancelled|outdated)",
             _I,
         ),
@@ -87,7 +86,7 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
             r"|programming|rules\s+you\s+were\s+given)"
             r"|\b(?:written|said|stated)\s+(?:at\s+the\s+beginning\s+of\s+this\s+prompt|above\s*\?)"
             r"|\bnot\s+(?:by|from|according\s+to)\s+the\s+(?:articles|documents|context|provided)"
-            r"|\bcopy\s+of\s+the\s+full\s+prompt|\bden\s+Systemprompt|\bsystem\s+prompt\s+(?:aus|ausgeben)",
+            r"|\bden\s+Systemprompt|\bsystem\s+prompt\s+(?:aus|ausgeben)",
             _I,
         ),
     ),

@@ -126,7 +126,10 @@ def _last_head_in(head_file: IO[bytes], path: Path) -> AuditHead | None:
             hmac=str(fields["hmac"]),
         )
     except (ValueError, KeyError, TypeError):
-        raise AuditHeadError(f"the last line of {path} is not an exported audit head: {line[:80]!r}") from None
+        raise AuditHeadError(
+            f"the last line of the head file is not an exported audit head ({line[:80]!r}): check against a copy "
+            "of the heads from the log or object store with manage.py verify_audit --head-file COPY"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,10 @@ def export_audit_head(*, path: Path | None, log: bool) -> HeadExport:
         if previous is not None:
             problem = check_head(previous, key=key)
             if problem is not None:
-                raise AuditHeadError(f"not exported, the last head in {path} no longer holds: {problem.text}")
+                raise AuditHeadError(
+                    f"not exported, the last head in the head file no longer holds: {problem.text}; a new head "
+                    "would hide it: find what changed the log (manage.py verify_audit) before exporting again"
+                )
         head = current_head(key=key)
         if previous is not None and (previous.id, previous.row_hash) == (head.id, head.row_hash):
             return HeadExport(previous, written=False)
@@ -188,7 +194,11 @@ def verify_audit_log(*, head_file: Path | None) -> ChainReport:
     except AuditHeadError as exc:
         return replace(report, ok=False, problem=str(exc))
     if head is None:
-        return replace(report, head_note=f"no head exported to {head_file} yet: the chain alone was checked")
+        return replace(
+            report,
+            head_note="no head exported to the head file yet (manage.py export_audit_head writes one, the worker "
+            "does on AUDIT_HEAD_CRON): the chain alone was checked",
+        )
     checked = replace(report, head_id=head.id, head_at=head.at)
     problem = check_head(head, key=settings.AUDIT_CHAIN_KEY)
     if problem is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -61,11 +63,14 @@ def test_htmx_gets_only_the_result(client: Client, auditor: User, write_audit, e
     assert html.lstrip().startswith('<div id="verify-result"') and "Chain OK" in html and "<html" not in html
 
 
-def test_the_head_checked_against_is_shown(client: Client, auditor: User, write_audit, employee: User) -> None:
+def test_the_head_checked_against_is_shown(
+    client: Client, auditor: User, write_audit, employee: User, settings: Any
+) -> None:
     rows = [write_audit(employee) for _ in range(2)]
     client.force_login(auditor)
 
-    assert "No head exported to" in client.post("/audit/verify/").content.decode()
+    html = client.post("/audit/verify/").content.decode()
+    assert "No head exported to the head file yet" in html and settings.AUDIT_HEAD_FILE not in html
 
     call_command("export_audit_head")
     html = client.post("/audit/verify/").content.decode()

@@ -1,4 +1,5 @@
-"""AUDIT_CHAIN_KEY: required in production (DATABASE_URL set), made once into the data folder otherwise."""
+"""The audit chain's settings: AUDIT_CHAIN_KEY and AUDIT_HEAD_FILE are required in production (DATABASE_URL
+set); otherwise the key is made once into the data folder and the head file sits beside it."""
 
 from __future__ import annotations
 
@@ -13,14 +14,15 @@ from django.conf import settings
 
 from operations.embedded_db import local_secret_key
 
-PRODUCTION = {"DATABASE_URL": "postgres://sluice@127.0.0.1:1/sluice", "SECRET_KEY": "s" * 50}
+PRODUCTION = {"DATABASE_URL": "postgres://sluice@127.0.0.1:1/sluice", "SECRET_KEY": "s" * 50, "AUDIT_HEAD_FILE": ""}
 
 
 def load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """Import the settings in a fresh process with only these Sluice variables; print the key's length."""
+    """Import the settings in a fresh process with only these Sluice variables; print the key's length and
+    the head file."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("AUDIT_", "DATABASE_URL", "SECRET_KEY"))}
     clean |= {"SLUICE_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings", **env}
-    code = "from django.conf import settings; print(len(settings.AUDIT_CHAIN_KEY))"
+    code = "from django.conf import settings; print(len(settings.AUDIT_CHAIN_KEY)); print(settings.AUDIT_HEAD_FILE)"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=clean, capture_output=True, text=True, timeout=60
     )
@@ -38,14 +40,35 @@ def test_production_reads_the_key_or_its_file(tmp_path):
     key_file = tmp_path / "key"
     key_file.write_text("k" * 40 + "\n")
 
-    assert load_settings(tmp_path, **PRODUCTION, AUDIT_CHAIN_KEY="k" * 33).stdout.strip() == "33"
-    assert load_settings(tmp_path, **PRODUCTION, AUDIT_CHAIN_KEY_FILE=str(key_file)).stdout.strip() == "40"
+    assert load_settings(tmp_path, **PRODUCTION, AUDIT_CHAIN_KEY="k" * 33).stdout.split("\n")[0] == "33"
+    assert load_settings(tmp_path, **PRODUCTION, AUDIT_CHAIN_KEY_FILE=str(key_file)).stdout.split("\n")[0] == "40"
 
 
 def test_a_short_key_is_refused(tmp_path):
     result = load_settings(tmp_path, **PRODUCTION, AUDIT_CHAIN_KEY="hunter2")
 
     assert result.returncode != 0 and "AUDIT_CHAIN_KEY must be at least 32 characters" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_shared_head_file(tmp_path):
+    # Each host's own data folder would hold a head file the other hosts' processes never read.
+    unset = {k: v for k, v in PRODUCTION.items() if k != "AUDIT_HEAD_FILE"}
+    result = load_settings(tmp_path, **unset, AUDIT_CHAIN_KEY="k" * 40)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Set AUDIT_HEAD_FILE to a file on storage every web and worker" in result.stderr
+
+
+def test_production_takes_the_head_file_it_is_given_or_none(tmp_path):
+    shared = "/mnt/append-only/sluice-audit-head.jsonl"
+    named = load_settings(tmp_path, **PRODUCTION | {"AUDIT_HEAD_FILE": shared}, AUDIT_CHAIN_KEY="k" * 40)
+    log_only = load_settings(tmp_path, **PRODUCTION, AUDIT_CHAIN_KEY="k" * 40)
+
+    assert named.stdout.split("\n")[1] == shared and log_only.stdout.split("\n")[1] == ""
+
+
+def test_without_a_server_the_head_file_sits_in_the_data_folder(tmp_path):
+    assert load_settings(tmp_path).stdout.split("\n")[1] == str(tmp_path / "audit_head.jsonl")
 
 
 @pytest.mark.skipif(bool(os.getenv("AUDIT_CHAIN_KEY") or os.getenv("AUDIT_CHAIN_KEY_FILE")), reason="a key is set")

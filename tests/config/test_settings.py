@@ -21,7 +21,7 @@ def settings_under(**env: str) -> dict[str, object]:
     )
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
     deployment = {"DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": "postgres://u@127.0.0.1:1/db",
-                  "SECRET_KEY": "x" * 50, "AUDIT_CHAIN_KEY": "k" * 40}  # fmt: skip
+                  "SECRET_KEY": "x" * 50, "AUDIT_CHAIN_KEY": "k" * 40, "AUDIT_HEAD_FILE": ""}  # fmt: skip
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=base | deployment | env, capture_output=True, text=True, timeout=60
     )

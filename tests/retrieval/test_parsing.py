@@ -395,16 +395,17 @@ def test_extension_is_case_insensitive() -> None:
     assert parse("NOTES.MD", "# Hello\n\nWorld.").title == "Hello"
 
 
-def inflated_docx(*, paragraphs: int = 0, parts: int = 0, padding: int = 0) -> bytes:
+def inflated_docx(*, paragraphs: int = 0, parts: int = 0, padding: int = 0, body: bytes = b"") -> bytes:
     """A real .docx with `paragraphs` empty paragraphs, `parts` extra zip members and `padding` bytes of a
-    member that compresses to almost nothing: what a tiny hostile upload looks like."""
+    member that compresses to almost nothing: what a tiny hostile upload looks like. `body` is more of
+    word/document.xml's body, before them."""
     src = zipfile.ZipFile(io.BytesIO(make_docx(build=[("Heading 1", "Runbook"), ("Normal", "Restart the service.")])))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == "word/document.xml":
-                data = data.replace(b"<w:body>", b"<w:body>" + b"<w:p/>" * paragraphs, 1)
+                data = data.replace(b"<w:body>", b"<w:body>" + body + b"<w:p/>" * paragraphs, 1)
             package.writestr(item, data)
         for i in range(parts):
             package.writestr(f"extra/part{i}.xml", b"<a/>")
@@ -420,10 +421,36 @@ def test_many_empty_paragraphs_are_read_with_each_style_looked_up_once() -> None
     assert paths(document) == [("Runbook",)] and "Restart the service." in all_text(document)
 
 
+def one_column_table(*rows: bytes) -> bytes:
+    return (
+        b"<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid>" + b"".join(b"<w:tr>" + r + b"</w:tr>" for r in rows) + b"</w:tbl>"
+    )
+
+
+def test_a_cell_spanning_columns_is_read_once() -> None:
+    # python-docx's row.cells gives a cell once per grid column it spans: this tiny file asked for two million.
+    span = b'<w:tc><w:tcPr><w:gridSpan w:val="2000000"/></w:tcPr><w:p><w:r><w:t>VPN</w:t></w:r></w:p></w:tc>'
+
+    document = parse_document("runbook.docx", inflated_docx(body=one_column_table(span)))
+
+    assert all_text(document).count("VPN") == 1
+
+
+def test_a_long_vertical_merge_is_read_without_walking_it_up() -> None:
+    # python-docx's row.cells walks a merged cell up to its first row, recursively: 3,000 rows overflowed the stack.
+    first = b'<w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>VPN</w:t></w:r></w:p></w:tc>'
+    merged = b"<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>"
+
+    document = parse_document("runbook.docx", inflated_docx(body=one_column_table(first, *[merged] * 3_000)))
+
+    assert all_text(document).count("VPN") == 1 and "Restart the service." in all_text(document)
+
+
 @pytest.mark.parametrize(
     "hostile, says",
     [
         ({"paragraphs": 100_001}, "more than 100,000 paragraphs"),
+        ({"body": one_column_table(*[b"<w:tc><w:p/></w:tc>" * 5_001] * 20)}, "paragraphs and table cells"),
         ({"parts": 2_001}, "parts (at most 2,000)"),
         ({"padding": 201 * 1024 * 1024}, "unpacks to"),
     ],
