@@ -50,6 +50,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import re
 import resource
 import shutil
 import signal
@@ -157,6 +158,8 @@ def e2e_benchmark(
             figures = measure_window(
                 signed_in, duration_s=duration_s, think_s=think_s, seed=seed, timeout_s=request_timeout_s
             )
+            figures |= error_records(server.log, figures["errors"])
+            logged = log_length(server.log)
             cpu_after = cpu_seconds(server.worker_pids()), resource.getrusage(resource.RUSAGE_SELF)
             rss = {pid: resident_mb(pid) for pid in server.worker_pids()}
             if fault_duration_s > 0:
@@ -165,6 +168,7 @@ def e2e_benchmark(
                     signed_in, duration_s=fault_duration_s, think_s=think_s, seed=seed + 1, timeout_s=request_timeout_s
                 )
                 failing["fault"] = fault
+                failing |= error_records(server.log, failing["errors"], after=logged)
         finally:
             for user in signed_in:
                 user.close()
@@ -468,6 +472,34 @@ def group_members(pgid: int) -> list[int]:
             if int(group) == pgid and state != "Z":
                 found.append(int(stat.parent.name))
     return found
+
+
+# A log record's first line starts with its time ("2026-12-05 05:58:22,733 WARNING …"); gunicorn's own
+# lines with "[2026-12-05 …]"; an access line with the client's address.
+_RECORD_START = re.compile(r"^(?:\d{4}-\d\d-\d\d |\[\d{4}-|\d+\.\d+\.\d+\.\d+ )")
+_SERVER_ERROR = re.compile(r"^\d{4}-\d\d-\d\d \S+ (?:ERROR|CRITICAL) |^\[[^]]+\] \[\d+\] \[(?:ERROR|CRITICAL)\]")
+
+
+def error_records(log: Path, errors: int, *, after: int = 0, limit: int = 60) -> dict[str, Any]:
+    """For a window with errors, {"server_errors": the ERROR records the server logged after line `after`,
+    tracebacks included, `limit` lines at most}, so that a failed run says why; {} without errors."""
+    if not errors:
+        return {}
+    kept, inside = [], False
+    with contextlib.suppress(OSError):
+        for line in log.read_text(errors="replace").splitlines()[after:]:
+            if _RECORD_START.match(line):
+                inside = bool(_SERVER_ERROR.match(line))
+            if inside:
+                kept.append(line)
+    return {"server_errors": kept[:limit]}
+
+
+def log_length(log: Path) -> int:
+    """How many lines the log holds now."""
+    with contextlib.suppress(OSError):
+        return len(log.read_text(errors="replace").splitlines())
+    return 0
 
 
 def log_tail(log: Path, lines: int = 30) -> str:

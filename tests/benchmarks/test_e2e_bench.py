@@ -17,7 +17,9 @@ from benchmarks.e2e import (
     children_of,
     cpu_seconds,
     e2e_benchmark,
+    error_records,
     group_members,
+    log_length,
     resident_mb,
     stop_process_group,
     target_figures,
@@ -220,6 +222,32 @@ def test_resident_mb_reads_this_process_and_is_zero_for_a_gone_one():
     assert resident_mb(os.getpid()) > 10 and resident_mb(gone.pid) == 0.0
 
 
+def test_error_records_keep_the_server_errors_of_a_window_with_errors_only(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    log.write_text(
+        "2026-12-05 05:58:20,001 ERROR django.request: Internal Server Error: /ask/  (before the window)\n"
+        "2026-12-05 05:58:22,733 WARNING routing.runner: Target claude failed: server_error\n"
+        '127.0.0.1 - - [05/Dec/2026:05:58:22 +0000] "POST /ask/ HTTP/1.1" 500 145\n'
+        "2026-12-05 05:58:22,900 ERROR django.request: Internal Server Error: /ask/\n"
+        "Traceback (most recent call last):\n"
+        '  File "routing/runner.py", line 1, in run\n'
+        "psycopg.errors.QueryCanceled: canceling statement due to statement timeout\n"
+        "[2026-12-05 05:58:23 +0000] [41] [ERROR] Error handling request /ask/\n"
+        "2026-12-05 05:58:23,100 INFO routing.runner: answered\n"
+    )
+
+    found = error_records(log, 1, after=1)
+
+    assert found["server_errors"] == [
+        "2026-12-05 05:58:22,900 ERROR django.request: Internal Server Error: /ask/",
+        "Traceback (most recent call last):",
+        '  File "routing/runner.py", line 1, in run',
+        "psycopg.errors.QueryCanceled: canceling statement due to statement timeout",
+        "[2026-12-05 05:58:23 +0000] [41] [ERROR] Error handling request /ask/",
+    ]
+    assert error_records(log, 0) == {} and log_length(log) == 9 and log_length(tmp_path / "gone.log") == 0
+
+
 # -- short runs against gunicorn ---------------------------------------------------------------------
 
 DEPLOY_RUNBOOK = """# Deploy and rollback runbook
@@ -256,7 +284,7 @@ def test_a_short_run_through_gunicorn_then_a_failing_cloud(corpus):
         fault_duration_s=3,
     )
 
-    assert result["requests"] > 0 and result["errors"] == 0, result["error_kinds"]
+    assert result["requests"] > 0 and result["errors"] == 0, (result["error_kinds"], result.get("server_errors"))
     assert result["zones"] == {"cloud": result["requests"]} and result["fallbacks"] == 0
     # The fake's fixed 200 ms is in the path, and the first words arrive before the end.
     assert result["latency_ms"]["p95"] >= 200 and result["cloud_call_ms"]["median"] >= 200
@@ -269,6 +297,6 @@ def test_a_short_run_through_gunicorn_then_a_failing_cloud(corpus):
     # The cloud answering 500: the default policy degrades to on-prem answers, which are no errors.
     failing = result["cloud_failing"]
     assert failing["fault"] == {"status": 500}
-    assert failing["requests"] > 0 and failing["errors"] == 0, failing["error_kinds"]
+    assert failing["requests"] > 0 and failing["errors"] == 0, (failing["error_kinds"], failing.get("server_errors"))
     assert failing["fallbacks"] == failing["requests"] and failing["zones"] == {"onprem": failing["requests"]}
     assert failing["cloud_call_ms"]["n"] == 0
