@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -72,13 +73,18 @@ _PLACE = re.compile(
 )
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+|@\w+|#[a-z][\w-]+|\b[A-Z]{2,}\b")
 
-_STEMMER = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps the word it works on in itself: one shared by a worker's threads returned
+# other threads' stems and raised IndexError (a 500 under load). One per thread.
+_stemmers = threading.local()
 
 
 @functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     # Snowball's English stemmer: "changes"/"changing"/"change" and "rotation"/"rotate" meet.
-    return _STEMMER.stemWord(word)
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
 
 
 def content_terms(text: str) -> set[str]:

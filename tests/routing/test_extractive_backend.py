@@ -271,3 +271,50 @@ def test_list_items_are_quoted_a_line_each_and_passages_a_paragraph_each():
     assert "Fewer than 3 years of service: 4 hours of annual leave per pay period [1]" in lines
     assert "Between 3 and 15 years of service: 6 hours of annual leave per pay period [1]" in lines
     assert "\n\n" in text and text.count("\n\n") == 1
+
+
+def test_stemming_in_several_threads_at_once_gives_each_word_its_own_stem(monkeypatch):
+    # A worker's threads write extractive answers at once (the cloud down, every answer on-prem). One
+    # Snowball stemmer shared by them returned other threads' stems and raised IndexError.
+    import random
+    import sys
+    import threading
+
+    import snowballstemmer
+
+    from routing.backends import extractive
+
+    words = sorted(set(SAMPLE_WORDS.split()))
+    expected = {w: snowballstemmer.stemmer("english").stemWord(w) for w in words}
+    wrong: list[tuple[str, str]] = []
+    failed: list[BaseException] = []
+
+    def stem_many(seed: int) -> None:
+        rng = random.Random(seed)
+        for _ in range(5000):
+            word = rng.choice(words)
+            try:
+                got = extractive._stem.__wrapped__(word)  # past the cache: the stemmer itself
+            except Exception as exc:  # noqa: BLE001 (what a shared stemmer raised is the finding)
+                failed.append(exc)
+            else:
+                if got != expected[word]:
+                    wrong.append((word, got))
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch as often as they can
+    try:
+        threads = [threading.Thread(target=stem_many, args=(seed,)) for seed in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switch)
+
+    assert failed == [] and wrong == []
+
+
+SAMPLE_WORDS = """rotation rotating rotates changes changing deployments rollbacks certificates renewing
+failures patterns sentences jailbreaks passwords runbooks escalations engineering generously
+organisational happily hopefulness responsibilities connected connection relational conditional"""
