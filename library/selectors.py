@@ -11,8 +11,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import get_user_groups
-from retrieval.models import Document, IngestionJob
+from retrieval.models import Chunk, Document, IngestionJob
 from retrieval.selectors import Reader, get_reader
+from routing.policy.versions import get_active_policy
 
 LIBRARY_PAGE_SIZE = 25
 # A document's reader groups, listed in the same order every time.
@@ -113,3 +114,40 @@ def list_recent_ingestion_jobs(user: User) -> RecentJobs:
     by_id = {d.id: d for d in documents.only("id", "title", "version")}
     rows = [JobRow(job, by_id.get(job.document_id) if job.document_id else None) for job in jobs]
     return RecentJobs(rows=rows, pending=pending)
+
+
+FLAGGED_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class FlaggedPassages:
+    """Passages of documents the admin may read whose injection score reaches the policy's threshold:
+    those waiting for review, best score first, and those an admin cleared as false alarms, latest first."""
+
+    threshold: float
+    action: str
+    waiting: list[Chunk]
+    cleared: list[Chunk]
+
+
+def flagged_chunks(user: User, *, threshold: float) -> QuerySet[Chunk]:
+    """Chunks scored at or above `threshold` (0: every chunk, scored or not), in documents `user` may read
+    (the access filter in SQL)."""
+    chunks = Chunk.objects.filter(document__in=readable_documents(get_reader(user)))
+    if threshold > 0:
+        chunks = chunks.filter(injection_score__gte=threshold)
+    return chunks.select_related("document").defer(
+        "embedding", "search_vector", "findings", "document__source_sections"
+    )
+
+
+def list_flagged_passages(user: User) -> FlaggedPassages:
+    """The library's flagged passages for `user`, under the active policy's injection threshold."""
+    handling = get_active_policy(store_default=False).injection
+    chunks = flagged_chunks(user, threshold=handling.threshold)
+    return FlaggedPassages(
+        threshold=handling.threshold,
+        action=str(handling.action),
+        waiting=list(chunks.filter(injection_cleared_by="").order_by("-injection_score", "id")[:FLAGGED_SHOWN]),
+        cleared=list(chunks.exclude(injection_cleared_by="").order_by("-injection_cleared_at", "-id")[:FLAGGED_SHOWN]),
+    )

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+
+from django.utils import timezone
 
 from accounts.clearance import Classification
 from accounts.models import User
-from retrieval.models import Document
+from library.selectors import flagged_chunks
+from retrieval.models import Chunk, Document
 from retrieval.services import IngestResult, check_may_label, delete_document, reclassify_document, reingest_document
+
+logger = logging.getLogger(__name__)
 
 
 def change_document_access(
@@ -33,3 +39,24 @@ def reingest_library_document(*, document: Document) -> IngestResult:
     """Chunk and embed `document` (chosen through library.selectors, so the caller may read it) again with
     the current settings, while the request waits. Raises ReingestRefused when it has no stored sections."""
     return reingest_document(document=document)
+
+
+def review_flagged_passage(*, chunk_id: int, cleared: bool, acting_user: User) -> Chunk | None:
+    """Clear a passage's injection flag as a false alarm (`cleared`), or flag it again; who and when are kept
+    on it. Only a passage of a document `acting_user` may read is found (the access filter in SQL); None
+    otherwise, whether it exists or not."""
+    chunk = flagged_chunks(acting_user, threshold=0.0).filter(id=chunk_id).first()
+    if chunk is None:
+        return None
+    chunk.injection_cleared_by = acting_user.get_username() if cleared else ""
+    chunk.injection_cleared_at = timezone.now() if cleared else None
+    chunk.save(update_fields=["injection_cleared_by", "injection_cleared_at"])
+    logger.info(
+        "%s %s passage %s of document %s (injection score %.2f)",
+        acting_user.get_username(),
+        "cleared" if cleared else "flagged again",
+        chunk.id,
+        chunk.document_id,
+        chunk.injection_score,
+    )
+    return chunk

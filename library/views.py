@@ -16,11 +16,17 @@ from library.forms import DocumentAccessForm, LibraryFilterForm, UploadForm
 from library.selectors import (
     LibraryFilters,
     get_library_document,
+    list_flagged_passages,
     list_library_documents,
     list_library_group_names,
     list_recent_ingestion_jobs,
 )
-from library.services import change_document_access, reingest_library_document, remove_document
+from library.services import (
+    change_document_access,
+    reingest_library_document,
+    remove_document,
+    review_flagged_passage,
+)
 from retrieval.errors import ReingestRefused, UploadRefused
 from retrieval.models import Document
 from retrieval.uploads import queue_uploads
@@ -137,3 +143,25 @@ def documents(request: HtmxHttpRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def ingestion_jobs(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "library/documents.html#jobs", {"recent": list_recent_ingestion_jobs(request.user)})
+
+
+@require_GET
+@role_required(Role.ADMIN)
+def flagged(request: HttpRequest) -> HttpResponse:
+    """Passages flagged as holding instructions aimed at AI models, in documents the admin may read."""
+    return render(request, "library/flagged.html", {"flagged": list_flagged_passages(request.user)})
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def flagged_review(request: HttpRequest, chunk_id: int, cleared: bool) -> HttpResponse:
+    """Clear a flagged passage as a false alarm (`cleared`), or flag it again."""
+    chunk = review_flagged_passage(chunk_id=chunk_id, cleared=cleared, acting_user=request.user)
+    if chunk is None:
+        raise Http404("No such flagged passage that you may read")  # the same whether it exists or not
+    name = chunk.document.source_name
+    if cleared:
+        messages.success(request, f"Cleared the passage of {name} as a false alarm: answers may use it again.")
+    else:
+        messages.success(request, f"Flagged the passage of {name} again: answers handle it as the policy says.")
+    return redirect("library-flagged")

@@ -79,11 +79,23 @@ class Chunk(models.Model):
     # The database defaults let bulk loads that write raw SQL leave them out.
     findings = models.JSONField(default=list, db_default=Value([], output_field=models.JSONField()), blank=True)
     findings_version = models.CharField(max_length=200, blank=True, default="", db_default="")
+    # The injection detector's score for `text` (inspection.injection, 0..1; NULL = not scored yet: the gate
+    # scores the passage live) and the cues behind it, set with the findings. A passage at or above the
+    # policy's threshold is handled as the policy says (routing.screening) until an admin clears it as a
+    # false alarm: who cleared it ("" = nobody) and when.
+    injection_score = models.FloatField(null=True, blank=True)
+    injection_cues = models.JSONField(default=list, db_default=Value([], output_field=models.JSONField()), blank=True)
+    injection_cleared_by = models.CharField(max_length=150, blank=True, default="", db_default="")
+    injection_cleared_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["document_id", "ordinal"]
         constraints = [models.UniqueConstraint(fields=["document", "ordinal"], name="chunk_unique_ordinal")]
         indexes = [
+            # The library's flagged passages, and the documents a quarantine holds back: few rows score above 0.
+            models.Index(
+                fields=["injection_score"], name="chunk_injection_score", condition=models.Q(injection_score__gt=0)
+            ),
             HnswIndex(
                 name="chunk_embedding_hnsw",
                 fields=["embedding"],

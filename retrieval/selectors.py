@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -75,6 +75,11 @@ class Passage:
     findings_version: str = ""
     # Not ranked for the query: the chunk next to a ranked one in its document (neighbour_passages).
     neighbour: bool = False
+    # The injection detector's score at ingestion (None: not scored), its cues, and whether an admin
+    # cleared the passage as a false alarm.
+    injection_score: float | None = None
+    injection_cues: tuple[str, ...] = ()
+    injection_cleared: bool = False
 
     @property
     def classification_label(self) -> str:
@@ -171,7 +176,8 @@ def search_passages(reader: Reader, query: str, *, k: int = 10, mode: SearchMode
 
 # What _passage() reads: a chunk `c` and its document `d`.
 _PASSAGE_COLUMNS = (
-    "c.id, d.id, d.title, d.source_name, d.classification, c.heading_path, c.text, c.findings, c.findings_version"
+    "c.id, d.id, d.title, d.source_name, d.classification, c.heading_path, c.text, c.findings, c.findings_version, "
+    "c.injection_score, c.injection_cues, c.injection_cleared_by <> ''"
 )
 
 
@@ -212,6 +218,7 @@ def _passage(row: tuple[Any, ...]) -> Passage:
     # trusted: the passage then has no findings version, and the gate inspects it live.
     findings = json.loads(row[7]) if isinstance(row[7], str) else row[7]
     trusted = isinstance(findings, list)
+    cues = json.loads(row[10]) if isinstance(row[10], str) else row[10]
     return Passage(
         chunk_id=row[0],
         document_id=row[1],
@@ -223,6 +230,10 @@ def _passage(row: tuple[Any, ...]) -> Passage:
         score=0.0,
         findings=tuple(tuple(f) if isinstance(f, list) else f for f in findings) if trusted else (),
         findings_version=row[8] if trusted else "",
+        # Scored only with current findings: a stale version is scored again live, as it is inspected again.
+        injection_score=row[9] if trusted else None,
+        injection_cues=tuple(cue for cue in cues if isinstance(cue, str)) if isinstance(cues, list) else (),
+        injection_cleared=bool(row[11]),
     )
 
 
@@ -284,3 +295,18 @@ def readable_document_ids(reader: Reader, document_ids: Sequence[int]) -> set[in
     with connection.cursor() as cursor:
         cursor.execute(sql, reader.params() | {"ids": list(document_ids)})
         return {row[0] for row in cursor.fetchall()}
+
+
+def documents_holding_flagged(document_ids: Collection[int], *, threshold: float) -> set[int]:
+    """Those of `document_ids` that hold a passage scored as injected instructions at or above `threshold`
+    that no admin cleared (the policy's quarantine). The caller may read the documents: only ids are read."""
+    if not document_ids:
+        return set()
+    found = (
+        Chunk.objects.filter(
+            document_id__in=list(document_ids), injection_score__gte=threshold, injection_cleared_by=""
+        )
+        .values_list("document_id", flat=True)
+        .distinct()
+    )
+    return set(found)

@@ -14,10 +14,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
+from django.db.models import Q
 
 from accounts.clearance import Classification
 from accounts.models import User
 from inspection import inspect_text
+from inspection.injection import InjectionVerdict, inspect_injection
 from inspection.stored import findings_to_json, inspector_version
 from retrieval import bm25
 from retrieval.chunking import chunk_sections
@@ -56,6 +58,8 @@ class PreparedChunk:
     # version that found it; "" when not inspected (the gate then inspects the passage when it is used).
     findings: tuple[tuple[Any, ...], ...] = ()
     findings_version: str = ""
+    # The injection detector's verdict on `text` (None: not scored; the gate then scores the passage live).
+    injection: InjectionVerdict | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,12 @@ def inspect_chunks(chunks: Sequence[PreparedChunk]) -> list[PreparedChunk]:
     policy), so the gate need not inspect them again on every question."""
     version = inspector_version()
     return [
-        replace(chunk, findings=tuple(map(tuple, findings_to_json(inspect_text(chunk.text)))), findings_version=version)
+        replace(
+            chunk,
+            findings=tuple(map(tuple, findings_to_json(inspect_text(chunk.text)))),
+            findings_version=version,
+            injection=inspect_injection(chunk.text),
+        )
         for chunk in chunks
     ]
 
@@ -311,16 +320,23 @@ def reinspect_chunks(*, batch_size: int = 200) -> int:
     while True:
         batch = list(
             Chunk.objects.filter(id__gt=after)
-            .exclude(findings_version=version)
+            .filter(~Q(findings_version=version) | Q(injection_score__isnull=True))
             .order_by("id")
             .values_list("id", "text")[:batch_size]
         )
         if not batch:
             return done
-        rows = [(json.dumps(findings_to_json(inspect_text(text))), version, chunk_id) for chunk_id, text in batch]
+        rows = []
+        for chunk_id, text in batch:
+            verdict = inspect_injection(text)
+            findings = json.dumps(findings_to_json(inspect_text(text)))
+            rows.append((findings, version, verdict.score, json.dumps(list(verdict.cues)), chunk_id))
         with connection.cursor() as cursor:
+            # An admin's clearing of a false alarm stays: it is about the text, which never changes in place.
             cursor.executemany(
-                "UPDATE retrieval_chunk SET findings = %s::jsonb, findings_version = %s WHERE id = %s", rows
+                "UPDATE retrieval_chunk SET findings = %s::jsonb, findings_version = %s, injection_score = %s, "
+                "injection_cues = %s::jsonb WHERE id = %s",
+                rows,
             )
         done += len(rows)
         after = batch[-1][0]
@@ -390,6 +406,8 @@ def _insert_chunks(document_id: int, chunks: Sequence[PreparedChunk], vectors: S
             chunk.index_text,
             json.dumps(chunk.findings),
             chunk.findings_version,
+            chunk.injection.score if chunk.injection else None,
+            json.dumps(list(chunk.injection.cues) if chunk.injection else []),
         )
         for ordinal, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
     ]
@@ -398,8 +416,9 @@ def _insert_chunks(document_id: int, chunks: Sequence[PreparedChunk], vectors: S
             f"""
             INSERT INTO retrieval_chunk
                 (document_id, ordinal, heading_path, text, embedding, search_vector, token_count,
-                 findings, findings_version)
-            VALUES (%s, %s, %s, %s, %s::vector, to_tsvector('{bm25.TEXT_SEARCH_CONFIG}', %s), 0, %s::jsonb, %s)
+                 findings, findings_version, injection_score, injection_cues)
+            VALUES (%s, %s, %s, %s, %s::vector, to_tsvector('{bm25.TEXT_SEARCH_CONFIG}', %s), 0, %s::jsonb, %s,
+                    %s, %s::jsonb)
             """,
             rows,
         )

@@ -4,11 +4,12 @@ gets back from the gate, and what the audit row, the history and the metrics are
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from accounts.clearance import Classification
 from inspection.findings import Finding
-from inspection.stored import StoredFindings
+from inspection.injection import InjectionVerdict, inspect_injection
+from inspection.stored import StoredFindings, inspector_version
 from routing.policy.decide import Decision, Target, Zone
 from routing.runner import Attempt, Delta, Restart
 
@@ -33,19 +34,32 @@ class SourcePassage:
     stored_findings: StoredFindings | None = None
     heading_path: str = ""
     neighbour: bool = False  # next to a ranked passage in its document, not ranked itself
+    # The injection detector's verdict on `text` (from ingestion, or live), and whether an admin cleared
+    # the passage as a false alarm; `flagged` when the policy's `mark` sends it on marked (routing.screening).
+    injection: InjectionVerdict = InjectionVerdict(0.0, ())
+    injection_cleared: bool = False
+    flagged: bool = False
 
     @classmethod
     def of(cls, passage: Passage) -> SourcePassage:
-        """The gate's view of a passage retrieval found."""
+        """The gate's view of a passage retrieval found. Its injection score is the stored one while its
+        findings are current, else it is scored now (about a millisecond), as its findings are."""
+        stored = StoredFindings.from_json(passage.findings_version, passage.findings)
+        if passage.injection_score is None or stored is None or stored.version != inspector_version():
+            injection = inspect_injection(passage.text)
+        else:
+            injection = InjectionVerdict(passage.injection_score, passage.injection_cues)
         return cls(
             chunk_id=passage.chunk_id,
             document_id=passage.document_id,
             title=passage.title,
             text=passage.text,
             classification=passage.classification,
-            stored_findings=StoredFindings.from_json(passage.findings_version, passage.findings),
+            stored_findings=stored,
             heading_path=passage.heading_path,
             neighbour=passage.neighbour,
+            injection=injection,
+            injection_cleared=passage.injection_cleared,
         )
 
     @property
@@ -111,6 +125,8 @@ class GateRequest:
     workload: str
     team: str
     started: float  # time.perf_counter() when the gate took it
+    # What the policy did with passages flagged as injected instructions (routing.screening), as audited.
+    injection: dict[str, Any] | None = None
 
 
 @dataclass

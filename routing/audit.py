@@ -270,7 +270,7 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
         ],
         data_class=int(data_class),
         policy_version=decision.policy_version if decision else "",
-        decision=decision_json(decision),
+        decision=decision_json(decision) | ({"injection": request.injection} if request.injection else {}),
         attempts=[a.__dict__ for a in answer.attempts],
         backend=answer.backend,
         model=answer.model,

@@ -20,7 +20,14 @@ from inspection import CustomPattern, Finding, inspect_question, inspect_text
 from inspection.stored import inspect_passage
 from retrieval.embedders import loaded_embed
 from retrieval.models import MAIN_COLLECTION
-from retrieval.selectors import Passage, Reader, get_reader, neighbour_passages, search_passages
+from retrieval.selectors import (
+    Passage,
+    Reader,
+    documents_holding_flagged,
+    get_reader,
+    neighbour_passages,
+    search_passages,
+)
 from routing import cache, resilience
 from routing.answer import Event, Final, GatedAnswer, GateRequest, SourcePassage
 from routing.audit import record_answer
@@ -29,12 +36,13 @@ from routing.backends.base import Bundle, ContextPassage
 from routing.budgets import budget_status
 from routing.facts import count_findings, facts_for_user
 from routing.grounding import Source, attribute, declines
-from routing.policy.decide import Action, Decision, Health, Policy, Workload, decide
+from routing.policy.decide import Action, Decision, Health, InjectionAction, Policy, Workload, decide
 from routing.policy.loader import PolicyError
 from routing.policy.versions import get_active_policy
 from routing.redaction import Vault, redact, restore
 from routing.route_sentence import FAILED_TEXT, answered_route, failed_route
 from routing.runner import Attempt, DecisionRun, Delta, Restart
+from routing.screening import screen_passages
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +136,9 @@ def stream_through_gate(
         )
         yield Final(_record(answer, request))
         return
+    # Screen the passages: those flagged as injected instructions are handled as the policy says.
+    screened = screen_passages(passages, policy.injection, quarantined=_quarantined(passages, policy))
+    passages = screened.passages
     # Inspect the question, on-prem.
     custom = policy.custom_patterns
     findings = inspect_question(question, custom=custom)
@@ -145,7 +156,9 @@ def stream_through_gate(
         question=question,
     )
     decision = decide(facts, policy, current_health(policy))
-    request = GateRequest(question, findings, acting_user, str(workload), budget.team, started)
+    request = GateRequest(
+        question, findings, acting_user, str(workload), budget.team, started, injection=screened.audit_json()
+    )
     if decision.action == Action.REFUSE:
         answer = _refusal(
             decision,
@@ -167,10 +180,17 @@ def stream_through_gate(
         # The reader left mid-answer (closed the page): what was sent out is audited all the same (not
         # grounded: nobody is left to show its sources to).
         answer = _answered(run, used, cut_off=run.cut_off or "the reader left before the answer was finished")
-        _finish(answer, used, redacted, decision, request)
+        _finish(answer, used, redacted, decision, request, screened.notices)
         raise
     # Record.
-    yield Final(_finish(answer, used, redacted, decision, request))
+    yield Final(_finish(answer, used, redacted, decision, request, screened.notices))
+
+
+def _quarantined(passages: Sequence[SourcePassage], policy: Policy) -> set[int]:
+    """Under quarantine, the documents among the passages' that hold a flagged passage anywhere."""
+    if policy.injection.action != InjectionAction.QUARANTINE or not passages:
+        return set()
+    return documents_holding_flagged({p.document_id for p in passages}, threshold=policy.injection.threshold)
 
 
 def current_health(policy: Policy) -> Health:
@@ -195,10 +215,11 @@ def _finish(
     redacted: dict[str, int],
     decision: Decision,
     request: GateRequest,
+    notices: tuple[str, ...] = (),
 ) -> GatedAnswer:
     answer.passages = used
     answer.redacted = redacted
-    answer.notices = decision.notices
+    answer.notices = decision.notices + notices
     return _record(answer, request)
 
 
@@ -339,6 +360,7 @@ def _minimise(
                 title=passage.title,
                 text=text,
                 neighbour=passage.neighbour,
+                flagged=passage.flagged,
             )
         )
     return Bundle(question=redaction.text, passages=tuple(context)), dict(counts)

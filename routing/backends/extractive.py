@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import snowballstemmer
 from rapidfuzz.distance import OSA
 
+from inspection.injection import inspect_injection
 from retrieval.embedders import get_embedder, loaded_embed
 from routing.backends.base import Bundle, ChatBackend, ContextPassage
 from routing.similarity import Embed, cosine
@@ -259,10 +260,13 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     words that are never typos); best first."""
     question = mend_typos(bundle.question, bundle.passages, known)
     question_terms = content_terms(question)
+    # A passage sent flagged (the policy's injection action `mark`) gives no sentence that carries an
+    # injection cue: the extractive answer never repeats an instruction aimed at a model.
     rows = [
         (rank, order, p, heading, s, item)
         for rank, p in enumerate(bundle.passages)
         for order, (heading, s, item) in enumerate(_sentences(p.text, p.title))
+        if not (p.flagged and inspect_injection(s).cues)
     ]
     if not question_terms or not rows:
         return Evidence(0.0, 0.0, 0.0, ())

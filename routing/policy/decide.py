@@ -179,6 +179,41 @@ class BudgetHandling:
     tell_user: str = "Your team's monthly budget for cloud models is spent, so cloud models were skipped."
 
 
+class InjectionAction(StrEnum):
+    """What a passage flagged as holding instructions for a model does (docs/policy.md)."""
+
+    DROP = "drop"  # left out of every answer; the rest of its document is used
+    QUARANTINE = "quarantine"  # its whole document is left out of answers until an admin clears the flag
+    MARK = "mark"  # sent, marked as flagged; the reader is told
+
+
+# What the reader is told when a flagged passage was handled, unless the policy says otherwise.
+INJECTION_NOTICES = {
+    InjectionAction.DROP: (
+        "A passage that reads like instructions aimed at AI models was left out of this answer; "
+        "an admin can review it in the library."
+    ),
+    InjectionAction.QUARANTINE: (
+        "A document holding a passage that reads like instructions aimed at AI models is held back until "
+        "an admin reviews it in the library; this answer was written without it."
+    ),
+    InjectionAction.MARK: (
+        "A passage used for this answer reads like instructions aimed at AI models; it was passed on as "
+        "quoted text only. Check the answer against the cited documents."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class InjectionHandling:
+    """Passages whose injection score (inspection.injection, stored at ingestion) is at least `threshold`
+    and that no admin cleared are handled by `action`; the user is told with `tell_user`."""
+
+    threshold: float = 0.5
+    action: InjectionAction = InjectionAction.DROP
+    tell_user: str = INJECTION_NOTICES[InjectionAction.DROP]
+
+
 @dataclass(frozen=True)
 class Policy:
     version: str
@@ -189,6 +224,7 @@ class Policy:
     finding_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     secrets: SecretHandling = SecretHandling()
     budget: BudgetHandling = BudgetHandling()
+    injection: InjectionHandling = InjectionHandling()
 
     def target(self, name: str) -> Target:
         for target in self.targets:

@@ -21,9 +21,12 @@ from inspection.findings import CUSTOM_PREFIX, CustomPattern
 from inspection.findings import KINDS as BUILTIN_KINDS
 from routing.policy.decide import (
     BACKENDS,
+    INJECTION_NOTICES,
     BudgetHandling,
     ClassRange,
     Conditions,
+    InjectionAction,
+    InjectionHandling,
     OnFailure,
     Policy,
     Rule,
@@ -203,7 +206,17 @@ def load_policy(text: str) -> Policy:
     return policy
 
 
-TOP_KEYS = ("version", "data_classes", "finding_groups", "custom_patterns", "targets", "secrets", "budget", "rules")
+TOP_KEYS = (
+    "version",
+    "data_classes",
+    "finding_groups",
+    "custom_patterns",
+    "targets",
+    "secrets",
+    "budget",
+    "injection",
+    "rules",
+)
 
 
 def _read_policy(r: _Reader, data: Any) -> Policy | None:
@@ -222,6 +235,7 @@ def _read_policy(r: _Reader, data: Any) -> Policy | None:
     )
     secrets = _read_secrets(r, top["secrets"], kinds) if "secrets" in top else SecretHandling()
     budget = _read_budget(r, top["budget"]) if "budget" in top else BudgetHandling()
+    injection = _read_injection(r, top["injection"]) if "injection" in top else InjectionHandling()
     rules = (
         _read_rules(r, top["rules"], _Targets(targets, declared, has_extractive), kinds, groups, secrets)
         if "rules" in top
@@ -238,6 +252,7 @@ def _read_policy(r: _Reader, data: Any) -> Policy | None:
         finding_groups=groups,
         secrets=secrets,
         budget=budget,
+        injection=injection,
     )
 
 
@@ -403,6 +418,25 @@ def _read_budget(r: _Reader, value: Any) -> BudgetHandling:
             r.err((*path, "skip_zones"), "budget: skip_zones must include cloud (a spent budget always skips cloud)")
     told = r.string(entry["tell_user"], (*path, "tell_user"), "budget: tell_user") if "tell_user" in entry else None
     return BudgetHandling(skip_zones=frozenset(zones), tell_user=told or result.tell_user)
+
+
+def _read_injection(r: _Reader, value: Any) -> InjectionHandling:
+    path: Path = ("injection",)
+    entry = r.mapping(value, path, "injection", ("threshold", "action", "tell_user"))
+    result = InjectionHandling()
+    threshold = result.threshold
+    if "threshold" in entry:
+        read = r.number(entry["threshold"], (*path, "threshold"), "injection: threshold")
+        if read is not None and not 0 < read <= 1:
+            r.err((*path, "threshold"), "injection: threshold must be above 0 and at most 1 (scores run from 0 to 1)")
+        elif read is not None:
+            threshold = float(read)
+    action = result.action
+    if "action" in entry:
+        chosen = r.choice(entry["action"], (*path, "action"), "injection: action", tuple(InjectionAction))
+        action = InjectionAction(chosen) if chosen else action
+    told = r.string(entry["tell_user"], (*path, "tell_user"), "injection: tell_user") if "tell_user" in entry else None
+    return InjectionHandling(threshold=threshold, action=action, tell_user=told or INJECTION_NOTICES[action])
 
 
 @dataclass(frozen=True)

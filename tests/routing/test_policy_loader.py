@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from accounts.clearance import Classification
-from routing.policy.decide import OnFailure, Zone
+from routing.policy.decide import INJECTION_NOTICES, InjectionAction, InjectionHandling, OnFailure, Zone
 from routing.policy.loader import PolicyError, PolicyProblem, load_policy
 
 DEFAULT_TEXT = (Path(__file__).resolve().parents[2] / "routing" / "policies" / "default.yaml").read_text()
@@ -58,7 +58,7 @@ def problems(text: str) -> list[PolicyProblem]:
 
 def test_the_default_policy_loads() -> None:
     policy = load_policy(DEFAULT_TEXT)
-    assert policy.version == "default-1"
+    assert policy.version == "default-2"
     assert [(t.name, t.zone, t.backend) for t in policy.targets] == [
         ("claude", Zone.CLOUD, "anthropic"),
         ("local", Zone.ONPREM, "openai_compatible"),
@@ -281,7 +281,7 @@ def test_a_yaml_syntax_error_names_its_line() -> None:
             "version: x\nowner: me\ntargets: {}\nrules: []\n",
             [
                 "line 2: the policy: unknown key 'owner' (known: version, data_classes, finding_groups, "
-                "custom_patterns, targets, secrets, budget, rules)",
+                "custom_patterns, targets, secrets, budget, injection, rules)",
                 "line 3: targets must map each target's name to its zone, backend, tier, prices and timeout",
                 "line 4: rules must be a non-empty list; the first rule whose `when` matches decides",
             ],
@@ -300,3 +300,30 @@ def test_policy_error_lists_every_problem_in_its_message() -> None:
     broken = SMALL.replace("zone: cloud", "zone: sky").replace("tier: small", "tier: 3")
     with pytest.raises(PolicyError, match=r"^line 6: .*\nline 12: target 'local': tier must be text$"):
         load_policy(broken)
+
+
+def test_the_injection_section_is_read_with_a_notice_that_fits_its_action() -> None:
+    default = load_policy(DEFAULT_TEXT)
+    assert default.injection == InjectionHandling()
+
+    marked = load_policy(DEFAULT_TEXT.replace("threshold: 0.5\n  action: drop", "threshold: 0.7\n  action: mark"))
+    assert marked.injection.action == InjectionAction.MARK and marked.injection.threshold == 0.7
+    assert marked.injection.tell_user == INJECTION_NOTICES[InjectionAction.MARK]
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        ("injection:\n  action: ignore\n", "injection: action: unknown value 'ignore' (known: drop, quarantine, mark)"),
+        ("injection:\n  threshold: 0\n", "injection: threshold must be above 0 and at most 1"),
+        ("injection:\n  threshold: 1.5\n", "injection: threshold must be above 0 and at most 1"),
+        ("injection:\n  threshold: high\n", "injection: threshold must be a non-negative number"),
+        ("injection:\n  obey: true\n", "injection: unknown key 'obey'"),
+    ],
+)
+def test_a_bad_injection_section_is_refused_with_its_line(section: str, expected: str) -> None:
+    text = DEFAULT_TEXT
+    start = text.index("injection:\n")
+    end = text.index("\nrules:")
+    found = [str(p) for p in problems(text[:start] + section + text[end:])]
+    assert len(found) == 1 and expected in found[0], found
