@@ -17,13 +17,14 @@ from accounts.selectors import get_user_groups
 from governance.errors import SimulationOutOfReach
 from inspection import inspect_question
 from retrieval.selectors import Passage, get_reader, readable_document_ids
+from routing.answer import SourcePassage
 from routing.budgets import BudgetStatus, budget_status, budget_status_of_team
 from routing.facts import build_request_facts, count_findings, facts_for_user
 from routing.models import AuditEvent
 from routing.policy.decide import Action, Decision, Health, Policy, RequestFacts, decide
 from routing.policy.loader import PolicyError
 from routing.policy.versions import get_active_policy
-from routing.services import current_health, passages_for_answer
+from routing.services import current_health, passages_for_answer, screen
 
 Route = tuple[tuple[str, str], ...]  # (target, zone) in the order they would be tried
 
@@ -145,11 +146,13 @@ def simulate_request(
     def facts_under(policy: Policy) -> tuple[RequestFacts, dict[str, int]]:
         # The question is inspected with each policy's own patterns, as the gate would.
         findings = count_findings(inspect_question(question, custom=policy.custom_patterns))
+        # Passages flagged as injected instructions are handled as each policy says before it decides.
+        kept = screen([SourcePassage.of(p) for p in passages], policy).passages
         facts = facts_for_user(
             user=user,
             groups=groups.names,
             workload=workload,
-            passage_classes=[p.classification for p in passages],
+            passage_classes=[p.classification for p in kept],
             findings=findings,
             budget=budget,
             question=question,

@@ -42,7 +42,7 @@ from routing.policy.versions import get_active_policy
 from routing.redaction import Vault, redact, restore
 from routing.route_sentence import FAILED_TEXT, answered_route, failed_route
 from routing.runner import Attempt, DecisionRun, Delta, Restart
-from routing.screening import screen_passages
+from routing.screening import Screened, screen_passages
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ def stream_through_gate(
         yield Final(_record(answer, request))
         return
     # Screen the passages: those flagged as injected instructions are handled as the policy says.
-    screened = screen_passages(passages, policy.injection, quarantined=_quarantined(passages, policy))
+    screened = screen(passages, policy)
     passages = screened.passages
     # Inspect the question, on-prem.
     custom = policy.custom_patterns
@@ -186,11 +186,15 @@ def stream_through_gate(
     yield Final(_finish(answer, used, redacted, decision, request, screened.notices))
 
 
-def _quarantined(passages: Sequence[SourcePassage], policy: Policy) -> set[int]:
-    """Under quarantine, the documents among the passages' that hold a flagged passage anywhere."""
-    if policy.injection.action != InjectionAction.QUARANTINE or not passages:
-        return set()
-    return documents_holding_flagged({p.document_id for p in passages}, threshold=policy.injection.threshold)
+def screen(passages: Sequence[SourcePassage], policy: Policy) -> Screened:
+    """The passages `policy` lets the gate use, those flagged as injected instructions handled as its
+    `injection` says (routing.screening); under quarantine, the documents holding a flagged passage
+    anywhere are read first."""
+    quarantined: set[int] = set()
+    if policy.injection.action == InjectionAction.QUARANTINE and passages:
+        ids = {p.document_id for p in passages}
+        quarantined = documents_holding_flagged(ids, threshold=policy.injection.threshold)
+    return screen_passages(passages, policy.injection, quarantined=quarantined)
 
 
 def current_health(policy: Policy) -> Health:
