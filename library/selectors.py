@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from accounts.models import User
 from accounts.selectors import get_user_groups
 from retrieval.models import Document, IngestionJob
-from retrieval.selectors import Reader, get_reader
+from retrieval.selectors import get_reader, readable_documents
 
 LIBRARY_PAGE_SIZE = 25
 # A document's reader groups, listed in the same order every time.
@@ -24,14 +24,6 @@ class LibraryFilters:
     query: str = ""
     classification: int | None = None
     group: str = ""
-
-
-def readable_documents(reader: Reader) -> QuerySet[Document]:
-    """Documents of the reader's collection that the reader may read (the same rule as ACCESS_SQL)."""
-    links = Document.reader_groups.through.objects.filter(document_id=OuterRef("pk"))
-    return Document.objects.filter(collection=reader.collection, classification__lte=reader.clearance).filter(
-        ~Exists(links) | Exists(links.filter(group_id__in=reader.group_ids))
-    )
 
 
 def list_library_documents(*, user: User, filters: LibraryFilters, page_number: str | int | None = None) -> Page:
