@@ -61,7 +61,10 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(help_text="Markdown, text, HTML, PDF or Word (.docx) files; several at once.")
+    files = MultipleFileField(
+        help_text="Markdown, text, HTML, PDF or Word (.docx) files; several at once. "
+        "A file replaces the document of its name that you may read."
+    )
     classification = forms.TypedChoiceField(choices=Classification.choices, coerce=int, initial=Classification.INTERNAL)
     groups = forms.CharField(
         required=False,

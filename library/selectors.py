@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from accounts.models import User
 from accounts.selectors import get_user_groups
 from retrieval.models import Chunk, Document, IngestionJob
-from retrieval.selectors import Reader, get_reader
+from retrieval.selectors import get_reader, readable_documents
 from routing.policy.versions import get_active_policy
 
 LIBRARY_PAGE_SIZE = 25
@@ -25,14 +25,6 @@ class LibraryFilters:
     query: str = ""
     classification: int | None = None
     group: str = ""
-
-
-def readable_documents(reader: Reader) -> QuerySet[Document]:
-    """Documents of the reader's collection that the reader may read (the same rule as ACCESS_SQL)."""
-    links = Document.reader_groups.through.objects.filter(document_id=OuterRef("pk"))
-    return Document.objects.filter(collection=reader.collection, classification__lte=reader.clearance).filter(
-        ~Exists(links) | Exists(links.filter(group_id__in=reader.group_ids))
-    )
 
 
 def list_library_documents(*, user: User, filters: LibraryFilters, page_number: str | int | None = None) -> Page:

@@ -25,7 +25,8 @@ class Document(models.Model):
     """One source file, in its latest successfully ingested version.
 
     `collection` separates what users search ("main") from throwaway evaluation
-    corpora, which no user ever sees.
+    corpora, which no user ever sees. `source_name` is the file's name; documents
+    that different readers see may share one (see Meta).
     """
 
     collection = models.CharField(max_length=64, default=MAIN_COLLECTION)
@@ -45,10 +46,14 @@ class Document(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["collection", "source_name"], name="document_unique_source"),
+        # A name is not unique: it is scoped to the readers who can see it (issue 14, finding 9). An upload
+        # replaces only a document of its name that the uploader may read, so two documents may share a
+        # name when their readers differ; retrieval.services.store_document serialises the look-up and
+        # the write under the collection's lock, so one reader's concurrent uploads still make one document.
+        indexes = [
+            models.Index(fields=["collection", "classification"], name="document_access"),
+            models.Index(fields=["collection", "source_name"], name="document_source"),
         ]
-        indexes = [models.Index(fields=["collection", "classification"], name="document_access")]
 
     def __str__(self) -> str:
         return self.title

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.clearance import Classification
 from accounts.models import User
@@ -285,6 +286,14 @@ def list_recent_document_headings(reader: Reader, *, limit: int) -> list[tuple[s
     with connection.cursor() as cursor:
         cursor.execute(sql, reader.params() | {"limit": limit, "page_heading": _PAGE_HEADING})
         return [(title, heading) for title, heading in cursor.fetchall()]
+
+
+def readable_documents(reader: Reader) -> QuerySet[Document]:
+    """Documents of the reader's collection that the reader may read (the rule of ACCESS_SQL, in the ORM)."""
+    links = Document.reader_groups.through.objects.filter(document_id=OuterRef("pk"))
+    return Document.objects.filter(collection=reader.collection, classification__lte=reader.clearance).filter(
+        ~Exists(links) | Exists(links.filter(group_id__in=reader.group_ids))
+    )
 
 
 def readable_document_ids(reader: Reader, document_ids: Sequence[int]) -> set[int]:

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from accounts.clearance import Classification
 from accounts.models import User
@@ -27,6 +27,7 @@ from retrieval.embedders import get_embedder
 from retrieval.errors import ReingestRefused, UploadRefused
 from retrieval.models import MAIN_COLLECTION, Chunk, Document, vector_literal
 from retrieval.parsing import ParseError, Section, parse_document
+from retrieval.selectors import get_reader, readable_document_ids, readable_documents
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +126,13 @@ def read_file(
     digest = content_hash(content)
     if uploaded_by is not None:
         check_may_label(name=filename, classification=classification, user=uploaded_by, verb="upload")
-    existing = Document.objects.filter(collection=collection, source_name=filename).first()
+    existing = _document_to_replace(
+        _documents_named(collection=collection, source_name=filename, uploaded_by=uploaded_by),
+        name=filename,
+        classification=classification,
+        group_names=group_names,
+        uploaded_by=uploaded_by,
+    )
     # A document stored before its sections were kept is ingested again, so it can be re-ingested later.
     if existing is not None and existing.content_hash == digest and existing.source_sections:
         return reclassify_document(
@@ -149,11 +156,14 @@ def ingest_file(
 ) -> IngestResult:
     """Ingest one file as the document named `filename`, in one transaction.
 
-    `filename` names the document: the same name with the same content again
-    is a no-op; new content replaces the previous version atomically (readers
-    see either the old or the new one, whole).
-    Raises retrieval.parsing.ParseError, saying why, when the file cannot be
-    read; nothing is stored then.
+    `filename` names the document among those `uploaded_by` may read (every document, for a
+    command-line ingest: uploaded_by None); see _document_to_replace for which one it replaces.
+    The same name with the same content again is a no-op; new content replaces the previous
+    version atomically (readers see either the old or the new one, whole); a name the uploader
+    sees on no document makes a new one, whatever documents they may not read are called.
+    Raises retrieval.parsing.ParseError, saying why, when the file cannot be read, and
+    UploadRefused when the uploader may not label it so or the document to replace is unclear;
+    nothing is stored then.
     """
     read = read_file(
         filename=filename,
@@ -201,7 +211,10 @@ def ingest_files(
     for item in read:
         if isinstance(item, ReadFile):
             mine = [next(vectors) for _ in item.chunks]
-            item = _store_read(item, mine, collection, classification, group_names, None)
+            try:
+                item = _store_read(item, mine, collection, classification, group_names, None)
+            except UploadRefused as exc:  # a same-named document was uploaded while this file was read
+                item = exc
         results.append(item)
     return results
 
@@ -244,18 +257,31 @@ def store_document(
     chunks: Sequence[PreparedChunk],
     vectors: Sequence[Sequence[float]],
 ) -> IngestResult:
-    """Create or replace a document with its embedded chunks and their BM25 postings.
+    """Create or replace a document with its embedded chunks and their BM25 postings: the document
+    named `source_name` that _document_to_replace chooses among those `uploaded_by` may read, or a
+    new one when they may read none of that name.
 
     `sections` are what `chunks` were cut from; they are kept so the document can be re-ingested.
+    Raises UploadRefused when the document to replace is unclear or changed meanwhile.
     """
     if len(chunks) != len(vectors):
         raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+    # Every write of the collection waits here, so the look-up below sees every document committed
+    # before it: two uploads of one new name by one reader make one document, the second finding the
+    # first (without a unique constraint, nothing else would stop a second). The lock is the
+    # collection's, not the name's, so waiting on it tells nobody what is being uploaded.
     bm25.lock_collection(collection)
-    document = Document.objects.select_for_update().filter(collection=collection, source_name=source_name).first()
+    document = _document_to_replace(
+        _documents_named(collection=collection, source_name=source_name, uploaded_by=uploaded_by).select_for_update(),
+        name=source_name,
+        classification=classification,
+        group_names=group_names,
+        uploaded_by=uploaded_by,
+    )
+    if document is not None:
+        document = _still_readable(document, uploaded_by)
     if document is not None and document.content_hash == digest and document.source_sections:
         return IngestResult(document=document, outcome=Outcome.UNCHANGED)  # a concurrent upload won
-    if document is not None:
-        _check_may_replace(document, uploaded_by)
     if document is None:
         document = Document(collection=collection, source_name=source_name, version=1)
     else:
@@ -289,7 +315,7 @@ def reingest_document(*, document: Document) -> IngestResult:
     if not source:
         raise ReingestRefused(
             f"{document.source_name}: uploaded before re-ingest was possible: upload the file again "
-            "(the same name replaces it), then it can be re-ingested"
+            "(the same name, classification and reader groups replace it), then it can be re-ingested"
         )
     # Embedding and inspection are the slow parts: they run before the transaction opens, as in ingest_file.
     chunks = inspect_chunks(prepare_chunks(title=title, sections=sections_from_json(source)))
@@ -356,13 +382,13 @@ def sections_from_json(stored: Sequence[dict[str, Any]]) -> list[Section]:
 def reclassify_document(
     *, document_id: int, classification: Classification, group_names: Sequence[str], uploaded_by: User | None
 ) -> IngestResult:
-    """Give a document a new classification and reader groups, if they differ; access changes at commit."""
-    document = Document.objects.select_for_update().get(id=document_id)
+    """Give a document a new classification and reader groups, if they differ; access changes at commit.
+    Raises UploadRefused when `uploaded_by` may no longer read it, or it was deleted."""
+    document = _still_readable(Document.objects.select_for_update().filter(id=document_id).first(), uploaded_by)
     groups = sorted(set(group_names))
     current = sorted(document.reader_groups.values_list("name", flat=True))
     if document.classification == classification and current == groups:
         return IngestResult(document=document, outcome=Outcome.UNCHANGED)
-    _check_may_replace(document, uploaded_by)
     document.classification = classification
     document.version += 1
     document.save(update_fields=["classification", "version", "updated_at"])
@@ -370,17 +396,63 @@ def reclassify_document(
     return IngestResult(document=document, outcome=Outcome.RECLASSIFIED)
 
 
-def _check_may_replace(document: Document, uploaded_by: User | None) -> None:
-    """An uploader may change only documents they may read themselves (command-line ingests may change any)."""
+def _documents_named(*, collection: str, source_name: str, uploaded_by: User | None) -> QuerySet[Document]:
+    """The documents named `source_name` that an upload by `uploaded_by` may replace.
+
+    A name is scoped to the readers who can see it (issue 14, finding 9): an uploader finds only the
+    documents they may read, by the access rule of search in the query itself, so one they may not read
+    is never found, never touched and never mentioned, and costs no work of its own. A command-line
+    ingest (uploaded_by None) sees every document of the collection.
+    """
     if uploaded_by is None:
-        return
-    group_ids = set(document.reader_groups.values_list("id", flat=True))
-    in_groups = not group_ids or bool(group_ids & set(uploaded_by.groups.values_list("id", flat=True)))
-    if document.classification > uploaded_by.clearance or not in_groups:
-        raise UploadRefused(
-            f"{document.source_name}: a document of that name exists that you may not read, so you cannot "
-            "replace it; rename your file or ask an admin who can read it"
-        )
+        return Document.objects.filter(collection=collection, source_name=source_name)
+    return readable_documents(get_reader(uploaded_by, collection=collection)).filter(source_name=source_name)
+
+
+def _document_to_replace(
+    documents: QuerySet[Document],
+    *,
+    name: str,
+    classification: Classification,
+    group_names: Sequence[str],
+    uploaded_by: User | None,
+) -> Document | None:
+    """Which of `documents` (those named `name` that the uploader may read) an upload replaces: none
+    when there is none; the one when there is one; when there are several, the one with the upload's own
+    classification and reader groups. Raises UploadRefused, saying how many there are and what to do,
+    when several are left with no such one or more than one."""
+    found = list(documents.order_by("id"))
+    if len(found) <= 1:
+        return found[0] if found else None
+    groups = sorted(set(group_names))
+    same_access = [
+        d
+        for d in found
+        if d.classification == classification and sorted(d.reader_groups.values_list("name", flat=True)) == groups
+    ]
+    if len(same_access) == 1:
+        return same_access[0]
+    # Only documents the uploader may read are counted, so the number tells them nothing new.
+    who = "you may read" if uploaded_by is not None else "in the knowledge base"
+    raise UploadRefused(
+        f"{name}: {len(found)} documents {who} have this name, {len(same_access) or 'none'} with this "
+        "classification and these reader groups, so it is unclear which one to replace; give the file the "
+        "classification and reader groups of the one it replaces, delete the ones you no longer need from "
+        "the library, or rename the file"
+    )
+
+
+def _still_readable(document: Document | None, uploaded_by: User | None) -> Document:
+    """The document the uploader found, unless it is gone or they may no longer read it: deleted or
+    reclassified since (command-line ingests may change any); raises UploadRefused then. The caller holds
+    its row lock, so access stays as read here until the change commits. One message for both: the
+    uploader saw the document, and learns no more than that it changed."""
+    if document is not None and (
+        uploaded_by is None
+        or readable_document_ids(get_reader(uploaded_by, collection=document.collection), [document.id])
+    ):
+        return document
+    raise UploadRefused("the document changed while this ran (it was reclassified or deleted); try again")
 
 
 def _remove_chunks(document: Document) -> None:

@@ -17,6 +17,7 @@ from library.services import change_document_access
 from retrieval.errors import UploadRefused
 from retrieval.models import Document
 from retrieval.selectors import get_reader, search_passages
+from retrieval.services import ingest_file
 from tests.conftest import Ingest, make_user
 
 BACKUPS = "# Backup policy\n\nDatabase backups run every night and are kept for thirty days.\n"
@@ -98,6 +99,26 @@ def test_the_list_shows_each_documents_facts(client: Client, admin: User, ingest
     for fact in ["Backup policy", "backups.md", "confidential", "engineering, ops", "v1"]:
         assert fact in row
     assert response.context["page"].object_list[0].chunk_count == 1
+
+
+def test_two_documents_of_one_name_are_two_rows_told_apart_by_who_may_read_them(client: Client, admin: User) -> None:
+    # An admin cleared for internal uploaded plan.md beside a restricted one they could not see (issue 14,
+    # finding 9); an admin who reads both tells them apart by classification, groups and link.
+    junior = make_user("jun", Role.ADMIN, Classification.INTERNAL)
+    for user, classification in ((admin, Classification.RESTRICTED), (junior, Classification.INTERNAL)):
+        ingest_file(filename="plan.md", content=PAYROLL.encode(), classification=classification, group_names=[],
+                    uploaded_by=user)  # fmt: skip
+    restricted, internal = Document.objects.order_by("id")
+    client.force_login(admin)
+
+    rows = client.get("/manage/library/").text.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+
+    assert len(rows) == 2
+    for document, row in zip((restricted, internal), rows, strict=True):  # same title: by id
+        assert "plan.md" in row and f'href="/manage/library/{document.id}/"' in row
+        assert f">{document.classification_label}</span>" in row
+    client.force_login(junior)
+    assert [d.id for d in client.get("/manage/library/").context["page"].object_list] == [internal.id]
 
 
 def test_search_matches_title_or_file_name_case_insensitively(client: Client, admin: User, ingest: Ingest) -> None:

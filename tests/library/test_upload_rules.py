@@ -1,13 +1,15 @@
-"""What an upload may and may not do: empty files, clearance, replacing others' documents."""
+"""What an upload may and may not do: empty files, clearance, and which document of its name it replaces."""
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.clearance import Classification
 from accounts.roles import Role
 from retrieval.jobs import run_ingestion_job
 from retrieval.models import Document, IngestionJob
+from retrieval.selectors import get_reader, search_passages
 from tests.conftest import make_user
 
 GOOD = b"# Badges\n\nVisitor badges are returned to reception before leaving the building.\n"
@@ -61,19 +63,70 @@ def test_an_admin_cannot_upload_above_their_clearance(client, db, django_capture
     assert not Document.objects.exists()
 
 
-def test_an_admin_cannot_replace_a_document_they_may_not_read(client, ingest, django_capture_on_commit_callbacks):
-    ingest("plan.md", "# Plan\n\nThe acquisition closes in March.", "internal", ["finance"])
-    outsider = make_user("out", Role.ADMIN, Classification.RESTRICTED, ["engineering"])
-    client.force_login(outsider)
+PLAN = "# Heron merger plan\n\nThe acquisition of Heron closes in March at the agreed price.\n"
+
+
+def stored(document: Document) -> tuple:
+    """Everything of a document an upload could change: its row and its chunks."""
+    document = Document.objects.get(id=document.id)
+    chunks = list(document.chunks.order_by("ordinal").values_list("id", "text"))
+    return document.version, document.content_hash, document.classification, document.title, chunks
+
+
+def titles_found(user, query: str) -> list[str]:
+    return [p.title for p in search_passages(get_reader(user), query, k=5).passages]
+
+
+# Issue 14, finding 9: a name is scoped to the readers who can see it. The old rule refused this upload with
+# "a document of that name exists that you may not read", confirming a restricted plan.md to an admin cleared
+# for internal. Byte-for-byte the same file must not tell either (it would be "unchanged" or refused).
+@pytest.mark.parametrize("content", [GOOD, PLAN.encode()], ids=["other-content", "same-content"])
+def test_an_upload_beside_a_document_the_uploader_may_not_read_makes_a_document_of_its_own(
+    client, admin, ingest, django_capture_on_commit_callbacks, content
+):
+    restricted = ingest("plan.md", PLAN, "restricted").document
+    before = stored(restricted)
+    junior = make_user("jun", Role.ADMIN, Classification.INTERNAL)
+    client.force_login(junior)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_files(client, [("plan.md", content)])
+    ingest_all()
+
+    assert response.status_code == 302
+    job = IngestionJob.objects.get()
+    assert (job.status, job.error) == (IngestionJob.Status.DONE, "")
+    own = job.document
+    assert own.id != restricted.id
+    assert (own.source_name, own.classification, own.version) == ("plan.md", Classification.INTERNAL, 1)
+    assert stored(restricted) == before
+    assert "Heron merger plan" in titles_found(admin, "When does the Heron acquisition close?")
+    if content == GOOD:
+        for page in (client.get("/manage/documents/"), client.get("/manage/library/")):
+            assert "Heron" not in page.content.decode() and "acquisition" not in page.content.decode()
+
+
+def test_a_later_upload_of_the_name_replaces_the_uploaders_own_document_never_the_hidden_one(
+    client, admin, ingest, django_capture_on_commit_callbacks
+):
+    restricted = ingest("plan.md", PLAN, "restricted").document
+    before = stored(restricted)
+    junior = make_user("jun", Role.ADMIN, Classification.INTERNAL)
+    client.force_login(junior)
     with django_capture_on_commit_callbacks(execute=True):
         post_files(client, [("plan.md", GOOD)])
     ingest_all()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_files(client, [("plan.md", GOOD + b"\nA lost badge is reported to security at once.\n")])
+    ingest_all()
 
-    job = IngestionJob.objects.get()
-    assert job.status == IngestionJob.Status.FAILED
-    assert "may not read" in job.error
-    document = Document.objects.get()
-    assert document.version == 1 and "acquisition" in document.chunks.get().text
+    first, second = IngestionJob.objects.order_by("id")
+    assert second.status == IngestionJob.Status.DONE and second.document_id == first.document_id
+    own = Document.objects.get(id=first.document_id)
+    assert own.version == 2 and "lost badge" in " ".join(own.chunks.values_list("text", flat=True))
+    assert Document.objects.filter(source_name="plan.md").count() == 2
+    assert stored(restricted) == before
+    assert titles_found(junior, "When does the Heron acquisition close?") == ["Badges"]
+    assert "Heron merger plan" in titles_found(admin, "When does the Heron acquisition close?")
 
 
 def test_the_jobs_list_shows_only_uploads_the_admin_may_know_of(client, admin, django_capture_on_commit_callbacks):

@@ -12,9 +12,12 @@ import pytest
 from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 
+from accounts.clearance import Classification
 from accounts.models import User
+from accounts.roles import Role
 from retrieval.models import Document
-from retrieval.services import IngestResult
+from retrieval.services import IngestResult, ingest_file
+from tests.conftest import make_user
 
 Ingest = Callable[..., IngestResult]
 
@@ -118,6 +121,31 @@ def test_second_ingest_reports_unchanged_even_with_same_named_files_in_subfolder
     summary = run_json("ingest", str(tmp_path), "--classification", "internal")
 
     assert summary == {"ingested": 0, "unchanged": 2, "failed": []}
+
+
+def test_ingest_beside_two_same_named_documents_replaces_the_one_of_its_class_or_says_what_to_do(
+    tmp_path: Path, admin: User
+) -> None:
+    # Uploaded by two admins, the second not cleared to see the first's (issue 14, finding 9): the
+    # command sees both, replaces the one with its own classification and groups, and names none else.
+    junior = make_user("jun", Role.ADMIN, Classification.INTERNAL)
+    for user, classification in ((admin, Classification.RESTRICTED), (junior, Classification.INTERNAL)):
+        ingest_file(
+            filename="plan.md", content=b"# Plan\n\nThe move is in May.", classification=classification,
+            group_names=[], uploaded_by=user,
+        )  # fmt: skip
+    restricted, internal = Document.objects.order_by("id")
+    (tmp_path / "plan.md").write_text("# Plan\n\nThe move is in June.\n")
+
+    replaced = run_json("ingest", str(tmp_path / "plan.md"), "--classification", "internal")
+    refused = run_json("ingest", str(tmp_path / "plan.md"), "--classification", "confidential")
+
+    assert replaced == {"ingested": 1, "unchanged": 0, "failed": []}
+    assert dict(Document.objects.values_list("id", "version")) == {restricted.id: 1, internal.id: 2}
+    assert refused["ingested"] == 0 and len(refused["failed"]) == 1
+    assert refused["failed"][0]["error"].startswith(
+        "plan.md: 2 documents in the knowledge base have this name, none with this classification"
+    )
 
 
 def test_ingest_of_a_missing_path_is_reported_as_failed(tmp_path: Path, db: None) -> None:

@@ -15,6 +15,7 @@ from accounts.errors import WeakPassword
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import upsert_user
+from retrieval.errors import UploadRefused
 from retrieval.parsing import ParseError
 from retrieval.services import Outcome, ingest_file
 from routing.models import TeamBudget
@@ -86,7 +87,7 @@ class Command(BaseCommand):
                     classification=Classification.parse(entry["classification"]),
                     group_names=entry.get("groups") or [],
                 )
-            except (OSError, ParseError) as exc:
+            except (OSError, ParseError, UploadRefused) as exc:
                 counts["failed"] += 1
                 self.stderr.write(f"demo document {path} failed: {exc}")
                 continue

@@ -32,7 +32,10 @@ def walk(paths: list[str]) -> list[tuple[Path, str]]:
 
 
 class Command(BaseCommand):
-    help = "Ingest files (folders are walked) into the knowledge base, one transaction per file."
+    help = (
+        "Ingest files (folders are walked) into the knowledge base, one transaction per file. A file replaces "
+        "the document of its name; of several with that name, the one with this classification and these groups."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", help="files or folders to ingest")
