@@ -6,6 +6,7 @@ Each variable is listed, with a one-line comment, in deploy/env.example.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -293,6 +294,15 @@ GATE_BREAKER_RESET_S = envfloat("GATE_BREAKER_RESET_S", "30")
 # How long a model's answer is reused for the same redacted bundle, policy, model and access
 # scope; 0 turns the response cache off.
 RESPONSE_CACHE_TTL_S = envint("RESPONSE_CACHE_TTL_S", "86400")
+# Hosts an answer may link to or show images from (routing/answer_check.py): comma-separated; a leading dot
+# or `*.` allows a domain and its subdomains. Links and images to other hosts are taken out of answers, except
+# URLs that appear verbatim in the passages the answer was written from. Empty by default: only those.
+ANSWER_LINK_HOSTS = [h.strip().lower() for h in os.getenv("ANSWER_LINK_HOSTS", "").split(",") if h.strip()]
+if bad := [h for h in ANSWER_LINK_HOSTS if not re.fullmatch(r"(?:\*?\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.?", h)]:
+    raise ImproperlyConfigured(
+        f"ANSWER_LINK_HOSTS: {bad[0]!r} is not a host name: write docs.example.com, or .example.com for it and "
+        "its subdomains"
+    )
 # Days an employee's own history of questions and answers is kept (the one place a question rests
 # as typed); older entries are deleted every day on RETENTION_CRON (and by `manage.py purge_history`).
 HISTORY_RETENTION_DAYS = envint("HISTORY_RETENTION_DAYS", "90")

@@ -149,6 +149,9 @@ class GatedAnswer:
     citations_removed: int = 0  # [n] of passages that were not sent, taken out of the text
     declined: bool = False  # the model said the passages do not answer the question
     attributed: tuple[int, ...] = ()  # the model cited nothing: passages its sentences were matched to
+    # Why the answer was withheld (routing.answer_check: it quoted an identifier from nowhere), naming the
+    # kind, never the value; `text` is then the notice the reader was shown instead.
+    withheld: str = ""
     audit_id: int = 0
     latency_ms: float = 0.0  # as the asker waited for it, retrieval included where the gate's caller retrieved
 

@@ -277,7 +277,7 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
         fallback_used=answer.fell_back,
         redacted=answer.redacted,
         outcome=outcome_of(answer),
-        refusal_reason=answer.route if answer.refused else "",
+        refusal_reason=answer.route if answer.refused else answer.withheld,
         cost_usd=round(sum(a.cost_usd for a in answer.attempts), 8),
         cache_hit=answer.cache_hit,
         latency_ms=round((time.perf_counter() - request.started) * 1000, 1),
@@ -289,6 +289,8 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
 def outcome_of(answer: GatedAnswer) -> str:
     if answer.refused:
         return AuditEvent.Outcome.REFUSED
+    if answer.withheld:
+        return AuditEvent.Outcome.WITHHELD
     if answer.cut_off:
         return AuditEvent.Outcome.CUT_OFF
     if answer.found_nothing:

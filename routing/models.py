@@ -16,6 +16,7 @@ class AuditEvent(models.Model):
         NOTHING_FOUND = "nothing_found", "Nothing relevant found"
         REFUSED = "refused", "Refused"
         CUT_OFF = "cut_off", "Cut off mid-answer"
+        WITHHELD = "withheld", "Withheld"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)

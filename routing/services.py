@@ -14,6 +14,8 @@ import time
 from collections import Counter
 from collections.abc import Generator, Iterator, Sequence
 
+from django.conf import settings
+
 from accounts.models import User
 from accounts.selectors import get_user_groups
 from inspection import CustomPattern, Finding, inspect_question, inspect_text
@@ -30,6 +32,7 @@ from retrieval.selectors import (
 )
 from routing import cache, resilience
 from routing.answer import Event, Final, GatedAnswer, GateRequest, SourcePassage
+from routing.answer_check import LinkHosts, check_answer
 from routing.audit import record_answer
 from routing.backends import configured_backends
 from routing.backends.base import Bundle, ContextPassage
@@ -175,7 +178,7 @@ def stream_through_gate(
     key = _cache_key(bundle, decision, findings, acting_user, tuple(groups), custom)
     run = DecisionRun(bundle=bundle, decision=decision, vault=vault, custom=custom)
     try:
-        answer = yield from _answer(run, key, used)
+        answer = yield from _answer(run, key, used, question)
     except GeneratorExit:
         # The reader left mid-answer (closed the page): what was sent out is audited all the same (not
         # grounded: nobody is left to show its sources to).
@@ -272,11 +275,12 @@ def _cache_key(
 
 
 def _answer(
-    run: DecisionRun, key: str | None, passages: Sequence[SourcePassage]
+    run: DecisionRun, key: str | None, passages: Sequence[SourcePassage], question: str
 ) -> Generator[Delta | Restart, None, GatedAnswer]:
-    """The answer from the cache, else from the Decision's targets in order (`run`), held to `passages`
-    (_ground); stored in the cache, with the passages it was attributed to, when a model (not the
-    in-process extractive backend) wrote it whole."""
+    """The answer from the cache, else from the Decision's targets in order (`run`), checked on the way
+    back (_check) and held to `passages` (_ground); stored in the cache, with the passages it was
+    attributed to, when a model (not the in-process extractive backend) wrote it whole and it was not
+    withheld."""
     decision, vault = run.decision, run.vault
     began = time.perf_counter()
     hit = cache.lookup(key) if key else None
@@ -286,10 +290,12 @@ def _answer(
         latency = round((time.perf_counter() - began) * 1000, 1)
         run.attempts.append(Attempt(target.name, str(target.zone), hit.model, "cache_hit", latency))
         run.text, run.answered_by, run.model, run.cache_hit = restore(hit.text, vault), target, hit.model, True
-        yield Delta(run.text)
         answer = _answered(run, passages, cut_off="")
-        # Attributed when it was stored: matching it again would embed every sentence sent, on each hit.
-        _ground(answer, attributed=hit.attributed)
+        _check(answer, question, run.custom)
+        yield Delta(answer.text)
+        if not answer.withheld:
+            # Attributed when it was stored: matching it again would embed every sentence sent, on each hit.
+            _ground(answer, attributed=hit.attributed)
         return answer
     yield from run
     if run.answered_by is None:
@@ -297,12 +303,33 @@ def _answer(
         answer.attempts = run.attempts
         return answer
     answer = _answered(run, passages, cut_off=run.cut_off)
-    _ground(answer)
-    keep = key and not run.cut_off and not run.answered_by.in_process
+    if why := _check(answer, question, run.custom):
+        # What streamed is withdrawn and the answer as checked sent instead.
+        yield Restart(why)
+        yield Delta(answer.text)
+    if not answer.withheld:
+        _ground(answer)
+    keep = key and not run.cut_off and not run.answered_by.in_process and not answer.withheld
     # Only answers that hold nothing sensitive in the clear are kept (an unredacted passage may be quoted).
     if key and keep and not inspect_text(run.model_text, custom=run.custom):
         cache.store(key, text=run.model_text, target=run.answered_by, model=run.model, attributed=answer.attributed)
     return answer
+
+
+def _check(answer: GatedAnswer, question: str, custom: Sequence[CustomPattern]) -> str:
+    """The answer, in place, as the reader may see it (routing.answer_check): withheld, its text a notice,
+    when it quotes an identifier from neither `question` nor its passages; else with links to hosts neither
+    in ANSWER_LINK_HOSTS nor verbatim in its passages taken out. Returns why its text changed ("" when not)."""
+    checked = check_answer(
+        answer.text,
+        question=question,
+        passages=[f"{p.title}\n{p.text}" for p in answer.passages],
+        hosts=LinkHosts.parse(settings.ANSWER_LINK_HOSTS),
+        custom=custom,
+        quotes_passages=answer.answered_by is not None and answer.answered_by.in_process,
+    )
+    answer.text, answer.withheld = checked.text, checked.withheld_reason
+    return checked.reason
 
 
 def _answered(run: DecisionRun, passages: Sequence[SourcePassage], *, cut_off: str) -> GatedAnswer:
