@@ -96,7 +96,9 @@ class DecisionRun:
                             if shown:
                                 partial = (target, "".join(shown), backend.model)
                                 metrics.RESTARTS.labels(target=target.name).inc()
-                                yield Restart(f"{target.name} stopped mid-answer ({exc.kind}).")
+                                yield Restart(
+                                    f"{target.name} stopped mid-answer ({exc.kind}). The answer is being written again."
+                                )
                             raise
             except BackendError as exc:
                 logger.warning("Target %s failed: %s", target.name, exc.kind)

@@ -44,7 +44,7 @@
       view.text.textContent += data.text;
     } else if (name === "restart") {
       view.text.textContent = "";
-      view.note.textContent = data.reason + " The answer is being written again.";
+      view.note.textContent = data.reason; // the server says what happens next
       view.note.hidden = false;
     } else if (name === "final") {
       replaceResult(data.html);
