@@ -50,6 +50,16 @@ def name_lists() -> NameLists:
     return NameLists(frozenset(given), frozenset(family))
 
 
+@functools.cache
+def country_names() -> tuple[str, ...]:
+    """Countries' English names, as Faker's English address provider lists them (longest first)."""
+    from faker.providers.address.en import Provider
+
+    countries = _class_attribute(Provider, "countries")
+    names = {c for c in countries if isinstance(c, str) and c.strip()} if isinstance(countries, list | tuple) else set()
+    return tuple(sorted(names, key=lambda c: (-len(c), c)))
+
+
 def _class_attribute(provider: type, name: str) -> object:
     """The attribute as the class defines it (some locales make a list a property of the instance)."""
     for cls in provider.__mro__:

@@ -10,10 +10,12 @@ after a line break, or at a digit, instead of at every character of the text.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 
 from inspection.findings import Finding
+from inspection.gazetteer import common_words, country_names, name_lists
 from inspection.scan import Words, finditer_at, folded, line_starts
 
 # Where a pattern can start in a text, ascending; None when it could start anywhere.
@@ -213,6 +215,133 @@ def _unit_or_po_box(text: str) -> list[int] | None:
     return starts
 
 
+# Street words written apart from the street's name (German, Scandinavian, Hungarian, Polish, Dutch …).
+_LONE_STREET_WORD_LIST = (
+    "strasse", "straße", "str.", "gasse", "weg", "platz", "allee", "gate", "gata", "gatan", "vej", "vegen",
+    "veien", "utca", "u.", "út", "tér", "ulica", "laan", "straat", "katu",
+)  # fmt: skip
+_LONE_STREET_WORDS = "|".join(map(re.escape, _LONE_STREET_WORD_LIST))
+_LONE_STREET = Words(*_LONE_STREET_WORD_LIST, ignore_case=True)
+
+
+_LONE_STREET_NUMBER = re.compile(rf"(?<![\w.])(?i:{_LONE_STREET_WORDS})[ \t]+\d{{1,5}}[A-Za-z]?\b\.?")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’\-]*)[ \t]+$")
+
+
+def _lone_street_addresses(text: str) -> list[Finding]:
+    """A street word standing alone after the street's capitalised name, then the number: "Villacher
+    Strasse 89", "Trenerys gate 232", "Růžena and Király u. 15." (up to three words of name, "and" between)."""
+    if not _LONE_STREET.occur_in(text):
+        return []
+    found = []
+    for m in _LONE_STREET_NUMBER.finditer(text):
+        start, words = m.start(), 0
+        while words < 3 and (before := _WORD_BEFORE.search(text, max(0, start - 40), start)):
+            word = before.group(1)
+            if word[0].isupper() and word.lower() not in _PARTICLES:
+                start, words = before.start(1), words + 1
+            elif word == "and" and words:
+                start = before.start(1)
+            else:
+                break
+        if text[start].isupper():  # a name before the street word; never "and" alone
+            if number := re.search(r"\d{1,6}[ \t]+$", text[max(0, start - 8) : start]):
+                start -= len(number.group())  # "2224 Trenerys gate 232": the number before is the house's
+            found.append(Finding("address", start, _extend_block(text, m.end()), 0.7, "address_pattern"))
+    return found
+
+
+@functools.cache
+def _country_then_postcode() -> re.Pattern[str]:
+    """A country's English name (Faker's list) and a postcode after it: "Switzerland 53730", "Norway 0150"."""
+    names = "|".join(re.escape(c) for c in country_names() if "(" not in c)
+    return re.compile(rf"(?<![\w-])(?i:{names})[ \t,]+(?P<code>\d{{4,6}})\b(?![.,:/]?\d)")
+
+
+def _country_postcodes(text: str) -> list[Finding]:
+    """A country followed by a postcode, the end of an address block printed on one line; a year is no
+    postcode ("Germany 2024")."""
+    if not re.search(r"\d{4}", text):
+        return []
+    found = []
+    for m in _country_then_postcode().finditer(text):
+        code = m.group("code")
+        if len(code) == 4 and code[:2] in ("19", "20"):
+            continue
+        found.append(Finding("address", m.start(), m.end(), 0.6, "address_pattern"))
+    return found
+
+
+# "lives on the north side of Joaquin Suarez 2906", "return it to Leon and Eyrarodda 66": a capitalised
+# street name and a number after a verb of living, moving or sending and a place preposition.
+_AFTER_A_PLACE_VERB = re.compile(
+    r"(?i:\b(?:lives?|living|lived|resides?|residing|located|situated|based|moved|moving|ship(?:ped|ping)?|send"
+    r"|sent|deliver(?:ed|y)?|mail(?:ed)?|return(?:ed)?|bring|brought|meet|is|are|was)\b"
+    r"(?:[ \t]+[\w'’\-]+){0,5}?[ \t]+(?:on|at|to|in|of|near))[ \t]+"
+    r"(?P<street>[^\W\d_][\w'’\-]*(?:[ \t]+(?:and[ \t]+)?[^\W\d_][\w'’\-]*){0,3})[ \t]+\d{1,5}[A-Za-z]?\b"
+    r"(?![.,:/]?\d|[ \t]*(?:%|ms\b|s\b|[KMGT]i?B\b|px\b|times\b|minutes?\b|hours?\b|days?\b|percent))"
+)
+
+
+_RESIDENCE_VERB = re.compile(r"(?i:lives?|living|lived|resides?|residing|located|situated)\b")
+
+
+def _addresses_after_place_verbs(text: str) -> list[Finding]:
+    """A street name and number after "lives on", "is at", "return to" …; the name must hold a word that
+    is no everyday word, or be two or more words that are people's names ("Joaquin Suarez"), so that
+    "moved to Step 3" or "is on Page 4" are no addresses; one word is enough only after "lives", "resides",
+    "located" ("moved to Grafana 10" is an upgrade)."""
+    if not re.search(r"\d", text):
+        return []
+    names, common = name_lists(), common_words()
+    found = []
+    for m in _AFTER_A_PLACE_VERB.finditer(text):
+        words = [w for w in m.group("street").split() if w != "and"]
+        if not all(w[0].isupper() for w in words) or any(w.isupper() and len(w) > 1 for w in words):
+            continue  # lower-case words, or an acronym ("AWS 3")
+        if len(words) < 2 and not _RESIDENCE_VERB.match(m.group()):
+            continue  # "the DB is on Debian 12", "we moved to Grafana 10": only where one lives is one word enough
+        unusual = any(w.casefold() not in common for w in words)
+        if unusual or (len(words) >= 2 and all(names.is_name(w) for w in words)):
+            found.append(Finding("address", m.start("street"), m.end(), 0.6, "address_pattern"))
+    return found
+
+
+# "Address: 106 rúa olmos 44, belfast, south africa": what follows the label, to the end of its line or
+# sentence, when it holds a number and a word (an e-mail, IP, MAC or web address is another kind).
+_ADDRESS_LABEL = re.compile(
+    r"(?<![\w@.\-])(?i:(?:home|street|postal|mailing|shipping|billing|delivery|office|physical|residential"
+    r"|business|permanent|current|new|old|my|his|her|their|our|the)[ \t]+)?(?i:address)(?:es)?"
+    r"[ \t]*(?::|=|\bis\b)[ \t]*(?P<value>[^\n]{4,160})"
+)
+_NOT_POSTAL = re.compile(r"(?i)(?:e-?mail|ip|ipv[46]|mac|web|memory|bind|listen|server|host|wallet|return|base)[ \t]*$")
+_VALUE_END = re.compile(r"[;|]|\.(?:\s+[A-Z]|\s*$)|\s{3,}")
+
+
+def _labelled_addresses(text: str) -> list[Finding]:
+    """The value after an "address" label ("Address:", "home address is"), when it reads as a postal one."""
+    if "ddress" not in text and "DDRESS" not in text:
+        return []
+    found = []
+    for m in _ADDRESS_LABEL.finditer(text):
+        if _NOT_POSTAL.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        value = m.group("value")
+        end = _VALUE_END.search(value)
+        value = value[: end.start() if end else len(value)].rstrip(" ,")
+        if (
+            not value[:1].isdigit()
+            and not value[:1].isupper()
+            or not re.search(r"\d", value)
+            or not re.search(r"[^\W\d_]{3,}", value)
+            or re.search(r"@|://|\b0x[0-9a-f]|\b\d{1,3}(?:\.\d{1,3}){3}\b|[0-9a-f]{2}(?::[0-9a-f]{2}){3}", value, re.I)
+        ):
+            continue
+        start = m.start("value")
+        found.append(Finding("address", start, start + len(value), 0.7, "address_label"))
+    return found
+
+
 # (pattern, whether the words between number and street type must be capitalised, where it can start).
 # Lower-case words would turn "3 apples in the Park" into an address. A leading `\b\d` is written
 # `\d(?<!\w\d)`, the same, so the regex engine can skip to the digits.
@@ -286,7 +415,11 @@ _PARTICLES = frozenset(
 
 
 def _capitalised(words: str) -> bool:
-    return all(w[0].isupper() or w[0].isdigit() or w.lower() in _PARTICLES for w in words.split())
+    """Every word capitalised, a number, a particle ("de", "van") or a lone street word ("gate", "u.")."""
+    return all(
+        w[0].isupper() or w[0].isdigit() or w.lower() in _PARTICLES or w.lower() in _LONE_STREET_WORD_LIST
+        for w in words.split()
+    )
 
 
 # A line that continues an address block: a unit, a postcode with a place, a place in capitals, a country + code.
@@ -315,7 +448,13 @@ def find_addresses(text: str) -> list[Finding]:
                 start -= len(before.group())
             end = _extend_block(text, end)
             findings.append(Finding("address", start, end, 0.7, "address_pattern"))
-    return findings
+    return [
+        *findings,
+        *_lone_street_addresses(text),
+        *_labelled_addresses(text),
+        *_country_postcodes(text),
+        *_addresses_after_place_verbs(text),
+    ]
 
 
 def _extend_block(text: str, end: int) -> int:

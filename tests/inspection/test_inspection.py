@@ -144,6 +144,48 @@ def test_names_and_addresses_that_announce_themselves(text, expected):
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A street word standing alone between the street's name and its number.
+        ("The parcel depot is on Lindauer Strasse 12.", "Lindauer Strasse 12."),
+        ("The office is at Petőfi Sándor u. 22.", "Petőfi Sándor u. 22."),
+        ("Post it to 3318 Kongens gate 41 in Trondheim", "3318 Kongens gate 41"),
+        # What follows an address label, when it holds a number and a word.
+        ("Delivery address: 48 calle mayor 3, sevilla, spain", "48 calle mayor 3, sevilla, spain"),
+        # A country and the postcode after it, the end of a block printed on one line.
+        ("Invoices go to Oslo, Norway 0150 by post.", "Norway 0150"),
+        # A street's name and number after a verb of living or sending.
+        ("She lives near the end of Ingrid Haugen 14.", "Ingrid Haugen 14"),
+        ("Return the keys to Marta and Vestergade 9 today", "Marta and Vestergade 9"),
+    ],
+)
+def test_addresses_written_street_name_first_or_labelled(text, expected):
+    assert found(text) == [("address", expected)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The DB is on Debian 12 now",
+        "Then move to Step 3 and restart",
+        "We moved to Grafana 10 last year",
+        "The rollout is at Stage 2",
+        "Open the gate 3 times",
+        "Set the address: see step 3 in the wiki",
+        "The bind address is :8443 now",
+        "Germany 2024 results were good",
+    ],
+)
+def test_versions_steps_and_other_addresses_are_not_postal_addresses(text):
+    assert found(text) == []
+
+
+def test_a_labelled_ip_or_email_address_keeps_its_own_kind():
+    assert found("Our IP address: 10.1.2.3") == [("ip_address", "10.1.2.3")]
+    assert found("Email address: ops@example.org") == [("email", "ops@example.org")]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "I am Happy to help",
