@@ -123,6 +123,8 @@ def find_entities(text: str, *, in_question: bool = False) -> list[Finding]:
     doc = _load()(text)
     names = name_lists()
     findings = _gazetteer_people(doc, names, in_question=in_question)
+    if in_question:
+        findings += _lower_case_people(doc, names)
     for ent in doc.ents:
         if ent.label_ == "PERSON" and _model_person_holds(doc, ent.start, ent.end, names):
             findings.append(Finding("person", ent.start_char, ent.end_char, 0.7, "spacy_person"))
@@ -217,6 +219,27 @@ def _gazetteer_people(doc: Any, names: NameLists, *, in_question: bool) -> list[
     return findings
 
 
+def _lower_case_people(doc: Any, names: NameLists) -> list[Finding]:
+    """A name typed in lower case, as people type questions ("what did olga krylova's ticket say"): a
+    listed given name, an initial at most, then a surname that is no everyday word and is listed or ends
+    as surnames do ("krylova", "mazzi", "jørgensen"); "will terraform" and "mark smith" are not taken."""
+    found = []
+    common = common_words()
+    for i, token in enumerate(doc[:-1]):
+        first = token.text
+        if not first.islower() or not first.isalpha() or not names.is_given(first):
+            continue
+        j = i + 1
+        if j + 1 < len(doc) and _INITIAL.fullmatch(doc[j].text) and doc[j].text.islower():
+            j += 1  # "bertram m. jørgensen"
+        last = doc[j].text
+        if not (last.islower() and last.isalpha() and len(last) > 2) or last in common:
+            continue
+        if names.is_family(last) or last.endswith(_SURNAME_ENDINGS):
+            found.append(Finding("person", token.idx, doc[j].idx + len(last), 0.6, "gazetteer"))
+    return found
+
+
 _OTHER_ENTITIES = frozenset({"ORG", "FAC", "GPE", "LOC", "PRODUCT"})
 
 
@@ -254,6 +277,8 @@ def _maybe_a_verb(doc: Any, i: int) -> bool:
     if not opens:
         return token.tag_ not in _PROPER
     following = doc[i + 1] if i + 1 < len(doc) else None
+    if following is not None and following.text in {"and", "&"} and i + 2 < len(doc) and _proper(doc[i + 2]):
+        return False  # "Marrero and Murphy were …": two names, not an order
     return following is None or following.tag_ not in _AFTER_A_NAME
 
 
@@ -331,10 +356,17 @@ def _cued(doc: Any, start: int, end: int) -> bool:
 
 
 def _beside_a_name(doc: Any, start: int, end: int, names: NameLists) -> bool:
-    """A lone surname joined by "and" to another name ("Usamov and Bowers"): both are people."""
-    if end - start != 1 or not names.is_family(doc[start].text):
+    """A lone word joined by "and" to another name ("Usamov and Bowers"): both are people, when the word is
+    a listed surname beside any proper noun, or no everyday word beside a listed name ("Torpy and Salinas";
+    "Grafana and Prometheus" are neither)."""
+    if end - start != 1:
+        return False
+    word = doc[start].text
+    family, unusual = names.is_family(word), word.casefold() not in common_words()
+    if not family and not unusual:
         return False
     for i, j in ((start - 2, start - 1), (end + 1, end)):
-        if 0 <= i < len(doc) and 0 <= j < len(doc) and doc[j].text in {"and", "&"} and _proper(doc[i]):
+        joined = 0 <= i < len(doc) and 0 <= j < len(doc) and doc[j].text in {"and", "&"} and _proper(doc[i])
+        if joined and (family or names.is_name(doc[i].text)):
             return True
     return False

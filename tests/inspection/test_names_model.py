@@ -96,3 +96,39 @@ def test_a_question_is_read_for_recall_and_a_document_for_precision_too():
 def test_a_document_does_not_take_bodies_and_everyday_words_for_people():
     text = "The General Services Administration and the Council meet at the White House."
     assert people(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Why were Pelzmann and Okafor both paged for the same alert?", ["Pelzmann", "Okafor"]),
+        ("Vantongeren and Garcia wrote the migration plan.", ["Vantongeren", "Garcia"]),
+    ],
+)
+def test_an_unlisted_word_joined_by_and_to_a_listed_name_is_a_person_too(text, expected):
+    assert sorted(people(text)) == sorted(expected)
+
+
+def test_products_joined_by_and_are_no_people():
+    assert people("Grafana and Prometheus both lost their data source after the upgrade.") == []
+    assert people("Deploy and Verify are the two steps of the pipeline.") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("what did olga krylova say about the outage", "olga krylova"),
+        ("can you ask leone mazzi for the vpn key", "leone mazzi"),
+        ("bertram m. jørgensen reported it twice", "bertram m. jørgensen"),
+    ],
+)
+def test_a_name_typed_in_lower_case_in_a_question_is_a_person(question, name):
+    assert [question[f.start : f.end] for f in inspect_question(question) if f.kind == "person"] == [name]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["will terraform apply fix the drift", "grant kubectl access to the intern", "can nginx reload without downtime"],
+)
+def test_lower_case_words_that_follow_a_given_name_are_not_always_a_surname(question):
+    assert [f for f in inspect_question(question) if f.kind == "person"] == []
