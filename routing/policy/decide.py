@@ -209,7 +209,9 @@ class InjectionHandling:
     """Passages whose injection score (inspection.injection, stored at ingestion) is at least `threshold`
     and that no admin cleared are handled by `action`; the user is told with `tell_user`."""
 
-    threshold: float = 0.5
+    # Higher than the detector's own 0.5 (for typed prompts): in documents one moderate cue alone ("act as
+    # a reviewer", "from now on, you must …") is ordinary runbook prose; planted instructions combine cues.
+    threshold: float = 0.7
     action: InjectionAction = InjectionAction.DROP
     tell_user: str = INJECTION_NOTICES[InjectionAction.DROP]
 

@@ -306,8 +306,8 @@ def test_the_injection_section_is_read_with_a_notice_that_fits_its_action() -> N
     default = load_policy(DEFAULT_TEXT)
     assert default.injection == InjectionHandling()
 
-    marked = load_policy(DEFAULT_TEXT.replace("threshold: 0.5\n  action: drop", "threshold: 0.7\n  action: mark"))
-    assert marked.injection.action == InjectionAction.MARK and marked.injection.threshold == 0.7
+    marked = load_policy(DEFAULT_TEXT.replace("threshold: 0.7\n  action: drop", "threshold: 0.9\n  action: mark"))
+    assert marked.injection.action == InjectionAction.MARK and marked.injection.threshold == 0.9
     assert marked.injection.tell_user == INJECTION_NOTICES[InjectionAction.MARK]
 
 
