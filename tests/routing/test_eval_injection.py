@@ -72,6 +72,15 @@ def test_split_measures_one_half_of_the_texts(tmp_path):
     assert json.loads(run(str(path), "--json", "--split", "all"))["n"] == len(RECORDS)
 
 
+def test_a_split_that_holds_no_text_is_an_error_not_an_empty_report(tmp_path):
+    tuning_only = [r for r in RECORDS if deepset_split(r["text"]) == "tuning"]
+    path = tmp_path / "injection.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in tuning_only) + "\n", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="no text of .* falls in the held-out half"):
+        run(str(path), "--split", "held-out")
+
+
 def test_a_missing_file_is_an_error(tmp_path):
     with pytest.raises(CommandError, match="not a file"):
         run(str(tmp_path / "nope.jsonl"))

@@ -45,6 +45,10 @@ class Command(BaseCommand):
         if options["split"] != "all":
             half = options["split"].replace("-", "_")
             records = [r for r in records if deepset_split(r["text"]) == half]
+            if not records:
+                raise CommandError(
+                    f"no text of {path} falls in the {options['split']} half; measure it with --split all"
+                )
         report = evaluate_injection(records, score=injection_score, threshold=options["threshold"])
         if options["json"]:
             self.stdout.write(json.dumps(report))
