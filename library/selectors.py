@@ -28,7 +28,8 @@ class LibraryFilters:
 
 
 def list_library_documents(*, user: User, filters: LibraryFilters, page_number: str | int | None = None) -> Page:
-    """One page of the documents `user` may read, by title, with their chunk counts and reader groups.
+    """One page of the documents `user` may read, by title, with their chunk counts, how many of their
+    passages are flagged as injected instructions and wait for review, and their reader groups.
 
     `filters.query` matches title or source name (case-insensitive substring); `filters.group` is a
     reader group's name. An out-of-range page number gives the nearest page.
@@ -42,9 +43,11 @@ def list_library_documents(*, user: User, filters: LibraryFilters, page_number: 
         documents = documents.filter(
             Exists(Group.objects.filter(readable_documents=OuterRef("pk"), name=filters.group))
         )
+    threshold = get_active_policy(store_default=False).injection.threshold
+    flagged = Q(chunks__injection_score__gte=threshold, chunks__injection_cleared_by="")
     documents = (
         documents.defer("source_sections")  # a document's whole text: the list does not show it
-        .annotate(chunk_count=Count("chunks"))
+        .annotate(chunk_count=Count("chunks"), flagged_count=Count("chunks", filter=flagged))
         .prefetch_related(_READER_GROUPS_BY_NAME)
         .order_by("title", "source_name", "id")
     )

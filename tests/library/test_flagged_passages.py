@@ -81,3 +81,17 @@ def test_reinspect_scores_passages_never_scored_and_keeps_what_admins_cleared(in
     assert planted.injection_cleared_by == "ada"
     assert Chunk.objects.exclude(id=planted.id).get().injection_score == 0.0
     assert reinspect_chunks() == 0
+
+
+def test_the_library_list_counts_each_documents_passages_waiting_for_review(client: Client, ingest: Ingest, admin):
+    ingest("wiki.md", PLANTED)
+    ingest("alerts.md", BENIGN)
+    client.force_login(admin)
+
+    response = client.get(reverse("library"))
+
+    counts = {d.source_name: d.flagged_count for d in response.context["page"].object_list}
+    assert counts == {"wiki.md": 1, "alerts.md": 0}
+    assert "1 flagged" in response.content.decode()
+    Chunk.objects.update(injection_cleared_by="ada")
+    assert "1 flagged" not in client.get(reverse("library")).content.decode()
