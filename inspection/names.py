@@ -244,7 +244,7 @@ def _lone_street_addresses(text: str) -> list[Finding]:
                 start = before.start(1)
             else:
                 break
-        if text[start].isupper():  # a name before the street word; never "and" alone
+        if words and text[start].isupper():  # a name before the street word ("Gate 7" alone is no street)
             if number := re.search(r"\d{1,6}[ \t]+$", text[max(0, start - 8) : start]):
                 start -= len(number.group())  # "2224 Trenerys gate 232": the number before is the house's
             found.append(Finding("address", start, _extend_block(text, m.end()), 0.7, "address_pattern"))

@@ -171,6 +171,8 @@ def test_addresses_written_street_name_first_or_labelled(text, expected):
         "We moved to Grafana 10 last year",
         "The rollout is at Stage 2",
         "Open the gate 3 times",
+        "Visitor log — Gate 7, March 16",
+        "Gate 3 is closed for resurfacing",
         "Set the address: see step 3 in the wiki",
         "The bind address is :8443 now",
         "Germany 2024 results were good",
