@@ -307,6 +307,56 @@ def _addresses_after_place_verbs(text: str) -> list[Finding]:
     return found
 
 
+# A postcode and the town after it ("56217 Uusikaarlepyy", "65-849 Szczecin", "385 59 Lysá nad Labem",
+# "H-9981 Mellékfalu", "TK 63772 Florina", "62911 Şişli/İstanbul"); a 19xx/20xx alone is a year.
+_POSTCODE_TOWN = (
+    r"(?P<post>(?:[A-Z]{1,2}-|TK[ \t]+)?(?!(?:19|20)\d\d\b)(?:\d{4,5}(?:-\d{3,4})?|\d{3}[ ]\d{2}|\d{2}-\d{3}))"
+    # The town's further words are capitalised, or a particle before one ("Lysá nad Labem"), or after a slash.
+    r"[ \t]+(?P<town>[^\W\d_][\w'’.\-]*(?:(?:[ \t]+(?:nad|pod|am|an|der|sur|de|la|le|del|di|da|do|im|bei))?"
+    r"(?:[ \t]+|[ \t]*[/\-][ \t]*)(?![a-zà-öø-ÿ])[^\W\d_][\w'’.\-]*){0,3})"
+)
+# A street line ending with its number, then (after a comma or on the next line) a postcode and a town:
+# "Yllästunturinbulevardi 825, 56217 Uusikaarlepyy", "al. Konopnickiej 86\n65-849 Szczecin",
+# "Atatürk Cad. No: 7 D: 17\n62911 Şişli/İstanbul".
+_STREET_THEN_POSTCODE = re.compile(
+    r"(?P<street>(?:[^\W\d_][\w'’.\-]*[ \t]+){1,3}(?:No:?[ \t]*)?\d{1,5}[A-Za-z]?(?:[/\-]\d{1,4}[A-Za-z]?)?\.?"
+    r"(?:[ \t]+(?:D:|d\.|bis|ter)[ \t]*\d{0,4})?)(?:,[ \t]+|[ \t]*\n[ \t]*)" + _POSTCODE_TOWN
+)
+# The same with the number first: "5 bis rue Ferreira\n19652 Diallo", "41, avenue Maillot, 75017 Paris".
+_NUMBER_STREET_THEN_POSTCODE = re.compile(
+    r"(?P<street>(?<![\w.,])\d{1,5}[A-Za-z]?(?: (?:bis|ter))?,?(?: [^\W\d_](?:[^\W_]|['’.\-])*){1,5})"
+    r"(?:,[ \t]+|[ \t]*\n[ \t]*)" + _POSTCODE_TOWN
+)
+# Words that lead up to an address and are not part of it ("ship it to …", "my new address is …").
+_LEAD_WORDS = _NOT_NAMES | frozenset(
+    """
+    ship send sent deliver delivered move moved new old address live lives living located it them please
+    post mail return bring courier parcel box
+    """.split()  # noqa: SIM905
+)
+
+
+def _streets_with_postcodes(text: str) -> list[Finding]:
+    """A street line that ends with its number, followed by a postcode and a town (any case: chat types
+    "kyrkotorget 29, 68704 uppsala"); the words that lead up to it are left out."""
+    if not re.search(r"(?:,[ \t]+|\n[ \t]*)(?:[A-Z]{1,2}-|TK[ \t]+)?\d{2}", text):
+        return []
+    found = []
+    for m in _STREET_THEN_POSTCODE.finditer(text):
+        start = m.start("street")
+        for word in re.finditer(r"\S+", m.group("street")):
+            if word.group().lower() not in _LEAD_WORDS:
+                break
+            start = m.start("street") + word.end()
+        start = len(text[:start]) + (len(text[start:]) - len(text[start:].lstrip()))
+        if re.match(r"\d", text[start:]):  # nothing of the street's name is left: a number, not a street
+            continue
+        found.append(Finding("address", start, m.end(), 0.6, "address_pattern"))
+    for m in _NUMBER_STREET_THEN_POSTCODE.finditer(text):
+        found.append(Finding("address", m.start(), m.end(), 0.6, "address_pattern"))
+    return found
+
+
 # "Address: 106 rúa olmos 44, belfast, south africa": what follows the label, to the end of its line or
 # sentence, when it holds a number and a word (an e-mail, IP, MAC or web address is another kind).
 _ADDRESS_LABEL = re.compile(
@@ -454,6 +504,7 @@ def find_addresses(text: str) -> list[Finding]:
         *_labelled_addresses(text),
         *_country_postcodes(text),
         *_addresses_after_place_verbs(text),
+        *_streets_with_postcodes(text),
     ]
 
 

@@ -157,6 +157,11 @@ def test_names_and_addresses_that_announce_themselves(text, expected):
         # A street's name and number after a verb of living or sending.
         ("She lives near the end of Ingrid Haugen 14.", "Ingrid Haugen 14"),
         ("Return the keys to Marta and Vestergade 9 today", "Marta and Vestergade 9"),
+        # A street line, then a postcode and a town, after a comma or on the next line.
+        ("Send it to Mäkelänkatu 58, 00510 Helsinki please", "Mäkelänkatu 58, 00510 Helsinki"),
+        ("ship it to ul. Długa 12/4\n80-827 Gdańsk", "ul. Długa 12/4\n80-827 Gdańsk"),
+        ("new address: kvarngatan 7, 118 47 stockholm", "kvarngatan 7, 118 47 stockholm"),
+        ("Deliver to 12 bis rue des Lilas\n69003 Lyon", "12 bis rue des Lilas\n69003 Lyon"),
     ],
 )
 def test_addresses_written_street_name_first_or_labelled(text, expected):
@@ -176,6 +181,10 @@ def test_addresses_written_street_name_first_or_labelled(text, expected):
         "Set the address: see step 3 in the wiki",
         "The bind address is :8443 now",
         "Germany 2024 results were good",
+        "It weighs approximately 330,000 times the mass of the Earth",
+        "Improving the first 7, 30 and 90 days of a new hire",
+        "01003    W    ERRCODE_WARNING\n01006    W    ERRCODE_PRIVILEGE",
+        "Run step 4, 2024 Roadmap is next",
     ],
 )
 def test_versions_steps_and_other_addresses_are_not_postal_addresses(text):
