@@ -332,14 +332,15 @@ def reingest_document(*, document: Document) -> IngestResult:
     return IngestResult(document=current, outcome=Outcome.REINGESTED)
 
 
-def reinspect_chunks(*, batch_size: int = 200) -> int:
+def reinspect_chunks(*, batch_size: int = 200, limit: int | None = None) -> int:
     """Inspect again every chunk whose stored findings are not the running inspector's (never inspected,
     or inspected before the inspection code, libphonenumber or the NER model changed); returns how many.
 
     Until this runs the gate inspects such passages live, so it is about speed, never about what is
     redacted. Works in batches by id: each batch is read, inspected outside any transaction and written
     back by id. Chunk text never changes in place (a new version replaces the rows), so a chunk replaced
-    meanwhile is simply gone and its update touches nothing.
+    meanwhile is simply gone and its update touches nothing. `limit`: stop after about that many (the
+    periodic job's bound per run).
     """
     version = inspector_version()
     done, after = 0, 0
@@ -348,7 +349,7 @@ def reinspect_chunks(*, batch_size: int = 200) -> int:
             Chunk.objects.filter(id__gt=after)
             .filter(~Q(findings_version=version) | Q(injection_score__isnull=True))
             .order_by("id")
-            .values_list("id", "text")[:batch_size]
+            .values_list("id", "text")[: batch_size if limit is None else min(batch_size, limit - done)]
         )
         if not batch:
             return done
@@ -366,6 +367,8 @@ def reinspect_chunks(*, batch_size: int = 200) -> int:
             )
         done += len(rows)
         after = batch[-1][0]
+        if limit is not None and done >= limit:
+            return done
 
 
 def sections_to_json(sections: Sequence[Section]) -> list[dict[str, Any]]:

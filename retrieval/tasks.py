@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from asgiref.sync import sync_to_async
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from procrastinate.jobs import Status
 
 from retrieval.jobs import mark_job_failed, run_ingestion_job
+from retrieval.services import reinspect_chunks
+
+logger = logging.getLogger(__name__)
 
 # Runs of one ingestion at most, the first included.
 MAX_ATTEMPTS = 3
@@ -36,3 +41,18 @@ async def retry_stalled_jobs(context, timestamp: int) -> None:  # type: ignore[n
             )
         else:
             await manager.retry_job(job)
+
+
+# Passages a run refreshes at most: about a minute of inspection with the name model on two cores.
+REINSPECT_PER_RUN = 2000
+
+
+@app.periodic(cron="*/5 * * * *")
+@app.task(queue="maintenance", queueing_lock="reinspect_stale_chunks")
+def reinspect_stale_chunks(timestamp: int) -> None:
+    """After an upgrade that changed inspection (or before scores existed), refresh the stored findings and
+    injection scores in the background, REINSPECT_PER_RUN passages a run: until then the gate inspects
+    such passages live, slower but the same."""
+    count = reinspect_chunks(limit=REINSPECT_PER_RUN)
+    if count:
+        logger.info("Inspected %d passages again (stored findings of another inspector version)", count)

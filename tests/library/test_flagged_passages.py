@@ -95,3 +95,22 @@ def test_the_library_list_counts_each_documents_passages_waiting_for_review(clie
     assert "1 flagged" in response.content.decode()
     Chunk.objects.update(injection_cleared_by="ada")
     assert "1 flagged" not in client.get(reverse("library")).content.decode()
+
+
+def test_a_periodic_job_refreshes_stale_passages_a_bounded_number_at_a_time(ingest: Ingest, monkeypatch) -> None:
+    from procrastinate.contrib.django import app
+
+    from retrieval import tasks
+
+    for n in range(3):
+        ingest(f"wiki-{n}.md", PLANTED.replace("Wiki", f"Wiki {n}"))
+    Chunk.objects.update(injection_score=None, injection_cues=[], findings_version="")
+    monkeypatch.setattr(tasks, "REINSPECT_PER_RUN", 2)
+
+    tasks.reinspect_stale_chunks(timestamp=0)
+
+    assert Chunk.objects.filter(injection_score__isnull=True).count() == 1
+    tasks.reinspect_stale_chunks(timestamp=0)
+    assert not Chunk.objects.filter(injection_score__isnull=True).exists()
+    [periodic] = [p for p in app.periodic_registry.periodic_tasks.values() if p.task is tasks.reinspect_stale_chunks]
+    assert periodic.cron == "*/5 * * * *" and tasks.reinspect_stale_chunks.queue == "maintenance"
