@@ -237,6 +237,44 @@ def _lower_case_people(doc: Any, names: NameLists) -> list[Finding]:
             continue
         if names.is_family(last) or last.endswith(_SURNAME_ENDINGS):
             found.append(Finding("person", token.idx, doc[j].idx + len(last), 0.6, "gazetteer"))
+    return found + _lower_case_first_names(doc, names, taken=[(f.start, f.end) for f in found])
+
+
+# Around a first name typed alone in lower case in chat: "tell venedykt", "bo said", "thx julie".
+_ADDRESSING = frozenset(["tell", "ask", "ping", "cc", "thanks", "thx", "ty", "hi", "hey", "dear", "@"])
+# After these only a given name that is no everyday word: "anna is out", "zoltan's laptop"; not "max is 10",
+# "the peer's certificate".
+_AFTER_A_FIRST_NAME = frozenset(["mentioned", "'s", "’s"])
+_WEAKLY_AFTER = frozenset(["is", "was", "will", "can", "could"])
+# Given names that are everyday English words: never taken in lower case.
+_EVERYDAY_GIVEN = frozenset(
+    """
+    will mark max grant rose june may bill pat sue art ray guy jack frank hope faith joy dawn summer april
+    august sandy rusty chase hunter page del don dean earl gene glen jay lane lee les lou mason miles
+    nick norm ward wade penny ruby amber iris daisy holly ivy lily violet star sky river storm king prince
+    """.split()  # noqa: SIM905
+)
+
+
+def _lower_case_first_names(doc: Any, names: NameLists, *, taken: list[tuple[int, int]]) -> list[Finding]:
+    """A listed given name typed alone in lower case where the words around it say it is someone's: after
+    "tell", "ask", "ping", "thanks" … or before "said", "asked", "is", "'s" … ("bo said the vpn is down").
+    Everyday words that are also given names ("will", "mark", "max") are left, whatever is around them."""
+    found = []
+    common = common_words()
+    for token in doc:
+        word = token.text
+        if not (word.islower() and word.isalpha() and len(word) > 2) or word in _EVERYDAY_GIVEN:
+            continue
+        if not names.is_given(word):
+            continue
+        if any(s <= token.idx < e for s, e in taken):
+            continue
+        before = doc[token.i - 1].text.casefold() if token.i else ""
+        after = doc[token.i + 1].text.casefold() if token.i + 1 < len(doc) else ""
+        strong = before in _ADDRESSING or after in _SPEECH
+        if strong or ((after in _WEAKLY_AFTER or after in _AFTER_A_FIRST_NAME) and word not in common):
+            found.append(Finding("person", token.idx, token.idx + len(word), 0.5, "gazetteer"))
     return found
 
 

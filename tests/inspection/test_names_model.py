@@ -132,3 +132,19 @@ def test_a_name_typed_in_lower_case_in_a_question_is_a_person(question, name):
 )
 def test_lower_case_words_that_follow_a_given_name_are_not_always_a_surname(question):
     assert [f for f in inspect_question(question) if f.kind == "person"] == []
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [("thx julie, that fixed it", "julie"), ("can you ping anna when the deploy is done", "anna")],
+)
+def test_a_first_name_typed_alone_in_lower_case_is_a_person_where_the_words_around_say_so(question, name):
+    assert [question[f.start : f.end] for f in inspect_question(question) if f.kind == "person"] == [name]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["ask max about the pool size", "tell nginx to reload", "the peer's certificate expired", "tell us how"],
+)
+def test_everyday_words_around_addressing_words_are_no_first_names(question):
+    assert [f for f in inspect_question(question) if f.kind == "person"] == []
