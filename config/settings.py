@@ -239,6 +239,9 @@ STORAGES = {
 # Questions one user may ask in a minute, on the pages and with `manage.py ask` alike (0: no limit): the next
 # gets 429 with Retry-After on a page, an error naming this setting from the command.
 ASK_RATE_LIMIT_PER_MINUTE = envint("ASK_RATE_LIMIT_PER_MINUTE", "30")
+# Questions one API key may ask in a minute (0: no limit), counted besides its user's: a script or a shared
+# service key may be held below what its owner may ask in the pages. The next gets 429 with Retry-After.
+API_KEY_RATE_LIMIT_PER_MINUTE = envint("API_KEY_RATE_LIMIT_PER_MINUTE", "30")
 
 # Uploads are stored in the database for the ingestion jobs, so a worker on another machine can read them.
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))
