@@ -14,6 +14,7 @@ urlpatterns = [
         name="password_change",
     ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("api/", include("api.urls")),
     path("audit/", include("audit.urls")),
     path("manage/policy/", include("governance.urls")),
     path("manage/", include("library.urls")),
