@@ -18,12 +18,14 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.clearance import Classification
 from accounts.errors import AccountError, ApiKeyRejected
 from accounts.models import ApiKey, User
 from accounts.roles import Role
+from accounts.services import check_admin_change
 
 KEY_PREFIX = "sluice_"
 # Writing last_used_at on every request would make each call a write; a minute is precise enough.
@@ -105,6 +107,50 @@ def upsert_service_account(
     user.save()
     user.groups.set([Group.objects.get_or_create(name=g)[0] for g in groups])
     return user
+
+
+@transaction.atomic
+def issue_service_key(
+    *,
+    acting_user: User,
+    service: str,
+    key_name: str,
+    team: Group | None,
+    workload: str,
+    clearance: Classification,
+    groups: Sequence[Group],
+    endpoints: Sequence[str],
+    expires_at: dt.datetime | None,
+) -> IssuedKey:
+    """An admin creates (or updates) the service account `service` and gives it a new key, on the users
+    pages' rules: never cleared above the admin, never in a reader group the admin is not in, never a
+    person's account nor a service account cleared above the admin. Raises an AccountError (nothing
+    changed) otherwise."""
+    existing = User.objects.filter(username=service).first()
+    if existing is not None and not existing.is_service:
+        raise AccountError(f"{service!r} is a person's account: choose another name for the service.", field="service")
+    check_admin_change(
+        acting_user=acting_user,
+        user=existing,
+        role=Role.EMPLOYEE,
+        clearance=clearance,
+        is_active=True,
+        groups=groups,
+        new_group_names=(),
+    )
+    user = upsert_service_account(
+        name=service,
+        team=team.name if team else "",
+        workload=workload,
+        clearance=clearance,
+        groups=[g.name for g in groups],
+    )
+    return issue_api_key(user=user, name=key_name, expires_at=expires_at, endpoints=endpoints, acting_user=acting_user)
+
+
+def list_api_keys() -> QuerySet[ApiKey]:
+    """Every key, newest first, with its user (the admins' keys page)."""
+    return ApiKey.objects.select_related("user").order_by("-created_at", "-id")
 
 
 def revoke_api_key(*, key_id: int) -> ApiKey:

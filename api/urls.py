@@ -6,7 +6,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
-from api import views
+from api import pages, views
 
 # The schema and its pages are public: they describe the API, not anyone's data, so they read no credentials
 # (nor answer a bad key with an error these views would render as YAML or HTML).
@@ -21,4 +21,10 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api-schema", **PUBLIC),
         name="api-docs",
     ),
+]
+
+# The admins' page, under /manage/ with the other admin pages (config/urls.py).
+page_urlpatterns = [
+    path("", pages.keys, name="keys"),
+    path("<int:key_id>/revoke/", pages.key_revoke, name="key-revoke"),
 ]

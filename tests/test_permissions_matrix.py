@@ -91,6 +91,8 @@ ACCESS: dict[str, Access] = {
     "user-new": Access(ADMIN),
     "user-edit": Access(ADMIN),
     "user-password-reset": Access(ADMIN, method="POST"),  # ada resets erin's
+    "keys": Access(ADMIN),
+    "key-revoke": Access(ADMIN, method="POST"),
     # Auditors only: admins run the system whose traffic the log records.
     "audit-log": Access(AUDITOR),
     "audit-detail": Access(AUDITOR),
@@ -181,6 +183,7 @@ def sample(users: dict[str, User], ingest: Callable[..., Any]) -> Callable[[Rout
         "event_id": lambda: _answer(users).answer.audit_id,
         "version_id": lambda: (get_active_policy(), PolicyVersion.objects.get(is_active=True).id)[1],
         "user_id": lambda: users["erin"].id,
+        "key_id": lambda: issue_api_key(user=users["erin"], name="sample").api_key.id,
         "name": lambda: next(iter(CHARTS)),
     }
 
