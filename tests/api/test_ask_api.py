@@ -178,3 +178,16 @@ def test_a_key_has_its_own_rate_limit_besides_its_users(client, settings, employ
     other_key = make_key(employee, "second script")
     assert ask(client, {"question": QUESTION}, **other_key.bearer).status_code == 200
     assert AuditEvent.objects.count() == 2
+
+
+def test_the_auditor_sees_the_key_in_the_request_and_the_export(client, erin_key, auditor, ingest):
+    ingest("deploy-runbook.md", RUNBOOK)
+    audit_id = ask(client, {"question": QUESTION}, **erin_key.bearer).json()["audit_id"]
+    client.force_login(auditor)
+
+    detail = client.get(f"/audit/{audit_id}/").content.decode()
+    export = b"".join(client.get("/audit/export.jsonl").streaming_content).decode()
+
+    assert f"API key “erin&#x27;s script” (#{erin_key.api_key.id})" in detail
+    record = json.loads(export.splitlines()[0])
+    assert (record["api_key_id"], record["api_key_name"]) == (erin_key.api_key.id, "erin's script")
