@@ -35,3 +35,12 @@ class OwnPasswordReset(AccountError):
 
 class WeakPassword(AccountError):
     """A chosen password that Django's validators (settings.AUTH_PASSWORD_VALIDATORS) refuse."""
+
+
+class ApiKeyRejected(Exception):
+    """An API key that may not be used: `code` is key_invalid, key_revoked or key_expired."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message

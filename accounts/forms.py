@@ -23,6 +23,16 @@ def parse_group_names(text: str) -> list[str]:
     return names
 
 
+def reader_groups_field() -> forms.ModelMultipleChoiceField:
+    """Reader groups as checkboxes (the users pages, the API keys page)."""
+    return forms.ModelMultipleChoiceField(
+        queryset=Group.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Reader groups",
+    )
+
+
 def _names(value: str) -> list[str]:
     return sorted({name.strip() for name in value.split(",") if name.strip()})
 
@@ -32,12 +42,7 @@ class UserForm(forms.Form):
 
     role = forms.ChoiceField(choices=Role.choices)
     clearance = forms.TypedChoiceField(choices=Classification.choices, coerce=int)
-    groups = forms.ModelMultipleChoiceField(
-        queryset=Group.objects.order_by("name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Reader groups",
-    )
+    groups = reader_groups_field()
     new_groups = forms.CharField(
         required=False,
         max_length=500,

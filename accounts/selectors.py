@@ -13,8 +13,9 @@ from accounts.models import User
 
 
 def list_users(*, query: str = "") -> QuerySet[User]:
-    """Users by username, with groups and team loaded; `query` matches username, name, e-mail or group."""
-    users = User.objects.select_related("team").prefetch_related("groups").order_by("username")
+    """People by username, with groups and team loaded; `query` matches username, name, e-mail or group.
+    Service accounts are not listed: they are managed with their keys (/manage/keys/)."""
+    users = User.objects.filter(is_service=False).select_related("team").prefetch_related("groups").order_by("username")
     if query:
         users = users.filter(
             Q(username__icontains=query)
@@ -27,8 +28,10 @@ def list_users(*, query: str = "") -> QuerySet[User]:
 
 
 def get_user(*, user_id: int) -> User | None:
-    """The user with this id, or None."""
-    return User.objects.select_related("team").prefetch_related("groups").filter(pk=user_id).first()
+    """The person with this id, or None (also for a service account: a password reset would let someone sign
+    in as it, and its role and groups are set on the API keys page, under the same rules)."""
+    people = User.objects.filter(is_service=False)
+    return people.select_related("team").prefetch_related("groups").filter(pk=user_id).first()
 
 
 def list_groups() -> QuerySet[Group]:

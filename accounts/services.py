@@ -63,7 +63,7 @@ def upsert_user(
     return user, created
 
 
-def _check_rules(
+def check_admin_change(
     *,
     acting_user: User,
     user: User | None,
@@ -73,7 +73,8 @@ def _check_rules(
     groups: Sequence[Group],
     new_group_names: Sequence[str],
 ) -> None:
-    """What an admin may do on the users pages. Auditor accounts are the operator's (`add_user`):
+    """What an admin may do to an account (on the users pages, and to service accounts on the API keys page):
+    raises an AccountError when the change is forbidden. Auditor accounts are the operator's (`add_user`):
     the people whose traffic auditors review must not be able to make or unmake auditors."""
     if user is not None and user.clearance > acting_user.clearance:
         raise RoleOutOfReach("You cannot change someone cleared above you; ask an admin with that clearance.")
@@ -139,7 +140,7 @@ def update_user(
     """Set `user`'s role, clearance, reader groups (existing ones plus new ones created by name),
     team and active flag. Raises an AccountError (accounts/errors.py) when the rules of
     _check_rules forbid the change."""
-    _check_rules(
+    check_admin_change(
         acting_user=acting_user,
         user=user,
         role=role,
@@ -173,7 +174,7 @@ def create_user(
     with one, None is returned. Either way the admin knows it, so the user must choose their own at
     first sign-in. Raises an AccountError like update_user, WeakPassword when the validators refuse
     the password."""
-    _check_rules(
+    check_admin_change(
         acting_user=acting_user,
         user=None,
         role=role,

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ApiKey, User
 from assistant.models import Feedback, HistoryEntry
 from inspection import inspect_question
 from routing import services as routing_services
@@ -36,35 +36,46 @@ class KeptAnswer:
     history_id: int
 
 
-def answer_question(*, question: str, acting_user: User, workload: str = Workload.INTERACTIVE) -> KeptAnswer:
+def answer_question(
+    *, question: str, acting_user: User, workload: str = Workload.INTERACTIVE, api_key: ApiKey | None = None
+) -> KeptAnswer:
     """Answer from the passages the user may read, citing them as [n], through the policy gate, and keep
     it in the asker's history. The gate writes the audit row; a refusal is an answer with `refused` set
-    and the reason in `route`. Raises RateLimited when the user asked too often (nothing is audited)."""
-    _count_asking(acting_user)
-    for event in _stream(question=question, acting_user=acting_user, workload=workload):
+    and the reason in `route`. `api_key`: the key a program asked with, named in the audit row. Raises
+    RateLimited when the user, or the key, asked too often (nothing is audited)."""
+    _count_asking(acting_user, api_key)
+    for event in _stream(question=question, acting_user=acting_user, workload=workload, api_key=api_key):
         if isinstance(event, KeptAnswer):
             return event
     raise AssertionError("stream_answer ended without an answer")  # pragma: no cover
 
 
 def stream_answer(
-    *, question: str, acting_user: User, workload: str = Workload.INTERACTIVE
+    *, question: str, acting_user: User, workload: str = Workload.INTERACTIVE, api_key: ApiKey | None = None
 ) -> Iterator[Delta | Restart | KeptAnswer]:
     """answer_question() as it is written: text deltas (Restart when a model stopped mid-answer and the
     answer is being written again), then the whole answer, audited and kept in the asker's history, as the
     last event. A reader who leaves mid-answer gets no history entry (the gate audits what was sent).
-    Raises RateLimited at once, before any event, when the user asked too often."""
-    _count_asking(acting_user)
-    return _stream(question=question, acting_user=acting_user, workload=workload)
+    Raises RateLimited at once, before any event, when the user or the key asked too often."""
+    _count_asking(acting_user, api_key)
+    return _stream(question=question, acting_user=acting_user, workload=workload, api_key=api_key)
 
 
-def _count_asking(user: User) -> None:
-    # Each question costs retrieval, maybe a paid model, and an audit row: one user may not flood them.
+def _count_asking(user: User, api_key: ApiKey | None) -> None:
+    # Each question costs retrieval, maybe a paid model, and an audit row: one user may not flood them,
+    # nor one key (a service account's keys are often shared by several jobs).
     take(f"ask:user:{user.pk}", RateLimit(settings.ASK_RATE_LIMIT_PER_MINUTE, 60))
+    if api_key is not None:
+        take(f"ask:key:{api_key.pk}", RateLimit(settings.API_KEY_RATE_LIMIT_PER_MINUTE, 60))
 
 
-def _stream(*, question: str, acting_user: User, workload: str) -> Iterator[Delta | Restart | KeptAnswer]:
-    for event in routing_services.stream_answer(question=question, acting_user=acting_user, workload=workload):
+def _stream(
+    *, question: str, acting_user: User, workload: str, api_key: ApiKey | None
+) -> Iterator[Delta | Restart | KeptAnswer]:
+    events = routing_services.stream_answer(
+        question=question, acting_user=acting_user, workload=workload, api_key=api_key
+    )
+    for event in events:
         if isinstance(event, Final):
             entry = keep_in_history(answer=event.answer, acting_user=acting_user)
             yield KeptAnswer(answer=event.answer, history_id=entry.id)

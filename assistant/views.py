@@ -79,9 +79,9 @@ def ask_stream(request: HtmxHttpRequest) -> HttpResponse:
     except RateLimited as limited:
         return _too_many(request, "assistant/ask.html#result", form, limited)
 
-    def render_final(kept: KeptAnswer) -> str:
+    def render_final(kept: KeptAnswer) -> dict[str, str]:
         context = {"answer": kept.answer, "history_id": kept.history_id}
-        return render_to_string("assistant/ask.html#result", context, request=request)
+        return {"html": render_to_string("assistant/ask.html#result", context, request=request)}
 
     return StreamingHttpResponse(
         answer_events(events, render_final),

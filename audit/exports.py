@@ -14,9 +14,10 @@ from routing.models import AuditEvent
 
 # The export's columns, in order; the JSON ones are written as JSON text in a CSV cell.
 COLUMNS = (
-    "id", "created_at", "username", "role", "workload", "team", "data_class", "outcome", "backend", "zone",
-    "model", "fallback_used", "cache_hit", "refusal_reason", "cost_usd", "latency_ms", "policy_version",
-    "question", "findings", "redacted", "passages", "decision", "attempts", "prev_hash", "row_hash", "hash_version",
+    "id", "created_at", "username", "role", "workload", "team", "api_key_id", "api_key_name", "data_class", "outcome",
+    "backend", "zone", "model", "fallback_used", "cache_hit", "refusal_reason", "cost_usd", "latency_ms",
+    "policy_version", "question", "findings", "redacted", "passages", "decision", "attempts", "prev_hash", "row_hash",
+    "hash_version",
 )  # fmt: skip
 JSON_COLUMNS = frozenset({"findings", "redacted", "passages", "decision", "attempts"})
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection");
@@ -34,6 +35,8 @@ def export_record(event: AuditEvent) -> dict[str, Any]:
         "role": event.role,
         "workload": event.workload,
         "team": event.team,
+        "api_key_id": event.api_key_id,
+        "api_key_name": event.api_key_name,
         "data_class": class_label(event.data_class),
         "outcome": event.outcome,
         "backend": event.backend,

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from the package: no CDN
     "procrastinate.contrib.django",
     "axes",
     "accounts",
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
     "governance",
     "operations",
     "library",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +242,9 @@ STORAGES = {
 # Questions one user may ask in a minute, on the pages and with `manage.py ask` alike (0: no limit): the next
 # gets 429 with Retry-After on a page, an error naming this setting from the command.
 ASK_RATE_LIMIT_PER_MINUTE = envint("ASK_RATE_LIMIT_PER_MINUTE", "30")
+# Questions one API key may ask in a minute (0: no limit), counted besides its user's: a script or a shared
+# service key may be held below what its owner may ask in the pages. The next gets 429 with Retry-After.
+API_KEY_RATE_LIMIT_PER_MINUTE = envint("API_KEY_RATE_LIMIT_PER_MINUTE", "30")
 
 # Uploads are stored in the database for the ingestion jobs, so a worker on another machine can read them.
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))
@@ -345,9 +351,29 @@ AUDIT_HEAD_CRON = os.getenv("AUDIT_HEAD_CRON", "*/15 * * * *")
 # Bearer token a Prometheus scraper sends to /metrics; unset, only signed-in admins and auditors may read it.
 METRICS_TOKEN = envsecret("METRICS_TOKEN")
 
+# The API (/api/v1/, docs/api.md): an API key or the browser's session (with its CSRF check); JSON only
+# (the browsable API would need inline scripts the CSP forbids); errors as {"code", "message"} (api/errors.py).
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerKeyAuthentication",
+        "api.authentication.HeaderKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.errors.handle_exception",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sluice API",
+    "DESCRIPTION": "Ask and search through Sluice's gate. Authentication, errors and examples: docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOG_LEVEL = os.getenv("LOG_LEVEL", "INFO").upper()

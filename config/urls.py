@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.forms import ChangePasswordForm
+from api import urls as api_urls
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -14,8 +15,10 @@ urlpatterns = [
         name="password_change",
     ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("api/", include("api.urls")),
     path("audit/", include("audit.urls")),
     path("manage/policy/", include("governance.urls")),
+    path("manage/keys/", include(api_urls.page_urlpatterns)),
     path("manage/", include("library.urls")),
     path("manage/users/", include("accounts.urls")),
     path("", include("operations.urls")),

@@ -14,7 +14,7 @@ from routing.policy.decide import Decision, Target, Zone
 from routing.runner import Attempt, Delta, Restart
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from accounts.models import ApiKey, User
     from retrieval.selectors import Passage
 
 
@@ -127,6 +127,7 @@ class GateRequest:
     started: float  # time.perf_counter() when the gate took it
     # What the policy did with passages flagged as injected instructions (routing.screening), as audited.
     injection: dict[str, Any] | None = None
+    api_key: ApiKey | None = None  # the key that made the request, when a program did
 
 
 @dataclass

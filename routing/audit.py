@@ -47,6 +47,8 @@ HASHED_FIELDS = {
 HASHED_FIELDS[2] = (*HASHED_FIELDS[1], "workload", "team", "cost_usd", "cache_hit", "hash_version")
 # The user's id is set to NULL when the user is deleted, which broke versions 1 and 2; the username is a snapshot.
 HASHED_FIELDS[3] = tuple(name for name in HASHED_FIELDS[2] if name != "acting_user_id")
+# Requests made with an API key name it (the pages' and commands' rows hold None and "").
+HASHED_FIELDS[4] = (*HASHED_FIELDS[3], "api_key_id", "api_key_name")
 # From this version on, a row's hash is an HMAC under settings.AUDIT_CHAIN_KEY.
 KEYED_FROM = 3
 HASH_VERSION = max(HASHED_FIELDS)
@@ -255,6 +257,8 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
         role=user.role,
         workload=request.workload,
         team=request.team,
+        api_key_id=request.api_key.id if request.api_key else None,
+        api_key_name=request.api_key.name if request.api_key else "",
         question=redact(request.question, request.findings, Vault()).text,
         findings=count_findings(request.findings),
         passages=[

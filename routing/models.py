@@ -47,6 +47,10 @@ class AuditEvent(models.Model):
     # The hash chain (routing/audit.py): each row's hash covers its content and the previous row's hash.
     prev_hash = models.CharField(max_length=64, blank=True)
     row_hash = models.CharField(max_length=64, blank=True)
+    # The API key that made the request (accounts.ApiKey), as it was: no foreign key, so that deleting the
+    # key never rewrites a chained row. None and "" for the pages and the commands.
+    api_key_id = models.BigIntegerField(null=True, blank=True)
+    api_key_name = models.CharField(max_length=100, blank=True)
     # Which fields the hash covers (routing/audit.py): rows written before a field existed keep their version.
     hash_version = models.PositiveSmallIntegerField(default=1)
 

@@ -16,7 +16,7 @@ from collections.abc import Generator, Iterator, Sequence
 
 from django.conf import settings
 
-from accounts.models import User
+from accounts.models import ApiKey, User
 from accounts.selectors import get_user_groups
 from inspection import CustomPattern, Finding, inspect_question, inspect_text
 from inspection.stored import inspect_passage
@@ -55,20 +55,35 @@ PASSAGES_PER_ANSWER = 4
 
 
 def answer_question(
-    *, question: str, acting_user: User, workload: str = Workload.INTERACTIVE, collection: str = MAIN_COLLECTION
+    *,
+    question: str,
+    acting_user: User,
+    workload: str = Workload.INTERACTIVE,
+    collection: str = MAIN_COLLECTION,
+    api_key: ApiKey | None = None,
 ) -> GatedAnswer:
     """stream_answer(), waited for: the whole answer, audited."""
-    return _final(stream_answer(question=question, acting_user=acting_user, workload=workload, collection=collection))
+    return _final(
+        stream_answer(
+            question=question, acting_user=acting_user, workload=workload, collection=collection, api_key=api_key
+        )
+    )
 
 
 def stream_answer(
-    *, question: str, acting_user: User, workload: str = Workload.INTERACTIVE, collection: str = MAIN_COLLECTION
+    *,
+    question: str,
+    acting_user: User,
+    workload: str = Workload.INTERACTIVE,
+    collection: str = MAIN_COLLECTION,
+    api_key: ApiKey | None = None,
 ) -> Iterator[Event]:
     """Answer `question` from the passages `acting_user` may read, citing them as [n], through the gate.
 
     Yields what stream_through_gate yields; the Final answer's latency_ms includes retrieval. The
     user's groups are read once, for both the access filter and the policy. `collection` is the
-    main one except for an evaluation's throwaway collection (routing.evaluation).
+    main one except for an evaluation's throwaway collection (routing.evaluation). `api_key`, the key
+    a program sent (acting as its user), is named in the audit row.
     """
     started = time.perf_counter()
     groups = get_user_groups(acting_user)
@@ -80,6 +95,7 @@ def stream_answer(
         acting_user=acting_user,
         workload=workload,
         groups=groups.names,
+        api_key=api_key,
     ):
         if isinstance(event, Final):
             event.answer.latency_ms = (time.perf_counter() - started) * 1000
@@ -117,6 +133,7 @@ def stream_through_gate(
     acting_user: User,
     workload: str = Workload.INTERACTIVE,
     groups: Sequence[str] | None = None,
+    api_key: ApiKey | None = None,
 ) -> Iterator[Event]:
     """Answer `question` from `passages` (which the user may read) where the active policy allows, and
     audit it. `groups` are the user's group names when the caller has read them already.
@@ -131,7 +148,7 @@ def stream_through_gate(
         policy = get_active_policy()
     except PolicyError:
         logger.exception("The active routing policy does not validate")
-        request = GateRequest(question, [], acting_user, str(workload), "", started)
+        request = GateRequest(question, [], acting_user, str(workload), "", started, api_key=api_key)
         answer = _refusal(
             None,
             text="Sluice cannot answer right now: its routing policy is invalid. An admin must fix it.",
@@ -160,7 +177,14 @@ def stream_through_gate(
     )
     decision = decide(facts, policy, current_health(policy))
     request = GateRequest(
-        question, findings, acting_user, str(workload), budget.team, started, injection=screened.audit_json()
+        question,
+        findings,
+        acting_user,
+        str(workload),
+        budget.team,
+        started,
+        injection=screened.audit_json(),
+        api_key=api_key,
     )
     if decision.action == Action.REFUSE:
         answer = _refusal(

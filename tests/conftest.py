@@ -37,6 +37,7 @@ def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.GATE_RETRY_BASE_S = 0.01
     settings.GATE_RETRY_MAX_WAIT_S = 0.2
     settings.ASK_RATE_LIMIT_PER_MINUTE = 0  # tests ask as one persona far more often; test_rate_limits sets it
+    settings.API_KEY_RATE_LIMIT_PER_MINUTE = 0
     resilience.reset()
     yield
     resilience.reset()

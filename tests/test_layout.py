@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("retrieval",),
     ("routing",),
     ("assistant", "library", "governance", "operations", "audit"),  # the page apps
+    ("api",),  # the REST API: on the page apps' services (assistant's ask and history), never the reverse
     ("config",),  # settings and URLs: wires the apps together
     ("benchmarks", "scripts", "demo"),  # tools of the developers, never imported by the product
 )

@@ -1,9 +1,11 @@
 """Every URL of the project, for every persona: who may open it is checked on the server (issue 4,
 "Everyone"). The URLs are enumerated from the resolver, so a new view without a row in ACCESS fails
-here until someone decides who may use it."""
+here until someone decides who may use it. The API's URLs are tried with every kind of key too (KEY_ACCESS)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,8 +14,12 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.api_keys import issue_api_key, revoke_api_key, upsert_service_account
+from accounts.clearance import Classification
+from accounts.models import ApiKey, User
+from api.endpoints import Endpoint
 from assistant.services import answer_question
 from audit.charts import CHARTS
 from routing.models import PolicyVersion
@@ -35,8 +41,10 @@ MARKER = "zanzibar"
 class Access:
     allowed: frozenset[str]
     method: str = "GET"
-    anonymous: str = "login"  # "login": sent to the login page; "public": served; "forbidden": 403
+    # "login": sent to the login page; "public": served; "forbidden": 403; "unauthorized": 401 (the API)
+    anonymous: str = "login"
     data: dict[str, str] = field(default_factory=dict)  # a valid POST body, so a 4xx means "refused"
+    as_json: bool = False  # the API: the POST body is sent as JSON
 
 
 ACCESS: dict[str, Access] = {
@@ -83,6 +91,8 @@ ACCESS: dict[str, Access] = {
     "user-new": Access(ADMIN),
     "user-edit": Access(ADMIN),
     "user-password-reset": Access(ADMIN, method="POST"),  # ada resets erin's
+    "keys": Access(ADMIN),
+    "key-revoke": Access(ADMIN, method="POST"),
     # Auditors only: admins run the system whose traffic the log records.
     "audit-log": Access(AUDITOR),
     "audit-detail": Access(AUDITOR),
@@ -91,7 +101,27 @@ ACCESS: dict[str, Access] = {
     "audit-verify": Access(AUDITOR, method="POST"),
     "audit-dashboard": Access(AUDITOR),
     "audit-chart": Access(AUDITOR),
+    # The API: any signed-in user by session (with its CSRF check) or any valid key; its schema and docs: everyone.
+    "api-ask": Access(
+        ANYONE,
+        method="POST",
+        anonymous="unauthorized",
+        data={"question": f"Where is the {MARKER} runbook?"},
+        as_json=True,
+    ),
+    "api-search": Access(ANYONE, anonymous="unauthorized", data={"q": MARKER}),
+    "api-schema": Access(ANYONE, anonymous="public"),
+    "api-docs": Access(ANYONE, anonymous="public"),
 }
+
+# The API's URLs for callers with a key: the endpoint a key's allowed list names (None: open to everyone).
+KEY_ACCESS: dict[str, Endpoint | None] = {
+    "api-ask": Endpoint.ASK,
+    "api-search": Endpoint.SEARCH,
+    "api-schema": None,
+    "api-docs": None,
+}
+KEY_CALLERS = ("personal", "service-allowed", "service-not-allowed", "revoked", "expired", "invalid")
 
 
 @dataclass(frozen=True)
@@ -153,6 +183,7 @@ def sample(users: dict[str, User], ingest: Callable[..., Any]) -> Callable[[Rout
         "event_id": lambda: _answer(users).answer.audit_id,
         "version_id": lambda: (get_active_policy(), PolicyVersion.objects.get(is_active=True).id)[1],
         "user_id": lambda: users["erin"].id,
+        "key_id": lambda: issue_api_key(user=users["erin"], name="sample").api_key.id,
         "name": lambda: next(iter(CHARTS)),
     }
 
@@ -188,8 +219,7 @@ def test_each_persona_gets_what_the_table_allows(
     url = reverse(route.name, kwargs=kwargs)
     if persona != "anonymous":
         client.force_login(users[persona])
-    send = client.post if access.method == "POST" else client.get
-    response = send(url, access.data)
+    response = request_as(client, access, url)
     status = response.status_code
     where = f"{access.method} {url} as {persona}"
 
@@ -198,6 +228,8 @@ def test_each_persona_gets_what_the_table_allows(
             assert status == 302 and response["Location"].startswith(settings.LOGIN_URL), where
         elif access.anonymous == "forbidden":
             assert status == 403, where
+        elif access.anonymous == "unauthorized":
+            assert status == 401 and response.json()["code"] == "not_authenticated", where
         else:
             assert status < 400, where
     elif persona in access.allowed:
@@ -215,3 +247,68 @@ def test_each_persona_gets_what_the_table_allows(
         assert status in (403, 404), where
     if persona not in access.allowed and access.anonymous != "public":
         assert MARKER.encode() not in body_of(response), f"{where}: the page's data leaked"
+
+
+def request_as(client: Client, access: Access, url: str, **headers: str) -> Any:
+    if access.method != "POST":
+        return client.get(url, access.data, **headers)
+    if access.as_json:
+        return client.post(url, json.dumps(access.data), content_type="application/json", **headers)
+    return client.post(url, access.data, **headers)
+
+
+API_ROUTES = [r for r in ROUTES if r.route.startswith("api/")]
+
+
+def test_every_api_url_has_a_row_for_keys() -> None:
+    missing = sorted(r.name for r in API_ROUTES if r.name not in KEY_ACCESS)
+    assert API_ROUTES and not missing, f"add these URL names to KEY_ACCESS in {__file__}: {missing}"
+
+
+def key_of(caller: str, employee: User, endpoint: Endpoint | None) -> str:
+    """The key a caller sends: erin's own; a service account's allowed the endpoint or every other one; erin's
+    revoked or expired; or one that was never issued."""
+    if caller == "invalid":
+        return "sluice_0123456789ab_" + "x" * 43
+    if caller.startswith("service"):
+        service = upsert_service_account(
+            name="ci-bot", team="", workload="ci", clearance=Classification.INTERNAL, groups=["engineering"]
+        )
+        others = [e for e in Endpoint if e != endpoint]
+        allowed = [endpoint] if caller == "service-allowed" and endpoint else others
+        return issue_api_key(user=service, name=caller, endpoints=allowed).key
+    issued = issue_api_key(user=employee, name=caller, expires_at=timezone.now() + dt.timedelta(hours=1))
+    if caller == "revoked":
+        revoke_api_key(key_id=issued.api_key.id)
+    elif caller == "expired":
+        ApiKey.objects.filter(id=issued.api_key.id).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    return issued.key
+
+
+@pytest.mark.parametrize("header", ["bearer", "x-api-key"])
+@pytest.mark.parametrize("caller", KEY_CALLERS)
+@pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: r.name)
+def test_each_key_gets_what_the_table_allows(
+    client: Client, employee: User, ingest: Callable[..., Any], route: Route, caller: str, header: str
+) -> None:
+    _document(ingest)
+    access, endpoint = ACCESS[route.name], KEY_ACCESS[route.name]
+    key = key_of(caller, employee, endpoint)
+    sent = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if header == "bearer" else {"HTTP_X_API_KEY": key}
+    url = reverse(route.name)
+
+    response = request_as(client, access, url, **sent)
+    status, where = response.status_code, f"{access.method} {url} with a {caller} key in {header}"
+
+    rejected = {"revoked": "key_revoked", "expired": "key_expired", "invalid": "key_invalid"}
+    if endpoint is None:  # the schema and its pages: public, they read no credentials
+        assert status == 200, where
+    elif caller in rejected:
+        assert (status, response.json()["code"]) == (401, rejected[caller]), where
+    elif caller == "service-not-allowed":
+        assert (status, response.json()["code"]) == (403, "endpoint_not_allowed"), where
+    else:
+        assert status == 200, where
+        assert MARKER.encode() in body_of(response), f"{where}: the document they may read is missing"
+    if endpoint is not None and (caller in rejected or caller == "service-not-allowed"):
+        assert MARKER.encode() not in body_of(response), f"{where}: the data leaked"

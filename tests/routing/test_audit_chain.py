@@ -179,7 +179,7 @@ def test_a_row_claiming_an_unknown_version_with_no_hash_is_named(employee):
 
 
 def test_version_3_is_keyed_and_hashes_the_username_not_the_user_id():
-    assert HASH_VERSION == 3 and KEYED_FROM == 3
+    assert HASH_VERSION >= 3 and KEYED_FROM == 3
     assert "username" in HASHED_FIELDS[3] and "acting_user_id" not in HASHED_FIELDS[3]
     assert set(HASHED_FIELDS[2]) - set(HASHED_FIELDS[3]) == {"acting_user_id"}
 
@@ -291,3 +291,17 @@ def test_writing_a_row_stays_three_statements(employee):
 
     statements = [q["sql"].split()[0] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert statements == ["SELECT", "SELECT", "INSERT"]
+
+
+@pytest.mark.parametrize(("column", "value"), [("api_key_id", "7"), ("api_key_name", "'ci-bot'")])
+def test_the_api_key_fields_of_hash_version_4_are_covered_and_older_rows_still_verify(employee, column, value):
+    rows = write_rows(employee, 4)
+    assert HASH_VERSION == 4 and {"api_key_id", "api_key_name"} <= set(HASHED_FIELDS[4])
+    rewrite_as(rows[:2], 3)  # rows an earlier Sluice wrote, before keys, followed by version-4 rows
+    assert verify() == (True, "")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE routing_auditevent SET {column} = {value} WHERE id = %s", [rows[3].id])
+
+    ok, message = verify()
+
+    assert not ok and f"row {rows[3].id}" in message

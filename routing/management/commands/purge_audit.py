@@ -10,10 +10,11 @@ from django.utils import timezone
 from routing.audit import purge_audit_before
 
 
-def parse_age(value: str) -> timedelta:
+def parse_age(value: str, *, flag: str = "--older-than") -> timedelta:
+    """A number of days or hours ("90d", "12h"); CommandError naming `flag` otherwise."""
     match = re.fullmatch(r"(\d+)([dh])", value.strip())
     if not match:
-        raise CommandError(f"--older-than {value!r}: give days or hours, e.g. 90d or 12h")
+        raise CommandError(f"{flag} {value!r}: give days or hours, e.g. 90d or 12h")
     amount = int(match.group(1))
     return timedelta(days=amount) if match.group(2) == "d" else timedelta(hours=amount)
 
