@@ -1,4 +1,5 @@
-"""docs/benchmarks.md and its plots, written from one benchmark run's JSON (nothing else is read).
+"""docs/benchmarks.md and its plots, written from one benchmark run's JSON, and from the embedding paths'
+run of its own beside it (embedding.json, `manage.py bench_embedding`) when there is one.
 
 `manage.py bench --write-docs` calls `write_report` after measuring; `manage.py bench --report FILE`
 writes the page again from a saved run (docs/benchmarks/bench.json) without measuring.
@@ -15,6 +16,12 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
+
+from benchmarks.embedding_report import render_embedding  # noqa: E402
+
+# The embedding paths' run (`manage.py bench_embedding --write-docs`), kept beside bench.json: longer than
+# `make bench` allows, so measured on its own and shown on the page with its own date and machine.
+EMBEDDING_RUN = "embedding.json"
 
 TARGETS = {
     "gate": "p95 ≤ 5 ms",
@@ -34,17 +41,21 @@ def write_report(result: dict[str, Any], page: Path) -> list[Path]:
     run_file = folder / "bench.json"
     run_file.write_text(json.dumps(result, indent=1) + "\n")
     plots = [p for p in (_latency_plot(result, folder), _quality_plot(result, folder), _cost_plot(result, folder)) if p]
-    page.write_text(render(result, plot_names={p.stem: f"{folder.name}/{p.name}" for p in plots}))
+    embedding_file = folder / EMBEDDING_RUN
+    embedding = json.loads(embedding_file.read_text()) if embedding_file.exists() else None
+    page.write_text(render(result, plot_names={p.stem: f"{folder.name}/{p.name}" for p in plots}, embedding=embedding))
     return [page, run_file, *plots]
 
 
-def render(result: dict[str, Any], *, plot_names: dict[str, str]) -> str:
-    """The markdown page for a run."""
+def render(result: dict[str, Any], *, plot_names: dict[str, str], embedding: dict[str, Any] | None = None) -> str:
+    """The markdown page for a run (and the embedding paths' run of its own, when given)."""
     parts = [_header(result), _summary(result), _notes(result)]
     for section in (_gate, _retrieval, _ingest, _e2e, _redaction, _cost):
         text = section(result, plot_names)
         if text:
             parts.append(text)
+    if embedding:
+        parts.append(render_embedding(embedding))
     parts.append(_footer())
     return "\n\n".join(parts) + "\n"
 
