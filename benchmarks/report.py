@@ -164,13 +164,12 @@ def _notes(result: dict[str, Any]) -> str:
         keyword = latency.get("keyword_list", {}).get("pruned_ms")
         notes.append(
             f"**Hybrid search** (p95 {_ms(hybrid)} at 100,000 chunks): embedding the query takes "
-            f"{_ms(embed, 'median')} (p95 {_ms(embed)}; MiniLM in torch fp32 on two cores), and only then "
+            f"{_ms(embed, 'median')} (p95 {_ms(embed)}; MiniLM {_embedding_path(result)} on two cores), and only then "
             f"can the vector list be read ({_ms(vector, 'median')}, p95 {_ms(vector)}, for 200 candidates "
             f"with the access filter); the keyword list (pruned: {_ms(keyword, 'median')}, p95 {_ms(keyword)}, against "
             f"{_ms(latency.get('keyword_list', {}).get('exact_ms'), 'median')} exact) is read while the query is "
             "embedded. So the floor is embedding plus vector search, and on two cores the embedding and "
-            "PostgreSQL compete for them. Next: the int8 ONNX export of the shipped model (about 4 ms a query "
-            "where the issue measured it), adopted only with SciFact nDCG@10 within 0.005; fewer vector "
+            f"PostgreSQL compete for them. Next: {_embedding_lever(result)}fewer vector "
             "candidates; a larger shared_buffers for the embedded server (128 MB holds neither the vectors "
             "nor the HNSW graph of 100,000 chunks)."
         )
@@ -233,6 +232,21 @@ def _notes(result: dict[str, Any]) -> str:
     if not notes:
         return ""
     return "## Where a target is missed, and why\n\n" + "\n\n".join(f"- {note}" for note in notes)
+
+
+def _embedding_path(result: dict[str, Any]) -> str:
+    backend = result.get("machine", {}).get("embedding_backend", "torch")
+    return {"torch": "in torch fp32", "onnx": "in ONNX Runtime fp32", "onnx-int8": "in ONNX Runtime int8"}[backend]
+
+
+def _embedding_lever(result: dict[str, Any]) -> str:
+    """Runs before the ONNX path record no backend: they embedded with torch."""
+    if result.get("machine", {}).get("embedding_backend", "torch") != "torch":
+        return ""
+    return (
+        "the ONNX path, which this run predates: the CPU default since 2026-12-05, measured against torch "
+        "in its own run (the section on the embedding model below); "
+    )
 
 
 def _verdict(met: bool) -> str:
