@@ -93,7 +93,8 @@ def render_embedding(run: dict[str, Any] | None) -> str:
             "## The embedding model: torch or ONNX on the CPU",
             "",
             f"A run of its own: {run['date']}, `{run['command']}` in {run['duration_s']} s, on "
-            f"{machine.get('description', '?')}. The paths embed the same texts in turn (256 at a time, then "
+            f"{machine.get('description', '?')}, ONNX Runtime {machine.get('onnxruntime', '1.32.0')}. "
+            "The paths embed the same texts in turn (256 at a time, then "
             "one query or one batch of 32 each), so whatever else ran on the machine slowed them alike. "
             "`torch` is sentence-transformers on torch fp32; `onnx-plain` the graph sentence-transformers' "
             '`backend="onnx"` would run (exported, not fused); `onnx` (`EMBEDDING_BACKEND=onnx`) that graph '

@@ -4,6 +4,7 @@ import json
 import sys
 import time
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             "command": "manage.py bench_embedding " + " ".join(sys.argv[2:]),
         }
         with throwaway_database():
-            result["machine"] = machine()
+            result["machine"] = machine() | {"onnxruntime": version("onnxruntime")}
             try:
                 result |= embedding_benchmark(
                     shared=options["shared"], set_names=names, rounds=options["rounds"], batches=options["batches"]
