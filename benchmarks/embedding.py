@@ -336,9 +336,27 @@ def embedding_benchmark(*, shared: Path, set_names: Sequence[str], rounds: int, 
         if path != "torch"
     }
     result["corpus_passages_per_s"] = {p: round(passage_count / s, 1) for p, s in embed_seconds.items()}
-    first = sets[0]
-    result["query_latency_ms"] = query_latency(models, list(first.queries.values()), rounds=rounds)
-    result["batch32"] = batch_throughput(models, first.passages, batches=batches)
-    result["worker_memory"] = worker_memory(first.passages)
     result["texts"] = {"passages": passage_count, "queries": sum(len(s.queries) for s in sets)}
-    return result
+    return result | speed(models, sets[0], rounds=rounds, batches=batches)
+
+
+SPEED_KEYS = ("query_latency_ms", "batch32", "worker_memory")
+
+
+def speed(models: dict[str, Embedder], data: EvalSet, *, rounds: int, batches: int) -> dict[str, Any]:
+    """Query latency, batch throughput and a web worker's memory, on the set's queries and passages."""
+    return {
+        "query_latency_ms": query_latency(models, list(data.queries.values()), rounds=rounds),
+        "batch32": batch_throughput(models, data.passages, batches=batches),
+        "worker_memory": worker_memory(data.passages),
+    }
+
+
+def speed_benchmark(*, shared: Path, set_name: str, rounds: int, batches: int) -> dict[str, Any]:
+    """The speed and memory figures alone (the vectors, so agreement and quality, do not depend on how
+    the session runs them: measure those again only when the model or its export changes)."""
+    with tempfile.TemporaryDirectory() as workdir:
+        sets = load_sets(shared, [set_name], Path(workdir))
+    if not sets:
+        raise RuntimeError(f"{set_name} is not under {shared}")
+    return {"speed_paths": list(SPEED_PATHS)} | speed(embedders(), sets[0], rounds=rounds, batches=batches)

@@ -36,6 +36,23 @@ def adoption(run: dict[str, Any], path: str) -> dict[str, Any]:
     }
 
 
+def _decision(path: str, verdict: dict[str, Any]) -> str:
+    if verdict["adopt"]:
+        return (
+            f"`{path}` meets the rule, so `EMBEDDING_BACKEND=auto` runs it on the CPU (torch stays on CUDA); "
+            "its queries rank the passages torch stored as torch's own queries do, so stored vectors stay valid."
+        )
+    reasons = [
+        *([f"loses up to {verdict['worst_ndcg_loss']:.4f} of nDCG@10"] if not verdict["ndcg_ok"] else []),
+        *([f"moves some texts to a cosine of {verdict['min_cosine']:.4f}"] if not verdict["cosine_ok"] else []),
+        *(["is not faster"] if not verdict["faster"] else []),
+    ]
+    return (
+        f"`{path}` {' and '.join(reasons)}, so it is not a default: it is there for whoever sets it, and then "
+        "every start warns (retrieval.W001) that vectors stored by another backend no longer match its queries."
+    )
+
+
 def _table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
@@ -76,18 +93,31 @@ def render_embedding(run: dict[str, Any] | None) -> str:
         for name, figures in run["sets"].items()
     ]
     memory = run.get("worker_memory", {})
+    whole_sets = run.get("corpus_passages_per_s")
+    speed_header = ["path", "query median", "query p95", "batch of 32, passages/s"]
+    speed_header += ["whole sets, passages/s"] if whole_sets else []
+    speed_header += ["web worker RSS (peak)"]
     speed_rows = [
         (
             path,
             f"{run['query_latency_ms'][path]['median']:.1f} ms",
             f"{run['query_latency_ms'][path]['p95']:.1f} ms",
             run["batch32"][path]["passages_per_s"],
-            run["corpus_passages_per_s"].get(path, "–"),
-            f"{memory[path]['rss_mb']:,.0f} MB" if path in memory else "–",
+            *([whole_sets.get(path, "–")] if whole_sets else []),
+            f"{memory[path]['rss_mb']:,.0f} MB ({memory[path]['peak_rss_mb']:,.0f} MB)" if path in memory else "–",
         )
         for path in run["speed_paths"]
     ]
+    decision = " ".join(_decision(path, v) for path, v in verdicts.items())
     texts = run["texts"]
+    speed_run = run.get("speed_run")
+    speed_source = (
+        "Measured again in a run of their own after a change to how the sessions run (not to the vectors): "
+        f"{speed_run['date']}, `{speed_run['command']}` in {speed_run['duration_s']} s, on "
+        f"{speed_run['machine'].get('description', '?')}. "
+        if speed_run
+        else ""
+    )
     return "\n".join(
         [
             "## The embedding model: torch or ONNX on the CPU",
@@ -109,6 +139,8 @@ def render_embedding(run: dict[str, Any] | None) -> str:
             "",
             _table(("path", "worst nDCG@10 loss", "lowest cosine", "query speed-up", "CPU default"), rule_rows),
             "",
+            decision,
+            "",
             f"Per-text cosine against torch over {texts['passages']:,} passages and {texts['queries']:,} queries "
             "of the sets below:",
             "",
@@ -122,21 +154,12 @@ def render_embedding(run: dict[str, Any] | None) -> str:
             "",
             _table(("set", *pairings), ndcg_rows),
             "",
-            "Speed and memory. A query: one short SciFact question at a time; batch of 32: SciFact passages "
+            f"Speed and memory. {speed_source}A query: one short SciFact question at a time; batch of 32: "
+            "SciFact passages "
             "(most fill the 256-token window); whole sets: every passage above, in blocks of 256. Memory: "
             "a fresh process that imports the web application, warms up as a gunicorn worker does (the "
             "embedding model and the name model) and embeds a query and 32 passages; resident set after.",
             "",
-            _table(
-                (
-                    "path",
-                    "query median",
-                    "query p95",
-                    "batch of 32, passages/s",
-                    "whole sets, passages/s",
-                    "web worker RSS",
-                ),
-                speed_rows,
-            ),  # fmt: skip
+            _table(speed_header, speed_rows),
         ]
     )

@@ -8,7 +8,8 @@ import json
 import numpy as np
 
 from benchmarks.embedding import agreement
-from benchmarks.embedding_report import adoption
+from benchmarks.embedding_report import adoption, render_embedding
+from benchmarks.management.commands.bench_embedding import merge_speed_run
 from benchmarks.report import EMBEDDING_RUN, write_report
 from tests.benchmarks.test_bench_command import RUN
 
@@ -85,3 +86,23 @@ def test_the_page_shows_the_embedding_run_kept_beside_the_bench_run(tmp_path):
     assert "## The embedding model: torch or ONNX on the CPU" in page
     assert "| onnx | +0.0000 (yes) | 1.0000 (yes) | 3.0× (yes) | **adopted** |" in page
     assert "| onnx-int8 | +0.0100 (**no**) | 0.9750 (**no**) | 4.0× (yes) | not adopted |" in page
+
+
+def test_a_speed_only_run_replaces_the_speed_figures_and_says_when_it_ran():
+    speed = {
+        "date": "2026-12-06T07:00:00+00:00",
+        "command": "manage.py bench_embedding --speed-only",
+        "machine": {"description": "2 cores of another test CPU"},
+        "duration_s": 10.0,
+        "query_latency_ms": {p: {"median": 1.0, "p95": 2.0, "n": 3} for p in EMBEDDING["speed_paths"]},
+        "batch32": EMBEDDING["batch32"],
+        "worker_memory": EMBEDDING["worker_memory"],
+    }
+
+    merged = merge_speed_run(EMBEDDING, speed)
+    page = render_embedding(merged)
+
+    assert merged["sets"] == EMBEDDING["sets"] and merged["query_latency_ms"]["torch"]["median"] == 1.0
+    assert "corpus_passages_per_s" not in merged
+    assert "2026-12-06T07:00:00+00:00, `manage.py bench_embedding --speed-only`" in page
+    assert "2 cores of another test CPU" in page
