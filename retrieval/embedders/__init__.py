@@ -43,7 +43,7 @@ def make_embedder(backend: str, *, device: str = "auto", batch_size: int = 0) ->
 
 def resolve_backend(setting: str, *, device: str, cuda_present: bool | None = None) -> str:
     """The backend EMBEDDING_BACKEND names; `auto` is torch where the model runs on CUDA, else onnx (fp32: the
-    same vectors as torch, about 4 times faster on two cores, docs/benchmarks.md)."""
+    same vectors as torch, a query 2.5 times faster on two cores: docs/benchmarks.md)."""
     if setting != "auto":
         return setting
     if device == "cuda":
