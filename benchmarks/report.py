@@ -1,4 +1,5 @@
-"""docs/benchmarks.md and its plots, written from one benchmark run's JSON (nothing else is read).
+"""docs/benchmarks.md and its plots, written from one benchmark run's JSON, and from the embedding paths'
+run of its own beside it (embedding.json, `manage.py bench_embedding`) when there is one.
 
 `manage.py bench --write-docs` calls `write_report` after measuring; `manage.py bench --report FILE`
 writes the page again from a saved run (docs/benchmarks/bench.json) without measuring.
@@ -15,6 +16,12 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
+
+from benchmarks.embedding_report import render_embedding  # noqa: E402
+
+# The embedding paths' run (`manage.py bench_embedding --write-docs`), kept beside bench.json: longer than
+# `make bench` allows, so measured on its own and shown on the page with its own date and machine.
+EMBEDDING_RUN = "embedding.json"
 
 TARGETS = {
     "gate": "p95 ≤ 5 ms",
@@ -34,17 +41,21 @@ def write_report(result: dict[str, Any], page: Path) -> list[Path]:
     run_file = folder / "bench.json"
     run_file.write_text(json.dumps(result, indent=1) + "\n")
     plots = [p for p in (_latency_plot(result, folder), _quality_plot(result, folder), _cost_plot(result, folder)) if p]
-    page.write_text(render(result, plot_names={p.stem: f"{folder.name}/{p.name}" for p in plots}))
+    embedding_file = folder / EMBEDDING_RUN
+    embedding = json.loads(embedding_file.read_text()) if embedding_file.exists() else None
+    page.write_text(render(result, plot_names={p.stem: f"{folder.name}/{p.name}" for p in plots}, embedding=embedding))
     return [page, run_file, *plots]
 
 
-def render(result: dict[str, Any], *, plot_names: dict[str, str]) -> str:
-    """The markdown page for a run."""
+def render(result: dict[str, Any], *, plot_names: dict[str, str], embedding: dict[str, Any] | None = None) -> str:
+    """The markdown page for a run (and the embedding paths' run of its own, when given)."""
     parts = [_header(result), _summary(result), _notes(result)]
     for section in (_gate, _retrieval, _ingest, _e2e, _redaction, _cost):
         text = section(result, plot_names)
         if text:
             parts.append(text)
+    if embedding:
+        parts.append(render_embedding(embedding))
     parts.append(_footer())
     return "\n\n".join(parts) + "\n"
 
@@ -71,7 +82,8 @@ def _header(result: dict[str, Any]) -> str:
             "",
             f"Measured on {result.get('date', '?')} with `{result.get('command', 'make bench')}` "
             f"in {result.get('duration_s', '?')} s, on {machine.get('description', '?')}. "
-            "Every figure below comes from that one run; the benchmark works in a throwaway database it "
+            "Every figure below comes from that one run (but the section on the embedding model, from a longer "
+            "run of its own that says when); the benchmark works in a throwaway database it "
             "drops at the end, talks only to servers it starts on 127.0.0.1, and stops by itself.",
             "",
             f"Texts: {result.get('sources', '?')}.",
@@ -153,13 +165,12 @@ def _notes(result: dict[str, Any]) -> str:
         keyword = latency.get("keyword_list", {}).get("pruned_ms")
         notes.append(
             f"**Hybrid search** (p95 {_ms(hybrid)} at 100,000 chunks): embedding the query takes "
-            f"{_ms(embed, 'median')} (p95 {_ms(embed)}; MiniLM in torch fp32 on two cores), and only then "
+            f"{_ms(embed, 'median')} (p95 {_ms(embed)}; MiniLM {_embedding_path(result)} on two cores), and only then "
             f"can the vector list be read ({_ms(vector, 'median')}, p95 {_ms(vector)}, for 200 candidates "
             f"with the access filter); the keyword list (pruned: {_ms(keyword, 'median')}, p95 {_ms(keyword)}, against "
             f"{_ms(latency.get('keyword_list', {}).get('exact_ms'), 'median')} exact) is read while the query is "
             "embedded. So the floor is embedding plus vector search, and on two cores the embedding and "
-            "PostgreSQL compete for them. Next: the int8 ONNX export of the shipped model (about 4 ms a query "
-            "where the issue measured it), adopted only with SciFact nDCG@10 within 0.005; fewer vector "
+            f"PostgreSQL compete for them. Next: {_embedding_lever(result)}fewer vector "
             "candidates; a larger shared_buffers for the embedded server (128 MB holds neither the vectors "
             "nor the HNSW graph of 100,000 chunks)."
         )
@@ -222,6 +233,21 @@ def _notes(result: dict[str, Any]) -> str:
     if not notes:
         return ""
     return "## Where a target is missed, and why\n\n" + "\n\n".join(f"- {note}" for note in notes)
+
+
+def _embedding_path(result: dict[str, Any]) -> str:
+    backend = result.get("machine", {}).get("embedding_backend", "torch")
+    return {"torch": "in torch fp32", "onnx": "in ONNX Runtime fp32", "onnx-int8": "in ONNX Runtime int8"}[backend]
+
+
+def _embedding_lever(result: dict[str, Any]) -> str:
+    """Runs before the ONNX path record no backend: they embedded with torch."""
+    if result.get("machine", {}).get("embedding_backend", "torch") != "torch":
+        return ""
+    return (
+        "the ONNX path, which this run predates: the CPU default since 2026-12-05, measured against torch "
+        "in its own run (the section on the embedding model below); "
+    )
 
 
 def _verdict(met: bool) -> str:

@@ -256,6 +256,15 @@ EMBEDDING_DEVICE = os.getenv("EMBEDDING_DEVICE", "auto")  # auto, cpu or cuda
 if EMBEDDING_DEVICE not in ("auto", "cpu", "cuda"):
     raise ImproperlyConfigured(f"EMBEDDING_DEVICE must be auto, cpu or cuda, not {EMBEDDING_DEVICE!r}")
 EMBEDDING_BATCH_SIZE = envint("EMBEDDING_BATCH_SIZE", "0")  # 0: 32 on CPU, 128 on CUDA
+# What runs the model: torch, or ONNX Runtime on the CPU from an export made once in DATA_DIR/models (fp32:
+# torch's vectors; int8: faster, but its vectors differ from stored ones). auto: torch on CUDA, else onnx.
+EMBEDDING_BACKEND = os.getenv("EMBEDDING_BACKEND", "auto")
+if EMBEDDING_BACKEND not in ("auto", "torch", "onnx", "onnx-int8"):
+    raise ImproperlyConfigured(f"EMBEDDING_BACKEND must be auto, torch, onnx or onnx-int8, not {EMBEDDING_BACKEND!r}")
+if EMBEDDING_DEVICE == "cuda" and EMBEDDING_BACKEND.startswith("onnx"):
+    raise ImproperlyConfigured(
+        f"EMBEDDING_BACKEND={EMBEDDING_BACKEND} runs on the CPU only: with EMBEDDING_DEVICE=cuda use torch or auto"
+    )
 CHUNK_MAX_CHARS = envint("CHUNK_MAX_CHARS", "1200")
 CHUNK_OVERLAP_CHARS = envint("CHUNK_OVERLAP_CHARS", "200")
 # Passages taken from each of the vector and keyword lists before fusion. The min-max

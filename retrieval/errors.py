@@ -13,3 +13,7 @@ class UploadRefused(IngestionError):
 
 class ReingestRefused(IngestionError):
     """The document cannot be re-ingested (no stored sections, or it changed meanwhile); nothing changed."""
+
+
+class EmbedderUnavailable(Exception):
+    """The configured embedding model cannot be loaded (its ONNX export failed, say); the message says how to fix it."""

@@ -85,9 +85,24 @@ def load_beir(folder: Path) -> BeirSet:
     return BeirSet(corpus=corpus, queries=queries, qrels=qrels)
 
 
+PreparedDocument = tuple[str, str, list[Section], list[PreparedChunk]]  # doc id, title, sections, chunks
+
+
 def ingest_corpus(corpus: dict[str, tuple[str, str]], collection: str) -> dict[int, str]:
     """Store every document (BEIR text is title + text) and return chunk id -> doc id."""
-    prepared: list[tuple[str, str, list[Section], list[PreparedChunk]]] = []
+    prepared = prepare_corpus(corpus)
+    texts = [c.index_text for _, _, _, chunks in prepared for c in chunks]
+    vectors: list[list[float]] = []
+    embedder = get_embedder()
+    for start in range(0, len(texts), EMBED_BLOCK):
+        vectors.extend(embedder.embed_batch(texts[start : start + EMBED_BLOCK]))
+        logger.info("Embedded %d/%d chunks", len(vectors), len(texts))
+    return store_corpus(prepared, vectors, collection)
+
+
+def prepare_corpus(corpus: dict[str, tuple[str, str]]) -> list[PreparedDocument]:
+    """Each document's passages as ingestion cuts them (BEIR text is title + text); empty ones left out."""
+    prepared: list[PreparedDocument] = []
     for doc_id, (title, text) in corpus.items():
         sections = [Section(heading_path=(), text=text)]
         chunks = prepare_chunks(title=title, sections=sections) if text.strip() else []
@@ -95,12 +110,11 @@ def ingest_corpus(corpus: dict[str, tuple[str, str]], collection: str) -> dict[i
             chunks = [PreparedChunk(heading_path="", text=title, index_text=title)]
         if chunks:
             prepared.append((doc_id, title, sections, chunks))
-    texts = [c.index_text for _, _, _, chunks in prepared for c in chunks]
-    vectors: list[list[float]] = []
-    embedder = get_embedder()
-    for start in range(0, len(texts), EMBED_BLOCK):
-        vectors.extend(embedder.embed_batch(texts[start : start + EMBED_BLOCK]))
-        logger.info("Embedded %d/%d chunks", len(vectors), len(texts))
+    return prepared
+
+
+def store_corpus(prepared: list[PreparedDocument], vectors: list[list[float]], collection: str) -> dict[int, str]:
+    """Store prepared documents with their passages' vectors (in order) and return chunk id -> doc id."""
     position = 0
     for doc_id, title, sections, chunks in prepared:
         store_document(

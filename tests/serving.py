@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,6 +24,8 @@ import psutil
 from django.conf import settings
 
 from operations.local_llm import free_port
+from retrieval.embedders.onnx import ensure_exported
+from retrieval.embedders.onnx_export import export_folder
 
 START_TIMEOUT_S = 180  # a first start: initdb, every migration, collectstatic, gunicorn (2 busy cores)
 STOP_TIMEOUT_S = 60  # serve gives its children 20 s, then the database stops
@@ -34,6 +37,23 @@ def sluice_variables() -> set[str]:
     text = (Path(settings.BASE_DIR) / "deploy" / "env.example").read_text()
     names = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", text, flags=re.MULTILINE))
     return names | {f"{name}_FILE" for name in names}
+
+
+def share_embedding_export(data_dir: Path) -> None:
+    """Give a served Sluice the ONNX export of the test process's data folder (hard links where the file
+    system allows) instead of letting each one export the model again (10-20 s): the export is made from
+    the installed files alone, so it is the one a fresh clone would make."""
+    source = export_folder(settings.DATA_DIR)
+    target = export_folder(data_dir)
+    if target.exists():
+        return
+    ensure_exported(source)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.copytree(source, target, copy_function=os.link)
+    except (OSError, shutil.Error):
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target)
 
 
 class ServedSluice:
@@ -55,6 +75,7 @@ class ServedSluice:
         """Start serve and return once /healthz answers; AssertionError with the log's end if it
         exits or has not answered within START_TIMEOUT_S (and then nothing of it is left running)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        share_embedding_export(self.data_dir)
         with self.log.open("ab") as output:
             self.process = subprocess.Popen(
                 [sys.executable, "manage.py", "serve", "--no-demo", "--port", str(self.port)],

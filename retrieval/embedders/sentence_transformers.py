@@ -14,6 +14,15 @@ from retrieval.embedders.base import Embedder
 logger = logging.getLogger(__name__)
 
 
+@functools.cache
+def wordpiece_vocabulary() -> frozenset[str]:
+    """The WordPiece vocabulary's whole words of three letters or more (about 20,000 English words),
+    read from the wheel's vocab.txt without loading the model (by inspection, which reads it too)."""
+    from inspection.gazetteer import common_words
+
+    return frozenset(w for w in common_words() if len(w) >= 3)
+
+
 class MiniLMEmbedder(Embedder):
     """Sentence-transformers MiniLM; the model loads on first use, once per process."""
 
@@ -26,13 +35,8 @@ class MiniLMEmbedder(Embedder):
         self._model: Any = None
         self._lock = threading.Lock()
 
-    @functools.cache  # noqa: B019 - one embedder per process, kept for its lifetime
     def vocabulary(self) -> frozenset[str]:
-        """The WordPiece vocabulary's whole words of three letters or more (about 20,000 English words),
-        read from the wheel's vocab.txt without loading the model (by inspection, which reads it too)."""
-        from inspection.gazetteer import common_words
-
-        return frozenset(w for w in common_words() if len(w) >= 3)
+        return wordpiece_vocabulary()
 
     @property
     def loaded(self) -> bool:

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -24,7 +26,7 @@ def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
         "import json, django; from django.conf import settings; django.setup(); "
         "print(json.dumps({k: getattr(settings, k, None) for k in ('SECURE_PROXY_SSL_HEADER', "
         "'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_AGE', 'SESSION_COOKIE_SECURE', 'SECURE_HSTS_SECONDS', "
-        "'ANSWER_LINK_HOSTS')}))"
+        "'ANSWER_LINK_HOSTS', 'EMBEDDING_BACKEND')}))"
     )
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
     deployment = {"DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": "postgres://u@127.0.0.1:1/db",
@@ -59,3 +61,21 @@ def test_an_answer_link_host_that_is_not_a_host_name_stops_the_start() -> None:
 
     assert done.returncode != 0
     assert "ANSWER_LINK_HOSTS: 'https://evil.example/' is not a host name" in done.stderr
+
+
+def test_the_embedding_backend_is_chosen_from_the_hardware_unless_set() -> None:
+    assert settings_under()["EMBEDDING_BACKEND"] == "auto"
+    assert settings_under(EMBEDDING_BACKEND="onnx-int8")["EMBEDDING_BACKEND"] == "onnx-int8"
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"EMBEDDING_BACKEND": "openvino"}, "EMBEDDING_BACKEND must be auto, torch, onnx or onnx-int8"),
+        ({"EMBEDDING_BACKEND": "onnx", "EMBEDDING_DEVICE": "cuda"}, "runs on the CPU only"),
+    ],
+)
+def test_an_embedding_backend_that_cannot_run_stops_the_start(env: dict[str, str], message: str) -> None:
+    done = load_settings(**env)
+
+    assert done.returncode != 0 and message in done.stderr

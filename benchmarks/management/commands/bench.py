@@ -174,8 +174,12 @@ def machine() -> dict[str, Any]:
         cursor.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
         row = cursor.fetchone()
     import torch
+    from django.conf import settings
+
+    from retrieval.embedders import resolve_backend
 
     cores = os.cpu_count()
+    backend = resolve_backend(settings.EMBEDDING_BACKEND, device=settings.EMBEDDING_DEVICE)
     memory = f"{memory_kb / 1024 / 1024:.0f} GiB" if memory_kb else "? GiB"
     return {
         "cpu": cpu,
@@ -185,6 +189,8 @@ def machine() -> dict[str, Any]:
         "torch": torch.__version__,
         "postgresql": postgres,
         "pgvector": row[0] if row else None,
+        "embedding_backend": backend,
         "description": f"{cores} cores of {cpu}, {memory}, Python {platform.python_version()}, "
-        f"torch {torch.__version__}, PostgreSQL {postgres}" + (f" + pgvector {row[0]}" if row else ""),
+        f"torch {torch.__version__}, embedding backend {backend}, PostgreSQL {postgres}"
+        + (f" + pgvector {row[0]}" if row else ""),
     }

@@ -50,6 +50,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, _interrupt)
         signal.signal(signal.SIGTERM, _interrupt)
         call_command("migrate", interactive=False, verbosity=0)
+        self.export_embedder()
         if options["demo"]:
             call_command("setup_demo")
         # WhiteNoise serves what is collected when gunicorn's workers start.
@@ -110,6 +111,16 @@ class Command(BaseCommand):
         failed = [c.args[2] if len(c.args) > 2 else c.args for c in children if c.returncode not in (0, -15, None)]
         if failed:
             self.stderr.write(f"stopped because a process exited: {failed}")
+
+    def export_embedder(self) -> None:
+        """Export the embedding model to ONNX before the workers start, when it runs on ONNX (once)."""
+        from retrieval.embedders import resolve_backend
+
+        if resolve_backend(settings.EMBEDDING_BACKEND, device=settings.EMBEDDING_DEVICE).startswith("onnx"):
+            from retrieval.embedders.onnx import ensure_exported
+            from retrieval.embedders.onnx_export import export_folder
+
+            ensure_exported(export_folder(settings.DATA_DIR))
 
     def start_local_model(self) -> subprocess.Popen[bytes] | None:
         """Serve the model of `make local-llm` and point the children at it (LOCAL_LLM_*), unless
