@@ -465,11 +465,7 @@ _PARTICLES = frozenset(
 
 
 def _capitalised(words: str) -> bool:
-    """Every word capitalised, a number, a particle ("de", "van") or a lone street word ("gate", "u.")."""
-    return all(
-        w[0].isupper() or w[0].isdigit() or w.lower() in _PARTICLES or w.lower() in _LONE_STREET_WORD_LIST
-        for w in words.split()
-    )
+    return all(w[0].isupper() or w[0].isdigit() or w.lower() in _PARTICLES for w in words.split())
 
 
 # A line that continues an address block: a unit, a postcode with a place, a place in capitals, a country + code.
