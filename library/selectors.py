@@ -125,21 +125,19 @@ class FlaggedPassages:
     cleared: list[Chunk]
 
 
-def flagged_chunks(user: User, *, threshold: float) -> QuerySet[Chunk]:
-    """Chunks scored at or above `threshold` (0: every chunk, scored or not), in documents `user` may read
-    (the access filter in SQL)."""
-    chunks = Chunk.objects.filter(document__in=readable_documents(get_reader(user)))
-    if threshold > 0:
-        chunks = chunks.filter(injection_score__gte=threshold)
-    return chunks.select_related("document").defer(
-        "embedding", "search_vector", "findings", "document__source_sections"
+def readable_chunks(user: User) -> QuerySet[Chunk]:
+    """Chunks of documents `user` may read (the access filter in SQL), with their document."""
+    return (
+        Chunk.objects.filter(document__in=readable_documents(get_reader(user)))
+        .select_related("document")
+        .defer("embedding", "search_vector", "findings", "document__source_sections")
     )
 
 
 def list_flagged_passages(user: User) -> FlaggedPassages:
     """The library's flagged passages for `user`, under the active policy's injection threshold."""
     handling = get_active_policy(store_default=False).injection
-    chunks = flagged_chunks(user, threshold=handling.threshold)
+    chunks = readable_chunks(user).filter(injection_score__gte=handling.threshold)
     return FlaggedPassages(
         threshold=handling.threshold,
         action=str(handling.action),

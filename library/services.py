@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.clearance import Classification
 from accounts.models import User
-from library.selectors import flagged_chunks
+from library.selectors import readable_chunks
 from retrieval.models import Chunk, Document
 from retrieval.services import IngestResult, check_may_label, delete_document, reclassify_document, reingest_document
 
@@ -45,7 +45,7 @@ def review_flagged_passage(*, chunk_id: int, cleared: bool, acting_user: User) -
     """Clear a passage's injection flag as a false alarm (`cleared`), or flag it again; who and when are kept
     on it. Only a passage of a document `acting_user` may read is found (the access filter in SQL); None
     otherwise, whether it exists or not."""
-    chunk = flagged_chunks(acting_user, threshold=0.0).filter(id=chunk_id).first()
+    chunk = readable_chunks(acting_user).filter(id=chunk_id).first()
     if chunk is None:
         return None
     chunk.injection_cleared_by = acting_user.get_username() if cleared else ""
