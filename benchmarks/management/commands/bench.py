@@ -173,6 +173,8 @@ def machine() -> dict[str, Any]:
         postgres = cursor.fetchone()[0]
         cursor.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
         row = cursor.fetchone()
+        cursor.execute("SHOW shared_buffers")
+        shared_buffers = cursor.fetchone()[0]
     import torch
     from django.conf import settings
 
@@ -190,7 +192,9 @@ def machine() -> dict[str, Any]:
         "postgresql": postgres,
         "pgvector": row[0] if row else None,
         "embedding_backend": backend,
+        "shared_buffers": shared_buffers,
         "description": f"{cores} cores of {cpu}, {memory}, Python {platform.python_version()}, "
         f"torch {torch.__version__}, embedding backend {backend}, PostgreSQL {postgres}"
-        + (f" + pgvector {row[0]}" if row else ""),
+        + (f" + pgvector {row[0]}" if row else "")
+        + f" (shared_buffers {shared_buffers})",
     }
