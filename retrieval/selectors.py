@@ -108,9 +108,12 @@ def vector_candidates(reader: Reader, query_vector: list[float], *, limit: int) 
     with transaction.atomic(), connection.cursor() as cursor:
         # Without iterative scan, HNSW finds the nearest rows first and filters
         # after, so a reader with narrow access gets too few results.
-        cursor.execute("SET LOCAL statement_timeout = %s", [SEARCH_TIMEOUT_MS])
-        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        cursor.execute("SELECT set_config('hnsw.ef_search', %s, true)", [str(min(1000, max(40, limit)))])
+        # One round trip for the three settings, local to this transaction.
+        cursor.execute(
+            "SELECT set_config('statement_timeout', %s, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),"
+            " set_config('hnsw.ef_search', %s, true)",
+            [str(SEARCH_TIMEOUT_MS), str(min(1000, max(40, limit)))],
+        )
         cursor.execute(sql, params)
         return [Ranked(id=row[0], score=float(row[1])) for row in cursor.fetchall()]
 

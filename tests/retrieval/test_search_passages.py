@@ -120,3 +120,22 @@ def reference_bm25(query: str) -> dict[int, float]:
             score += idf * f * (bm25.K1 + 1) / (f + bm25.K1 * (1 - bm25.B + bm25.B * lengths[cid] / avgdl))
         scores[cid] = score
     return scores
+
+
+def test_the_vector_list_runs_with_its_timeout_iterative_scan_and_search_width(corpus, employee):
+    """The three settings are made in one statement, local to the vector query's transaction: a narrow
+    reader still gets a full list, a stuck search is cancelled, and the graph is searched wide enough."""
+    seen: dict[str, str] = {}
+
+    def record_settings(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if "WITH hits AS MATERIALIZED" in sql:
+            cursor = context["cursor"]
+            for name in ("statement_timeout", "hnsw.iterative_scan", "hnsw.ef_search"):
+                cursor.execute("SELECT current_setting(%s)", [name])
+                seen[name] = cursor.fetchone()[0]
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record_settings):
+        search_passages(get_reader(employee), "roll back a bad deploy", mode="vector")
+
+    assert seen == {"statement_timeout": "10s", "hnsw.iterative_scan": "relaxed_order", "hnsw.ef_search": "200"}
