@@ -140,18 +140,15 @@ _INSERT = f'INSERT INTO "{AuditEvent._meta.db_table}" ({_COLUMNS}) VALUES ({_PLA
 def append_audit_event(**fields: Any) -> AuditEvent:
     """Write one audit row at the end of the chain (writers are serialised by an advisory lock).
 
-    Three plain statements, no ORM: the lock; the previous hash and the next id (after the lock, so the
-    statement's snapshot sees the last writer's row); the INSERT of the row with its hash, computed from
-    its values as PostgreSQL will give them back (JSON fields round-tripped through json, created_at set
-    here) instead of reading the row back and updating it.
+    Two plain statements, no ORM: the lock with the previous hash and the next id (the function
+    sluice_audit_chain_head, routing migration 0011: it reads after the lock is granted, with a snapshot
+    that sees the last writer's row); the INSERT of the row with its hash, computed from its values as
+    PostgreSQL will give them back (JSON fields round-tripped through json, created_at set here) instead
+    of reading the row back and updating it.
     """
     key = settings.AUDIT_CHAIN_KEY
-    _lock_chain()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT (SELECT row_hash FROM "{AuditEvent._meta.db_table}" ORDER BY id DESC LIMIT 1), '
-            f"nextval(pg_get_serial_sequence('{AuditEvent._meta.db_table}', 'id'))"
-        )
+        cursor.execute("SELECT last_hash, next_id FROM sluice_audit_chain_head(%s)", [CHAIN_LOCK])
         last, next_id = cursor.fetchone()
         if last is None:
             last = _last_hash()  # no rows: the purge anchor, or genesis

@@ -21,7 +21,6 @@ def read_default_policy_text() -> str:
 
 
 @functools.lru_cache(maxsize=16)
-@functools.lru_cache(maxsize=8)
 def _parse(text: str) -> Policy:
     # Policies are immutable and parsing is pure, so the same text always gives the same Policy:
     # each question reads the active text, but YAML is parsed (~20 ms) only when it changes.

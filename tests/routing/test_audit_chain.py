@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 from io import StringIO
 
@@ -8,7 +9,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -283,14 +284,40 @@ def test_an_anchor_made_before_version_3_still_verifies_while_older_rows_follow_
     assert verify() == (True, "")
 
 
-def test_writing_a_row_stays_three_statements(employee):
-    # The gate's overhead: the lock, the previous hash with the next id, the INSERT (the key costs no query).
+def test_writing_a_row_stays_two_statements(employee):
+    # The gate's overhead: the lock with the previous hash and the next id, the INSERT (the key costs no query).
     write_rows(employee, 1)
     with CaptureQueriesContext(connection) as captured:
         write_rows(employee, 1)
 
     statements = [q["sql"].split()[0] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert statements == ["SELECT", "SELECT", "INSERT"]
+    assert statements == ["SELECT", "INSERT"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_at_the_same_time_each_chain_to_the_row_before_theirs(employee):
+    """Six threads (six connections) write 20 rows each at once: each row's previous hash is the row
+    committed just before it, which holds only if the head is read after the lock is granted."""
+    start = threading.Barrier(6)
+
+    def write() -> None:
+        try:
+            start.wait()
+            for _ in range(20):
+                write_rows(employee, 1)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert AuditEvent.objects.count() == 120
+    assert verify_chain().ok
+    rows = list(AuditEvent.objects.order_by("id").values_list("prev_hash", "row_hash"))
+    assert all(prev == before for (prev, _), (_, before) in zip(rows[1:], rows, strict=False))
 
 
 @pytest.mark.parametrize(("column", "value"), [("api_key_id", "7"), ("api_key_name", "'ci-bot'")])
