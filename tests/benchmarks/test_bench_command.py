@@ -25,7 +25,12 @@ def test_bench_prints_its_figures_and_leaves_no_trace(db):
     overhead = result["gate_overhead_ms"]
     assert overhead["n"] == 3 == len(overhead["samples"]) and 0 < overhead["median"] <= overhead["p95"]
     assert result["machine"]["cores"] >= 1 and result["section_seconds"]["gate"] > 0
-    assert not AuditEvent.objects.exists() and not User.objects.filter(username="bench-gate").exists()
+    assert not AuditEvent.objects.exists() and not User.objects.filter(username__startswith="bench-gate").exists()
+    steps = result["gate_steps_ms"]
+    assert set(steps) == {
+        "inspect_question", "name_model", "policy_read", "audit_row", "short_question", "without_name_model"
+    }  # fmt: skip
+    assert all(0 < step["median"] <= step["p95"] for step in steps.values())
 
 
 def test_sections_that_need_the_throwaway_database_are_refused_in_place(db):
@@ -90,3 +95,21 @@ def test_the_page_and_its_plots_are_written_from_the_run(tmp_path):
     assert json.loads((tmp_path / "benchmarks" / "bench.json").read_text()) == RUN
     assert "](benchmarks/latency.png)" in (tmp_path / "benchmarks.md").read_text()
     assert (tmp_path / "benchmarks" / "cost.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_missed_gate_target_is_explained_from_the_steps_measured():
+    steps = {
+        name: {"median": m, "p95": m * 1.2}
+        for name, m in {
+            "inspect_question": 9.0, "name_model": 7.5, "policy_read": 0.1, "audit_row": 0.4,
+            "without_name_model": 3.0, "short_question": 4.0,
+        }.items()
+    }  # fmt: skip
+    run = RUN | {"gate_overhead_ms": {"median": 10.0, "p95": 12.0, "n": 3, "samples": [10.0, 10.0, 12.0]}}
+
+    page = render(run | {"gate_steps_ms": steps}, plot_names={})
+
+    assert "most of it is the name model reading the question (7.5 ms" in page
+    assert "Without it the gate takes 3.0 ms (p95 3.6 ms)" in page
+    assert "| … of which the name model | 7.5 ms | 9.0 ms |" in page
+    assert "this run has no breakdown per step" in render(run, plot_names={})

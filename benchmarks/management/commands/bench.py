@@ -103,9 +103,10 @@ class Command(BaseCommand):
 
 
 def _gate(result: dict[str, Any], options: dict[str, Any]) -> None:
-    from benchmarks.gate import gate_overhead
+    from benchmarks.gate import gate_overhead, gate_steps
 
     result["gate_overhead_ms"] = gate_overhead(requests=max(2, options["requests"])).as_json(samples=True)
+    result["gate_steps_ms"] = gate_steps(requests=max(2, options["requests"]))
 
 
 def _redaction(result: dict[str, Any]) -> None:
