@@ -369,7 +369,33 @@ def _retrieval(result: dict[str, Any], plots: dict[str, str]) -> str:
             lines += ["", f"![Retrieval quality per mode]({plots['quality']})"]
     elif "skipped" in quality:
         lines += ["", f"Quality per mode: skipped ({quality['skipped']})."]
+    lines += _candidates(retrieval.get("candidates"))
     return "\n".join(lines)
+
+
+def _candidates(sweep: dict[str, Any] | None) -> list[str]:
+    """How many candidates each list gives the fusion: quality and hybrid latency per count."""
+    if not sweep or not sweep.get("counts"):
+        return []
+    counts = sweep["counts"]
+    best = max(m["ndcg@10"] for m in counts.values())
+    rows = [
+        (count, m["ndcg@10"], m["recall@100"], _ms(m["hybrid_ms"], "median"), _ms(m["hybrid_ms"]))
+        for count, m in counts.items()
+    ]
+    kept = [int(c) for c, m in counts.items() if m["ndcg@10"] >= best - 0.005]
+    return [
+        "",
+        "### Candidates per list",
+        "",
+        f"Both lists cut to each count (SEARCH_CANDIDATES, now {sweep['current']}), the same judged queries:",
+        "",
+        _table(("candidates", "hybrid nDCG@10", "Recall@100", "hybrid median", "hybrid p95"), rows),
+        "",
+        f"The fewest candidates within 0.005 nDCG@10 of the best: {min(kept)}. Fewer make the vector list "
+        "faster (its graph search is as wide as the count) but leave the fusion fewer passages both lists "
+        "agree on.",
+    ]
 
 
 def _ingest(result: dict[str, Any], plots: dict[str, str]) -> str:

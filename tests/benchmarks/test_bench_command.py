@@ -113,3 +113,20 @@ def test_a_missed_gate_target_is_explained_from_the_steps_measured():
     assert "Without it the gate takes 3.0 ms (p95 3.6 ms)" in page
     assert "| … of which the name model | 7.5 ms | 9.0 ms |" in page
     assert "this run has no breakdown per step" in render(run, plot_names={})
+
+
+def test_the_candidates_table_names_the_fewest_that_keep_quality():
+    sweep = {
+        "current": 200,
+        "counts": {
+            "200": {"ndcg@10": 0.736, "recall@100": 0.90, "hybrid_ms": {"median": 30.0, "p95": 40.0}},
+            "100": {"ndcg@10": 0.718, "recall@100": 0.89, "hybrid_ms": {"median": 25.0, "p95": 33.0}},
+            "50": {"ndcg@10": 0.70, "recall@100": 0.88, "hybrid_ms": {"median": 24.0, "p95": 32.0}},
+        },
+    }
+    run = RUN | {"retrieval": RUN["retrieval"] | {"candidates": sweep}}
+
+    page = render(run, plot_names={})
+
+    assert "| 100 | 0.718 | 0.89 | 25.0 ms | 33.0 ms |" in page
+    assert "The fewest candidates within 0.005 nDCG@10 of the best: 200." in page

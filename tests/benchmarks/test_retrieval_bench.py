@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from benchmarks import retrieval
+from benchmarks.candidates import candidates_sweep
 from benchmarks.corpus import SourceDocument, Sources, sentences_of, synthetic_chunks
 from benchmarks.database import throwaway_database
 from retrieval.models import Chunk, Document
@@ -58,6 +59,7 @@ def test_ingest_grow_search_and_judge_a_small_collection(db):
     reader = retrieval.bench_reader()
     latency = retrieval.latency(reader, list(sources.queries.values()), warmup=1)
     quality = retrieval.quality(reader, sources)
+    sweep = candidates_sweep(reader, sources, retrieval.COLLECTION, counts=(200, 10))
 
     assert ingest["chunks"] == 4 and ingest["ingest_chunks_per_s"] > 0 and ingest["embed_chunks_per_s"] > 0
     assert grown.chunks == 300 == Chunk.objects.filter(document__collection=retrieval.COLLECTION).count()
@@ -71,6 +73,8 @@ def test_ingest_grow_search_and_judge_a_small_collection(db):
     # The judged runbooks are public and match their query: they come first among 300 chunks.
     assert quality["modes"]["hybrid"]["ndcg@10"] == 1.0
     assert set(quality["modes"]) == set(retrieval.QUALITY_MODES)
+    assert sweep["counts"]["200"]["ndcg@10"] == 1.0 == sweep["counts"]["10"]["ndcg@10"]
+    assert sweep["counts"]["10"]["hybrid_ms"]["n"] == 2
 
 
 def test_the_throwaway_database_exists_only_while_in_use(django_db_blocker):

@@ -130,6 +130,10 @@ def _retrieval(result: dict[str, Any], options: dict[str, Any]) -> None:
         "latency": retrieval.latency(reader, list(sources.queries.values())),
         "quality": retrieval.quality(reader, sources),
     }
+    if sources.qrels:
+        from benchmarks.candidates import candidates_sweep
+
+        result["retrieval"]["candidates"] = candidates_sweep(reader, sources, retrieval.COLLECTION)
 
 
 def _e2e(result: dict[str, Any], options: dict[str, Any], database_name: str | None) -> None:
