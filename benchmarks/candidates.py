@@ -9,10 +9,10 @@ from typing import Any
 
 import ir_measures
 from django.conf import settings
-from django.db import connection
 from django.test.utils import override_settings
 
 from benchmarks.corpus import Sources
+from benchmarks.retrieval import chunk_documents
 from benchmarks.stats import Latency
 from retrieval.bm25 import query_lexemes
 from retrieval.embedders import get_embedder
@@ -28,13 +28,7 @@ def candidates_sweep(
 ) -> dict[str, Any]:
     """For each count: hybrid nDCG@10 and Recall@100 over the judged queries (both lists cut to the count, as
     SEARCH_CANDIDATES cuts them), and hybrid search latency through search_passages with that setting."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.id, d.source_name FROM retrieval_chunk c JOIN retrieval_document d ON d.id = c.document_id"
-            " WHERE d.collection = %s",
-            [collection],
-        )
-        chunk_docs = {chunk_id: name.removesuffix(".md") for chunk_id, name in cursor.fetchall()}
+    chunk_docs = chunk_documents(collection)
     embedder = get_embedder()
     vectors = {query_id: embedder.embed(text) for query_id, text in sources.queries.items()}
     result: dict[str, Any] = {"current": settings.SEARCH_CANDIDATES, "counts": {}}

@@ -182,19 +182,24 @@ def latency(reader: Reader, queries: Sequence[str], *, warmup: int = 10, compare
     return result
 
 
+def chunk_documents(collection: str) -> dict[int, str]:
+    """Each chunk's judged document id (its source name less .md), for documents_run."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.id, d.source_name FROM retrieval_chunk c JOIN retrieval_document d ON d.id = c.document_id"
+            " WHERE d.collection = %s",
+            [collection],
+        )
+        return {chunk_id: name.removesuffix(".md") for chunk_id, name in cursor.fetchall()}
+
+
 def quality(reader: Reader, sources: Sources) -> dict[str, Any]:
     """nDCG@10, Recall@100 and MRR@10 per mode over the judged queries, in the large collection (the
     synthetic chunks are distractors), with the keyword list pruned as in production and exact.
     The lists and their fusion are the product's (vector_candidates, keyword_candidates, fuse)."""
     if not sources.qrels:
         return {"skipped": f"no relevance judgements in {sources.name}"}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.id, d.source_name FROM retrieval_chunk c JOIN retrieval_document d ON d.id = c.document_id"
-            " WHERE d.collection = %s",
-            [COLLECTION],
-        )
-        chunk_docs = {chunk_id: name.removesuffix(".md") for chunk_id, name in cursor.fetchall()}
+    chunk_docs = chunk_documents(COLLECTION)
     embedder = get_embedder()
     runs: dict[str, dict[str, dict[str, float]]] = {mode: {} for mode in QUALITY_MODES}
     for query_id, text in sources.queries.items():
