@@ -110,8 +110,8 @@ def vector_candidates(reader: Reader, query_vector: list[float], *, limit: int) 
         # after, so a reader with narrow access gets too few results.
         # One round trip for the three settings, local to this transaction.
         cursor.execute(
-            "SELECT set_config('statement_timeout', %s, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),"
-            " set_config('hnsw.ef_search', %s, true)",
+            "SELECT set_config('statement_timeout', %s, true),"
+            " set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', %s, true)",
             [str(SEARCH_TIMEOUT_MS), str(min(1000, max(40, limit)))],
         )
         cursor.execute(sql, params)
