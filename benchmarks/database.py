@@ -34,6 +34,9 @@ def throwaway_database() -> Iterator[str]:
         try:
             yield name
         finally:
+            from retrieval.selectors import close_side_connections
+
+            close_side_connections()  # the vector side's threads hold connections to it
             connection.creation.destroy_test_db(original, verbosity=0)
     finally:
         test_settings["NAME"] = saved_test_name

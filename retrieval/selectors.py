@@ -4,15 +4,17 @@ reader's clearance and groups inside its SQL."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from psycopg.errors import QueryCanceled
 
 from accounts.clearance import Classification
 from accounts.models import User
@@ -150,23 +152,62 @@ def keyword_candidates(
         return [Ranked(id=row[0], score=float(row[1])) for row in rows]
 
 
-# Embeds the query while the keyword list is read from the database: the model releases the GIL.
-_query_embedding = ThreadPoolExecutor(max_workers=4, thread_name_prefix="query-embedding")
+# Embeds the query, and reads the vector list, while the keyword list is read from the database: the model
+# releases the GIL, and each thread of the pool has a database connection of its own.
+_SIDE_THREADS = 4
+_vector_side = ThreadPoolExecutor(max_workers=_SIDE_THREADS, thread_name_prefix="query-embedding")
+
+
+def close_side_connections() -> None:
+    """Close the database connections of the vector side's threads (before the database they point at is
+    dropped: a benchmark's throwaway one, the tests'). Each thread takes one task: they wait for each other."""
+    together = threading.Barrier(_SIDE_THREADS)
+
+    def close() -> None:
+        together.wait(timeout=10)
+        connection.close()
+
+    for done in [_vector_side.submit(close) for _ in range(_SIDE_THREADS)]:
+        done.result()
 
 
 def rank_chunks(reader: Reader, query: str, *, mode: SearchMode, candidates: int) -> list[Fused]:
-    """Chunk ids ranked for `query` by one list or by both fused, best first."""
+    """Chunk ids ranked for `query` by one list or by both fused, best first.
+
+    Outside a transaction the vector list is read on a pool thread's own connection at the same time as the
+    keyword list on this one. Inside one (a test's, an admin action's) another connection would not see its
+    uncommitted rows, so only the embedding runs beside the keyword list and the vector list follows here."""
     vector: list[Ranked] = []
     keyword: list[Ranked] = []
-    embedding = _query_embedding.submit(get_embedder().embed, query) if mode in ("hybrid", "vector") else None
+    vector_list: Future[list[Ranked]] | None = None
+    embedding: Future[list[float]] | None = None
+    if mode in ("hybrid", "vector") and connection.in_atomic_block:
+        embedding = _vector_side.submit(get_embedder().embed, query)
+    elif mode in ("hybrid", "vector"):
+        vector_list = _vector_side.submit(_vector_list, reader, query, candidates)
     lexemes: list[str] = []
     if mode in ("hybrid", "keyword"):
         lexemes = bm25.query_lexemes(query)
         keyword = keyword_candidates(reader, query, limit=candidates, lexemes=lexemes)
-    if embedding is not None:
+    if vector_list is not None:
+        vector = vector_list.result()
+    elif embedding is not None:
         vector = vector_candidates(reader, embedding.result(), limit=candidates)
     # The number of distinct lexemes: a short query with a confident dense list leans on it (fusion).
     return fuse(vector, keyword, query_terms=len(lexemes) if vector and keyword else None)
+
+
+def _vector_list(reader: Reader, query: str, candidates: int) -> list[Ranked]:
+    """The vector list, on this pool thread's own connection, kept open between searches (no request cycle
+    closes it here). A connection that broke while idle (the server restarted) is replaced once."""
+    embedding = get_embedder().embed(query)
+    try:
+        return vector_candidates(reader, embedding, limit=candidates)
+    except (InterfaceError, OperationalError) as exc:
+        if isinstance(exc.__cause__, QueryCanceled):
+            raise  # the search took too long: another try would too
+        connection.close()
+        return vector_candidates(reader, embedding, limit=candidates)
 
 
 def search_passages(reader: Reader, query: str, *, k: int = 10, mode: SearchMode = "hybrid") -> SearchResponse:

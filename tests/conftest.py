@@ -19,6 +19,16 @@ from retrieval.services import IngestResult, ingest_file
 from tests.serving import ServedSluice
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _side_connections_closed_before_the_test_database_is_dropped(django_db_setup: None) -> Iterator[None]:
+    """Searches outside a transaction (the live server's) read the vector list on pool threads' own
+    connections, kept open; the test database cannot be dropped while they are."""
+    yield
+    from retrieval.selectors import close_side_connections
+
+    close_side_connections()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
     """Each test starts with closed circuits and new backends, and retries that wait milliseconds.

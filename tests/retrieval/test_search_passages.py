@@ -4,7 +4,8 @@ import math
 from collections import Counter
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts.clearance import Classification
 from retrieval import bm25
@@ -139,3 +140,37 @@ def test_the_vector_list_runs_with_its_timeout_iterative_scan_and_search_width(c
         search_passages(get_reader(employee), "roll back a bad deploy", mode="vector")
 
     assert seen == {"statement_timeout": "10s", "hnsw.iterative_scan": "relaxed_order", "hnsw.ef_search": "200"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_vector_list_is_read_beside_the_keyword_list_with_the_same_results(ingest, employee):
+    for name, (cls, groups, text) in DOCS.items():
+        ingest(name, text, cls, groups)
+    reader = get_reader(employee)
+    queries = ("roll back a bad deploy", "who holds the recovery keys", "status page updates", "on-call handover")
+
+    with CaptureQueriesContext(connection) as beside:
+        apart = [[p.chunk_id for p in search_passages(reader, q, k=5).passages] for q in queries]
+    with transaction.atomic(), CaptureQueriesContext(connection) as inside:
+        together = [[p.chunk_id for p in search_passages(reader, q, k=5).passages] for q in queries]
+
+    assert apart == together and all(apart)
+    # Outside a transaction this connection never ran the vector list: a pool thread's own connection did.
+    assert not any("WITH hits AS MATERIALIZED" in q["sql"] for q in beside.captured_queries)
+    assert sum("WITH hits AS MATERIALIZED" in q["sql"] for q in inside.captured_queries) == len(queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vector_side_connection_broken_while_idle_is_replaced(ingest, employee):
+    ingest("internal-deploys.md", DOCS["internal-deploys.md"][2])
+    reader = get_reader(employee)
+    assert search_passages(reader, "roll back", mode="vector").passages
+    with connection.cursor() as cursor:  # the server ends every other session, as a restart would
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+
+    assert [p.source_name for p in search_passages(reader, "roll back", mode="vector").passages] == [
+        "internal-deploys.md"
+    ]
