@@ -174,6 +174,10 @@ else:
 # Another database on the same server: the benchmark run's throwaway one (benchmarks/database.py).
 if os.getenv("SLUICE_DATABASE_NAME"):
     DATABASES["default"]["NAME"] = os.environ["SLUICE_DATABASE_NAME"]
+# Each web thread keeps its connection between requests, checked before reuse, instead of opening one per
+# request (about 8 ms on two busy cores, measured 2026-12-05). 0: a new connection for every request.
+DATABASES["default"]["CONN_MAX_AGE"] = envint("DATABASE_CONN_MAX_AGE", "60")
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Two test runs at once (say, two developers' shells) each name their own test database.
 DATABASES["default"]["TEST"] = {"NAME": os.getenv("TEST_DATABASE_NAME", "test_sluice")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -130,3 +130,27 @@ def test_the_candidates_table_names_the_fewest_that_keep_quality():
 
     assert "| 100 | 0.718 | 0.89 | 25.0 ms | 33.0 ms |" in page
     assert "The fewest candidates within 0.005 nDCG@10 of the best: 200." in page
+
+
+def test_a_missed_search_target_names_the_lists_read_side_by_side_and_the_candidates_measured():
+    sweep = {
+        "current": 200,
+        "counts": {
+            "200": {"ndcg@10": 0.736, "recall@100": 0.90, "hybrid_ms": {"median": 30.0, "p95": 45.0}},
+            "100": {"ndcg@10": 0.718, "recall@100": 0.89, "hybrid_ms": {"median": 25.0, "p95": 38.0}},
+        },
+    }
+    latency = RUN["retrieval"]["latency"] | {
+        "query_embedding_ms": {"median": 6.0, "p95": 8.0},
+        "vector_list_ms": {"median": 10.0, "p95": 14.0},
+    }
+    run = RUN | {
+        "machine": {"description": "2 cores of a test CPU", "shared_buffers": "4GB", "embedding_backend": "onnx"},
+        "retrieval": RUN["retrieval"] | {"latency": latency, "candidates": sweep},
+    }
+
+    page = render(run, plot_names={})
+
+    assert "**Hybrid search** (p95 45.0 ms at 100,000 chunks): the keyword list (pruned: 9" in page
+    assert "With 100 candidates instead of 200 the hybrid p95 is 38.0 ms but nDCG@10 0.718 against 0.736" in page
+    assert "shared_buffers is 4GB" in page
