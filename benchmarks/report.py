@@ -114,8 +114,8 @@ def _header(result: dict[str, Any]) -> str:
             "",
             f"Measured on {result.get('date', '?')} with `{result.get('command', 'make bench')}` "
             f"in {result.get('duration_s', '?')} s, on {machine.get('description', '?')}. "
-            "Every figure below comes from that one run (but the section on the embedding model, from a longer "
-            "run of its own that says when); the benchmark works in a throwaway database it "
+            "Every figure below comes from that one run (but the sections on the embedding model and on how "
+            "cost grows, from longer runs of their own that say when); the benchmark works in a throwaway database it "
             "drops at the end, talks only to servers it starts on 127.0.0.1, and stops by itself.",
             "",
             f"Texts: {result.get('sources', '?')}.",

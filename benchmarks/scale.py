@@ -8,7 +8,9 @@ hold). At each size the chunk and posting indexes are built anew, so their build
 collection of that size, and the tables are vacuumed: a live collection's autovacuum keeps the
 visibility map that the keyword list's index-only scans rely on, and one running in the middle of a
 measurement would make it noisier. Then: search latency through search_passages and its parts, one
-at a time (retrieval.latency), the build time of each index, and the size on disk of every table and index.
+at a time (retrieval.latency), quality per mode with the keyword list pruned and exact (retrieval.quality:
+the synthetic chunks are distractors, so more of them make the judged documents harder to find), the
+build time of each index, and the size on disk of every table and index.
 
 A figure's growth exponent is the slope of the least-squares line through log(figure) against
 log(chunks): 1 is linear, 0 flat.
@@ -91,15 +93,19 @@ SERIES: tuple[tuple[str, str, Callable[[dict[str, Any]], float | None]], ...] = 
     ("postings with their indexes", "MB", _table_mb("retrieval_posting")),
     ("chunks with their indexes", "MB", _table_mb("retrieval_chunk")),
     ("posting indexes", "MB", _index_mb(*POSTING_INDEXES)),
+    ("database", "MB", lambda step: step["disk_bytes"]["database"] / 2**20),
 )
 
 
-def scale_benchmark(*, sizes: Sequence[int], documents: int, queries: int) -> dict[str, Any]:
+def scale_benchmark(
+    *, sizes: Sequence[int], documents: int, queries: int, progress: Callable[[str], None] = print
+) -> dict[str, Any]:
     """Grow the benchmark collection through `sizes` (chunks, increasing) and measure it at each.
 
     Returns the JSON of the run: the PostgreSQL settings in effect, one step per size (its chunks,
-    load and index build seconds, latencies, sizes on disk, the load average when measured) and
-    each figure's growth exponent. A size below what the collection already holds measures it as it is."""
+    load and index build seconds, latencies, quality, sizes on disk, the load average when measured) and
+    each figure's growth exponent. A size below what the collection already holds measures it as it is.
+    `progress` is told what each size took, as it goes."""
     sources = load_sources(documents=documents, queries=queries)
     retrieval.ingest_sources(retrieval.source_files(sources))
     texts = list(sources.queries.values())
@@ -107,15 +113,21 @@ def scale_benchmark(*, sizes: Sequence[int], documents: int, queries: int) -> di
     for size in sizes:
         grown = retrieval.grow_collection(sources, total_chunks=size)
         vacuum_s = vacuum()
-        latency = retrieval.latency(retrieval.bench_reader(), texts, compared=len(texts))
+        reader = retrieval.bench_reader()
+        latency = retrieval.latency(reader, texts, compared=len(texts))
         steps.append(
             grown.as_json()
             | {
                 "vacuum_s": vacuum_s,
                 "latency": _without_samples(latency),
+                "quality": retrieval.quality(reader, sources).get("modes"),
                 "disk_bytes": disk_usage(),
                 "load_average": [round(x, 2) for x in os.getloadavg()],
             }
+        )
+        progress(
+            f"bench --scale: {grown.chunks:,} chunks: load {grown.load_s} s, indexes {grown.index_s} s, "
+            f"hybrid p50 {steps[-1]['latency']['hybrid']['median']} ms"
         )
     return {
         "sources": sources.name,

@@ -50,6 +50,12 @@ def _step(chunks: int, *, hybrid: float, vector: float, pruned: float, exact: fl
             "vector_list_ms": latency(vector),
             "keyword_list": {"pruned_ms": latency(pruned), "exact_ms": latency(exact), "exact_top10_kept": 0.9},
         },
+        "quality": {
+            "hybrid": {"ndcg@10": 0.7},
+            "hybrid, exact keyword list": {"ndcg@10": 0.72},
+            "keyword": {"ndcg@10": 0.6},
+            "keyword, exact": {"ndcg@10": 0.65},
+        },
         "disk_bytes": {
             "tables": {
                 "retrieval_chunk": {"table": 3000 * chunks, "indexes": 2000 * chunks, "total": 5000 * chunks},
@@ -103,10 +109,14 @@ def test_the_section_shows_each_size_the_exponents_and_the_projections():
     section = render_scale(_scale_run(), plot="benchmarks/scale.png")
 
     assert section.startswith("## How cost grows")
-    assert "| 100,000 | 45.0 / 67.5 | 20.0 / 30.0 | 10.0 / 15.0 | 10.0 / 15.0 | 200.0 / 300.0 | 0.9 |" in section
+    assert "| 100,000 | 45.0 / 67.5 | 20.0 / 30.0 | 10.0 / 15.0 | 10.0 / 15.0 | 200.0 / 300.0 |" in section
+    assert "| 100,000 | 0.9 | 0.700 | 0.720 | 0.600 | 0.650 |" in section  # what pruning keeps, what it costs
     rows = {line.split("|")[1].strip(): line for line in section.splitlines() if line.startswith("| ")}
     assert set(rows) >= {name for name, _, _ in SERIES}
-    assert "| 1.00 | 200.0 ms | 2,000.0 ms | 20.0 s |" in rows["exact keyword list p50"]
+    assert "| 1.00 | 200.0 ms | 2.0 s | 20.0 s |" in rows["exact keyword list p50"]
+    # The exact list's median reaches search's 10 s timeout at 5 million chunks on a linear curve.
+    assert "its median at about 5.0 million" in section
+    assert "that costs the judged queries 0.020 of nDCG@10" in section
     assert "shared_buffers 128MB" in section and "### At 1 million and 10 million chunks" in section
     assert "](benchmarks/scale.png)" in section
     assert render_scale(None) == "" and "How cost grows" not in render(RUN, plot_names={})
@@ -155,6 +165,7 @@ def test_bench_scale_grows_one_collection_and_writes_its_section(django_db_block
     for step in steps:
         assert step["latency"]["hybrid"]["n"] == 3 and "samples" not in step["latency"]["hybrid"]
         assert step["latency"]["keyword_list"]["exact_ms"]["n"] == 3
+        assert 0 <= step["quality"]["hybrid"]["ndcg@10"] <= 1
         assert set(step["index_build_s"]) == {
             "chunk_embedding_hnsw",
             "chunk_search_vector_gin",

@@ -124,7 +124,9 @@ class Command(BaseCommand):
         result: dict[str, Any] = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "command": _command()}
         with throwaway_database():
             result["machine"] = machine()
-            result |= scale_benchmark(sizes=sizes, documents=options["documents"], queries=options["queries"])
+            result |= scale_benchmark(
+                sizes=sizes, documents=options["documents"], queries=options["queries"], progress=self.stderr.write
+            )
         result["duration_s"] = round(time.perf_counter() - started, 1)
         self.stdout.write(json.dumps(result))
         if options["write_docs"]:
