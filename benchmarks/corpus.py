@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 import re
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -107,35 +108,47 @@ class SyntheticCorpus:
 CLASS_MIX = (0.3, 0.4, 0.2, 0.1)
 GROUP_SHARE = 0.2
 CHUNKS_PER_DOCUMENT = 10
+SYNTHETIC_PREFIX = "synthetic-"  # the synthetic documents' source names
 NOISE = 0.35  # per-dimension noise relative to a unit vector's 1/sqrt(384): cosine ~0.9 to the mix
 
 
 def synthetic_chunks(
-    sentences: Sequence[str], parent_vectors: np.ndarray, *, count: int, seed: int = 7
+    sentences: Sequence[str], parent_vectors: np.ndarray, *, count: int, skip: int = 0, seed: int = 7
 ) -> Iterator[tuple[str, np.ndarray]]:
-    """(text, unit vector) for `count` synthetic chunks: see the module docstring."""
+    """(text, unit vector) for `count` synthetic chunks: see the module docstring. After `skip` of
+    them: a collection grown in steps holds the same chunks as one loaded at once."""
     rng = np.random.default_rng(seed)
     n_parents, dims = parent_vectors.shape
     # Sentences grouped into pseudo-documents of 8, the "parents" whose neighbourhoods the chunks share.
     groups = [sentences[i : i + 8] for i in range(0, len(sentences) - 8, 8)]
-    for _ in range(count):
+    for n in range(skip + count):
         picks = rng.choice(len(groups), size=3, replace=False)
         words = [groups[p][rng.integers(len(groups[p]))] for p in picks for _ in range(2)][:5]
         words.append(sentences[rng.integers(len(sentences))])
         weights = rng.dirichlet((1.0, 1.0, 1.0))
         mix = weights @ parent_vectors[picks % n_parents]
         vector = mix / np.linalg.norm(mix) + rng.normal(0, NOISE / np.sqrt(dims), dims)
-        yield " ".join(words), vector / np.linalg.norm(vector)
+        if n >= skip:
+            yield " ".join(words), vector / np.linalg.norm(vector)
 
 
 def load_synthetic(
-    collection: str, sentences: Sequence[str], parent_vectors: np.ndarray, *, chunks: int, group_ids: Sequence[int]
+    collection: str,
+    sentences: Sequence[str],
+    parent_vectors: np.ndarray,
+    *,
+    chunks: int,
+    group_ids: Sequence[int],
+    loaded: int = 0,
 ) -> tuple[int, int]:
     """Bulk-load `chunks` synthetic chunks in documents of ten into `collection`, with their BM25
-    postings. Only for a throwaway database: the chunk indexes are dropped during the load and built
-    again after (see `rebuild_indexes`). Returns (documents, chunks)."""
-    rng = random.Random(11)
+    postings, after the `loaded` synthetic chunks an earlier load put there. Only for a throwaway
+    database: the chunk indexes are dropped during the load and built again after (see
+    `rebuild_indexes`). Returns (documents, chunks)."""
+    # Each later load draws its documents' classifications from a stream of its own.
+    rng = random.Random(11 + loaded)
     n_docs = (chunks + CHUNKS_PER_DOCUMENT - 1) // CHUNKS_PER_DOCUMENT
+    first_name = (loaded + CHUNKS_PER_DOCUMENT - 1) // CHUNKS_PER_DOCUMENT
     with connection.cursor() as cursor:
         cursor.execute("SELECT coalesce(max(id), 0) FROM retrieval_document")
         first_id = cursor.fetchone()[0] + 1
@@ -149,8 +162,8 @@ def load_synthetic(
                     (
                         first_id + n,
                         collection,
-                        f"Synthetic {n}",
-                        f"synthetic-{n}",
+                        f"Synthetic {first_name + n}",
+                        f"{SYNTHETIC_PREFIX}{first_name + n}",
                         "",
                         "text/plain",
                         level,
@@ -176,7 +189,7 @@ def load_synthetic(
         register_vector_info(raw, TypeInfo.fetch(raw.connection, "vector"))
         with raw.copy("COPY bench_chunk FROM STDIN WITH (FORMAT BINARY)") as copy:
             copy.set_types(["int8", "int4", "text", "vector"])
-            for n, (text, vector) in enumerate(synthetic_chunks(sentences, parent_vectors, count=chunks)):
+            for n, (text, vector) in enumerate(synthetic_chunks(sentences, parent_vectors, count=chunks, skip=loaded)):
                 document_id = first_id + n // CHUNKS_PER_DOCUMENT
                 copy.write_row((document_id, n % CHUNKS_PER_DOCUMENT, text, vector.astype(np.float32)))
         cursor.execute(
@@ -196,6 +209,7 @@ def load_synthetic(
 
 # The indexes a bulk load is faster without: (name, definition), as the migrations create them.
 BULK_INDEXES = ("chunk_embedding_hnsw", "chunk_search_vector_gin", "posting_lexeme_impact", "posting_chunk_covering")
+BUILD_MEMORY = "1GB"  # maintenance_work_mem while they are built
 
 
 def drop_bulk_indexes() -> dict[str, str]:
@@ -208,13 +222,18 @@ def drop_bulk_indexes() -> dict[str, str]:
     return definitions
 
 
-def rebuild_indexes(definitions: dict[str, str]) -> None:
-    """Build the dropped indexes again, with enough memory for HNSW to build in memory, then analyse."""
+def rebuild_indexes(definitions: dict[str, str]) -> dict[str, float]:
+    """Build the dropped indexes again, with enough memory for HNSW to build in memory, then analyse.
+    Returns the seconds each index took to build, by name."""
+    seconds = {}
     with connection.cursor() as cursor:
         # Inside a transaction (the tests), the rows' deferred foreign-key checks must run first.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-        for definition in definitions.values():
+        cursor.execute(f"SET maintenance_work_mem = '{BUILD_MEMORY}'")
+        for name, definition in definitions.items():
+            started = time.perf_counter()
             cursor.execute(definition)
+            seconds[name] = round(time.perf_counter() - started, 3)
         cursor.execute("RESET maintenance_work_mem")
         cursor.execute("ANALYZE retrieval_chunk, retrieval_document, retrieval_posting, retrieval_term")
+    return seconds

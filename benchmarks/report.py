@@ -18,10 +18,14 @@ matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 
 from benchmarks.embedding_report import render_embedding  # noqa: E402
+from benchmarks.scale_report import render_scale, scale_figure  # noqa: E402
 
-# The embedding paths' run (`manage.py bench_embedding --write-docs`), kept beside bench.json: longer than
-# `make bench` allows, so measured on its own and shown on the page with its own date and machine.
+# The embedding paths' run (`manage.py bench_embedding --write-docs`) and the growing collection's
+# (`manage.py bench --scale --write-docs`), kept beside bench.json: longer than `make bench` allows,
+# so measured on their own and shown on the page with their own dates and machines.
 EMBEDDING_RUN = "embedding.json"
+SCALE_RUN = "scale.json"
+RUNS_BESIDE = (EMBEDDING_RUN, SCALE_RUN)
 
 TARGETS = {
     "gate": "p95 ≤ 5 ms",
@@ -40,15 +44,41 @@ def write_report(result: dict[str, Any], page: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     run_file = folder / "bench.json"
     run_file.write_text(json.dumps(result, indent=1) + "\n")
-    plots = [p for p in (_latency_plot(result, folder), _quality_plot(result, folder), _cost_plot(result, folder)) if p]
-    embedding_file = folder / EMBEDDING_RUN
-    embedding = json.loads(embedding_file.read_text()) if embedding_file.exists() else None
-    page.write_text(render(result, plot_names={p.stem: f"{folder.name}/{p.name}" for p in plots}, embedding=embedding))
+    embedding, scale = (json.loads((folder / n).read_text()) if (folder / n).exists() else None for n in RUNS_BESIDE)
+    scale_plot = scale_figure(scale)
+    plots = [
+        p
+        for p in (
+            _latency_plot(result, folder),
+            _quality_plot(result, folder),
+            _cost_plot(result, folder),
+            _save(scale_plot, folder / "scale.png") if scale_plot else None,
+        )
+        if p
+    ]
+    plot_names = {p.stem: f"{folder.name}/{p.name}" for p in plots}
+    page.write_text(render(result, plot_names=plot_names, embedding=embedding, scale=scale))
     return [page, run_file, *plots]
 
 
-def render(result: dict[str, Any], *, plot_names: dict[str, str], embedding: dict[str, Any] | None = None) -> str:
-    """The markdown page for a run (and the embedding paths' run of its own, when given)."""
+def write_beside(run: dict[str, Any], name: str, page: Path) -> list[Path]:
+    """Keep a run of its own (`name`, one of RUNS_BESIDE) beside the page's bench.json, and write the page
+    again from bench.json with it. Returns the files written."""
+    folder = page.parent / page.stem
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(json.dumps(run, indent=1) + "\n")
+    return [folder / name, *write_report(json.loads((folder / "bench.json").read_text()), page)]
+
+
+def render(
+    result: dict[str, Any],
+    *,
+    plot_names: dict[str, str],
+    embedding: dict[str, Any] | None = None,
+    scale: dict[str, Any] | None = None,
+) -> str:
+    """The markdown page for a run (and the embedding paths' and the growing collection's runs of their
+    own, when given)."""
     parts = [_header(result), _summary(result), _notes(result)]
     for section in (_gate, _retrieval, _ingest, _e2e, _redaction, _cost):
         text = section(result, plot_names)
@@ -56,6 +86,8 @@ def render(result: dict[str, Any], *, plot_names: dict[str, str], embedding: dic
             parts.append(text)
     if embedding:
         parts.append(render_embedding(embedding))
+    if scale:
+        parts.append(render_scale(scale, plot=plot_names.get("scale")))
     parts.append(_footer())
     return "\n\n".join(parts) + "\n"
 
@@ -82,8 +114,8 @@ def _header(result: dict[str, Any]) -> str:
             "",
             f"Measured on {result.get('date', '?')} with `{result.get('command', 'make bench')}` "
             f"in {result.get('duration_s', '?')} s, on {machine.get('description', '?')}. "
-            "Every figure below comes from that one run (but the section on the embedding model, from a longer "
-            "run of its own that says when); the benchmark works in a throwaway database it "
+            "Every figure below comes from that one run (but the sections on the embedding model and on how "
+            "cost grows, from longer runs of their own that say when); the benchmark works in a throwaway database it "
             "drops at the end, talks only to servers it starts on 127.0.0.1, and stops by itself.",
             "",
             f"Texts: {result.get('sources', '?')}.",

@@ -21,12 +21,13 @@ from django.contrib.auth.models import Group
 from django.db import connection
 
 from accounts.clearance import Classification
-from benchmarks.corpus import Sources, drop_bulk_indexes, load_synthetic, rebuild_indexes
+from benchmarks.corpus import SYNTHETIC_PREFIX, Sources, drop_bulk_indexes, load_synthetic, rebuild_indexes
 from benchmarks.stats import Latency
 from retrieval.bm25 import query_lexemes
 from retrieval.embedders import get_embedder
 from retrieval.evaluation import MEASURES, documents_run
 from retrieval.fusion import fuse
+from retrieval.models import Chunk, Document
 from retrieval.selectors import SEARCH_MODES, Reader, keyword_candidates, search_passages, vector_candidates
 from retrieval.services import ReadFile, drop_collection, ingest_file, ingest_files, read_file
 
@@ -54,6 +55,19 @@ def _chunk_texts(name: str, content: bytes) -> list[str]:
     return [c.index_text for c in read.chunks]
 
 
+def source_files(sources: Sources) -> list[tuple[str, bytes]]:
+    """The real documents as the files ingestion reads: (name, content)."""
+    return [(f"{d.doc_id}.md", _as_file(d.title or d.doc_id, d.text)) for d in sources.documents]
+
+
+def ingest_sources(files: Sequence[tuple[str, bytes]]) -> None:
+    """Ingest the real documents into the benchmark collection as the `ingest` command does."""
+    results = ingest_files(files, classification=Classification.PUBLIC, group_names=[], collection=COLLECTION)
+    failed = [str(r) for r in results if isinstance(r, Exception)]
+    if failed:
+        raise RuntimeError(f"benchmark documents failed to ingest: {failed[:3]}")
+
+
 def ingestion(sources: Sources, *, one_by_one: int = 100) -> dict[str, Any]:
     """Chunks per second through ingestion and through the model alone on the same texts.
 
@@ -61,7 +75,7 @@ def ingestion(sources: Sources, *, one_by_one: int = 100) -> dict[str, Any]:
     each file, embed the chunks of all together, then one transaction per document that stores chunks,
     vectors and BM25 postings); and, on the first `one_by_one` files, the way the upload worker runs it
     (ingest_file, one document at a time, in a collection dropped afterwards)."""
-    files = [(f"{d.doc_id}.md", _as_file(d.title or d.doc_id, d.text)) for d in sources.documents]
+    files = source_files(sources)
     per_file = [_chunk_texts(name, content) for name, content in files]
     texts = [t for file_texts in per_file for t in file_texts]
     embedder = get_embedder()
@@ -79,11 +93,8 @@ def ingestion(sources: Sources, *, one_by_one: int = 100) -> dict[str, Any]:
     single_rate = single_chunks / (time.perf_counter() - started)
     drop_collection(UPLOADS)
     started = time.perf_counter()
-    results = ingest_files(files, classification=Classification.PUBLIC, group_names=[], collection=COLLECTION)
+    ingest_sources(files)
     bulk_rate = len(texts) / (time.perf_counter() - started)
-    failed = [str(r) for r in results if isinstance(r, Exception)]
-    if failed:
-        raise RuntimeError(f"benchmark documents failed to ingest: {failed[:3]}")
     return {
         "documents": len(files),
         "chunks": len(texts),
@@ -104,32 +115,50 @@ class LargeCollection:
     documents: int
     load_s: float
     index_s: float
+    index_build_s: dict[str, float]  # each index's share of index_s
 
     def as_json(self) -> dict[str, Any]:
-        return {"chunks": self.chunks, "documents": self.documents, "load_s": self.load_s, "index_s": self.index_s}
+        return {
+            "chunks": self.chunks,
+            "documents": self.documents,
+            "load_s": self.load_s,
+            "index_s": self.index_s,
+            "index_build_s": self.index_build_s,
+        }
 
 
 def grow_collection(sources: Sources, *, total_chunks: int) -> LargeCollection:
-    """Add synthetic chunks to the benchmark collection until it holds `total_chunks`."""
+    """Add synthetic chunks to the benchmark collection until it holds `total_chunks`. Called again
+    with a larger total, it adds the chunks a single load of that total would have held beyond the
+    first (benchmarks.scale grows one collection this way); the indexes are built anew each time."""
+    in_collection = "FROM retrieval_chunk c JOIN retrieval_document d ON d.id = c.document_id WHERE d.collection = %s"
+    synthetic = [COLLECTION, f"{SYNTHETIC_PREFIX}%"]
     with connection.cursor() as cursor:
+        # Only the real chunks' vectors are parents: the synthetic ones are mixes of these already.
         cursor.execute(
-            "SELECT c.embedding::text FROM retrieval_chunk c JOIN retrieval_document d ON d.id = c.document_id"
-            " WHERE d.collection = %s ORDER BY c.id",
-            [COLLECTION],
+            f"SELECT c.embedding::text {in_collection} AND d.source_name NOT LIKE %s ORDER BY c.id", synthetic
         )
         parents = np.array([np.fromstring(row[0].strip("[]"), sep=",") for row in cursor.fetchall()])
+        cursor.execute(f"SELECT count(*) {in_collection} AND d.source_name LIKE %s", synthetic)
+        loaded = cursor.fetchone()[0]
     groups = [Group.objects.get_or_create(name=name)[0].id for name in GROUPS]
     started = time.perf_counter()
     definitions = drop_bulk_indexes()
-    documents, chunks = load_synthetic(
-        COLLECTION, sources.sentences, parents, chunks=max(0, total_chunks - len(parents)), group_ids=groups
+    load_synthetic(
+        COLLECTION,
+        sources.sentences,
+        parents,
+        chunks=max(0, total_chunks - len(parents) - loaded),
+        group_ids=groups,
+        loaded=loaded,
     )
     load_s = time.perf_counter() - started
     started = time.perf_counter()
-    rebuild_indexes(definitions)
+    index_build_s = rebuild_indexes(definitions)
     index_s = time.perf_counter() - started
-    total = chunks + len(parents)
-    return LargeCollection(total, documents + len(sources.documents), round(load_s, 1), round(index_s, 1))
+    documents = Document.objects.filter(collection=COLLECTION)
+    chunks = Chunk.objects.filter(document__collection=COLLECTION).count()
+    return LargeCollection(chunks, documents.count(), round(load_s, 1), round(index_s, 1), index_build_s)
 
 
 def bench_reader() -> Reader:

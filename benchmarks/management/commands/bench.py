@@ -27,6 +27,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        from benchmarks.scale import SIZES
+
         parser.add_argument("--json", action="store_true", help="print only the JSON object (the default output)")
         parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {SECTIONS}")
         parser.add_argument("--requests", type=int, default=200, help="gate requests measured (after 20 warm-up)")
@@ -38,6 +40,17 @@ class Command(BaseCommand):
         parser.add_argument("--write-docs", type=Path, help="write this markdown page, its plots and the run's JSON")
         parser.add_argument("--report", type=Path, help="only write --write-docs again from this saved run's JSON")
         parser.add_argument(
+            "--scale",
+            action="store_true",
+            help="only how retrieval's cost grows: one collection grown through --scale-sizes, measured at each "
+            "size (with --write-docs: kept as <page stem>/scale.json, and the page written again)",
+        )
+        parser.add_argument(
+            "--scale-sizes",
+            default=",".join(str(n) for n in SIZES),
+            help="comma-separated chunk counts, increasing, for --scale",
+        )
+        parser.add_argument(
             "--in-place",
             action="store_true",
             help="measure gate and redaction in the current database, rolled back (for tests); no throwaway database",
@@ -46,6 +59,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["report"]:
             self._write(json.loads(options["report"].read_text()), options["write_docs"])
+            return
+        if options["scale"]:
+            self._scale(options)
             return
         only = [s.strip() for s in options["only"].split(",") if s.strip()]
         unknown = sorted(set(only) - set(SECTIONS))
@@ -56,7 +72,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         result: dict[str, Any] = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "command": "manage.py bench " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["bench"] else "manage.py bench",
+            "command": _command(),
         }
         if options["in_place"]:
             self._measure(result, only, options, database_name=None)
@@ -93,6 +109,30 @@ class Command(BaseCommand):
         timed("cost", lambda: _cost(result))
         result["section_seconds"] = timings
 
+    def _scale(self, options: dict[str, Any]) -> None:
+        from benchmarks.database import throwaway_database
+        from benchmarks.report import SCALE_RUN, write_beside
+        from benchmarks.scale import scale_benchmark
+
+        given = [n.strip() for n in options["scale_sizes"].split(",") if n.strip()]
+        sizes = [int(n) for n in given if n.isdigit()]
+        if not sizes or len(sizes) < len(given) or sizes[0] <= 0 or sorted(set(sizes)) != sizes:
+            raise CommandError(
+                f"--scale-sizes takes increasing chunk counts such as 10000,30000: {options['scale_sizes']}"
+            )
+        started = time.perf_counter()
+        result: dict[str, Any] = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "command": _command()}
+        with throwaway_database():
+            result["machine"] = machine()
+            result |= scale_benchmark(
+                sizes=sizes, documents=options["documents"], queries=options["queries"], progress=self.stderr.write
+            )
+        result["duration_s"] = round(time.perf_counter() - started, 1)
+        self.stdout.write(json.dumps(result))
+        if options["write_docs"]:
+            for path in write_beside(result, SCALE_RUN, options["write_docs"]):
+                self.stderr.write(f"wrote {path}")
+
     def _write(self, result: dict[str, Any], page: Path | None) -> None:
         if page is None:
             raise CommandError("--report needs --write-docs PAGE")
@@ -100,6 +140,10 @@ class Command(BaseCommand):
 
         for path in write_report(result, page):
             self.stderr.write(f"wrote {path}")
+
+
+def _command() -> str:
+    return "manage.py bench " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["bench"] else "manage.py bench"
 
 
 def _gate(result: dict[str, Any], options: dict[str, Any]) -> None:

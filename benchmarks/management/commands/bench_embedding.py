@@ -69,15 +69,11 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result))
         page = options["write_docs"]
         if page:
-            from benchmarks.report import EMBEDDING_RUN, write_report
+            from benchmarks.report import EMBEDDING_RUN, write_beside
 
-            run = page.parent / page.stem / EMBEDDING_RUN
-            run.parent.mkdir(parents=True, exist_ok=True)
             if options["speed_only"]:
-                result = merge_speed_run(json.loads(run.read_text()), result)
-            run.write_text(json.dumps(result, indent=1) + "\n")
-            bench = json.loads((page.parent / page.stem / "bench.json").read_text())
-            for path in write_report(bench, page):
+                result = merge_speed_run(json.loads((page.parent / page.stem / EMBEDDING_RUN).read_text()), result)
+            for path in write_beside(result, EMBEDDING_RUN, page):
                 self.stderr.write(f"wrote {path}")
 
 
