@@ -28,7 +28,8 @@ from retrieval.embedders import get_embedder
 from retrieval.evaluation import MEASURES, documents_run
 from retrieval.fusion import fuse
 from retrieval.selectors import SEARCH_MODES, Reader, keyword_candidates, search_passages, vector_candidates
-from retrieval.services import ReadFile, drop_collection, ingest_file, ingest_files, read_file
+from retrieval.pipeline import ingest_files
+from retrieval.services import ReadFile, drop_collection, ingest_file, read_file
 
 logger = logging.getLogger(__name__)
 
