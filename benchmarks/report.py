@@ -133,14 +133,13 @@ def _summary(result: dict[str, Any]) -> str:
         rows.append(("Hybrid top-10 search", _ms(retrieval), TARGETS["retrieval"], _verdict(retrieval["p95"] <= 40)))
     ingest = result.get("retrieval", {}).get("ingest")
     if ingest:
-        rows.append(
-            (
-                "Ingestion vs the raw model",
-                f"{ingest['ratio']:.0%} ({ingest['ingest_chunks_per_s']} vs {ingest['embed_chunks_per_s']} chunks/s)",
-                TARGETS["ingest"],
-                _verdict(ingest["ratio"] >= 0.9),
-            )
-        )
+        paths = [("Ingestion vs the raw model", ingest["ratio"], ingest["ingest_chunks_per_s"])]
+        worker = ingest.get("upload_worker")
+        if worker:
+            paths.append(("Uploads (the worker) vs the raw model", worker["ratio"], worker["chunks_per_s"]))
+        for figure, ratio, rate in paths:
+            measured = f"{ratio:.0%} ({rate} vs {ingest['embed_chunks_per_s']} chunks/s)"
+            rows.append((figure, measured, TARGETS["ingest"], _verdict(ratio >= 0.9)))
     e2e = result.get("e2e")
     if e2e and "latency_ms" in e2e:
         target = e2e.get("target_p95_ms")
@@ -213,7 +212,16 @@ def _notes(result: dict[str, Any]) -> str:
             "scores for what it keeps."
         )
     ingest = result.get("retrieval", {}).get("ingest")
-    if ingest and ingest["ratio"] < 0.9:
+    worker = (ingest or {}).get("upload_worker")
+    if ingest and worker and min(ingest["ratio"], worker["ratio"]) < 0.9:
+        notes.append(
+            f"**Ingestion** ({ingest['ratio']:.0%} of the model's rate through the `ingest` command, "
+            f"{worker['ratio']:.0%} through the upload worker): files are read (parsed, chunked, inspected) "
+            "beside the model, so what is left is the work that cannot overlap it: reading the first file, one "
+            "transaction per document (its HNSW inserts and BM25 postings), and, on two cores, the reading "
+            "taking CPU from the model."
+        )
+    elif ingest and not worker and ingest["ratio"] < 0.9:  # a run from before reading overlapped the model
         notes.append(
             f"**Ingestion** ({ingest['ratio']:.0%} of the model's rate through the `ingest` command): the rest "
             "is per-document work the model does not do (parsing, inspection, one transaction per document "
@@ -464,24 +472,35 @@ def _ingest(result: dict[str, Any], plots: dict[str, str]) -> str:
         ("the model alone, one call", ingest["embed_chunks_per_s"], "100%"),
         ("`ingest` command (ingest_files)", ingest["ingest_chunks_per_s"], f"{ingest['ratio']:.0%}"),
     ]
-    single = ingest.get("one_by_one")
-    if single:
-        rows.append(
-            (
-                f"upload worker (ingest_file), first {single['documents']} files",
-                single["chunks_per_s"],
-                f"{single['ratio']:.0%}",
-            )
+    worker = ingest.get("upload_worker")
+    single = ingest.get("one_by_one")  # runs from before the worker batched its jobs
+    if worker:
+        label = f"upload worker (run_ingestion_job over queued jobs), first {worker['documents']} files"
+        rows.append((label, worker["chunks_per_s"], f"{worker['ratio']:.0%}"))
+    elif single:
+        label = f"upload worker (ingest_file), first {single['documents']} files"
+        rows.append((label, single["chunks_per_s"], f"{single['ratio']:.0%}"))
+    if worker:
+        paths = (
+            "The `ingest` command reads each file (parse, chunk, inspect) in a thread of its own while the model "
+            "embeds the files read before it, several files' chunks per call, then stores each document in its "
+            "own transaction (chunks, vectors into HNSW, BM25 postings). The upload worker's run of a queued "
+            "job takes the other queued jobs along, claimed as the reading gets to them, and ingests them the "
+            "same way, finishing each job as its document is stored."
+        )
+    else:  # a run from before the worker batched its jobs and reading overlapped the model
+        paths = (
+            "The `ingest` command reads each file (parse, chunk, inspect), embeds the chunks of all of them "
+            "together, then stores each document in its own transaction (chunks, vectors into HNSW, BM25 "
+            "postings); the upload worker does the same one document at a time, so the model sees a "
+            "document's few chunks per call."
         )
     return "\n".join(
         [
             "## Ingestion against the raw model",
             "",
             f"{ingest['documents']} documents, {ingest['chunks']} chunks. The model alone embeds the very texts "
-            "ingestion embeds (parsed and chunked the same way) in one call. The `ingest` command reads each "
-            "file (parse, chunk, inspect), embeds the chunks of all of them together, then stores each "
-            "document in its own transaction (chunks, vectors into HNSW, BM25 postings); the upload worker "
-            "does the same one document at a time, so the model sees a document's few chunks per call.",
+            f"ingestion embeds (parsed and chunked the same way) in one call. {paths}",
             "",
             _table(("path", "chunks/s", "of the model's"), rows),
         ]

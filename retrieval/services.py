@@ -26,7 +26,7 @@ from retrieval.chunking import chunk_sections
 from retrieval.embedders import get_embedder
 from retrieval.errors import ReingestRefused, UploadRefused
 from retrieval.models import MAIN_COLLECTION, Chunk, Document, vector_literal
-from retrieval.parsing import ParseError, Section, parse_document
+from retrieval.parsing import Section, parse_document
 from retrieval.selectors import get_reader, readable_document_ids, readable_documents
 
 logger = logging.getLogger(__name__)
@@ -111,6 +111,18 @@ class ReadFile:
     chunks: list[PreparedChunk]
 
 
+@dataclass(frozen=True)
+class FileToIngest:
+    """A file with what it is to be stored as: ingest_file's arguments."""
+
+    filename: str
+    content: bytes
+    classification: Classification
+    group_names: Sequence[str]
+    uploaded_by: User | None = None
+    collection: str = MAIN_COLLECTION
+
+
 def read_file(
     *,
     filename: str,
@@ -123,26 +135,42 @@ def read_file(
     """Everything of ingesting `filename` that needs neither the model nor a transaction: the upload
     rules, parsing, chunking and inspection. Returns the result at once when the content is unchanged
     (a reclassification at most). Raises ParseError or UploadRefused, saying why."""
-    digest = content_hash(content)
-    if uploaded_by is not None:
-        check_may_label(name=filename, classification=classification, user=uploaded_by, verb="upload")
+    file = FileToIngest(filename, content, classification, group_names, uploaded_by, collection)
+    return check_file(file) or read_content(filename=filename, content=content)
+
+
+def check_file(file: FileToIngest) -> IngestResult | None:
+    """The part of read_file that reads the database: the upload rules, and the result at once when the
+    content is unchanged (a reclassification at most); None when the file is to be read. Raises
+    UploadRefused, saying why."""
+    if file.uploaded_by is not None:
+        check_may_label(name=file.filename, classification=file.classification, user=file.uploaded_by, verb="upload")
     existing = _document_to_replace(
-        _documents_named(collection=collection, source_name=filename, uploaded_by=uploaded_by),
-        name=filename,
-        classification=classification,
-        group_names=group_names,
-        uploaded_by=uploaded_by,
+        _documents_named(collection=file.collection, source_name=file.filename, uploaded_by=file.uploaded_by),
+        name=file.filename,
+        classification=file.classification,
+        group_names=file.group_names,
+        uploaded_by=file.uploaded_by,
     )
     # A document stored before its sections were kept is ingested again, so it can be re-ingested later.
-    if existing is not None and existing.content_hash == digest and existing.source_sections:
+    if existing is not None and existing.content_hash == content_hash(file.content) and existing.source_sections:
         return reclassify_document(
-            document_id=existing.id, classification=classification, group_names=group_names, uploaded_by=uploaded_by
+            document_id=existing.id,
+            classification=file.classification,
+            group_names=file.group_names,
+            uploaded_by=file.uploaded_by,
         )
+    return None
+
+
+def read_content(*, filename: str, content: bytes) -> ReadFile:
+    """The part of read_file that touches neither the database nor the model (so it may run in a thread of
+    its own): parse, chunk, inspect. Raises ParseError, saying why."""
     parsed = parse_document(filename, content)
     stem = PurePath(filename).stem
     title = parsed.title or stem.replace("-", " ").replace("_", " ").strip() or filename
     chunks = inspect_chunks(prepare_chunks(title=title, sections=parsed.sections))
-    return ReadFile(filename, digest, title, parsed.media_type, list(parsed.sections), chunks)
+    return ReadFile(filename, content_hash(content), title, parsed.media_type, list(parsed.sections), chunks)
 
 
 def ingest_file(
@@ -165,77 +193,26 @@ def ingest_file(
     UploadRefused when the uploader may not label it so or the document to replace is unclear;
     nothing is stored then.
     """
-    read = read_file(
-        filename=filename,
-        content=content,
-        classification=classification,
-        group_names=group_names,
-        uploaded_by=uploaded_by,
-        collection=collection,
-    )
+    file = FileToIngest(filename, content, classification, group_names, uploaded_by, collection)
+    read = check_file(file) or read_content(filename=filename, content=content)
     if isinstance(read, IngestResult):
         return read
     # Embedding is the slow part: it runs before the transaction opens.
-    vectors = get_embedder().embed_batch([c.index_text for c in read.chunks])
-    return _store_read(read, vectors, collection, classification, group_names, uploaded_by)
+    return store_read(read, get_embedder().embed_batch([c.index_text for c in read.chunks]), file)
 
 
-def ingest_files(
-    files: Sequence[tuple[str, bytes]],
-    *,
-    classification: Classification,
-    group_names: Sequence[str],
-    collection: str = MAIN_COLLECTION,
-) -> list[IngestResult | ParseError | UploadRefused]:
-    """Ingest many files (the `ingest` command): read each, embed all their chunks in one call (the
-    model is faster on large batches than on one document's few chunks), then store each document in
-    its own transaction, as ingest_file does. A file that cannot be read gets its error in the list,
-    in the files' order; the others go in all the same."""
-    read: list[ReadFile | IngestResult | ParseError | UploadRefused] = []
-    for filename, content in files:
-        try:
-            read.append(
-                read_file(
-                    filename=filename,
-                    content=content,
-                    classification=classification,
-                    group_names=group_names,
-                    collection=collection,
-                )
-            )
-        except (ParseError, UploadRefused) as exc:
-            read.append(exc)
-    pending = [r for r in read if isinstance(r, ReadFile)]
-    vectors = iter(get_embedder().embed_batch([c.index_text for r in pending for c in r.chunks]))
-    results: list[IngestResult | ParseError | UploadRefused] = []
-    for item in read:
-        if isinstance(item, ReadFile):
-            mine = [next(vectors) for _ in item.chunks]
-            try:
-                item = _store_read(item, mine, collection, classification, group_names, None)
-            except UploadRefused as exc:  # a same-named document was uploaded while this file was read
-                item = exc
-        results.append(item)
-    return results
-
-
-def _store_read(
-    read: ReadFile,
-    vectors: Sequence[Sequence[float]],
-    collection: str,
-    classification: Classification,
-    group_names: Sequence[str],
-    uploaded_by: User | None,
-) -> IngestResult:
+def store_read(read: ReadFile, vectors: Sequence[Sequence[float]], file: FileToIngest) -> IngestResult:
+    """Store `file`, as read_file read it, with its chunks' vectors, in one transaction (store_document).
+    Raises UploadRefused as store_document does."""
     return store_document(
-        collection=collection,
+        collection=file.collection,
         source_name=read.source_name,
         title=read.title,
         digest=read.digest,
         media_type=read.media_type,
-        classification=classification,
-        group_names=group_names,
-        uploaded_by=uploaded_by,
+        classification=file.classification,
+        group_names=file.group_names,
+        uploaded_by=file.uploaded_by,
         sections=read.sections,
         chunks=read.chunks,
         vectors=vectors,

@@ -9,13 +9,11 @@ from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from procrastinate.jobs import Status
 
-from retrieval.jobs import mark_job_failed, run_ingestion_job
+from retrieval.jobs import MAX_ATTEMPTS, mark_job_failed, run_ingestion_job
 from retrieval.services import reinspect_chunks
 
 logger = logging.getLogger(__name__)
 
-# Runs of one ingestion at most, the first included.
-MAX_ATTEMPTS = 3
 # A worker that stops sending heartbeats for this long is dead; its job is retried.
 STALLED_AFTER_SECONDS = 60
 

@@ -34,10 +34,11 @@ from django.db import transaction
 from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
-from retrieval.management.commands.ingest import FILES_PER_BLOCK, walk
+from retrieval.management.commands.ingest import files_to_ingest, walk
 from retrieval.models import Document
+from retrieval.pipeline import ingest_stream
 from retrieval.question_variants import KINDS, vary
-from retrieval.services import drop_collection, ingest_files
+from retrieval.services import drop_collection
 from routing.answer import GatedAnswer
 from routing.audit import outcome_of
 from routing.services import answer_question
@@ -91,20 +92,22 @@ def load_questions(path: Path) -> list[EvalQuestion]:
 def ingest_folder(folder: Path, collection: str) -> tuple[dict[int, str], list[dict[str, str]]]:
     """Ingest every file under `folder` (named as `manage.py ingest` names them: relative paths) as
     internal, in no group, into `collection`. Returns document id -> file, and the files that failed."""
+    found = walk([str(folder)])
+    unreadable: list[tuple[Path, str]] = []
+    files = files_to_ingest(
+        found,
+        classification=Classification.INTERNAL,
+        group_names=[],
+        unreadable=unreadable,
+        collection=collection,
+    )
     failed: list[dict[str, str]] = []
-    files = walk([str(folder)])
-    for start in range(0, len(files), FILES_PER_BLOCK):
-        block = []
-        for path, name in files[start : start + FILES_PER_BLOCK]:
-            try:
-                block.append((name, path.read_bytes()))
-            except OSError as exc:
-                failed.append({"file": name, "error": f"cannot read the file: {exc.strerror}"})
-        results = ingest_files(block, classification=Classification.INTERNAL, group_names=[], collection=collection)
-        for (name, _), result in zip(block, results, strict=True):
-            if isinstance(result, Exception):
-                failed.append({"file": name, "error": str(result)})
-        logger.info("Ingested %d/%d files", min(start + FILES_PER_BLOCK, len(files)), len(files))
+    for done, (path, result) in enumerate(ingest_stream(files), start=1):
+        if isinstance(result, Exception):
+            failed.append({"file": path.relative_to(folder).as_posix(), "error": str(result)})
+        if done % 100 == 0:
+            logger.info("Ingested %d/%d files", done, len(found))
+    failed += [{"file": path.relative_to(folder).as_posix(), "error": error} for path, error in unreadable]
     documents = dict(Document.objects.filter(collection=collection).values_list("id", "source_name"))
     return documents, failed
 

@@ -9,6 +9,11 @@ from collections.abc import Sequence
 class Embedder(ABC):
     model_id: str
     dimensions: int
+    # The texts one call should carry at most for the model's best throughput: ingestion gathers several
+    # files' chunks into a call up to this (a file's chunks always go in one call). Large for a GPU or a
+    # server; 1 on the CPU, where a call of several files' chunks pads more and runs slower than one a file
+    # (measured on two cores: docs/benchmarks.md).
+    texts_per_call: int = 256
 
     def embed(self, text: str) -> list[float]:
         return self.embed_batch([text])[0]

@@ -33,6 +33,7 @@ class OnnxMiniLMEmbedder(Embedder):
 
     model_id = "sentence-transformers/all-MiniLM-L6-v2"
     dimensions = 384
+    texts_per_call = 1  # the CPU's
 
     def __init__(self, *, folder: Path, precision: Precision = "fp32", batch_size: int = 0, graph: str = "") -> None:
         self.folder = folder

@@ -42,6 +42,11 @@ class MiniLMEmbedder(Embedder):
     def loaded(self) -> bool:
         return self._model is not None
 
+    @property
+    def texts_per_call(self) -> int:  # type: ignore[override]
+        self._load()
+        return self.batch_size if self._model.device.type == "cuda" else 1
+
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:

@@ -154,3 +154,21 @@ def test_a_missed_search_target_names_the_lists_read_side_by_side_and_the_candid
     assert "**Hybrid search** (p95 45.0 ms at 100,000 chunks): the keyword list (pruned: 9" in page
     assert "With 100 candidates instead of 200 the hybrid p95 is 38.0 ms but nDCG@10 0.718 against 0.736" in page
     assert "shared_buffers is 4GB" in page
+
+
+def test_the_page_gives_both_ingestion_paths_against_the_raw_model():
+    ingest = RUN["retrieval"]["ingest"] | {
+        "ratio": 0.92,
+        "ingest_chunks_per_s": 9.2,
+        "upload_worker": {"documents": 2, "chunks_per_s": 8.5, "ratio": 0.85},
+    }
+    run = RUN | {"retrieval": RUN["retrieval"] | {"ingest": ingest}}
+
+    page = render(run, plot_names={})
+
+    rows = {line.split("|")[1].strip(): line for line in page.splitlines() if line.startswith("| ")}
+    command, worker = rows["Ingestion vs the raw model"], rows["Uploads (the worker) vs the raw model"]
+    assert "92% (9.2 vs 10.0 chunks/s)" in command and "| yes |" in command
+    assert "85% (8.5 vs 10.0 chunks/s)" in worker and "**no**" in worker
+    assert "| 8.5 | 85% |" in rows["upload worker (run_ingestion_job over queued jobs), first 2 files"]
+    assert "92% of the model's rate through the `ingest` command, 85% through the upload worker" in page

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from accounts.clearance import Classification
 from retrieval.embedders import get_embedder
 from retrieval.models import Chunk, Document
 from retrieval.parsing import ParseError
-from retrieval.services import Outcome, ingest_files
+from retrieval.pipeline import READ_AHEAD_FILES, ingest_files, ingest_stream
+from retrieval.services import FileToIngest, IngestResult, Outcome
 
 FILES = [
     ("kettle.md", b"# Kettle\n\nDescale the office kettle every Friday with citric acid."),
@@ -48,3 +51,21 @@ def test_the_same_files_again_are_unchanged(db):
     again = ingest_files(FILES, classification=Classification.INTERNAL, group_names=[])
 
     assert [r.outcome for r in again if not isinstance(r, Exception)] == [Outcome.UNCHANGED, Outcome.UNCHANGED]
+
+
+def test_files_are_drawn_only_as_far_as_the_reading_runs_ahead_and_closing_stops_it(db):
+    drawn: list[int] = []
+
+    def notes() -> Iterator[tuple[int, FileToIngest]]:
+        for n in range(3 * READ_AHEAD_FILES):
+            drawn.append(n)
+            yield n, FileToIngest(f"note-{n}.md", f"# Note {n}\n\nNote number {n}.".encode(), Classification.PUBLIC, [])
+
+    stream = ingest_stream(notes())
+    key, result = next(stream)
+    stream.close()
+
+    assert key == 0 and isinstance(result, IngestResult) and result.document.source_name == "note-0.md"
+    # Read ahead of the first batch, and again while the model embeds it: never the whole folder.
+    assert len(drawn) <= 2 * READ_AHEAD_FILES
+    assert list(Document.objects.values_list("source_name", flat=True)) == ["note-0.md"]

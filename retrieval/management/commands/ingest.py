@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.clearance import Classification
-from retrieval.services import Outcome, ingest_files
-
-FILES_PER_BLOCK = 32
+from retrieval.models import MAIN_COLLECTION
+from retrieval.pipeline import ingest_stream
+from retrieval.services import FileToIngest, Outcome
 
 
 def walk(paths: list[str]) -> list[tuple[Path, str]]:
@@ -31,6 +32,26 @@ def walk(paths: list[str]) -> list[tuple[Path, str]]:
     return found
 
 
+def files_to_ingest(
+    found: Sequence[tuple[Path, str]],
+    *,
+    classification: Classification,
+    group_names: Sequence[str],
+    unreadable: list[tuple[Path, str]],
+    collection: str = MAIN_COLLECTION,
+) -> Iterator[tuple[Path, FileToIngest]]:
+    """The files `walk` found, for ingest_stream, each read from disk only when the ingestion draws it (so
+    memory holds the read-ahead, not the folder). A file that cannot be read is skipped and added to
+    `unreadable` with the reason."""
+    for path, document_name in found:
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            unreadable.append((path, f"cannot read the file: {exc.strerror}"))
+            continue
+        yield path, FileToIngest(document_name, content, classification, group_names, collection=collection)
+
+
 class Command(BaseCommand):
     help = (
         "Ingest files (folders are walked) into the knowledge base, one transaction per file. A file replaces "
@@ -50,25 +71,18 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         groups = sorted({g.strip() for g in options["groups"].split(",") if g.strip()})
         summary: dict[str, Any] = {"ingested": 0, "unchanged": 0, "failed": []}
-        files = walk(options["paths"])
-        # A block of files at a time: their chunks are embedded together (ingest_files), memory stays bounded.
-        for start in range(0, len(files), FILES_PER_BLOCK):
-            block: list[tuple[Path, str, bytes]] = []
-            for path, document_name in files[start : start + FILES_PER_BLOCK]:
-                try:
-                    block.append((path, document_name, path.read_bytes()))
-                except OSError as exc:
-                    summary["failed"].append({"path": str(path), "error": f"cannot read the file: {exc.strerror}"})
-            results = ingest_files(
-                [(name, content) for _, name, content in block], classification=classification, group_names=groups
-            )
-            for (path, _, _), result in zip(block, results, strict=True):
-                if isinstance(result, Exception):
-                    summary["failed"].append({"path": str(path), "error": str(result)})
-                    continue
-                summary["unchanged" if result.outcome == Outcome.UNCHANGED else "ingested"] += 1
-                if not options["json"]:
-                    self.stderr.write(f"{result.outcome.value}: {path} -> {result.document.title}")
+        unreadable: list[tuple[Path, str]] = []
+        files = files_to_ingest(
+            walk(options["paths"]), classification=classification, group_names=groups, unreadable=unreadable
+        )
+        for path, result in ingest_stream(files):
+            if isinstance(result, Exception):
+                summary["failed"].append({"path": str(path), "error": str(result)})
+                continue
+            summary["unchanged" if result.outcome == Outcome.UNCHANGED else "ingested"] += 1
+            if not options["json"]:
+                self.stderr.write(f"{result.outcome.value}: {path} -> {result.document.title}")
+        summary["failed"] += [{"path": str(path), "error": error} for path, error in unreadable]
         if options["json"]:
             self.stdout.write(json.dumps(summary))
         else:
