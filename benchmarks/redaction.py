@@ -263,20 +263,31 @@ def _compare(
     result: dict[str, Any] = {
         "texts": len(records),
         "mean_chars": round(sum(len(r["text"]) for r in records) / len(records), 1) if records else 0,
-        "sluice": measure(inspect_text, list, records, seconds=seconds, labelled=labelled) | {"ner": ner.is_active()},
+        # Like for like with Presidio's pattern recognizers: every detector but the name model.
+        "sluice": measure(_without_names, list, records, seconds=seconds, labelled=labelled) | {"ner": False},
+        # As the gate reads a question, the name model included (against Presidio with its spaCy model).
+        "sluice_with_names": measure(inspect_text, list, records, seconds=seconds, labelled=labelled)
+        | {"ner": ner.is_active()},
     }
     for name, engine in engines.items():
         result[name] = measure(_analyze_with(engine), presidio_findings, records, seconds=seconds, labelled=labelled)
     for name, reason in skipped.items():
         result[name] = {"skipped": reason}
-    sluice = result["sluice"]["texts_per_s"]
-    for name in ("presidio_patterns", "presidio_all_patterns", "presidio_full"):
+    for ours, name in (
+        ("sluice", "presidio_patterns"),
+        ("sluice", "presidio_all_patterns"),
+        ("sluice_with_names", "presidio_full"),
+    ):
         theirs = result.get(name, {}).get("texts_per_s")
         if theirs:
-            result[f"speedup_vs_{name.removeprefix('presidio_')}"] = round(sluice / theirs, 2)
+            result[f"speedup_vs_{name.removeprefix('presidio_')}"] = round(result[ours]["texts_per_s"] / theirs, 2)
     if "speedup_vs_patterns" in result:
         result["speedup"] = result["speedup_vs_patterns"]
     return result
+
+
+def _without_names(text: str) -> list[Finding]:
+    return inspect_text(text, names=False)
 
 
 def redaction_benchmark(

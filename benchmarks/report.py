@@ -565,7 +565,8 @@ def _redaction(result: dict[str, Any], plots: dict[str, str]) -> str:
         f"texts; {redaction.get('matching', '')}. Presidio {redaction.get('presidio', {}).get('version', '')}: "
         "`presidio_patterns` is its six recognizers of these kinds with its no-op NLP engine (its cheapest "
         "set-up, so the conservative comparison), `presidio_all_patterns` its whole default registry "
-        "without a model.",
+        "without a model. `sluice` is every detector but the name model, like for like with those; "
+        "`sluice_with_names` adds the name model, as the gate reads a question.",
     ]
     sets = [(redaction.get("source", "generated texts"), redaction)]
     dev = redaction.get("presidio_synth_dev", {})
