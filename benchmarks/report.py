@@ -400,7 +400,13 @@ def _retrieval(result: dict[str, Any], plots: dict[str, str]) -> str:
         "documents were ingested by the product; the rest are synthetic chunks made of their sentences, "
         "with vectors mixed from theirs (benchmarks/corpus.py says how). Searched as an employee "
         "cleared for internal documents in one group, through `search_passages`: query embedding, both "
-        f"lists, fusion and the passages' rows, {latency['hybrid']['n']} queries.",
+        f"lists, fusion and the passages' rows, {latency['hybrid']['n']} queries."
+        + (
+            " Measured warm: the tables and indexes a search reads were loaded into shared_buffers first "
+            "(pg_prewarm), as a server that has been answering for a while holds them."
+            if latency.get("prewarmed")
+            else ""
+        ),
         "",
         _table(("mode", "median", "p95"), rows),
         "",

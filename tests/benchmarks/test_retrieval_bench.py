@@ -69,6 +69,7 @@ def test_ingest_grow_search_and_judge_a_small_collection(db):
         cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = ANY(%s)", [["chunk_embedding_hnsw"]])
         assert cursor.fetchone()[0] == 1
     assert latency["hybrid"]["n"] == 2 and latency["hybrid"]["p95"] > 0
+    assert latency["prewarmed"] is True  # the embedded server has pg_prewarm
     assert latency["keyword_list"]["exact_top10_kept"] == 1.0  # nothing is truncated at this size
     # The judged runbooks are public and match their query: they come first among 300 chunks.
     assert quality["modes"]["hybrid"]["ndcg@10"] == 1.0
