@@ -29,6 +29,19 @@ def _side_connections_closed_before_the_test_database_is_dropped(django_db_setup
     close_side_connections()
 
 
+@pytest.fixture
+def one_rate_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rate limits count per minute of the wall clock: a test that counts requests in one window pins the
+    limiter's clock mid-minute, or a request made after the minute turns would start a new window."""
+    import time
+    from types import SimpleNamespace
+
+    from routing import rate_limits
+
+    mid_minute = time.time() // 60 * 60 + 30
+    monkeypatch.setattr(rate_limits, "time", SimpleNamespace(time=lambda: mid_minute))
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
     """Each test starts with closed circuits and new backends, and retries that wait milliseconds.

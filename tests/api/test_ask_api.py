@@ -163,7 +163,7 @@ def test_a_browser_session_must_send_its_csrf_token(employee, ingest):
     assert with_token.status_code == 200 and with_token.json()["citations"]
 
 
-def test_a_key_has_its_own_rate_limit_besides_its_users(client, settings, employee, erin_key, ingest):
+def test_a_key_has_its_own_rate_limit_besides_its_users(client, settings, employee, erin_key, ingest, one_rate_window):
     ingest("deploy-runbook.md", RUNBOOK)
     settings.ASK_RATE_LIMIT_PER_MINUTE = 5
     settings.API_KEY_RATE_LIMIT_PER_MINUTE = 1

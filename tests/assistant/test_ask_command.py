@@ -117,7 +117,7 @@ def test_ask_help_describes_its_options() -> None:
     assert "--user" in text and "--json" in text
 
 
-def test_a_user_over_the_rate_limit_gets_a_clear_error(employee, settings) -> None:
+def test_a_user_over_the_rate_limit_gets_a_clear_error(employee, settings, one_rate_window) -> None:
     settings.ASK_RATE_LIMIT_PER_MINUTE = 1
     call_command("ask", "how do I roll back?", "--user", employee.username, stdout=StringIO())
 

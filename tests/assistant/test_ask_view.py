@@ -211,7 +211,7 @@ def test_ask_accepts_only_post(client: Client, employee: User, method: str) -> N
 
 
 def test_asking_too_often_gets_429_with_retry_after_and_writes_no_audit_row(
-    client: Client, employee: User, ingest: Ingest, settings
+    client: Client, employee: User, ingest: Ingest, settings, one_rate_window
 ) -> None:
     ingest("deploy-runbook.md", DEPLOY_RUNBOOK)
     settings.ASK_RATE_LIMIT_PER_MINUTE = 2
