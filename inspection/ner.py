@@ -147,6 +147,7 @@ _NO_BREAK_AFTER = re.compile(rf"(?:\b[^\W\d_]|\b(?:{_ANY_TITLE}))\.$")
 _WORD = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*")
 # What may come before the first word of a sentence: quotes, brackets, list marks and numbers.
 _BEFORE_THE_FIRST_WORD = " \t\"'“‘([-*•–—0123456789.)"
+_NEXT_WORD = re.compile(r"\s*\S+")
 # When the sentences that can hold a name are most of the text, the model reads it whole, as one piece.
 _WHOLE_TEXT_SHARE = 0.6
 
@@ -179,7 +180,7 @@ def _with_the_word_before(text: str, begin: int) -> int:
 
 def _with_the_word_after(text: str, end: int) -> int:
     """`end` moved on past the next word, so that the model sees as much on each side of a piece."""
-    m = re.compile(r"\s*\S+").match(text, end)
+    m = _NEXT_WORD.match(text, end)
     return m.end() if m else end
 
 

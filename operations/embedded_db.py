@@ -116,8 +116,14 @@ def _restart_if_only_holder(server, pgdata: Path) -> None:  # type: ignore[no-un
         if server.global_process_id_list.get() != [os.getpid()]:
             logger.info("The embedded PostgreSQL's new settings apply from its next start (others use it now)")
             return
-        pg_ctl(["-w", "stop"], pgdata=pgdata.resolve(), user=server.system_user)
-        server.ensure_postgres_running()  # started again as the wheel starts it, its process recorded anew
+        try:
+            pg_ctl(["-w", "stop"], pgdata=pgdata.resolve(), user=server.system_user)
+            server.ensure_postgres_running()  # started again as the wheel starts it, its process recorded anew
+        except Exception as exc:  # the wheel raises several kinds; all mean the restart failed
+            raise RuntimeError(
+                f"Could not restart the embedded PostgreSQL in {pgdata} with settings sized to this machine: {exc}. "
+                f"See {pgdata / 'log'}; start again, or set shared_buffers yourself with ALTER SYSTEM (kept as set)."
+            ) from exc
     logger.info("Restarted the embedded PostgreSQL with settings sized to this machine")
 
 

@@ -3,6 +3,7 @@ reader's clearance and groups inside its SQL."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -164,7 +165,9 @@ def close_side_connections() -> None:
     together = threading.Barrier(_SIDE_THREADS)
 
     def close() -> None:
-        together.wait(timeout=10)
+        # A thread still busy with a search breaks the wait: the others close theirs all the same.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            together.wait(timeout=10)
         connection.close()
 
     for done in [_vector_side.submit(close) for _ in range(_SIDE_THREADS)]:
