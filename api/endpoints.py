@@ -8,6 +8,7 @@ from enum import StrEnum
 class Endpoint(StrEnum):
     ASK = "ask"
     SEARCH = "search"
+    GATEWAY = "gateway"  # the OpenAI- and Anthropic-compatible endpoints under /v1/ (api/gateway)
 
 
 def parse_endpoints(value: str) -> list[str]:

@@ -249,6 +249,15 @@ ASK_RATE_LIMIT_PER_MINUTE = envint("ASK_RATE_LIMIT_PER_MINUTE", "30")
 # Questions one API key may ask in a minute (0: no limit), counted besides its user's: a script or a shared
 # service key may be held below what its owner may ask in the pages. The next gets 429 with Retry-After.
 API_KEY_RATE_LIMIT_PER_MINUTE = envint("API_KEY_RATE_LIMIT_PER_MINUTE", "30")
+# The least data class of a conversation sent through the gateway endpoints (/v1/...): what a caller
+# sends is the company's own data unless this says otherwise; a caller may declare more
+# (X-Sluice-Classification), never less, and what inspection finds can raise it further.
+GATEWAY_DEFAULT_CLASSIFICATION = os.environ.get("GATEWAY_DEFAULT_CLASSIFICATION", "internal").strip().lower()
+if GATEWAY_DEFAULT_CLASSIFICATION not in ("public", "internal", "confidential", "restricted"):
+    raise ImproperlyConfigured(
+        "GATEWAY_DEFAULT_CLASSIFICATION must be public, internal, confidential or restricted, "
+        f"not {GATEWAY_DEFAULT_CLASSIFICATION!r}"
+    )
 
 # Uploads are stored in the database for the ingestion jobs, so a worker on another machine can read them.
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))

@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("api/", include("api.urls")),
+    path("v1/", include("api.gateway.urls")),
     path("audit/", include("audit.urls")),
     path("manage/policy/", include("governance.urls")),
     path("manage/keys/", include(api_urls.page_urlpatterns)),

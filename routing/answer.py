@@ -128,6 +128,10 @@ class GateRequest:
     # What the policy did with passages flagged as injected instructions (routing.screening), as audited.
     injection: dict[str, Any] | None = None
     api_key: ApiKey | None = None  # the key that made the request, when a program did
+    # A gateway conversation: its transcript, already redacted (the audit keeps it instead of `question`
+    # redacted with `findings`, whose offsets are each text's own), and what the audit row says of the call.
+    redacted_question: str | None = None
+    gateway: dict[str, Any] | None = None
 
 
 @dataclass
@@ -155,6 +159,9 @@ class GatedAnswer:
     withheld: str = ""
     audit_id: int = 0
     latency_ms: float = 0.0  # as the asker waited for it, retrieval included where the gate's caller retrieved
+    # Held to passages it must cite (a question to the documents); False for a gateway conversation, which
+    # has none, so it is never "nothing found".
+    grounded: bool = True
 
     @property
     def cited(self) -> frozenset[int]:
@@ -173,7 +180,7 @@ class GatedAnswer:
     def found_nothing(self) -> bool:
         """The answer says the documents do not hold it: the model said so, or nothing backs it
         (it cites no passage and none could be attributed)."""
-        return self.declined or not self.citations
+        return self.grounded and (self.declined or not self.citations)
 
     @property
     def fell_back(self) -> bool:

@@ -256,7 +256,11 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
         team=request.team,
         api_key_id=request.api_key.id if request.api_key else None,
         api_key_name=request.api_key.name if request.api_key else "",
-        question=redact(request.question, request.findings, Vault()).text,
+        question=(
+            request.redacted_question
+            if request.redacted_question is not None
+            else redact(request.question, request.findings, Vault()).text
+        ),
         findings=count_findings(request.findings),
         passages=[
             {
@@ -271,7 +275,9 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
         ],
         data_class=int(data_class),
         policy_version=decision.policy_version if decision else "",
-        decision=decision_json(decision) | ({"injection": request.injection} if request.injection else {}),
+        decision=decision_json(decision)
+        | ({"injection": request.injection} if request.injection else {})
+        | ({"gateway": request.gateway} if request.gateway else {}),
         attempts=[a.__dict__ for a in answer.attempts],
         backend=answer.backend,
         model=answer.model,

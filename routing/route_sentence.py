@@ -5,9 +5,21 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Protocol
 
-from routing.policy.decide import OnFailure
-from routing.runner import Attempt, DecisionRun
+from routing.policy.decide import Decision, OnFailure, Target
+from routing.runner import Attempt
+
+
+class Run(Protocol):
+    """What a finished run tells the route sentence (routing.runner.DecisionRun, routing.chat_run.ChatRun)."""
+
+    decision: Decision
+    answered_by: Target | None
+    model: str
+    attempts: list[Attempt]
+    cache_hit: bool
+
 
 # What the user reads when every target the Decision allows failed, by the rule's on_failure.
 FAILED_TEXT = {
@@ -20,7 +32,7 @@ FAILED_TEXT = {
 }
 
 
-def answered_route(run: DecisionRun, *, cut_off: str) -> str:
+def answered_route(run: Run, *, cut_off: str) -> str:
     """One sentence for the user: where the answer was written, after what failed, and why there."""
     assert run.answered_by is not None
     target, decision = run.answered_by, run.decision
@@ -42,7 +54,7 @@ def answered_route(run: DecisionRun, *, cut_off: str) -> str:
     return sentence + (", " if clauses else " ") + "because " + _sentence_tail(decision.reasons[0])
 
 
-def failed_route(run: DecisionRun) -> str:
+def failed_route(run: Run) -> str:
     """Why an answer was refused after every target the policy allows failed."""
     return (
         f"Refused: every target the policy allows failed ({failures(run.attempts) or 'none was up'}); "

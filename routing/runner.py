@@ -177,19 +177,33 @@ class DecisionRun:
         if usage is None and written:
             usage, estimated = estimate_usage(self.bundle, "".join(written)), True
         self.attempts.append(
-            Attempt(
-                target.name,
-                str(target.zone),
-                generation.model if generation else backend.model,
-                outcome,
-                round((time.perf_counter() - began) * 1000, 1),
-                input_tokens=usage.input_tokens if usage else 0,
-                output_tokens=usage.output_tokens if usage else 0,
-                cost_usd=backend.cost(usage),
-                usage_estimated=estimated,
-                citations_removed=citations_removed,
-            )
+            attempt_of(target, backend, generation, outcome, began, usage, estimated, citations_removed)
         )
+
+
+def attempt_of(
+    target: Target,
+    backend: ChatBackend,
+    generation: Generation | None,
+    outcome: str,
+    began: float,
+    usage: Usage | None,
+    estimated: bool,
+    citations_removed: int = 0,
+) -> Attempt:
+    """One call as the audit records it: the model the server reported, how long since `began`, what it cost."""
+    return Attempt(
+        target.name,
+        str(target.zone),
+        generation.model if generation else backend.model,
+        outcome,
+        round((time.perf_counter() - began) * 1000, 1),
+        input_tokens=usage.input_tokens if usage else 0,
+        output_tokens=usage.output_tokens if usage else 0,
+        cost_usd=backend.cost(usage),
+        usage_estimated=estimated,
+        citations_removed=citations_removed,
+    )
 
 
 def estimate_usage(bundle: Bundle, written: str) -> Usage:

@@ -45,6 +45,7 @@ class Access:
     anonymous: str = "login"
     data: dict[str, str] = field(default_factory=dict)  # a valid POST body, so a 4xx means "refused"
     as_json: bool = False  # the API: the POST body is sent as JSON
+    keys_only: bool = False  # the gateway endpoints (/v1/): an API key or nothing, so every session gets 401
 
 
 ACCESS: dict[str, Access] = {
@@ -112,7 +113,17 @@ ACCESS: dict[str, Access] = {
     "api-search": Access(ANYONE, anonymous="unauthorized", data={"q": MARKER}),
     "api-schema": Access(ANYONE, anonymous="public"),
     "api-docs": Access(ANYONE, anonymous="public"),
-}
+    # The gateway endpoints: API keys only (test_each_key_gets_what_the_gateway_allows), whoever is signed in.
+    "gateway-chat-completions": Access(frozenset(), method="POST", keys_only=True, as_json=True,
+                                       data={"model": "sluice-auto",
+                                             "messages": [{"role": "user", "content": MARKER}]}),
+    "gateway-messages": Access(frozenset(), method="POST", keys_only=True, as_json=True,
+                               data={"model": "sluice-auto", "max_tokens": 50,
+                                     "messages": [{"role": "user", "content": MARKER}]}),
+    "gateway-models": Access(frozenset(), keys_only=True),
+    "gateway-model": Access(frozenset(), keys_only=True),
+    "gateway-not-found": Access(frozenset(), keys_only=True),
+}  # fmt: skip
 
 # The API's URLs for callers with a key: the endpoint a key's allowed list names (None: open to everyone).
 KEY_ACCESS: dict[str, Endpoint | None] = {
@@ -223,7 +234,10 @@ def test_each_persona_gets_what_the_table_allows(
     status = response.status_code
     where = f"{access.method} {url} as {persona}"
 
-    if persona == "anonymous":
+    if access.keys_only:
+        error = response.json()["error"]
+        assert status == 401 and error.get("sluice_code", error.get("code")) == "not_authenticated", where
+    elif persona == "anonymous":
         if access.anonymous == "login":
             assert status == 302 and response["Location"].startswith(settings.LOGIN_URL), where
         elif access.anonymous == "forbidden":
@@ -247,6 +261,8 @@ def test_each_persona_gets_what_the_table_allows(
         assert status in (403, 404), where
     if persona not in access.allowed and access.anonymous != "public":
         assert MARKER.encode() not in body_of(response), f"{where}: the page's data leaked"
+    if access.keys_only:
+        return
 
 
 def request_as(client: Client, access: Access, url: str, **headers: str) -> Any:
@@ -312,3 +328,38 @@ def test_each_key_gets_what_the_table_allows(
         assert MARKER.encode() in body_of(response), f"{where}: the document they may read is missing"
     if endpoint is not None and (caller in rejected or caller == "service-not-allowed"):
         assert MARKER.encode() not in body_of(response), f"{where}: the data leaked"
+
+
+GATEWAY_ROUTES = [r for r in ROUTES if r.route.startswith("v1/")]
+
+
+@pytest.mark.parametrize("header", ["bearer", "x-api-key"])
+@pytest.mark.parametrize("caller", KEY_CALLERS)
+@pytest.mark.parametrize("route", GATEWAY_ROUTES, ids=lambda r: r.name)
+def test_each_key_gets_what_the_gateway_allows(
+    client: Client, employee: User, onprem: Any, route: Route, caller: str, header: str
+) -> None:
+    """Every gateway endpoint × every kind of key: the errors in the API's own shape (OpenAI's
+    {"error": {"code"}} here; the Anthropic-shaped ones in tests/api/test_gateway_anthropic.py)."""
+    access = ACCESS[route.name]
+    assert access.keys_only, f"{route.name}: a gateway route must take keys only"
+    key = key_of(caller, employee, Endpoint.GATEWAY)
+    sent = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if header == "bearer" else {"HTTP_X_API_KEY": key}
+    kwargs = {"model_id": "sluice-auto"} if "model_id" in route.converters else {}
+    response = request_as(
+        client, access, reverse(route.name, kwargs=kwargs), **sent, HTTP_ANTHROPIC_VERSION="2023-06-01"
+    )
+    status, where = response.status_code, f"{access.method} {route.route} with a {caller} key in {header}"
+    rejected = {"revoked": "key_revoked", "expired": "key_expired", "invalid": "key_invalid"}
+    error = response.json()["error"] if status >= 400 else {}
+    code = error.get("sluice_code", error.get("code"))  # Anthropic's shape has no code of its own
+    if caller in rejected:
+        assert (status, code) == (401, rejected[caller]), where
+    elif caller == "service-not-allowed":
+        assert (status, code) == (403, "endpoint_not_allowed"), where
+    elif route.name == "gateway-not-found":
+        assert (status, code) == (404, "not_found"), where
+    else:
+        assert status == 200, where
+    if caller in rejected or caller == "service-not-allowed":
+        assert not onprem.requests, f"{where}: the conversation reached a model"

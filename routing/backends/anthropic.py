@@ -7,8 +7,9 @@ egress guard, on the exact bytes the SDK is about to send, before it leaves.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Generator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import anthropic
 import httpx2
@@ -30,6 +31,7 @@ from routing.backends.base import (
     kind_for_status,
     retry_after_seconds,
 )
+from routing.chat import Chat, Speaker, ToolCall
 from routing.errors import EgressBlocked
 
 if TYPE_CHECKING:
@@ -84,18 +86,26 @@ class AnthropicBackend(HttpChatBackend):
 
         Raises BackendError (EgressBlocked when the payload still holds sensitive data).
         """
-        client = self._sdk()
         prompt = build_prompt(bundle)
+        # This SDK's Messages API takes no temperature: the model's default sampling applies.
+        params = {
+            "max_tokens": MAX_ANSWER_TOKENS,
+            "system": prompt.system,
+            "messages": [{"role": "user", "content": prompt.user}],
+        }
+        return (yield from self._messages(params))
+
+    def generate_chat(self, chat: Chat) -> Generator[str | ToolCall, None, Finish]:
+        """Stream a gateway conversation (routing.chat) from the Messages API: text deltas and, each once
+        complete, the tool calls the model made; return the Finish the server reported."""
+        return (yield from self._messages(messages_params(chat)))
+
+    def _messages(self, params: dict[str, Any]) -> Generator[str | ToolCall, None, Finish]:
+        client = self._sdk()
         deadlines = Deadlines(first_token=self.first_token_timeout, total=self.total_timeout)
         responded = started = stopped = False
         try:
-            # This SDK's Messages API takes no temperature: the model's default sampling applies.
-            with client.messages.stream(
-                model=self.model,
-                max_tokens=MAX_ANSWER_TOKENS,
-                system=prompt.system,
-                messages=[{"role": "user", "content": prompt.user}],
-            ) as stream:
+            with client.messages.stream(model=self.model, **params) as stream:
                 responded = True
                 for event in stream:
                     deadlines.check()
@@ -104,6 +114,10 @@ class AnthropicBackend(HttpChatBackend):
                     elif event.type == "text" and event.text:
                         deadlines.token()
                         yield event.text
+                    elif event.type == "content_block_stop" and event.content_block.type == "tool_use":
+                        deadlines.token()
+                        block = event.content_block
+                        yield ToolCall(block.id, block.name, json.dumps(block.input, ensure_ascii=False))
                     elif event.type == "message_stop":
                         stopped = True
                 message = stream.current_message_snapshot if started else None
@@ -194,3 +208,40 @@ def status_error(err: anthropic.APIStatusError) -> BackendError:
     if err.api_message:
         detail += f": {err.api_message[:200]}"
     return BackendError(detail, kind=kind, retry_after=retry_after_seconds(err.response.headers))
+
+
+# A gateway caller that names no limit gets this many output tokens (the Messages API requires one).
+CHAT_MAX_TOKENS = 4096
+TOOL_CHOICES = {"auto": {"type": "auto"}, "required": {"type": "any"}, "none": {"type": "none"}}
+
+
+def messages_params(chat: Chat) -> dict[str, Any]:
+    """A conversation as the Messages API takes it. Tool results travel as `tool_result` blocks of a user
+    turn, first in it; consecutive turns of one role are merged into one, as the API wants them."""
+    turns: list[dict[str, Any]] = []
+    for message in chat.messages:
+        role = "assistant" if message.role == Speaker.ASSISTANT else "user"
+        blocks: list[dict[str, Any]] = []
+        if message.role == Speaker.TOOL:
+            result = {"type": "tool_result", "tool_use_id": message.tool_call_id, "content": message.text}
+            blocks.append(result | ({"is_error": True} if message.is_error else {}))
+        elif message.text:
+            blocks.append({"type": "text", "text": message.text})
+        for call in message.tool_calls:
+            blocks.append({"type": "tool_use", "id": call.id, "name": call.name, "input": call.arguments_object()})
+        if turns and turns[-1]["role"] == role:
+            turns[-1]["content"].extend(blocks)
+        else:
+            turns.append({"role": role, "content": blocks})
+    params: dict[str, Any] = {"max_tokens": chat.max_tokens or CHAT_MAX_TOKENS, "messages": turns}
+    if chat.system:
+        params["system"] = chat.system
+    if chat.stop:
+        params["stop_sequences"] = list(chat.stop)
+    if chat.tools:
+        params["tools"] = [
+            {"name": t.name, "description": t.description, "input_schema": t.parameters} for t in chat.tools
+        ]
+    if chat.tool_choice:
+        params["tool_choice"] = TOOL_CHOICES.get(chat.tool_choice, {"type": "tool", "name": chat.tool_choice})
+    return params

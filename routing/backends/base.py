@@ -24,6 +24,7 @@ from routing.errors import BackendError, ErrorKind
 
 if TYPE_CHECKING:
     from inspection import CustomPattern
+    from routing.chat import Chat, ToolCall
 
 __all__ = [
     "BackendError",
@@ -99,7 +100,7 @@ class Health:
     detail: str
 
 
-class Generation(Iterator[str]):
+class Generation(Iterator[Any]):
     """One answer being written: iterate for text deltas.
 
     Once the deltas are exhausted, `done` is True and `model`, `usage` and
@@ -119,7 +120,7 @@ class Generation(Iterator[str]):
     def __iter__(self) -> Generation:
         return self
 
-    def __next__(self) -> str:
+    def __next__(self) -> Any:  # a text delta (str); from generate_chat() also a routing.chat.ToolCall
         try:
             return next(self._deltas)
         except StopIteration as stop:
@@ -163,6 +164,21 @@ class ChatBackend(ABC):
     def stream(self, bundle: Bundle) -> Generation:
         """generate() wrapped so the reported model and usage can be read when it ends."""
         return Generation(self.generate(bundle), model=self.model)
+
+    # Whether generate_chat() forwards a conversation (the gateway endpoints); the in-process extractive
+    # backend answers only from passages.
+    chats = False
+
+    def generate_chat(self, chat: Chat) -> Iterator[str | ToolCall]:
+        """Yield the reply to a gateway conversation: text deltas and complete tool calls. Raise BackendError."""
+        raise BackendError(f"{self.name} cannot answer a conversation", kind=ErrorKind.NOT_FOUND)
+
+    def stream_chat(self, chat: Chat) -> Generation:
+        """generate_chat() wrapped as stream() wraps generate()."""
+        return Generation(self.generate_chat(chat), model=self.model)
+
+    def preflight_chat(self, chat: Chat) -> None:  # noqa: B027 (a hook, as preflight)
+        """Raise EgressBlocked if `chat` may not be sent, before any connection is made."""
 
     def preflight(self, bundle: Bundle) -> None:  # noqa: B027 (a hook: in-process backends send nothing)
         """Raise EgressBlocked if `bundle` may not be sent, before any connection is made."""
@@ -342,6 +358,14 @@ class HttpChatBackend(ChatBackend):
 
     def _check_egress(self, request: Any) -> None:
         guard_outbound(outbound_text(request.read()), custom=self.egress_custom)
+
+    chats = True
+
+    def preflight_chat(self, chat: Chat) -> None:
+        """The egress guard over every text of the conversation, before the call (the request hook reads
+        the exact bytes all the same)."""
+        if self.guard_egress:
+            guard_outbound("\n\n".join(chat.texts()), custom=self.egress_custom)
 
     def preflight(self, bundle: Bundle) -> None:
         """The egress guard over the prompt's text, before the call: the byte-exact check in the

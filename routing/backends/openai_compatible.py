@@ -8,7 +8,7 @@ The SDK does no retries (max_retries=0): the gateway decides.
 from __future__ import annotations
 
 from collections.abc import Generator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 import openai
@@ -30,6 +30,7 @@ from routing.backends.base import (
     kind_for_status,
     retry_after_seconds,
 )
+from routing.chat import Chat, Speaker, ToolCall
 from routing.errors import EgressBlocked
 
 if TYPE_CHECKING:
@@ -72,20 +73,29 @@ class OpenAICompatibleBackend(HttpChatBackend):
 
         Raises BackendError.
         """
-        client = self._sdk()
         prompt = build_prompt(bundle)
+        params = {
+            "messages": [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}],
+            # max_tokens, not max_completion_tokens: the older name is the one every server knows.
+            "max_tokens": MAX_ANSWER_TOKENS,
+            "temperature": 0.0,
+        }
+        return (yield from self._completions(params))
+
+    def generate_chat(self, chat: Chat) -> Generator[str | ToolCall, None, Finish]:
+        """Stream a gateway conversation (routing.chat): text deltas and, once the model finished, the tool
+        calls it made (their arguments arrive in pieces); return the Finish the server reported."""
+        return (yield from self._completions(completions_params(chat)))
+
+    def _completions(self, params: dict[str, Any]) -> Generator[str | ToolCall, None, Finish]:
+        client = self._sdk()
         deadlines = Deadlines(first_token=self.first_token_timeout, total=self.total_timeout)
         model, usage, finish_reason = self.model, None, None
         responded = chunks = False
+        calls: dict[int, dict[str, str]] = {}  # tool calls being written, by index
         try:
             stream = client.chat.completions.create(
-                model=self.model,
-                messages=[{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}],
-                # max_tokens, not max_completion_tokens: the older name is the one every server knows.
-                max_tokens=MAX_ANSWER_TOKENS,
-                temperature=0.0,
-                stream=True,
-                stream_options={"include_usage": True},
+                model=self.model, stream=True, stream_options={"include_usage": True}, **params
             )
             responded = True
             with stream:
@@ -101,6 +111,13 @@ class OpenAICompatibleBackend(HttpChatBackend):
                         if choice.delta.content:
                             deadlines.token()
                             yield choice.delta.content
+                        for piece in choice.delta.tool_calls or ():
+                            deadlines.token()
+                            call = calls.setdefault(piece.index, {"id": "", "name": "", "arguments": ""})
+                            call["id"] = piece.id or call["id"]
+                            if piece.function is not None:
+                                call["name"] += piece.function.name or ""
+                                call["arguments"] += piece.function.arguments or ""
                         finish_reason = choice.finish_reason or finish_reason
         except EgressBlocked:
             raise
@@ -129,6 +146,9 @@ class OpenAICompatibleBackend(HttpChatBackend):
             raise BackendError(
                 "openai_compatible: the stream ended before finish_reason", kind=ErrorKind.DROPPED_STREAM
             )
+        for index in sorted(calls):
+            call = calls[index]
+            yield ToolCall(call["id"] or f"call_{index}", call["name"], call["arguments"])
         return Finish(model=model, usage=usage, stop_reason=finish_reason)
 
     def health(self) -> Health:
@@ -175,3 +195,38 @@ def status_error(err: openai.APIStatusError) -> BackendError:
     return BackendError(
         detail, kind=kind_for_status(err.status_code), retry_after=retry_after_seconds(err.response.headers)
     )
+
+
+def completions_params(chat: Chat) -> dict[str, Any]:
+    """A conversation as /chat/completions takes it."""
+    messages: list[dict[str, Any]] = [{"role": "system", "content": chat.system}] if chat.system else []
+    for message in chat.messages:
+        if message.role == Speaker.TOOL:
+            messages.append({"role": "tool", "tool_call_id": message.tool_call_id, "content": message.text})
+            continue
+        turn: dict[str, Any] = {"role": str(message.role), "content": message.text or None}
+        if message.tool_calls:
+            turn["tool_calls"] = [
+                {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
+                for c in message.tool_calls
+            ]
+        elif turn["content"] is None:
+            turn["content"] = ""
+        messages.append(turn)
+    params: dict[str, Any] = {"messages": messages}
+    if chat.max_tokens:
+        params["max_tokens"] = chat.max_tokens
+    for name in ("temperature", "top_p"):
+        if getattr(chat, name) is not None:
+            params[name] = getattr(chat, name)
+    if chat.stop:
+        params["stop"] = list(chat.stop)
+    if chat.tools:
+        params["tools"] = [
+            {"type": "function", "function": {"name": t.name, "description": t.description, "parameters": t.parameters}}
+            for t in chat.tools
+        ]
+    if chat.tool_choice:
+        named = {"type": "function", "function": {"name": chat.tool_choice}}
+        params["tool_choice"] = chat.tool_choice if chat.tool_choice in ("auto", "none", "required") else named
+    return params

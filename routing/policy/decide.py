@@ -281,6 +281,9 @@ class RequestFacts:
     team: str | None = None
     budget_exhausted: bool = False
     question_empty: bool = False  # nothing but white space was asked
+    # The least class of content the caller sent through the gateway (the gateway's default, or higher as
+    # the caller declared it); None for questions asked of the documents.
+    content_class: int | None = None
 
 
 @dataclass(frozen=True)
@@ -314,10 +317,13 @@ def data_class_of(facts: RequestFacts, policy: Policy) -> tuple[Classification, 
     """The request's data class (the highest of its passages and its findings) and a sentence saying why."""
     found = {kind: policy.class_of_kind(kind) for kind, count in sorted(facts.findings.items()) if count > 0}
     passage_max = max((Classification(c) for c in facts.passage_classes), default=Classification.PUBLIC)
-    result = max([passage_max, *found.values()])
+    content = Classification(facts.content_class) if facts.content_class is not None else Classification.PUBLIC
+    result = max([passage_max, content, *found.values()])
     causes = []
     if facts.passage_classes and passage_max == result:
         causes.append(f"a passage is {result.label}")
+    if facts.content_class is not None and content == result:
+        causes.append(f"the conversation is treated as {result.label} at least")
     top_kinds = [kind for kind, cls in found.items() if cls == result]
     if top_kinds:
         causes.append(f"the question contains {', '.join(top_kinds)} ({result.label})")
