@@ -5,7 +5,10 @@ https://docs.anthropic.com/en/api/errors: the streamed events are message_start,
 content_block_start, ping, content_block_delta (text_delta), content_block_stop,
 message_delta (with usage) and message_stop; errors are
 {"type": "error", "error": {"type", "message"}, "request_id"} with the status the
-API uses for each type (529 for overloaded_error).
+API uses for each type (529 for overloaded_error). Tool calls follow the SDK's types
+(ToolUseBlock, InputJSONDelta) and a recorded real stream (@ai-sdk/anthropic's fixture
+anthropic-json-tool.1.chunks.txt): a tool_use block starts with "input": {} and its input
+arrives as input_json_delta pieces, the first one empty; message_delta says "tool_use".
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import itertools
 import json
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from fakes.common import FakeHandler, FakeServer, RecordedRequest, Script, estimate_tokens, sse
+from fakes.request_checks import anthropic_problem
 
 ERROR_TYPES = {
     400: "invalid_request_error",
@@ -80,13 +84,17 @@ class AnthropicHandler(FakeHandler):
             body["max_tokens"], body["messages"]  # noqa: B018 (required fields)
         except (ValueError, KeyError, TypeError):
             return self.error(400, "invalid request body", headers)
+        problem = anthropic_problem(body)
+        if problem:
+            return self.error(400, problem.message, headers)
         if self.server.models and model not in self.server.models:
             return self.error(404, f"model: {model}", headers)
         reported = script.model or model
         input_tokens = script.input_tokens or estimate_tokens(request.body.decode("utf-8", "replace"))
-        deltas = script.deltas()
-        output_tokens = script.output_tokens or len(deltas)
+        output_tokens = script.completion_tokens()
+        stop_reason = "tool_use" if script.tool_calls else "end_turn"
         message_id = f"msg_fake{next(_ids):06d}"
+        blocks = reply_blocks(script)
 
         if not body.get("stream"):
             if self.server.answer_seconds and self.server.stopping.wait(self.server.answer_seconds):
@@ -101,8 +109,8 @@ class AnthropicHandler(FakeHandler):
                     "type": "message",
                     "role": "assistant",
                     "model": reported,
-                    "content": [{"type": "text", "text": "".join(deltas)}],
-                    "stop_reason": "end_turn",
+                    "content": [block.whole for block in blocks],
+                    "stop_reason": stop_reason,
                     "stop_sequence": None,
                     "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens},
                 },
@@ -133,29 +141,29 @@ class AnthropicHandler(FakeHandler):
                 },
                 "message_start",
             )
-            yield emit(
-                {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
-                "content_block_start",
-            )
-            yield emit({"type": "ping"}, "ping")
-            if script.garbage:
+            for index, block in enumerate(blocks):
                 yield emit(
-                    '{"type": "content_block_delta", "index": 0, "delta": {"type": "text_del', "content_block_delta"
+                    {"type": "content_block_start", "index": index, "content_block": block.start},
+                    "content_block_start",
                 )
-            for delta in deltas:
-                if script.error_after is not None and sent >= script.error_after:
-                    error = {"type": "error", "error": {"type": script.error_type, "message": "Overloaded"}}
-                    yield emit(error, "error")
-                    return
-                yield emit(
-                    {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": delta}},
-                    "content_block_delta",
-                )
-            yield emit({"type": "content_block_stop", "index": 0}, "content_block_stop")
+                if index == 0:
+                    yield emit({"type": "ping"}, "ping")
+                    if script.garbage:
+                        yield emit(
+                            '{"type": "content_block_delta", "index": 0, "delta": {"type": "text_del',
+                            "content_block_delta",
+                        )
+                for delta in block.deltas:
+                    if script.error_after is not None and sent >= script.error_after:
+                        error = {"type": "error", "error": {"type": script.error_type, "message": "Overloaded"}}
+                        yield emit(error, "error")
+                        return
+                    yield emit({"type": "content_block_delta", "index": index, "delta": delta}, "content_block_delta")
+                yield emit({"type": "content_block_stop", "index": index}, "content_block_stop")
             yield emit(
                 {
                     "type": "message_delta",
-                    "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                    "delta": {"stop_reason": stop_reason, "stop_sequence": None},
                     "usage": {"output_tokens": output_tokens},
                 },
                 "message_delta",
@@ -196,6 +204,29 @@ class AnthropicHandler(FakeHandler):
     @staticmethod
     def model_info(model: str) -> dict[str, str]:
         return {"type": "model", "id": model, "display_name": model, "created_at": "2025-10-01T00:00:00Z"}
+
+
+class Block(NamedTuple):
+    """One content block of a reply: whole (as a JSON reply holds it), as a stream starts it, its deltas."""
+
+    whole: dict[str, Any]
+    start: dict[str, Any]
+    deltas: list[dict[str, Any]]
+
+
+def reply_blocks(script: Script) -> list[Block]:
+    """The reply's text block (left out when empty and there are tool calls), then a tool_use block for
+    each tool call."""
+    deltas = script.deltas()
+    blocks = []
+    if deltas or not script.tool_calls:
+        text_deltas = [{"type": "text_delta", "text": delta} for delta in deltas]
+        blocks.append(Block({"type": "text", "text": "".join(deltas)}, {"type": "text", "text": ""}, text_deltas))
+    for call in script.tool_calls:
+        start = {"type": "tool_use", "id": call.id or f"toolu_fake{next(_ids):06d}", "name": call.name, "input": {}}
+        pieces = [{"type": "input_json_delta", "partial_json": piece} for piece in ["", *call.argument_pieces()]]
+        blocks.append(Block({**start, "input": call.arguments}, start, pieces))
+    return blocks
 
 
 def api_key(request: RecordedRequest) -> str | None:

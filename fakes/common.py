@@ -24,6 +24,31 @@ from typing import Any
 
 # A hung request is released at teardown, or after this long at the latest.
 MAX_HANG_SECONDS = 30.0
+# Streamed tool input is cut every this many characters: a cut can fall inside a key or a string value,
+# as it does in the real APIs' streams, so a client that parses each piece on its own is caught.
+ARGUMENT_PIECE_CHARS = 7
+
+
+@dataclass(frozen=True)
+class FakeToolCall:
+    """A tool call the fake model makes: the tool's name and its input (a JSON object).
+
+    id: the call's id on the wire; None lets the server make one (toolu_fake... for Anthropic,
+    call_fake... for OpenAI), new for each reply.
+    """
+
+    name: str
+    arguments: dict[str, Any]
+    id: str | None = None
+
+    def arguments_json(self) -> str:
+        """The input as the model writes it: JSON with spaces after separators, non-ASCII kept."""
+        return json.dumps(self.arguments, ensure_ascii=False)
+
+    def argument_pieces(self) -> list[str]:
+        """arguments_json() cut into the pieces a stream sends."""
+        text = self.arguments_json()
+        return [text[i : i + ARGUMENT_PIECE_CHARS] for i in range(0, len(text), ARGUMENT_PIECE_CHARS)]
 
 
 @dataclass(frozen=True)
@@ -37,8 +62,12 @@ class Script:
     drop_after: close the connection after this many stream events, mid-stream.
     garbage: answer 200 with a body (or an SSE event) that is not the protocol.
     error_after: send an error inside the stream after this many events (Anthropic: an `error` event of
-        type error_type) or text chunks (OpenAI: an {"error": ...} object, as vLLM does).
+        type error_type) or content chunks, text or tool-call pieces (OpenAI: an {"error": ...} object, as
+        vLLM does).
     model: the model the server reports (default: the one asked for).
+    tool_calls: tool calls the reply makes after its text, stopping for tool use (Anthropic stop_reason
+        "tool_use", OpenAI finish_reason "tool_calls"). The text goes before them unless it is empty: set
+        text="" for a reply that only calls tools.
     """
 
     text: str = "Deploys are rolled back from the deploy dashboard [1]."
@@ -55,9 +84,17 @@ class Script:
     model: str | None = None
     input_tokens: int | None = None
     output_tokens: int | None = None
+    tool_calls: tuple[FakeToolCall, ...] = ()
 
     def deltas(self) -> tuple[str, ...]:
         return self.chunks if self.chunks is not None else tuple(re.findall(r"\S+\s*|\s+", self.text))
+
+    def completion_tokens(self) -> int:
+        """The output tokens reported: output_tokens, or one a text delta plus an estimate for each tool call."""
+        if self.output_tokens:
+            return self.output_tokens
+        calls = sum(estimate_tokens(call.name + call.arguments_json()) for call in self.tool_calls)
+        return len(self.deltas()) + calls
 
 
 @dataclass(frozen=True)

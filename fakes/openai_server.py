@@ -4,6 +4,11 @@ POST /v1/chat/completions answers JSON, or with "stream": true `data: {chunk}`
 events ending in `data: [DONE]`, plus a usage chunk (empty choices) when
 stream_options.include_usage is set; GET /v1/models lists the served models.
 Errors are {"error": {"message", "type", "param", "code"}}.
+
+Tool calls follow the SDK's types (ChatCompletionMessageFunctionToolCall, ChoiceDeltaToolCall): a JSON
+reply's message has "tool_calls" with the arguments as a JSON string and finish_reason "tool_calls"; a
+stream opens each call with its index, id, type, name and empty arguments, then sends only the index and
+a piece of the arguments, which the SDK's accumulator concatenates by index.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from fakes.common import FakeHandler, FakeServer, RecordedRequest, Script, estimate_tokens, sse
+from fakes.common import FakeHandler, FakeServer, FakeToolCall, RecordedRequest, Script, estimate_tokens, sse
+from fakes.request_checks import openai_problem
 
 ERROR_TYPES = {
     400: ("invalid_request_error", None),
@@ -57,22 +63,33 @@ class OpenAIHandler(FakeHandler):
             body["messages"]  # noqa: B018 (required)
         except (ValueError, KeyError, TypeError):
             return self.error(400, "invalid request body", headers)
+        problem = openai_problem(body)
+        if problem:
+            return self.error(400, problem.message, headers, param=problem.param, code=problem.code)
         if self.server.models and model not in self.server.models:
             return self.error(404, f"The model `{model}` does not exist.", headers)
         reported = script.model or model
         deltas = script.deltas()
         usage = {
             "prompt_tokens": script.input_tokens or estimate_tokens(request.body.decode("utf-8", "replace")),
-            "completion_tokens": script.output_tokens or len(deltas),
+            "completion_tokens": script.completion_tokens(),
         }
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         completion_id = f"chatcmpl-fake{next(_ids):06d}"
         created = int(time.time())
+        calls = [(call.id or f"call_fake{next(_ids):06d}", call) for call in script.tool_calls]
+        finish_reason = "tool_calls" if calls else "stop"
 
         if not body.get("stream"):
             if script.garbage:
                 return self.send_bytes(200, b'{"id": "chatcmpl-', "application/json", headers)
-            message = {"role": "assistant", "content": "".join(deltas), "refusal": None}
+            text = "".join(deltas)
+            message: dict[str, Any] = {"role": "assistant", "content": text or (None if calls else ""), "refusal": None}
+            if calls:
+                message["tool_calls"] = [
+                    {"id": id_, "type": "function", "function": {"name": call.name, "arguments": call.arguments_json()}}
+                    for id_, call in calls
+                ]
             return self.send_json(
                 200,
                 {
@@ -80,7 +97,7 @@ class OpenAIHandler(FakeHandler):
                     "object": "chat.completion",
                     "created": created,
                     "model": reported,
-                    "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}],
+                    "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish_reason}],
                     "usage": usage,
                     "system_fingerprint": None,
                 },
@@ -107,13 +124,13 @@ class OpenAIHandler(FakeHandler):
             yield chunk({"role": "assistant", "content": ""})
             if script.garbage:
                 yield sse('{"id": "chatcmpl-1", "choices": [{"delta": {"content": "Hel')
-            for sent, delta in enumerate(deltas, start=1):
+            for sent, delta in enumerate(stream_deltas(deltas, calls), start=1):
                 if script.error_after is not None and sent > script.error_after:
                     # vLLM reports a failure inside an open stream as an error object.
                     yield sse({"error": {"message": "scripted failure", "type": "InternalServerError", "code": 500}})
                     return
-                yield chunk({"content": delta})
-            yield chunk({}, finish_reason="stop")
+                yield chunk(delta)
+            yield chunk({}, finish_reason=finish_reason)
             if include_usage:
                 yield sse(
                     {
@@ -130,10 +147,24 @@ class OpenAIHandler(FakeHandler):
 
         self.send_stream(events(), script, headers)
 
-    def error(self, status: int, message: str, headers: dict[str, str]) -> None:
-        error_type, code = ERROR_TYPES.get(status, ("server_error", None))
-        body = {"error": {"message": message, "type": error_type, "param": None, "code": code}}
+    def error(
+        self, status: int, message: str, headers: dict[str, str], *, param: str | None = None, code: str | None = None
+    ) -> None:
+        error_type, default_code = ERROR_TYPES.get(status, ("server_error", None))
+        body = {"error": {"message": message, "type": error_type, "param": param, "code": code or default_code}}
         self.send_bytes(status, json.dumps(body).encode(), "application/json", headers)
+
+
+def stream_deltas(deltas: tuple[str, ...], calls: list[tuple[str, FakeToolCall]]) -> list[dict[str, Any]]:
+    """The `delta` of each streamed chunk after the role's: the text, then each tool call opened by its
+    index, id, type, name and empty arguments, then its arguments piece by piece under its index only
+    (the SDK's accumulator concatenates strings, so the id and name must not come twice)."""
+    out: list[dict[str, Any]] = [{"content": delta} for delta in deltas]
+    for index, (id_, call) in enumerate(calls):
+        opening = {"index": index, "id": id_, "type": "function", "function": {"name": call.name, "arguments": ""}}
+        out.append({"tool_calls": [opening]})
+        out += [{"tool_calls": [{"index": index, "function": {"arguments": p}}]} for p in call.argument_pieces()]
+    return out
 
 
 class FakeOpenAI(FakeServer):
