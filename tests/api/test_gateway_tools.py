@@ -1,0 +1,168 @@
+"""Tool use through the gateway, with both official SDKs as clients and both fakes behind: tool definitions,
+the model's tool calls (restored inside their arguments, streamed or not), and tool results sent back, each
+inspected and redacted like any other text, translated between the two APIs' shapes where the caller's API
+is not the target's (an OpenAI client answered by the Anthropic cloud, an Anthropic client on-prem)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from accounts.models import User
+from fakes.common import FakeToolCall, Script
+from routing.models import AuditEvent
+from tests.api.conftest import make_key
+from tests.api.gateway_clients import anthropic_client, in_process, openai_client
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = "morgan.lee@example.com"
+LOOKUP = {
+    "type": "function",
+    "function": {
+        "name": "lookup_customer",
+        "description": "Find a customer's open tickets by their email address.",
+        "parameters": {
+            "type": "object",
+            "properties": {"email": {"type": "string", "description": "The customer's email"}},
+            "required": ["email"],
+        },
+    },
+}
+ANTHROPIC_LOOKUP = {
+    "name": "lookup_customer",
+    "description": LOOKUP["function"]["description"],
+    "input_schema": LOOKUP["function"]["parameters"],
+}
+QUESTION = f"Which tickets does {EMAIL} have open?"
+
+
+@pytest.fixture
+def key(employee: User) -> str:
+    return make_key(employee, "support-bot").key
+
+
+def calls_back(tool_calls: tuple[FakeToolCall, ...]) -> Script:
+    return Script(text="", tool_calls=tool_calls)
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_an_openai_clients_tool_call_comes_back_restored_from_the_cloud(key: str, cloud, stream: bool) -> None:
+    cloud.enqueue(calls_back((FakeToolCall("lookup_customer", {"email": "[EMAIL_1]", "limit": 5}),)))
+    with in_process() as http:
+        client = openai_client(key, http)
+        messages = [{"role": "user", "content": QUESTION}]
+        if stream:
+            with client.chat.completions.stream(model="sluice-auto", messages=messages, tools=[LOOKUP]) as live:
+                completion = live.get_final_completion()
+        else:
+            completion = client.chat.completions.create(model="sluice-auto", messages=messages, tools=[LOOKUP])
+    choice = completion.choices[0]
+    assert choice.finish_reason == "tool_calls"
+    (call,) = choice.message.tool_calls
+    assert call.function.name == "lookup_customer"
+    assert json.loads(call.function.arguments) == {"email": EMAIL, "limit": 5}
+    sent = cloud.requests[0].json()
+    assert EMAIL not in cloud.received().decode()
+    assert sent["tools"] == [ANTHROPIC_LOOKUP]  # its structure kept, translated to Anthropic's shape
+
+
+def test_a_tool_result_with_personal_data_goes_back_redacted_in_the_targets_shape(key: str, cloud) -> None:
+    phone = "(898)666-3621x0135"
+    cloud.enqueue(Script(text="Ticket 4411 is open; call [PHONE_1]."))
+    messages = [
+        {"role": "user", "content": QUESTION},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": "lookup_customer", "arguments": json.dumps({"email": EMAIL})},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "call_1", "content": f"Ticket 4411 open. Callback number {phone}."},
+    ]
+    with in_process() as http:
+        reply = openai_client(key, http).chat.completions.create(model="sluice-auto", messages=messages, tools=[LOOKUP])
+    assert reply.choices[0].message.content == f"Ticket 4411 is open; call {phone}."
+    received = cloud.received().decode()
+    assert EMAIL not in received and phone not in received
+    turns = cloud.requests[0].json()["messages"]
+    assert [t["role"] for t in turns] == ["user", "assistant", "user"]
+    assert turns[1]["content"][0] == {
+        "type": "tool_use", "id": "call_1", "name": "lookup_customer", "input": {"email": "[EMAIL_1]"},
+    }  # fmt: skip
+    assert turns[2]["content"][0]["type"] == "tool_result" and "[PHONE_1]" in turns[2]["content"][0]["content"]
+    assert AuditEvent.objects.get().decision["gateway"]["tool_calls"] == 1
+
+
+def test_a_tool_description_is_redacted_but_its_schema_kept(key: str, cloud) -> None:
+    tool = json.loads(json.dumps(LOOKUP))
+    tool["function"]["description"] = f"Find tickets. Escalate problems to {EMAIL}."
+    cloud.enqueue(Script(text="No tickets."))
+    with in_process() as http:
+        openai_client(key, http).chat.completions.create(
+            model="sluice-auto", messages=[{"role": "user", "content": "Any open tickets today?"}], tools=[tool]
+        )
+    (sent,) = cloud.requests[0].json()["tools"]
+    assert sent["description"] == "Find tickets. Escalate problems to [EMAIL_1]."
+    assert sent["input_schema"] == LOOKUP["function"]["parameters"]
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_an_anthropic_clients_tool_use_on_prem(key: str, cloud, onprem, stream: bool) -> None:
+    """sluice-onprem, so the OpenAI-compatible local model answers an Anthropic client: the call comes
+    back as a tool_use block, its input restored."""
+    onprem.enqueue(calls_back((FakeToolCall("lookup_customer", {"email": "[EMAIL_1]"}),)))
+    params = {
+        "model": "sluice-onprem",
+        "max_tokens": 200,
+        "tools": [ANTHROPIC_LOOKUP],
+        "messages": [{"role": "user", "content": QUESTION}],
+    }
+    with in_process() as http:
+        client = anthropic_client(key, http)
+        if stream:
+            with client.messages.stream(**params) as live:
+                message = live.get_final_message()
+        else:
+            message = client.messages.create(**params)
+    assert message.stop_reason == "tool_use"
+    (block,) = message.content
+    assert (block.type, block.name, block.input) == ("tool_use", "lookup_customer", {"email": EMAIL})
+    assert not cloud.requests
+    assert onprem.requests[0].json()["tools"][0]["function"]["name"] == "lookup_customer"
+
+
+def test_an_anthropic_clients_tool_result_round_trip_on_prem(key: str, onprem) -> None:
+    onprem.enqueue(Script(text="Ticket 4411 is open."))
+    with in_process() as http:
+        message = anthropic_client(key, http).messages.create(
+            model="sluice-onprem",
+            max_tokens=200,
+            tools=[ANTHROPIC_LOOKUP],
+            messages=[
+                {"role": "user", "content": QUESTION},
+                {
+                    "role": "assistant",
+                    "content": [
+                        {"type": "tool_use", "id": "toolu_1", "name": "lookup_customer", "input": {"email": EMAIL}}
+                    ],
+                },  # fmt: skip
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "tool_result", "tool_use_id": "toolu_1", "content": "Ticket 4411 open."},
+                        {"type": "text", "text": "Summarise it."},
+                    ],
+                },
+            ],
+        )
+    assert message.content[0].text == "Ticket 4411 is open."
+    turns = onprem.requests[0].json()["messages"]
+    assert [t["role"] for t in turns] == ["user", "assistant", "tool", "user"]
+    assert turns[1]["tool_calls"][0]["id"] == "toolu_1" and turns[2]["tool_call_id"] == "toolu_1"
