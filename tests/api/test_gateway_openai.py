@@ -242,3 +242,15 @@ def test_the_request_body_must_be_json(key: str) -> None:
         response = http.post("/v1/chat/completions", content=b"{not json", headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 400
     assert json.loads(response.content)["error"]["type"] == "invalid_request_error"
+
+
+def test_the_auditor_sees_the_key_and_the_gateway_call(key: str, cloud, client, auditor: User) -> None:
+    with in_process() as http:
+        reply = openai_client(key, http).chat.completions.create(model="sluice-auto", messages=ASK, stream=True)
+        list(reply)
+    event = AuditEvent.objects.get()
+    client.force_login(auditor)
+    log = client.get("/audit/").content.decode()
+    assert "triage-tool" in log and "gateway chat.completions" in log
+    detail = client.get(f"/audit/{event.id}/").content.decode()
+    assert "/v1/chat/completions (OpenAI) · model sluice-auto · 1 message · streamed" in detail
