@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.clearance import Classification
 from accounts.roles import Role
@@ -185,3 +187,19 @@ def test_an_employees_key_and_a_key_without_documents_are_refused(client, employ
 
     assert (as_employee.status_code, as_employee.json()["code"]) == (403, "forbidden")
     assert (not_allowed.status_code, not_allowed.json()["code"]) == (403, "endpoint_not_allowed")
+
+
+def test_the_list_reads_the_same_number_of_queries_for_one_document_or_many(client, db, ingest):
+    key = make_key(make_user("ada", Role.ADMIN, Classification.RESTRICTED, ["g0", "g1", "g2"]))
+    ingest("badges.md", BADGES, classification="public")
+    client.get("/api/v1/documents", **key.bearer)  # the key's last use is written once a minute
+
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/documents", **key.bearer)
+    for n in range(3):
+        ingest(f"notes-{n}.md", f"# Notes {n}\n\nNotes on topic {n}.\n", classification="internal", groups=[f"g{n}"])
+    with CaptureQueriesContext(connection) as many:
+        listed = client.get("/api/v1/documents", **key.bearer).json()
+
+    assert listed["count"] == 4 and [d["reader_groups"] for d in listed["results"]][1:] == [["g0"], ["g1"], ["g2"]]
+    assert len(many) == len(one)
