@@ -8,6 +8,11 @@ from enum import StrEnum
 class Endpoint(StrEnum):
     ASK = "ask"
     SEARCH = "search"
+    DOCUMENTS = "documents"
+    AUDIT = "audit"
+    POLICY = "policy"
+    HISTORY = "history"
+    FEEDBACK = "feedback"
     GATEWAY = "gateway"  # the OpenAI- and Anthropic-compatible endpoints under /v1/ (api/gateway)
 
 

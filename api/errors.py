@@ -92,3 +92,10 @@ def _body(exc: exceptions.APIException) -> dict[str, Any]:
 
 def _messages(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+def check_form(form: Any) -> None:
+    """Raise the API's invalid_request for a bound Django form of a page that is not valid, naming each
+    field's problems, so the API applies the page's own rules to the same input."""
+    if not form.is_valid():
+        raise exceptions.ValidationError({name: list(messages) for name, messages in form.errors.items()})

@@ -9,6 +9,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from accounts.models import ApiKey
+from accounts.roles import Role
 
 
 def key_allows(endpoint: str) -> type[BasePermission]:
@@ -27,3 +28,16 @@ def key_allows(endpoint: str) -> type[BasePermission]:
             )
 
     return KeyAllowsEndpoint
+
+
+def role_is(*roles: Role) -> type[BasePermission]:
+    """A permission for an endpoint of the pages of `roles` (the admins' documents, the auditors' log): the
+    same roles the pages' role_required allows; others get 403 `forbidden`."""
+
+    class RoleIs(BasePermission):
+        def has_permission(self, request: Request, view: Any) -> bool:
+            if getattr(request.user, "role", None) in roles:
+                return True
+            raise PermissionDenied("This endpoint is for " + " or ".join(r.label.lower() + "s" for r in roles) + ".")
+
+    return RoleIs

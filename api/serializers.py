@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.clearance import Classification
+from accounts.forms import parse_group_names
 from api.errors import CODES
 from routing.policy.decide import Workload
 
 
-def _passage_url(context: dict[str, Any], chunk_id: int) -> str:
-    path = reverse("passage", kwargs={"chunk_id": chunk_id})
+def absolute_url(context: dict[str, Any], name: str, **kwargs: int) -> str:
+    """The URL named `name`, absolute when the serializer's context has the request."""
+    path = reverse(name, kwargs=kwargs)
     request = context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
 
@@ -50,7 +54,7 @@ class CitationOutput(serializers.Serializer):
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, citation: Any) -> str:
-        return _passage_url(self.context, citation.chunk_id)
+        return absolute_url(self.context, "passage", chunk_id=citation.chunk_id)
 
 
 class AnswerOutput(serializers.Serializer):
@@ -98,9 +102,34 @@ class PassageOutput(serializers.Serializer):
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, passage: Any) -> str:
-        return _passage_url(self.context, passage.chunk_id)
+        return absolute_url(self.context, "passage", chunk_id=passage.chunk_id)
 
 
 class SearchOutput(serializers.Serializer):
     passages = PassageOutput(many=True)
     ms = serializers.FloatField(help_text="Search time in milliseconds.")
+
+
+# The data classes by name, lowest first (settings.SPECTACULAR_SETTINGS names this one enum of the schema).
+CLASSIFICATION_NAMES = [c.label for c in Classification]
+
+
+class ClassificationField(serializers.ChoiceField):
+    """A data class by its name (public, internal, confidential, restricted); a Classification inside."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=CLASSIFICATION_NAMES, **kwargs)
+
+    def to_internal_value(self, data: Any) -> Classification:
+        return Classification.parse(super().to_internal_value(data))
+
+    def to_representation(self, value: Any) -> str:
+        return Classification(value).label
+
+
+def group_names(value: str) -> list[str]:
+    """Reader group names from comma-separated text, by the pages' rule (accounts.forms.parse_group_names)."""
+    try:
+        return parse_group_names(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from None

@@ -1,4 +1,5 @@
-"""The REST API, /api/v1/. Each view parses, calls the service the pages call, and renders JSON."""
+"""The REST API's ask and search, /api/v1/. Each view parses, calls the service the pages call, and renders
+JSON. The other areas have modules of their own: documents, audit_events, policy, history."""
 
 from __future__ import annotations
 
@@ -9,36 +10,19 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import ValidationError
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.endpoints import Endpoint
+from api.negotiation import JsonUnlessStreaming
 from api.permissions import key_allows
-from api.serializers import AnswerOutput, AskInput, ErrorOutput, SearchInput, SearchOutput
+from api.schema import documented_errors
+from api.serializers import AnswerOutput, AskInput, SearchInput, SearchOutput
 from assistant.services import KeptAnswer, answer_question, stream_answer
 from assistant.streaming import answer_events
 from retrieval.selectors import get_reader, search_passages
 from routing.policy.decide import Workload
-
-
-def _errors(*statuses: int) -> dict[int, OpenApiResponse]:
-    what = {
-        400: "invalid_request: the body or the query is not valid; `fields` says which.",
-        401: "not_authenticated, key_invalid, key_revoked or key_expired.",
-        403: "csrf_failed (a browser session without its token), forbidden or endpoint_not_allowed.",
-        429: "rate_limited: wait `Retry-After` seconds.",
-    }
-    return {s: OpenApiResponse(ErrorOutput, description=what[s]) for s in statuses}
-
-
-class JsonUnlessStreaming(DefaultContentNegotiation):
-    """Asked for text/event-stream, the ask view streams by itself; everything else it answers (errors
-    included) is JSON, never a 406."""
-
-    def select_renderer(self, request: Request, renderers: Any, format_suffix: str | None = None) -> Any:
-        return renderers[0], renderers[0].media_type
 
 
 def _wants_stream(request: Request) -> bool:
@@ -70,7 +54,7 @@ def _workload(request: Request, asked: str | None) -> str:
     responses={
         (200, "application/json"): AnswerOutput,
         (200, "text/event-stream"): OpenApiResponse(OpenApiTypes.STR, description="delta, restart, final events"),
-        **_errors(400, 401, 403, 429),
+        **documented_errors(400, 401, 403, 415, 429),
     },
     examples=[OpenApiExample("a question", value={"question": "How do I roll back a bad deploy?"}, request_only=True)],
 )
@@ -105,7 +89,7 @@ ask.cls.content_negotiation_class = JsonUnlessStreaming
     summary="Search the passages the caller may read",
     description="Hybrid search (vector and BM25); the access filter is in the query, so nothing else is seen.",
     parameters=[SearchInput],
-    responses={200: SearchOutput, **_errors(400, 401, 403)},
+    responses={200: SearchOutput, **documented_errors(400, 401, 403)},
 )
 @api_view(["GET"])
 @permission_classes([IsAuthenticated, key_allows(Endpoint.SEARCH)])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -18,17 +18,31 @@ HISTORY_PAGE_SIZE = 20
 SUGGESTIONS = 5
 
 
+HISTORY_QUERY_MAX = 200
+
+
+def clean_history_query(text: str) -> str:
+    """A history search as typed, made safe to run: stripped, no NUL (PostgreSQL text holds none), at
+    most HISTORY_QUERY_MAX characters."""
+    return text.replace("\x00", "").strip()[:HISTORY_QUERY_MAX]
+
+
 def list_history(*, owner: User, query: str = "", page_number: str | int | None = None) -> Page:
-    """One page of the owner's own history, newest first (an out-of-range page number gives the
-    nearest page). `query` matches their questions by full-text search (websearch syntax, stemmed)
-    or as a plain substring, so a half-typed word still finds its question."""
+    """One page of filter_history(); an out-of-range page number gives the nearest page."""
+    return Paginator(filter_history(owner=owner, query=query), HISTORY_PAGE_SIZE).get_page(page_number)
+
+
+def filter_history(*, owner: User, query: str = "") -> QuerySet[HistoryEntry]:
+    """The owner's own history, newest first. `query` (clean_history_query) matches their questions by
+    full-text search (websearch syntax, stemmed) or as a plain substring, so a half-typed word still
+    finds its question."""
     entries = HistoryEntry.objects.filter(owner=owner).defer("citations", "notices", "redacted")
     if query:
         entries = entries.annotate(question_vector=SearchVector("question", config=TEXT_SEARCH_CONFIG)).filter(
             Q(question_vector=SearchQuery(query, config=TEXT_SEARCH_CONFIG, search_type="websearch"))
             | Q(question__icontains=query)
         )
-    return Paginator(entries.order_by("-created_at", "-id"), HISTORY_PAGE_SIZE).get_page(page_number)
+    return entries.order_by("-created_at", "-id")
 
 
 def get_history_entry(*, owner: User, entry_id: int) -> HistoryEntry:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import HtmxHttpRequest
 from assistant.forms import AskForm, FeedbackForm
 from assistant.selectors import (
+    clean_history_query,
     get_history_entry,
     list_history,
     list_suggested_questions,
@@ -103,7 +104,7 @@ def passage(request: HtmxHttpRequest, chunk_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def history(request: HtmxHttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL text holds no NUL
+    query = clean_history_query(request.GET.get("q", ""))
     page = list_history(owner=request.user, query=query, page_number=request.GET.get("page"))
     # A history restore (back button after an htmx search) wants the whole page.
     partial = request.htmx and not request.htmx.history_restore_request

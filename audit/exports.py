@@ -1,15 +1,18 @@
-"""Writers of the filtered audit log as CSV and JSONL, row by row, for streaming responses."""
+"""Writers of the filtered audit log as CSV and JSONL, row by row, and the streamed download of each
+(the query log's export links and the API's export)."""
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.utils import timezone
 
-from audit.selectors import answering_zone, class_label
+from audit.selectors import answering_zone, class_label, filter_audit_events
 from routing.models import AuditEvent
 
 # The export's columns, in order; the JSON ones are written as JSON text in a CSV cell.
@@ -98,3 +101,19 @@ def jsonl_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
     """One JSON object per line per row of `events`, the JSON fields nested as they are stored."""
     for event in _events(events):
         yield json.dumps(export_record(event), ensure_ascii=False) + "\n"
+
+
+# Each export's writer and content type, by its file extension.
+FORMATS: dict[str, tuple[Callable[[QuerySet[AuditEvent]], Iterator[str]], str]] = {
+    "csv": (csv_lines, "text/csv; charset=utf-8"),
+    "jsonl": (jsonl_lines, "application/x-ndjson; charset=utf-8"),
+}
+
+
+def export_audit_log(*, filters: Mapping[str, Any], extension: str) -> StreamingHttpResponse:
+    """The audit rows matching `filters` (filter_audit_events) as a download streamed row by row, in the
+    format of `extension` (a key of FORMATS), named after the time of the export."""
+    lines, content_type = FORMATS[extension]
+    response = StreamingHttpResponse(lines(filter_audit_events(filters)), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="sluice-audit-{timezone.now():%Y%m%d-%H%M%S}.{extension}"'
+    return response

@@ -99,7 +99,8 @@ def class_label(value: int) -> str:
     return Classification(value).label if value in Classification.values else str(value)
 
 
-def _present(event: AuditEvent) -> AuditEvent:
+def present_audit_event(event: AuditEvent) -> AuditEvent:
+    """Set the row's `route`, `zone` and `data_class_label`, as the query log shows them."""
     event.route = route_label(event)
     event.zone = answering_zone(event)
     event.data_class_label = class_label(event.data_class)
@@ -113,7 +114,7 @@ def list_audit_log(*, filters: Mapping[str, Any], page_number: str | int | None)
     paginator = Paginator(filter_audit_events(filters), PAGE_SIZE)
     page = paginator.get_page(page_number)
     for event in page.object_list:
-        _present(event)
+        present_audit_event(event)
     distinct = AuditEvent.objects.order_by()
     return AuditLogPage(
         page=page,
@@ -125,7 +126,7 @@ def list_audit_log(*, filters: Mapping[str, Any], page_number: str | int | None)
 def get_audit_event(*, event_id: int) -> AuditEvent:
     """One audit row, with its `route`, `zone` and `data_class_label` set, and the asker's feedback
     (`event.feedback.all`, comments redacted). Raises Http404 when there is none."""
-    return _present(get_object_or_404(AuditEvent.objects.prefetch_related("feedback"), id=event_id))
+    return present_audit_event(get_object_or_404(AuditEvent.objects.prefetch_related("feedback"), id=event_id))
 
 
 def verify_audit_chain() -> ChainReport:

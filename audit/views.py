@@ -11,7 +11,6 @@ from typing import Any
 from csp.decorators import csp_exempt
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import HtmxHttpRequest
@@ -19,9 +18,9 @@ from accounts.permissions import role_required
 from accounts.roles import Role
 from audit.charts import CHARTS
 from audit.dashboard import PERIODS, build_dashboard
-from audit.exports import csv_lines, jsonl_lines
+from audit.exports import export_audit_log
 from audit.forms import AuditFilterForm
-from audit.selectors import filter_audit_events, get_audit_event, list_audit_log, verify_audit_chain
+from audit.selectors import get_audit_event, list_audit_log, verify_audit_chain
 
 
 def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, Any]]:
@@ -45,28 +44,18 @@ def audit_detail(request: HtmxHttpRequest, event_id: int) -> HttpResponse:
     return render(request, "audit/detail.html", {"event": get_audit_event(event_id=event_id)})
 
 
-def _attachment(extension: str) -> str:
-    return f'attachment; filename="sluice-audit-{timezone.now():%Y%m%d-%H%M%S}.{extension}"'
-
-
 @require_GET
 @role_required(Role.AUDITOR)
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     _, filters = _filters(request)
-    response = StreamingHttpResponse(csv_lines(filter_audit_events(filters)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = _attachment("csv")
-    return response
+    return export_audit_log(filters=filters, extension="csv")
 
 
 @require_GET
 @role_required(Role.AUDITOR)
 def export_jsonl(request: HttpRequest) -> StreamingHttpResponse:
     _, filters = _filters(request)
-    response = StreamingHttpResponse(
-        jsonl_lines(filter_audit_events(filters)), content_type="application/x-ndjson; charset=utf-8"
-    )
-    response["Content-Disposition"] = _attachment("jsonl")
-    return response
+    return export_audit_log(filters=filters, extension="jsonl")
 
 
 @require_POST

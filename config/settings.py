@@ -390,12 +390,16 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sluice API",
-    "DESCRIPTION": "Ask and search through Sluice's gate. Authentication, errors and examples: docs/api.md.",
+    "DESCRIPTION": (
+        "Ask and search through Sluice's gate; the admins' documents and policy tools, the auditors' log, each "
+        "caller's own history. Authentication, errors and examples: docs/api.md."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"ClassificationEnum": "api.serializers.CLASSIFICATION_NAMES"},
 }
 
 LOG_LEVEL = os.getenv("LOG_LEVEL", "INFO").upper()

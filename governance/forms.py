@@ -24,6 +24,13 @@ ACTIONS = {
 }
 
 
+def read_policy_draft(text: str) -> tuple[str, Policy]:
+    """A draft as it is kept (plain line ends: browsers send a textarea's with CRLF) and the policy it is.
+    Raises PolicyError listing the draft's problems, each with its line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, load_policy(text)
+
+
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         groups = ", ".join(g.name for g in obj.groups.all()) or "no groups"
@@ -81,10 +88,8 @@ class PolicyDraftForm(forms.Form):
         self.problems: list[PolicyProblem] = []
 
     def clean_text(self) -> str:
-        # Browsers send a textarea with CRLF line ends; the stored text keeps the plain ones.
-        text = self.cleaned_data["text"].replace("\r\n", "\n").replace("\r", "\n")
         try:
-            self.policy = load_policy(text)
+            text, self.policy = read_policy_draft(self.cleaned_data["text"])
         except PolicyError as e:
             self.problems = list(e.errors)
             raise forms.ValidationError([str(problem) for problem in e.errors]) from None

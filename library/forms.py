@@ -6,6 +6,7 @@ from django import forms
 
 from accounts.clearance import Classification
 from accounts.forms import parse_group_names
+from library.selectors import LibraryFilters
 
 
 def clearance_choices(clearance: int) -> list[tuple[int, str]]:
@@ -22,6 +23,13 @@ class LibraryFilterForm(forms.Form):
     def __init__(self, *args: Any, group_names: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group"].choices = [("", "any"), *((name, name) for name in group_names)]
+
+    def filters(self) -> LibraryFilters:
+        """The valid filters that were given (call after is_valid(): an invalid one is left out)."""
+        data = getattr(self, "cleaned_data", {})
+        return LibraryFilters(
+            query=data.get("q") or "", classification=data.get("classification"), group=data.get("group") or ""
+        )
 
 
 class DocumentAccessForm(forms.Form):

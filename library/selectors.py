@@ -10,7 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
-from accounts.selectors import get_user_groups
+from accounts.selectors import UserGroups, get_user_groups
 from retrieval.models import Chunk, Document, IngestionJob
 from retrieval.selectors import get_reader, readable_documents
 from routing.policy.versions import get_active_policy
@@ -28,11 +28,16 @@ class LibraryFilters:
 
 
 def list_library_documents(*, user: User, filters: LibraryFilters, page_number: str | int | None = None) -> Page:
-    """One page of the documents `user` may read, by title, with their chunk counts, how many of their
-    passages are flagged as injected instructions and wait for review, and their reader groups.
+    """One page of filter_library_documents(); an out-of-range page number gives the nearest page."""
+    return Paginator(filter_library_documents(user=user, filters=filters), LIBRARY_PAGE_SIZE).get_page(page_number)
+
+
+def filter_library_documents(*, user: User, filters: LibraryFilters) -> QuerySet[Document]:
+    """The documents `user` may read, by title, with their chunk counts, how many of their passages are
+    flagged as injected instructions and wait for review, and their reader groups.
 
     `filters.query` matches title or source name (case-insensitive substring); `filters.group` is a
-    reader group's name. An out-of-range page number gives the nearest page.
+    reader group's name.
     """
     documents = readable_documents(get_reader(user))
     if filters.query:
@@ -43,15 +48,18 @@ def list_library_documents(*, user: User, filters: LibraryFilters, page_number: 
         documents = documents.filter(
             Exists(Group.objects.filter(readable_documents=OuterRef("pk"), name=filters.group))
         )
+    # A document's whole text (source_sections): the list does not show it.
+    return _with_counts(documents).defer("source_sections").order_by("title", "source_name", "id")
+
+
+def _with_counts(documents: QuerySet[Document]) -> QuerySet[Document]:
     threshold = get_active_policy(store_default=False).injection.threshold
     flagged = Q(chunks__injection_score__gte=threshold, chunks__injection_cleared_by="")
-    documents = (
-        documents.defer("source_sections")  # a document's whole text: the list does not show it
-        .annotate(chunk_count=Count("chunks"), flagged_count=Count("chunks", filter=flagged))
+    return (
+        documents.annotate(chunk_count=Count("chunks"), flagged_count=Count("chunks", filter=flagged))
+        .select_related("uploaded_by")
         .prefetch_related(_READER_GROUPS_BY_NAME)
-        .order_by("title", "source_name", "id")
     )
-    return Paginator(documents, LIBRARY_PAGE_SIZE).get_page(page_number)
 
 
 def list_library_group_names(user: User) -> list[str]:
@@ -63,14 +71,9 @@ def list_library_group_names(user: User) -> list[str]:
 
 
 def get_library_document(*, user: User, document_id: int) -> Document | None:
-    """The document, if `user` may read it; None when it does not exist or they may not."""
-    return (
-        readable_documents(get_reader(user))
-        .annotate(chunk_count=Count("chunks"))
-        .prefetch_related(_READER_GROUPS_BY_NAME)
-        .filter(id=document_id)
-        .first()
-    )
+    """The document, if `user` may read it, with its counts as the list has them; None when it does not
+    exist or they may not."""
+    return _with_counts(readable_documents(get_reader(user))).filter(id=document_id).first()
 
 
 RECENT_JOBS = 50
@@ -88,27 +91,43 @@ class RecentJobs:
     pending: bool  # some job is still queued or running: the page keeps polling
 
 
-def list_recent_ingestion_jobs(user: User) -> RecentJobs:
-    """The latest uploads the user may know of, newest first: their own, and the others' up to
-    their clearance and in no group or one of theirs."""
-    groups = get_user_groups(user)
+def _visible_ingestion_jobs(user: User, groups: UserGroups) -> QuerySet[IngestionJob]:
+    """The uploads the user may know of, newest first: their own, and the others' up to their clearance
+    and in no group or one of theirs."""
     in_groups = Q(group_names=[])
     for name in groups.names:
         in_groups |= Q(group_names__contains=[name])
-    jobs = list(
+    return (
         IngestionJob.objects.filter((in_groups & Q(classification__lte=user.clearance)) | Q(uploaded_by=user))
         .defer("content")
-        .select_related("uploaded_by")[:RECENT_JOBS]
+        .select_related("uploaded_by")
     )
-    pending = any(j.status in (IngestionJob.Status.QUEUED, IngestionJob.Status.RUNNING) for j in jobs)
+
+
+def _job_rows(user: User, groups: UserGroups, jobs: list[IngestionJob]) -> list[JobRow]:
     # A job is listed by the classification it was uploaded with; its document may have been reclassified
     # since: only a document the user may read now is read at all (the access filter in the query).
     documents = readable_documents(get_reader(user, groups=groups)).filter(
         id__in=[j.document_id for j in jobs if j.document_id]
     )
     by_id = {d.id: d for d in documents.only("id", "title", "version")}
-    rows = [JobRow(job, by_id.get(job.document_id) if job.document_id else None) for job in jobs]
-    return RecentJobs(rows=rows, pending=pending)
+    return [JobRow(job, by_id.get(job.document_id) if job.document_id else None) for job in jobs]
+
+
+def list_recent_ingestion_jobs(user: User) -> RecentJobs:
+    """The latest uploads the user may know of, newest first (_visible_ingestion_jobs says which)."""
+    groups = get_user_groups(user)
+    jobs = list(_visible_ingestion_jobs(user, groups)[:RECENT_JOBS])
+    pending = any(j.status in (IngestionJob.Status.QUEUED, IngestionJob.Status.RUNNING) for j in jobs)
+    return RecentJobs(rows=_job_rows(user, groups, jobs), pending=pending)
+
+
+def get_ingestion_job(*, user: User, job_id: int) -> JobRow | None:
+    """One upload the user may know of, as list_recent_ingestion_jobs lists it; None when it does not
+    exist or they may not know of it (the same answer for both)."""
+    groups = get_user_groups(user)
+    job = _visible_ingestion_jobs(user, groups).filter(id=job_id).first()
+    return None if job is None else _job_rows(user, groups, [job])[0]
 
 
 FLAGGED_SHOWN = 200

@@ -14,7 +14,6 @@ from accounts.permissions import role_required
 from accounts.roles import Role
 from library.forms import DocumentAccessForm, LibraryFilterForm, UploadForm
 from library.selectors import (
-    LibraryFilters,
     get_library_document,
     list_flagged_passages,
     list_library_documents,
@@ -44,11 +43,7 @@ def _readable_or_404(request: HttpRequest, document_id: int) -> Document:
 def library(request: HttpRequest) -> HttpResponse:
     form = LibraryFilterForm(request.GET, group_names=list_library_group_names(request.user))
     form.is_valid()  # an invalid filter is dropped, the others still apply
-    data = form.cleaned_data
-    filters = LibraryFilters(
-        query=data.get("q") or "", classification=data.get("classification"), group=data.get("group") or ""
-    )
-    page = list_library_documents(user=request.user, filters=filters, page_number=request.GET.get("page"))
+    page = list_library_documents(user=request.user, filters=form.filters(), page_number=request.GET.get("page"))
     return render(request, "library/library.html", {"form": form, "page": page})
 
 

@@ -1,6 +1,8 @@
 """Every URL of the project, for every persona: who may open it is checked on the server (issue 4,
 "Everyone"). The URLs are enumerated from the resolver, so a new view without a row in ACCESS fails
-here until someone decides who may use it. The API's URLs are tried with every kind of key too (KEY_ACCESS)."""
+here until someone decides who may use it. A URL that answers several methods has a row for each. The API's
+URLs are tried with every kind of key too (KEY_ACCESS): each persona's own key, a service account's allowed
+the endpoint or not, a revoked, an expired and an unknown key."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
@@ -22,8 +25,9 @@ from accounts.models import ApiKey, User
 from api.endpoints import Endpoint
 from assistant.services import answer_question
 from audit.charts import CHARTS
+from retrieval.models import IngestionJob
 from routing.models import PolicyVersion
-from routing.policy.versions import get_active_policy
+from routing.policy.versions import get_active_policy, read_default_policy_text
 
 # Personas of tests/conftest.py, by username. The sample objects (history entry, answer) are erin's.
 ANYONE = frozenset({"erin", "carl", "ada", "aude"})
@@ -32,6 +36,10 @@ AUDITOR = frozenset({"aude"})
 ADMIN_OR_AUDITOR = ADMIN | AUDITOR
 OWNER = frozenset({"erin"})
 PERSONAS = ("anonymous", "erin", "carl", "ada", "aude")
+# The service account of the key tests (an employee's role, cleared for internal, group engineering): it may
+# call what any signed-in user may, its own history included.
+SERVICE = "ci-bot"
+ANY_CALLER = ANYONE | {SERVICE}
 
 # A word in the sample question and document: no response to a wrong persona may contain it.
 MARKER = "zanzibar"
@@ -43,12 +51,22 @@ class Access:
     method: str = "GET"
     # "login": sent to the login page; "public": served; "forbidden": 403; "unauthorized": 401 (the API)
     anonymous: str = "login"
-    data: dict[str, str] = field(default_factory=dict)  # a valid POST body, so a 4xx means "refused"
-    as_json: bool = False  # the API: the POST body is sent as JSON
+    # A valid body (or GET query), so a 4xx means "refused"; a callable value is called for each request.
+    data: dict[str, Any] = field(default_factory=dict)
+    as_json: bool = False  # the API: the body is sent as JSON
+    # The callers whose answer must show the sample objects (the MARKER): the API's, where the URL names them.
+    shows: frozenset[str] = frozenset()
     keys_only: bool = False  # the gateway endpoints (/v1/): an API key or nothing, so every session gets 401
 
 
-ACCESS: dict[str, Access] = {
+def _upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile(f"{MARKER}-notes.md", f"# The {MARKER} notes\n\nLock the {MARKER} gate.\n".encode())
+
+
+API = {"anonymous": "unauthorized"}
+
+
+ACCESS: dict[str, Access | tuple[Access, ...]] = {
     # Signing in and out, the health probe: everyone.
     "login": Access(ANYONE, anonymous="public"),
     "logout": Access(ANYONE, method="POST", anonymous="public"),
@@ -104,13 +122,41 @@ ACCESS: dict[str, Access] = {
     "audit-chart": Access(AUDITOR),
     # The API: any signed-in user by session (with its CSRF check) or any valid key; its schema and docs: everyone.
     "api-ask": Access(
-        ANYONE,
+        ANY_CALLER,
         method="POST",
-        anonymous="unauthorized",
         data={"question": f"Where is the {MARKER} runbook?"},
         as_json=True,
+        shows=ANY_CALLER,
+        **API,
     ),
-    "api-search": Access(ANYONE, anonymous="unauthorized", data={"q": MARKER}),
+    "api-search": Access(ANY_CALLER, data={"q": MARKER}, shows=ANY_CALLER, **API),
+    # The admins' documents, the auditors' log, the admins' policy tools: the pages' roles.
+    "api-documents": (
+        Access(ADMIN, **API),
+        Access(ADMIN, method="POST", data={"files": _upload, "classification": "public"}, shows=ADMIN, **API),
+    ),
+    "api-document": (
+        Access(ADMIN, shows=ADMIN, **API),
+        Access(ADMIN, method="PATCH", data={"classification": "public", "groups": []}, as_json=True, **API),
+        Access(ADMIN, method="DELETE", **API),
+    ),
+    "api-ingestion-jobs": Access(ADMIN, **API),
+    "api-ingestion-job": Access(ADMIN, shows=ADMIN, **API),
+    "api-audit-events": Access(AUDITOR, **API),
+    "api-audit-event": Access(AUDITOR, shows=AUDITOR, **API),
+    "api-audit-export-csv": Access(AUDITOR, **API),
+    "api-audit-export-jsonl": Access(AUDITOR, **API),
+    "api-audit-verify": Access(AUDITOR, method="POST", as_json=True, **API),
+    "api-policy-simulate": Access(
+        ADMIN, method="POST", data={"policy": read_default_policy_text, "limit": 5}, as_json=True, **API
+    ),
+    "api-policy-explain": Access(
+        ADMIN, method="POST", data={"question": f"Where is the {MARKER} runbook?"}, as_json=True, **API
+    ),
+    # Each caller's own history; one entry and feedback on one answer only for its owner.
+    "api-history": Access(ANY_CALLER, **API),
+    "api-history-entry": Access(OWNER, shows=OWNER, **API),
+    "api-feedback": Access(OWNER, method="POST", data={"vote": "up"}, as_json=True, **API),
     "api-schema": Access(ANYONE, anonymous="public"),
     "api-docs": Access(ANYONE, anonymous="public"),
     # The gateway endpoints: API keys only (test_each_key_gets_what_the_gateway_allows), whoever is signed in.
@@ -125,14 +171,42 @@ ACCESS: dict[str, Access] = {
     "gateway-not-found": Access(frozenset(), keys_only=True),
 }  # fmt: skip
 
+
+def accesses(name: str) -> tuple[Access, ...]:
+    """The rows of a URL: one per method it answers."""
+    row = ACCESS[name]
+    return row if isinstance(row, tuple) else (row,)
+
+
 # The API's URLs for callers with a key: the endpoint a key's allowed list names (None: open to everyone).
 KEY_ACCESS: dict[str, Endpoint | None] = {
     "api-ask": Endpoint.ASK,
     "api-search": Endpoint.SEARCH,
+    "api-documents": Endpoint.DOCUMENTS,
+    "api-document": Endpoint.DOCUMENTS,
+    "api-ingestion-jobs": Endpoint.DOCUMENTS,
+    "api-ingestion-job": Endpoint.DOCUMENTS,
+    "api-audit-events": Endpoint.AUDIT,
+    "api-audit-event": Endpoint.AUDIT,
+    "api-audit-export-csv": Endpoint.AUDIT,
+    "api-audit-export-jsonl": Endpoint.AUDIT,
+    "api-audit-verify": Endpoint.AUDIT,
+    "api-policy-simulate": Endpoint.POLICY,
+    "api-policy-explain": Endpoint.POLICY,
+    "api-history": Endpoint.HISTORY,
+    "api-history-entry": Endpoint.HISTORY,
+    "api-feedback": Endpoint.FEEDBACK,
     "api-schema": None,
     "api-docs": None,
 }
-KEY_CALLERS = ("personal", "service-allowed", "service-not-allowed", "revoked", "expired", "invalid")
+KEY_CALLERS = (
+    *(f"personal-{persona}" for persona in PERSONAS if persona != "anonymous"),
+    "service-allowed",
+    "service-not-allowed",
+    "revoked",
+    "expired",
+    "invalid",
+)
 
 
 @dataclass(frozen=True)
@@ -153,6 +227,13 @@ def walk(patterns: list[Any], prefix: str = "", converters: dict[str, Any] | Non
 
 
 ROUTES = sorted(walk(get_resolver().url_patterns), key=lambda r: r.route)
+# Each URL with each of its rows (a URL missing from ACCESS gets none here: the first test names it).
+OPERATIONS = [(route, access) for route in ROUTES if route.name in ACCESS for access in accesses(route.name)]
+
+
+def operation_id(operation: Any) -> str:
+    route, access = operation
+    return route.name if len(accesses(route.name)) == 1 else f"{route.name}-{access.method}"
 
 
 def test_every_url_has_a_row_in_the_table() -> None:
@@ -196,6 +277,11 @@ def sample(users: dict[str, User], ingest: Callable[..., Any]) -> Callable[[Rout
         "user_id": lambda: users["erin"].id,
         "key_id": lambda: issue_api_key(user=users["erin"], name="sample").api_key.id,
         "name": lambda: next(iter(CHARTS)),
+        "job_id": lambda: (
+            IngestionJob.objects.create(
+                filename=f"{MARKER}.md", content=b"", size=9, classification=0, uploaded_by=users["ada"]
+            ).id
+        ),
     }
 
     def fill(route: Route) -> tuple[dict[str, Any], bool]:
@@ -219,13 +305,12 @@ def body_of(response: Any) -> bytes:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+@pytest.mark.parametrize("operation", OPERATIONS, ids=operation_id)
 def test_each_persona_gets_what_the_table_allows(
-    client: Client, users: dict[str, User], sample: Any, settings: Any, route: Route, persona: str
+    client: Client, users: dict[str, User], sample: Any, settings: Any, operation: tuple[Route, Access], persona: str
 ) -> None:
     settings.METRICS_TOKEN = ""
-    access = ACCESS.get(route.name)
-    assert access is not None, f"{route.name!r} ({route.route}) has no row in ACCESS"
+    route, access = operation
     kwargs, exists = sample(route)
     url = reverse(route.name, kwargs=kwargs)
     if persona != "anonymous":
@@ -247,30 +332,41 @@ def test_each_persona_gets_what_the_table_allows(
         else:
             assert status < 400, where
     elif persona in access.allowed:
-        assert status < 500, where
-        assert status not in (401, 403), where
         if status == 302 and access.anonymous != "public":  # signing out leads to the login page
             assert not response["Location"].startswith(settings.LOGIN_URL), where
-        if status == 404:
-            assert not exists, f"{where}: 404 although the sample objects exist"
-        if access.method == "GET":
-            assert status < 400 or (status == 404 and not exists), where
-        else:  # a POST-only view refuses GET
+        check_allowed(response, access, persona, exists, where, sampled=bool(kwargs))
+        if all(a.method != "GET" for a in accesses(route.name)):  # a POST-only view refuses GET
             assert client.get(url).status_code == 405, f"GET {url} as {persona}"
     else:
         assert status in (403, 404), where
     if persona not in access.allowed and access.anonymous != "public":
         assert MARKER.encode() not in body_of(response), f"{where}: the page's data leaked"
-    if access.keys_only:
-        return
+
+
+def check_allowed(response: Any, access: Access, caller: str, exists: bool, where: str, *, sampled: bool) -> None:
+    """What an allowed caller gets: no refusal, no failure, a 404 only for sample objects that do not exist,
+    and the sample objects in the answer where the table says it shows them (once they were `sampled`)."""
+    status = response.status_code
+    assert status < 500, where
+    assert status not in (401, 403), where
+    if status == 404:
+        assert not exists, f"{where}: 404 although the sample objects exist"
+    if access.method != "POST":
+        assert status < 400 or (status == 404 and not exists), where
+    if sampled and caller in access.shows:
+        assert MARKER.encode() in body_of(response), f"{where}: the sample objects are missing"
 
 
 def request_as(client: Client, access: Access, url: str, **headers: str) -> Any:
-    if access.method != "POST":
-        return client.get(url, access.data, **headers)
+    data = {name: value() if callable(value) else value for name, value in access.data.items()}
+    if access.method == "GET":
+        return client.get(url, data, **headers)
     if access.as_json:
-        return client.post(url, json.dumps(access.data), content_type="application/json", **headers)
-    return client.post(url, access.data, **headers)
+        send = getattr(client, access.method.lower())
+        return send(url, json.dumps(data), content_type="application/json", **headers)
+    if access.method == "POST":
+        return client.post(url, data, **headers)
+    return getattr(client, access.method.lower())(url, **headers)
 
 
 API_ROUTES = [r for r in ROUTES if r.route.startswith("api/")]
@@ -281,9 +377,12 @@ def test_every_api_url_has_a_row_for_keys() -> None:
     assert API_ROUTES and not missing, f"add these URL names to KEY_ACCESS in {__file__}: {missing}"
 
 
-def key_of(caller: str, employee: User, endpoint: Endpoint | None) -> str:
-    """The key a caller sends: erin's own; a service account's allowed the endpoint or every other one; erin's
-    revoked or expired; or one that was never issued."""
+def key_of(caller: str, users: dict[str, User], endpoint: Endpoint | None) -> str:
+    """The key a caller sends: a persona's own; a service account's allowed the endpoint or every other one;
+    erin's revoked or expired; or one that was never issued."""
+    employee = users["erin"]
+    if caller.startswith("personal-"):
+        return issue_api_key(user=users[caller.removeprefix("personal-")], name=caller).key
     if caller == "invalid":
         return "sluice_0123456789ab_" + "x" * 43
     if caller.startswith("service"):
@@ -301,32 +400,46 @@ def key_of(caller: str, employee: User, endpoint: Endpoint | None) -> str:
     return issued.key
 
 
+API_OPERATIONS = [(route, access) for route, access in OPERATIONS if route.route.startswith("api/")]
+
+
 @pytest.mark.parametrize("header", ["bearer", "x-api-key"])
 @pytest.mark.parametrize("caller", KEY_CALLERS)
-@pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: r.name)
+@pytest.mark.parametrize("operation", API_OPERATIONS, ids=operation_id)
 def test_each_key_gets_what_the_table_allows(
-    client: Client, employee: User, ingest: Callable[..., Any], route: Route, caller: str, header: str
+    client: Client,
+    users: dict[str, User],
+    sample: Any,
+    ingest: Callable[..., Any],
+    operation: tuple[Route, Access],
+    caller: str,
+    header: str,
 ) -> None:
     _document(ingest)
-    access, endpoint = ACCESS[route.name], KEY_ACCESS[route.name]
-    key = key_of(caller, employee, endpoint)
+    route, access = operation
+    endpoint = KEY_ACCESS[route.name]
+    kwargs, exists = sample(route)
+    key = key_of(caller, users, endpoint)
     sent = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if header == "bearer" else {"HTTP_X_API_KEY": key}
-    url = reverse(route.name)
+    url = reverse(route.name, kwargs=kwargs)
 
     response = request_as(client, access, url, **sent)
     status, where = response.status_code, f"{access.method} {url} with a {caller} key in {header}"
 
     rejected = {"revoked": "key_revoked", "expired": "key_expired", "invalid": "key_invalid"}
+    who = SERVICE if caller == "service-allowed" else caller.removeprefix("personal-")
     if endpoint is None:  # the schema and its pages: public, they read no credentials
         assert status == 200, where
     elif caller in rejected:
         assert (status, response.json()["code"]) == (401, rejected[caller]), where
     elif caller == "service-not-allowed":
         assert (status, response.json()["code"]) == (403, "endpoint_not_allowed"), where
-    else:
-        assert status == 200, where
-        assert MARKER.encode() in body_of(response), f"{where}: the document they may read is missing"
-    if endpoint is not None and (caller in rejected or caller == "service-not-allowed"):
+    elif who in access.allowed:
+        check_allowed(response, access, who, exists, where, sampled=True)  # the document, at least
+    else:  # the caller's role may not, or the sample objects are not theirs
+        assert status in (403, 404), where
+        assert status == 404 or response.json()["code"] == "forbidden", where
+    if endpoint is not None and who not in access.allowed:
         assert MARKER.encode() not in body_of(response), f"{where}: the data leaked"
 
 
@@ -337,13 +450,13 @@ GATEWAY_ROUTES = [r for r in ROUTES if r.route.startswith("v1/")]
 @pytest.mark.parametrize("caller", KEY_CALLERS)
 @pytest.mark.parametrize("route", GATEWAY_ROUTES, ids=lambda r: r.name)
 def test_each_key_gets_what_the_gateway_allows(
-    client: Client, employee: User, onprem: Any, route: Route, caller: str, header: str
+    client: Client, users: dict[str, User], onprem: Any, route: Route, caller: str, header: str
 ) -> None:
     """Every gateway endpoint × every kind of key: the errors in the API's own shape (OpenAI's
     {"error": {"code"}} here; the Anthropic-shaped ones in tests/api/test_gateway_anthropic.py)."""
     access = ACCESS[route.name]
     assert access.keys_only, f"{route.name}: a gateway route must take keys only"
-    key = key_of(caller, employee, Endpoint.GATEWAY)
+    key = key_of(caller, users, Endpoint.GATEWAY)
     sent = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if header == "bearer" else {"HTTP_X_API_KEY": key}
     kwargs = {"model_id": "sluice-auto"} if "model_id" in route.converters else {}
     response = request_as(

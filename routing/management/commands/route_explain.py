@@ -10,23 +10,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from routing.facts import facts_from_explain_line
-from routing.policy.decide import Decision, Policy, decide
+from routing.explain import explain_request
+from routing.policy.decide import Decision, Policy
 from routing.policy.loader import PolicyError, load_policy
 from routing.policy.versions import get_active_policy
-
-
-def _as_json(decision: Decision, findings: dict[str, int]) -> dict[str, Any]:
-    return {
-        "action": str(decision.action),
-        "targets": [{"name": t.name, "zone": str(t.zone)} for t in decision.targets],
-        "redact": decision.redact,
-        "on_failure": str(decision.on_failure),
-        "data_class": decision.data_class.label,
-        "findings": dict(sorted(findings.items())),
-        "reasons": list(decision.reasons),
-        "policy_version": decision.policy_version,
-    }
 
 
 def _as_text(n: int, decision: Decision, findings: dict[str, int]) -> str:
@@ -71,15 +58,14 @@ class Command(BaseCommand):
                 line = json.loads(raw)
                 if not isinstance(line, dict):
                     raise ValueError("each line must be a JSON object")
-                facts, health, findings = facts_from_explain_line(line, policy)
+                explained = explain_request(line, policy)
             except ValueError as e:  # json.JSONDecodeError is a ValueError
                 raise CommandError(f"{name}:{number}: {e}") from None
-            decision = decide(facts, policy, health)
-            counts[str(decision.action)] += 1
+            counts[str(explained.decision.action)] += 1
             if options["json"]:
-                self.stdout.write(json.dumps(_as_json(decision, findings)))
+                self.stdout.write(json.dumps(explained.as_json()))
             else:
-                self.stdout.write(_as_text(number, decision, findings))
+                self.stdout.write(_as_text(number, explained.decision, explained.findings))
         summary = (
             f"{sum(counts.values())} requests under policy {policy.version}: "
             f"{counts['answer']} answered, {counts['refuse']} refused"
