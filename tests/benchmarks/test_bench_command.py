@@ -31,6 +31,9 @@ def test_bench_prints_its_figures_and_leaves_no_trace(db):
         "inspect_question", "name_model", "policy_read", "audit_row", "short_question", "without_name_model"
     }  # fmt: skip
     assert all(0 < step["median"] <= step["p95"] for step in steps.values())
+    gateway = result["gateway_overhead_ms"]
+    assert gateway["n"] == 3 and 0 < gateway["median"] <= gateway["p95"]
+    assert not User.objects.filter(username="bench-gateway").exists()
 
 
 def test_sections_that_need_the_throwaway_database_are_refused_in_place(db):

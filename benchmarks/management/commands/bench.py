@@ -150,9 +150,17 @@ def _command() -> str:
 
 def _gate(result: dict[str, Any], options: dict[str, Any]) -> None:
     from benchmarks.gate import gate_overhead, gate_steps
+    from benchmarks.gateway import gateway_overhead
+    from inspection import ner
 
     result["gate_overhead_ms"] = gate_overhead(requests=max(2, options["requests"])).as_json(samples=True)
     result["gate_steps_ms"] = gate_steps(requests=max(2, options["requests"]))
+    result["gateway_overhead_ms"] = gateway_overhead(requests=max(2, options["requests"])).as_json(samples=True)
+    ner.set_enabled(False)
+    try:
+        result["gateway_without_name_model_ms"] = gateway_overhead(requests=max(2, options["requests"])).as_json()
+    finally:
+        ner.set_enabled(None)
 
 
 def _redaction(result: dict[str, Any]) -> None:
