@@ -253,6 +253,9 @@ API_KEY_RATE_LIMIT_PER_MINUTE = envint("API_KEY_RATE_LIMIT_PER_MINUTE", "30")
 # sends is the company's own data unless this says otherwise; a caller may declare more
 # (X-Sluice-Classification), never less, and what inspection finds can raise it further.
 GATEWAY_DEFAULT_CLASSIFICATION = os.environ.get("GATEWAY_DEFAULT_CLASSIFICATION", "internal").strip().lower()
+# The most text one gateway request may carry (every message, tool and result together): inspecting it,
+# the name model included, costs some 10 ms a kilobyte of a web worker's CPU.
+GATEWAY_MAX_CHARS = envint("GATEWAY_MAX_CHARS", "200000")
 if GATEWAY_DEFAULT_CLASSIFICATION not in ("public", "internal", "confidential", "restricted"):
     raise ImproperlyConfigured(
         "GATEWAY_DEFAULT_CLASSIFICATION must be public, internal, confidential or restricted, "

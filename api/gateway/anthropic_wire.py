@@ -45,8 +45,8 @@ def parse(body: Any, *, classification: str | None) -> ChatAsk:
         top_p=common.optional_number(body, "top_p", low=0, high=1),
         stop=common.stop_list(body.get("stop_sequences"), "stop_sequences"),
     )
-    return ChatAsk(chat, common.route_of(body.get("model")), common.declared_class(classification), "messages",
-                   bool(body.get("stream")))  # fmt: skip
+    route, declared = common.route_of(body.get("model")), common.declared_class(classification)
+    return ChatAsk(common.within_size(chat), route, declared, "messages", bool(body.get("stream")))
 
 
 def _system(system: Any) -> str:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from accounts.clearance import Classification
 from api.gateway.errors import GatewayError, invalid
+from routing.chat import Chat
 from routing.gateway import ChatReply, Route
 
 # The kinds of content the gate cannot read: refused, never passed on uninspected.
@@ -90,3 +93,15 @@ def sluice_extra(reply: ChatReply) -> dict[str, Any]:
         "notices": list(reply.notices),
         "redacted": reply.redacted,
     }
+
+
+def within_size(chat: Chat) -> Chat:
+    """The conversation, if its text is within GATEWAY_MAX_CHARS: every character is inspected on-prem."""
+    size = sum(len(text) for text in chat.texts())
+    if size > settings.GATEWAY_MAX_CHARS:
+        raise GatewayError(
+            413, "request_too_large",
+            f"The request carries {size:,} characters of text; Sluice inspects at most {settings.GATEWAY_MAX_CHARS:,} "
+            "per request: send less (earlier turns, long tool results).",
+        )  # fmt: skip
+    return chat

@@ -52,8 +52,8 @@ def parse(body: Any, *, classification: str | None) -> ChatAsk:
         top_p=common.optional_number(body, "top_p", low=0, high=1),
         stop=common.stop_list(body.get("stop"), "stop"),
     )
-    return ChatAsk(chat, common.route_of(body.get("model")), common.declared_class(classification), "chat.completions",
-                   bool(body.get("stream")))  # fmt: skip
+    route, declared = common.route_of(body.get("model")), common.declared_class(classification)
+    return ChatAsk(common.within_size(chat), route, declared, "chat.completions", bool(body.get("stream")))
 
 
 def wants_usage(body: dict[str, Any]) -> bool:

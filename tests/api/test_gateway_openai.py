@@ -254,3 +254,13 @@ def test_the_auditor_sees_the_key_and_the_gateway_call(key: str, cloud, client, 
     assert "triage-tool" in log and "gateway chat.completions" in log
     detail = client.get(f"/audit/{event.id}/").content.decode()
     assert "/v1/chat/completions (OpenAI) · model sluice-auto · 1 message · streamed" in detail
+
+
+def test_a_request_over_the_size_limit_is_refused_before_inspection(key: str, cloud, settings) -> None:
+    settings.GATEWAY_MAX_CHARS = 1000
+    with in_process() as http, pytest.raises(openai.APIStatusError) as raised:
+        openai_client(key, http).chat.completions.create(
+            model="sluice-auto", messages=[{"role": "user", "content": "x " * 600}]
+        )
+    assert raised.value.status_code == 413 and raised.value.code == "request_too_large"
+    assert "1,200 characters" in raised.value.message and not cloud.requests
