@@ -24,7 +24,7 @@ class User(AbstractUser):
     # retrieval's access rule and the audit's acting user apply to it unchanged; its clearance is its
     # ceiling, its groups its reader groups, and every request it makes declares `service_workload`.
     is_service = models.BooleanField(default=False)
-    service_workload = models.CharField(max_length=16, blank=True)
+    service_workload = models.CharField(max_length=32, blank=True)
 
 
 class ApiKey(models.Model):

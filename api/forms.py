@@ -9,7 +9,7 @@ from django.core.validators import RegexValidator
 from accounts.clearance import Classification
 from accounts.forms import reader_groups_field
 from api.endpoints import Endpoint
-from routing.policy.decide import Workload
+from routing.policy.versions import workload_choices
 
 
 class ServiceKeyForm(forms.Form):
@@ -26,7 +26,9 @@ class ServiceKeyForm(forms.Form):
         empty_label="No team",
         help_text="The team whose monthly budget pays for its cloud answers.",
     )
-    workload = forms.ChoiceField(choices=Workload.choices, help_text="Every request it makes declares this workload.")
+    workload = forms.ChoiceField(
+        choices=workload_choices, help_text="Every request it makes declares this workload (the policy may name more)."
+    )
     clearance = forms.TypedChoiceField(
         choices=Classification.choices, coerce=int, label="Clearance ceiling", initial=Classification.INTERNAL
     )

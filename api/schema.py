@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.choices import CallableChoiceIterator
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -65,7 +66,10 @@ def form_parameters(form_class: type[forms.Form], **descriptions: str) -> list[O
     help text, or the description given here by name."""
     parameters = []
     for name, field in form_class.base_fields.items():
-        choices = [str(value) for value, _ in getattr(field, "choices", []) if value not in ("", None)]
+        listed = getattr(field, "choices", [])
+        # Choices read at request time (the active policy's workloads) are not fixed: no enum for them.
+        fixed = [] if isinstance(listed, CallableChoiceIterator) else listed
+        choices = [str(value) for value, _ in fixed if value not in ("", None)]
         parameters.append(
             OpenApiParameter(
                 name,

@@ -10,6 +10,7 @@ from accounts.clearance import Classification
 from accounts.roles import Role
 from routing.models import AuditEvent
 from routing.policy.decide import Workload
+from routing.policy.versions import workload_choices
 
 ANY = ("", "any")
 YES_NO = [ANY, ("yes", "yes"), ("no", "no")]
@@ -62,6 +63,11 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label="To (date, inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The active policy may name workloads of its own: read once per form (one query), not per use.
+        self.fields["workload"].choices = [ANY, *workload_choices()]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -10,6 +10,7 @@ from accounts.clearance import Classification
 from accounts.models import User
 from routing.policy.decide import Policy, Workload, Zone
 from routing.policy.loader import PolicyError, PolicyProblem, load_policy
+from routing.policy.versions import workload_choices
 
 MAX_POLICY_CHARS = 200_000
 REPLAY_DEFAULT = 200
@@ -65,7 +66,7 @@ class PolicyDraftForm(forms.Form):
         empty_label="Choose a user",
     )
     workload = forms.ChoiceField(
-        label="Workload", required=False, choices=Workload.choices, initial=Workload.INTERACTIVE
+        label="Workload", required=False, choices=workload_choices, initial=Workload.INTERACTIVE
     )
     health_onprem = forms.ChoiceField(label="On-prem targets", required=False, choices=HEALTH_CHOICES, initial="now")
     health_private = forms.ChoiceField(

@@ -13,7 +13,7 @@ from accounts.models import User
 from inspection import inspect_question
 from inspection.findings import Finding
 from routing.budgets import BudgetStatus
-from routing.policy.decide import Health, Policy, RequestFacts, Workload, Zone
+from routing.policy.decide import WORKLOAD_NAME, Health, Policy, RequestFacts, Workload, Zone
 
 HEALTH_STATES = {"up": True, "down": False}
 
@@ -38,8 +38,10 @@ def build_request_facts(
     """The RequestFacts that decide() reads. `findings` are counts by kind (count_findings); `team` is
     the team whose budget pays, None for none; `question` is read only for whether it is empty (the
     policy refuses an empty one). Raises ValueError on an unknown workload."""
-    if workload not in Workload.values:
-        raise ValueError(f'"workload" must be one of {", ".join(Workload)}, not {workload!r}')
+    if workload not in Workload.values and not WORKLOAD_NAME.fullmatch(workload):
+        raise ValueError(
+            f'"workload" must be one of {", ".join(Workload)} or a workload the policy names, not {workload!r}'
+        )
     return RequestFacts(
         role=str(role),
         clearance=Classification(clearance),
@@ -103,12 +105,15 @@ def facts_from_explain_line(line: Mapping[str, Any], policy: Policy) -> tuple[Re
     budget_exhausted = line.get("budget_exhausted", False)
     if not isinstance(budget_exhausted, bool):
         raise ValueError('"budget_exhausted" must be true or false')
+    workload = str(line.get("workload", Workload.INTERACTIVE))
+    if workload not in policy.all_workloads:
+        raise ValueError(f'"workload" must be one of {", ".join(policy.all_workloads)}, not {workload!r}')
     findings = count_findings(inspect_question(question, custom=policy.custom_patterns))
     facts = build_request_facts(
         role=str(user.get("role", "employee")),
         clearance=clearance,
         groups=groups,
-        workload=str(line.get("workload", Workload.INTERACTIVE)),
+        workload=workload,
         passage_classes=[Classification.parse(str(label)) for label in labels],
         findings=findings,
         team=line.get("team"),

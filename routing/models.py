@@ -22,7 +22,8 @@ class AuditEvent(models.Model):
     acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     username = models.CharField(max_length=150)
     role = models.CharField(max_length=16)
-    workload = models.CharField(max_length=16, choices=Workload.choices, default=Workload.INTERACTIVE)
+    # The built-in workloads are choices (their labels show); a policy's own names are stored as they are.
+    workload = models.CharField(max_length=32, choices=Workload.choices, default=Workload.INTERACTIVE)
     team = models.CharField(max_length=150, blank=True)  # whose budget paid; empty when the user has no team
     # The question as redacted: findings replaced by placeholders, never restored here.
     question = models.TextField()

@@ -23,7 +23,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("assistant", "library", "governance", "operations", "audit"),  # the page apps
     ("api",),  # the REST API: on the page apps' services (assistant's ask and history), never the reverse
     ("config",),  # settings and URLs: wires the apps together
-    ("benchmarks", "scripts", "demo"),  # tools of the developers, never imported by the product
+    (
+        "benchmarks",
+        "scripts",
+        "demo",
+        "examples",
+    ),  # tools of the developers and programs to copy, never imported by the product
 )
 LEVEL = {name: n for n, layer in enumerate(LAYERS) for name in layer}
 

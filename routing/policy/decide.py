@@ -16,6 +16,7 @@ Invariants, enforced here at decision time and by the loader at load time:
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -57,6 +58,10 @@ class Workload(StrEnum, metaclass=LabelledEnumType):
     @property
     def label(self) -> str:
         return "CI" if self is Workload.CI else self.value.capitalize()
+
+
+# A workload a policy names besides the built-in three (`workloads:` in its YAML), as service accounts declare it.
+WORKLOAD_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}")
 
 
 class OnFailure(StrEnum):
@@ -227,6 +232,11 @@ class Policy:
     secrets: SecretHandling = SecretHandling()
     budget: BudgetHandling = BudgetHandling()
     injection: InjectionHandling = InjectionHandling()
+    workloads: tuple[str, ...] = ()  # the policy's own workload names, besides interactive, batch and ci
+
+    @property
+    def all_workloads(self) -> tuple[str, ...]:
+        return (*Workload.values, *self.workloads)
 
     def target(self, name: str) -> Target:
         for target in self.targets:

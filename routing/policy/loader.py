@@ -22,6 +22,7 @@ from inspection.findings import KINDS as BUILTIN_KINDS
 from routing.policy.decide import (
     BACKENDS,
     INJECTION_NOTICES,
+    WORKLOAD_NAME,
     BudgetHandling,
     ClassRange,
     Conditions,
@@ -208,6 +209,7 @@ def load_policy(text: str) -> Policy:
 
 TOP_KEYS = (
     "version",
+    "workloads",
     "data_classes",
     "finding_groups",
     "custom_patterns",
@@ -236,8 +238,10 @@ def _read_policy(r: _Reader, data: Any) -> Policy | None:
     secrets = _read_secrets(r, top["secrets"], kinds) if "secrets" in top else SecretHandling()
     budget = _read_budget(r, top["budget"]) if "budget" in top else BudgetHandling()
     injection = _read_injection(r, top["injection"]) if "injection" in top else InjectionHandling()
+    workloads = _read_workloads(r, top.get("workloads", []))
+    known = _Known(kinds, groups, (*Workload, *workloads))
     rules = (
-        _read_rules(r, top["rules"], _Targets(targets, declared, has_extractive), kinds, groups, secrets)
+        _read_rules(r, top["rules"], _Targets(targets, declared, has_extractive), known, secrets)
         if "rules" in top
         else []
     )
@@ -253,7 +257,34 @@ def _read_policy(r: _Reader, data: Any) -> Policy | None:
         secrets=secrets,
         budget=budget,
         injection=injection,
+        workloads=tuple(workloads),
     )
+
+
+def _read_workloads(r: _Reader, value: Any) -> list[str]:
+    """The policy's own workload names (`ticket-triage`), besides interactive, batch and ci."""
+    path: Path = ("workloads",)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        r.err(path, "workloads must be a list of names, like [ticket-triage, meeting-summary]")
+        return []
+    names: list[str] = []
+    for i, name in enumerate(value):
+        if not WORKLOAD_NAME.fullmatch(name):
+            r.err((*path, i), f"workload {name!r}: use lower-case letters, digits and '-', at most 32, a letter first")
+        elif name in Workload.values or name in names:
+            r.err((*path, i), f"workload {name!r} is named twice (interactive, batch and ci are built in)")
+        else:
+            names.append(name)
+    return names
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What a rule's `when` may name: finding kinds, finding groups, workloads."""
+
+    kinds: tuple[str, ...]
+    groups: Mapping[str, tuple[str, ...]]
+    workloads: tuple[str, ...]
 
 
 def _read_version(r: _Reader, top: dict) -> str | None:
@@ -454,8 +485,7 @@ def _read_rules(
     r: _Reader,
     value: Any,
     targets: _Targets,
-    kinds: tuple[str, ...],
-    groups: dict[str, tuple[str, ...]],
+    known: _Known,
     secrets: SecretHandling,
 ) -> list[Rule]:
     path: Path = ("rules",)
@@ -479,7 +509,7 @@ def _read_rules(
         elif name in seen:
             r.err((*p, "name"), f"rule {name!r} appears twice")
         seen.add(name or "")
-        when = _read_when(r, entry.get("when", {}), (*p, "when"), label, kinds, groups)
+        when = _read_when(r, entry.get("when", {}), (*p, "when"), label, known)
         target_names = _read_rule_targets(r, entry.get("targets"), (*p, "targets"), label, targets)
         redact = r.boolean(entry["redact"], (*p, "redact"), f"{label}: redact") if "redact" in entry else True
         max_passages = entry.get("max_passages")
@@ -501,7 +531,9 @@ def _read_rules(
         reachable = when.data_class.classes() if when.data_class else frozenset(Classification)
         if redact is not None:
             valid = [n for n in target_names or () if n in targets.valid]
-            _check_invariants(r, p, label, when, reachable - caught, valid, targets.valid, redact, groups, secrets)
+            _check_invariants(
+                r, p, label, when, reachable - caught, valid, targets.valid, redact, known.groups, secrets
+            )
         if when.only_on_data_class:
             caught |= reachable
         if target_names is None or redact is None or max_passages is None or explain is None:
@@ -533,9 +565,8 @@ def _read_rule_targets(r: _Reader, value: Any, path: Path, label: str, targets: 
     return names if listed and len(names) == len(listed) and all(n in targets.valid for n in names) else None
 
 
-def _read_when(
-    r: _Reader, value: Any, path: Path, label: str, kinds: tuple[str, ...], groups: Mapping
-) -> Conditions | None:
+def _read_when(r: _Reader, value: Any, path: Path, label: str, known: _Known) -> Conditions | None:
+    kinds, groups = known.kinds, known.groups
     entry = r.mapping(value, path, f"{label}: when", WHEN_KEYS)
     before = len(r.problems)
     ranges = {
@@ -548,7 +579,7 @@ def _read_when(
         listed = r.strings(entry[key], (*path, key), f"{label}: when {key}")
         return frozenset(s for s, sp in listed if check(s, sp))
 
-    workloads = tuple(Workload)
+    workloads = tuple(known.workloads)
     workload = names("workload", lambda s, sp: r.choice(s, sp, f"{label}: when workload", workloads) is not None)
     role = names("role", lambda s, sp: r.choice(s, sp, f"{label}: when role", tuple(Role)) is not None)
     groups_any = names("groups_any", lambda s, sp: True)

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from accounts.models import User
 from routing.models import PolicyChange, PolicyVersion
-from routing.policy.decide import Policy
+from routing.policy.decide import Policy, Workload
 from routing.policy.loader import PolicyError, PolicyProblem, load_policy
 
 DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[1] / "policies" / "default.yaml"
@@ -110,3 +110,13 @@ def get_active_policy(*, store_default: bool = True) -> Policy:
             # Another process stored it first; its version is the active one now.
             return get_active_policy(store_default=False)
     return policy
+
+
+def workload_choices() -> list[tuple[str, str]]:
+    """The workloads a service account or a filter may name: the built-in three, then the active policy's own
+    (`workloads:` in its YAML); only the built-in ones while the stored policy does not validate."""
+    try:
+        declared = get_active_policy(store_default=False).workloads
+    except PolicyError:
+        declared = ()
+    return [*Workload.choices, *((name, name) for name in declared)]

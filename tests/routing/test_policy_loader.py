@@ -280,7 +280,7 @@ def test_a_yaml_syntax_error_names_its_line() -> None:
         (
             "version: x\nowner: me\ntargets: {}\nrules: []\n",
             [
-                "line 2: the policy: unknown key 'owner' (known: version, data_classes, finding_groups, "
+                "line 2: the policy: unknown key 'owner' (known: version, workloads, data_classes, finding_groups, "
                 "custom_patterns, targets, secrets, budget, injection, rules)",
                 "line 3: targets must map each target's name to its zone, backend, tier, prices and timeout",
                 "line 4: rules must be a non-empty list; the first rule whose `when` matches decides",
@@ -327,3 +327,44 @@ def test_a_bad_injection_section_is_refused_with_its_line(section: str, expected
     end = text.index("\nrules:")
     found = [str(p) for p in problems(text[:start] + section + text[end:])]
     assert len(found) == 1 and expected in found[0], found
+
+
+TRIAGE_RULE = """  - name: ticket-triage-onprem
+    when: {workload: ticket-triage}
+    targets: [local]
+    redact: true
+    max_passages: 0
+    on_failure: fail_closed
+    explain: Ticket triage runs on-prem.
+
+"""
+
+
+def with_workloads(declared: str, rule: str = TRIAGE_RULE) -> str:
+    text = DEFAULT_TEXT.replace("rules:\n", f"workloads: {declared}\n\nrules:\n", 1)
+    return text.replace("  - name: secret-stays-onprem", rule + "  - name: secret-stays-onprem", 1)
+
+
+def test_a_policy_may_name_its_own_workloads_and_rules_may_use_them() -> None:
+    policy = load_policy(with_workloads("[ticket-triage, meeting-summary]"))
+    assert policy.workloads == ("ticket-triage", "meeting-summary")
+    assert policy.all_workloads == ("interactive", "batch", "ci", "ticket-triage", "meeting-summary")
+    assert policy.rules[0].when.workload == frozenset({"ticket-triage"})
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        (
+            "[meeting-summary]",
+            "when workload: unknown value 'ticket-triage' (known: interactive, batch, ci, meeting-summary)",
+        ),
+        ("[Ticket_Triage]", "workload 'Ticket_Triage': use lower-case letters, digits and '-'"),
+        ("[ci]", "workload 'ci' is named twice"),
+        ("ticket-triage", "workloads must be a list of names"),
+    ],
+)
+def test_workload_names_are_checked(declared: str, expected: str) -> None:
+    with pytest.raises(PolicyError) as raised:
+        load_policy(with_workloads(declared))
+    assert expected in str(raised.value), str(raised.value)

@@ -12,7 +12,7 @@ from accounts.errors import AccountError
 from accounts.models import User
 from api.endpoints import parse_endpoints
 from routing.management.commands.purge_audit import parse_age
-from routing.policy.decide import Workload
+from routing.policy.versions import workload_choices
 
 
 class Command(BaseCommand):
@@ -26,7 +26,10 @@ class Command(BaseCommand):
         who.add_argument("--user", help="a person's username: the key acts as them, never above their clearance")
         who.add_argument("--service", help="a service account's name (created if new)")
         parser.add_argument("--team", default="", help="service: the team whose budget pays for its cloud answers")
-        parser.add_argument("--workload", choices=Workload.values, help="service: the workload its requests declare")
+        parser.add_argument(
+            "--workload",
+            help="service: the workload its requests declare (interactive, batch, ci, or one the policy names)",
+        )
         parser.add_argument(
             "--clearance", help="service: the highest classification it may read (public ... restricted)"
         )
@@ -77,6 +80,11 @@ class Command(BaseCommand):
             clearance = Classification.parse(options["clearance"])
         except ValueError as exc:
             raise CommandError(f"--clearance: {exc}") from None
+        known = [name for name, _ in workload_choices()]
+        if options["workload"] not in known:
+            raise CommandError(
+                f"--workload {options['workload']!r}: use one of {', '.join(known)} (a policy's workloads: list)"
+            )
         groups = sorted({g.strip() for g in options["groups"].split(",") if g.strip()})
         try:
             return upsert_service_account(
