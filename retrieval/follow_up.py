@@ -31,7 +31,8 @@ _FUNCTION_WORDS = frozenset(
     re.findall(
         r"\S+",
         """a an and are as at be been being by can could do does did done for from has have had how i if in into is
-    it its may me might my of on or our ours shall should so than that the their them then there these they this those to
+    it its may me might my of on or our ours shall should so than that the their them then there these they this
+    those to
     up us was we were what when where which who whom whose why will with would you your yours about after before
     over under not no yes any all each also must just get gets got getting am some much many need needs know want
     like please tell thing things one ones hi hey ok okay what's who's how's else more most other than too very""",
