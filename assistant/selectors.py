@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from assistant.models import Feedback, HistoryEntry
+from assistant.models import Conversation, Feedback, HistoryEntry
 from retrieval.bm25 import TEXT_SEARCH_CONFIG
 from retrieval.selectors import Reader, list_recent_document_headings
 
@@ -19,16 +19,36 @@ SUGGESTIONS = 5
 
 
 def list_history(*, owner: User, query: str = "", page_number: str | int | None = None) -> Page:
-    """One page of the owner's own history, newest first (an out-of-range page number gives the
-    nearest page). `query` matches their questions by full-text search (websearch syntax, stemmed)
-    or as a plain substring, so a half-typed word still finds its question."""
-    entries = HistoryEntry.objects.filter(owner=owner).defer("citations", "notices", "redacted")
+    """One page of the owner's own conversations, the latest active first (an out-of-range page number gives
+    the nearest page), each with its turns in `turn_list` (oldest first; entries kept before conversations are
+    one-turn conversations). `query` keeps the conversations with a question that matches by full-text
+    search (websearch syntax, stemmed) or as a plain substring, so a half-typed word still finds it."""
+    turns = HistoryEntry.objects.filter(owner=owner).only(
+        "id", "conversation_id", "question", "created_at", "refused", "zone"
+    )
+    matching = turns.filter(conversation=OuterRef("pk"))
     if query:
-        entries = entries.annotate(question_vector=SearchVector("question", config=TEXT_SEARCH_CONFIG)).filter(
+        matching = matching.annotate(question_vector=SearchVector("question", config=TEXT_SEARCH_CONFIG)).filter(
             Q(question_vector=SearchQuery(query, config=TEXT_SEARCH_CONFIG, search_type="websearch"))
             | Q(question__icontains=query)
         )
-    return Paginator(entries.order_by("-created_at", "-id"), HISTORY_PAGE_SIZE).get_page(page_number)
+    conversations = (
+        Conversation.objects.filter(Exists(matching), owner=owner)
+        .prefetch_related(Prefetch("turns", queryset=turns.order_by("created_at", "id"), to_attr="turn_list"))
+        .order_by("-updated_at", "-id")
+    )
+    return Paginator(conversations, HISTORY_PAGE_SIZE).get_page(page_number)
+
+
+def get_conversation(*, owner: User, conversation_id: int) -> Conversation:
+    """One of the owner's own conversations, with its turns in `turn_list` (oldest first). Raises Http404 when
+    they have no such conversation, whether or not it is someone else's."""
+    turns = HistoryEntry.objects.filter(owner=owner).order_by("created_at", "id")
+    return get_object_or_404(
+        Conversation.objects.prefetch_related(Prefetch("turns", queryset=turns, to_attr="turn_list")),
+        id=conversation_id,
+        owner=owner,
+    )
 
 
 def get_history_entry(*, owner: User, entry_id: int) -> HistoryEntry:
