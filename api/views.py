@@ -8,7 +8,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from api.endpoints import Endpoint
 from api.permissions import key_allows
 from api.serializers import AnswerOutput, AskInput, ErrorOutput, SearchInput, SearchOutput
+from assistant.models import Conversation
 from assistant.services import KeptAnswer, answer_question, stream_answer
 from assistant.streaming import answer_events
 from retrieval.selectors import get_reader, search_passages
@@ -28,6 +29,7 @@ def _errors(*statuses: int) -> dict[int, OpenApiResponse]:
         400: "invalid_request: the body or the query is not valid; `fields` says which.",
         401: "not_authenticated, key_invalid, key_revoked or key_expired.",
         403: "csrf_failed (a browser session without its token), forbidden or endpoint_not_allowed.",
+        404: "not_found: no such object of the caller's (someone else's is not found either).",
         429: "rate_limited: wait `Retry-After` seconds.",
     }
     return {s: OpenApiResponse(ErrorOutput, description=what[s]) for s in statuses}
@@ -70,9 +72,14 @@ def _workload(request: Request, asked: str | None) -> str:
     responses={
         (200, "application/json"): AnswerOutput,
         (200, "text/event-stream"): OpenApiResponse(OpenApiTypes.STR, description="delta, restart, final events"),
-        **_errors(400, 401, 403, 429),
+        **_errors(400, 401, 403, 404, 429),
     },
-    examples=[OpenApiExample("a question", value={"question": "How do I roll back a bad deploy?"}, request_only=True)],
+    examples=[
+        OpenApiExample("a question", value={"question": "How do I roll back a bad deploy?"}, request_only=True),
+        OpenApiExample(
+            "a follow-up", value={"question": "And who approves that?", "conversation": 12}, request_only=True
+        ),
+    ],
 )
 @api_view(["POST"])
 @permission_classes([IsAuthenticated, key_allows(Endpoint.ASK)])
@@ -81,11 +88,20 @@ def ask(request: Request) -> HttpResponse:
     given.is_valid(raise_exception=True)
     question = given.validated_data["question"]
     workload = _workload(request, given.validated_data.get("workload"))
+    asked = {
+        "question": question,
+        "acting_user": request.user,
+        "workload": workload,
+        "api_key": request.auth,
+        "conversation_id": given.validated_data.get("conversation"),
+    }
     context = {"request": request}
-    if not _wants_stream(request):
-        kept = answer_question(question=question, acting_user=request.user, workload=workload, api_key=request.auth)
-        return Response(AnswerOutput(kept, context=context).data)
-    events = stream_answer(question=question, acting_user=request.user, workload=workload, api_key=request.auth)
+    try:
+        if not _wants_stream(request):
+            return Response(AnswerOutput(answer_question(**asked), context=context).data)
+        events = stream_answer(**asked)
+    except Conversation.DoesNotExist:
+        raise NotFound("No such conversation of yours: leave `conversation` out to start a new one.") from None
 
     def final(kept: KeptAnswer) -> dict[str, Any]:
         return AnswerOutput(kept, context=context).data
