@@ -40,6 +40,12 @@ class AskInput(serializers.Serializer):
         required=False,
         help_text="Who is waiting (default interactive). A service account asks as its own workload.",
     )
+    conversation = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="A conversation of the caller's (the `conversation` of an earlier answer) that the question "
+        "follows up; left out, a new one. Someone else's is a 404.",
+    )
 
 
 class CitationOutput(serializers.Serializer):
@@ -79,6 +85,9 @@ class AnswerOutput(serializers.Serializer):
     cache_hit = serializers.BooleanField(source="answer.cache_hit")
     audit_id = serializers.IntegerField(source="answer.audit_id")
     history_id = serializers.IntegerField(help_text="The entry in the asker's history.")
+    conversation = serializers.IntegerField(
+        source="conversation_id", help_text="The conversation the answer is a turn of: send it to follow up."
+    )
 
     def get_withheld(self, kept: Any) -> bool:
         return bool(kept.answer.withheld)

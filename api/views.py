@@ -9,7 +9,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ from api.negotiation import JsonUnlessStreaming
 from api.permissions import key_allows
 from api.schema import documented_errors
 from api.serializers import AnswerOutput, AskInput, SearchInput, SearchOutput
+from assistant.models import Conversation
 from assistant.services import KeptAnswer, answer_question, stream_answer
 from assistant.streaming import answer_events
 from retrieval.selectors import get_reader, search_passages
@@ -54,9 +55,14 @@ def _workload(request: Request, asked: str | None) -> str:
     responses={
         (200, "application/json"): AnswerOutput,
         (200, "text/event-stream"): OpenApiResponse(OpenApiTypes.STR, description="delta, restart, final events"),
-        **documented_errors(400, 401, 403, 415, 429),
+        **documented_errors(400, 401, 403, 404, 415, 429),
     },
-    examples=[OpenApiExample("a question", value={"question": "How do I roll back a bad deploy?"}, request_only=True)],
+    examples=[
+        OpenApiExample("a question", value={"question": "How do I roll back a bad deploy?"}, request_only=True),
+        OpenApiExample(
+            "a follow-up", value={"question": "And who approves that?", "conversation": 12}, request_only=True
+        ),
+    ],
 )
 @api_view(["POST"])
 @permission_classes([IsAuthenticated, key_allows(Endpoint.ASK)])
@@ -65,11 +71,20 @@ def ask(request: Request) -> HttpResponse:
     given.is_valid(raise_exception=True)
     question = given.validated_data["question"]
     workload = _workload(request, given.validated_data.get("workload"))
+    asked = {
+        "question": question,
+        "acting_user": request.user,
+        "workload": workload,
+        "api_key": request.auth,
+        "conversation_id": given.validated_data.get("conversation"),
+    }
     context = {"request": request}
-    if not _wants_stream(request):
-        kept = answer_question(question=question, acting_user=request.user, workload=workload, api_key=request.auth)
-        return Response(AnswerOutput(kept, context=context).data)
-    events = stream_answer(question=question, acting_user=request.user, workload=workload, api_key=request.auth)
+    try:
+        if not _wants_stream(request):
+            return Response(AnswerOutput(answer_question(**asked), context=context).data)
+        events = stream_answer(**asked)
+    except Conversation.DoesNotExist:
+        raise NotFound("No such conversation of yours: leave `conversation` out to start a new one.") from None
 
     def final(kept: KeptAnswer) -> dict[str, Any]:
         return AnswerOutput(kept, context=context).data

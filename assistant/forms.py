@@ -11,6 +11,8 @@ class AskForm(forms.Form):
         strip=True,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "e.g. How do I roll back a bad deploy?"}),
     )
+    # The conversation the question continues (empty: a new one).
+    conversation = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class FeedbackForm(forms.Form):

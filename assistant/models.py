@@ -1,13 +1,49 @@
-"""What an employee keeps of their own asking: the history of their questions and answers, and their
-feedback on each answer."""
+"""What an employee keeps of their own asking: their conversations, the history of their questions and
+answers (each a turn of a conversation), and their feedback on each answer."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 
+from accounts.clearance import Classification
 from routing.answer import zone_label
 from routing.models import AuditEvent
+
+TITLE_CHARS = 200
+
+
+class Conversation(models.Model):
+    """A user's questions that follow one another on the ask page; its turns are HistoryEntry rows.
+
+    Its owner's alone, as the history is (every read filters on `owner` in SQL). `data_class` is the
+    highest class any of its turns was decided at (from the audited Decision) and never goes down: the
+    next turn is decided at that class at least. `held_secret`: a turn held a secret, which keeps the rest
+    of the conversation on-prem (docs/conversations.md says why).
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations")
+    title = models.CharField(max_length=TITLE_CHARS)  # its first question, as typed, shortened
+    data_class = models.PositiveSmallIntegerField(choices=Classification.choices, null=True, blank=True)
+    held_secret = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # its last turn
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-updated_at", "-id"], name="conversation_owner_newest")]
+
+    def __str__(self) -> str:
+        return self.title[:80]
+
+    @property
+    def sticky_label(self) -> str:
+        """The class its next turn is treated as at least, when that is confidential or above; else ""."""
+        if self.held_secret:
+            return Classification.RESTRICTED.label
+        if self.data_class is not None and self.data_class >= Classification.CONFIDENTIAL:
+            return Classification(self.data_class).label
+        return ""
 
 
 class HistoryEntry(models.Model):
@@ -25,6 +61,10 @@ class HistoryEntry(models.Model):
     """
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="history_entries")
+    # The conversation it is a turn of; None for entries kept before conversations (each its own).
+    conversation = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.CASCADE, related_name="turns"
+    )
     question = models.TextField()
     text = models.TextField()  # the answer as shown
     # [{"n", "chunk_id", "document_id", "title", "heading_path", "classification", "classification_label"}]
@@ -39,6 +79,7 @@ class HistoryEntry(models.Model):
     cache_hit = models.BooleanField(default=False)
     redacted = models.JSONField(default=dict)  # counts by kind of what was replaced before it left (if it did)
     notices = models.JSONField(default=list)
+    carried_class = models.CharField(max_length=16, blank=True)  # GatedAnswer.carried_class: the route badge
     latency_ms = models.FloatField(default=0.0)
     # A number, not a foreign key: the audit log has its own retention (purge_audit), and the
     # user's record of which request it was outlives it.

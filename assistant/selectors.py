@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from assistant.models import Feedback, HistoryEntry
+from assistant.models import Conversation, Feedback, HistoryEntry
 from retrieval.bm25 import TEXT_SEARCH_CONFIG
 from retrieval.selectors import Reader, list_recent_document_headings
 
@@ -28,14 +28,31 @@ def clean_history_query(text: str) -> str:
 
 
 def list_history(*, owner: User, query: str = "", page_number: str | int | None = None) -> Page:
-    """One page of filter_history(); an out-of-range page number gives the nearest page."""
-    return Paginator(filter_history(owner=owner, query=query), HISTORY_PAGE_SIZE).get_page(page_number)
+    """One page of the owner's own conversations, the latest active first (an out-of-range page number gives
+    the nearest page), each with its turns in `turn_list` (oldest first; entries kept before conversations are
+    one-turn conversations). `query` keeps the conversations with a question that matches by full-text
+    search (websearch syntax, stemmed) or as a plain substring, so a half-typed word still finds it."""
+    turns = HistoryEntry.objects.filter(owner=owner).only(
+        "id", "conversation_id", "question", "created_at", "refused", "zone"
+    )
+    matching = turns.filter(conversation=OuterRef("pk"))
+    if query:
+        matching = matching.annotate(question_vector=SearchVector("question", config=TEXT_SEARCH_CONFIG)).filter(
+            Q(question_vector=SearchQuery(query, config=TEXT_SEARCH_CONFIG, search_type="websearch"))
+            | Q(question__icontains=query)
+        )
+    conversations = (
+        Conversation.objects.filter(Exists(matching), owner=owner)
+        .prefetch_related(Prefetch("turns", queryset=turns.order_by("created_at", "id"), to_attr="turn_list"))
+        .order_by("-updated_at", "-id")
+    )
+    return Paginator(conversations, HISTORY_PAGE_SIZE).get_page(page_number)
 
 
 def filter_history(*, owner: User, query: str = "") -> QuerySet[HistoryEntry]:
-    """The owner's own history, newest first. `query` (clean_history_query) matches their questions by
-    full-text search (websearch syntax, stemmed) or as a plain substring, so a half-typed word still
-    finds its question."""
+    """The owner's own history entries (each turn), newest first, as the API lists them. `query`
+    (clean_history_query) matches their questions by full-text search (websearch syntax, stemmed) or as a
+    plain substring."""
     entries = HistoryEntry.objects.filter(owner=owner).defer("citations", "notices", "redacted")
     if query:
         entries = entries.annotate(question_vector=SearchVector("question", config=TEXT_SEARCH_CONFIG)).filter(
@@ -43,6 +60,17 @@ def filter_history(*, owner: User, query: str = "") -> QuerySet[HistoryEntry]:
             | Q(question__icontains=query)
         )
     return entries.order_by("-created_at", "-id")
+
+
+def get_conversation(*, owner: User, conversation_id: int) -> Conversation:
+    """One of the owner's own conversations, with its turns in `turn_list` (oldest first). Raises Http404 when
+    they have no such conversation, whether or not it is someone else's."""
+    turns = HistoryEntry.objects.filter(owner=owner).order_by("created_at", "id")
+    return get_object_or_404(
+        Conversation.objects.prefetch_related(Prefetch("turns", queryset=turns, to_attr="turn_list")),
+        id=conversation_id,
+        owner=owner,
+    )
 
 
 def get_history_entry(*, owner: User, entry_id: int) -> HistoryEntry:

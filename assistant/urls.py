@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("ask/", views.ask, name="ask"),
     path("ask/stream/", views.ask_stream, name="ask-stream"),
+    path("conversations/<int:conversation_id>/", views.conversation, name="conversation"),
     path("passages/<int:chunk_id>/", views.passage, name="passage"),
     path("history/", views.history, name="history"),
     path("history/delete/", views.history_delete, name="history-delete"),

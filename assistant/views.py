@@ -15,8 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import HtmxHttpRequest
 from assistant.forms import AskForm, FeedbackForm
+from assistant.models import Conversation
 from assistant.selectors import (
     clean_history_query,
+    get_conversation,
     get_history_entry,
     list_history,
     list_suggested_questions,
@@ -40,10 +42,20 @@ logger = logging.getLogger(__name__)
 @require_GET
 @login_required
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    """The ask page; `?q=` fills the question in (the suggested questions link there, without JavaScript)."""
+    """The ask page, for a new conversation; `?q=` fills the question in (the suggested questions link there,
+    without JavaScript)."""
     form = AskForm(initial={"question": request.GET.get("q", "")[:4000]})
     suggestions = list_suggested_questions(get_reader(request.user))
     return render(request, "assistant/ask.html", {"form": form, "suggestions": suggestions})
+
+
+@require_GET
+@login_required
+def conversation(request: HtmxHttpRequest, conversation_id: int) -> HttpResponse:
+    """The ask page holding one of the user's conversations: its turns above the box, to continue it."""
+    found = get_conversation(owner=request.user, conversation_id=conversation_id)
+    form = AskForm(initial={"conversation": found.id})
+    return render(request, "assistant/ask.html", {"form": form, "conversation": found, "turns": found.turn_list})
 
 
 @require_POST
@@ -52,18 +64,44 @@ def ask(request: HtmxHttpRequest) -> HttpResponse:
     form = AskForm(request.POST)
     template = "assistant/ask.html#result" if request.htmx else "assistant/ask.html"
     if not form.is_valid():
-        return render(request, template, {"form": form, "inline_errors": bool(request.htmx)}, status=422)
+        return _not_asked(request, template, form, status=422)
     try:
-        kept = answer_question(question=form.cleaned_data["question"], acting_user=request.user)
+        kept = answer_question(
+            question=form.cleaned_data["question"],
+            acting_user=request.user,
+            conversation_id=form.cleaned_data["conversation"],
+        )
+    except Conversation.DoesNotExist:
+        raise Http404("No such conversation of yours") from None  # the same whether it exists or is someone else's
     except RateLimited as limited:
         return _too_many(request, template, form, limited)
-    return render(request, template, {"form": AskForm(), "answer": kept.answer, "history_id": kept.history_id})
+    return render(request, template, _answered(request, kept))
+
+
+def _answered(request: HtmxHttpRequest, kept: KeptAnswer) -> dict[str, object]:
+    """The page's context after an answer: the conversation's earlier turns above the box, the answer below."""
+    found = get_conversation(owner=request.user, conversation_id=kept.conversation_id)
+    return {
+        "form": AskForm(initial={"conversation": found.id}),
+        "answer": kept.answer,
+        "history_id": kept.history_id,
+        "conversation": found,
+        "turns": [t for t in found.turn_list if t.id != kept.history_id],
+    }
+
+
+def _not_asked(request: HtmxHttpRequest, template: str, form: AskForm, *, status: int) -> HttpResponse:
+    """The page again with the form's errors, and the conversation it was to continue, if it is the user's."""
+    context: dict[str, object] = {"form": form, "inline_errors": template.endswith("#result")}
+    if conversation_id := form.cleaned_data.get("conversation"):
+        found = get_conversation(owner=request.user, conversation_id=conversation_id)
+        context |= {"conversation": found, "turns": found.turn_list}
+    return render(request, template, context, status=status)
 
 
 def _too_many(request: HtmxHttpRequest, template: str, form: AskForm, limited: RateLimited) -> HttpResponse:
     form.add_error("question", limited.message)
-    context = {"form": form, "inline_errors": template.endswith("#result")}
-    response = render(request, template, context, status=429)
+    response = _not_asked(request, template, form, status=429)
     response["Retry-After"] = str(limited.retry_after)
     return response
 
@@ -74,15 +112,21 @@ def ask_stream(request: HtmxHttpRequest) -> HttpResponse:
     """The answer as server-sent events (static/ask.js reads them); without JavaScript the form posts to ask."""
     form = AskForm(request.POST)
     if not form.is_valid():
-        return render(request, "assistant/ask.html#result", {"form": form, "inline_errors": True}, status=422)
+        return _not_asked(request, "assistant/ask.html#result", form, status=422)
     try:
-        events = stream_answer(question=form.cleaned_data["question"], acting_user=request.user)
+        events = stream_answer(
+            question=form.cleaned_data["question"],
+            acting_user=request.user,
+            conversation_id=form.cleaned_data["conversation"],
+        )
+    except Conversation.DoesNotExist:
+        raise Http404("No such conversation of yours") from None
     except RateLimited as limited:
         return _too_many(request, "assistant/ask.html#result", form, limited)
 
-    def render_final(kept: KeptAnswer) -> dict[str, str]:
-        context = {"answer": kept.answer, "history_id": kept.history_id}
-        return {"html": render_to_string("assistant/ask.html#result", context, request=request)}
+    def render_final(kept: KeptAnswer) -> dict[str, object]:
+        html = render_to_string("assistant/ask.html#result", _answered(request, kept), request=request)
+        return {"html": html, "conversation": kept.conversation_id}
 
     return StreamingHttpResponse(
         answer_events(events, render_final),

@@ -248,6 +248,13 @@ def neighbour_passages(reader: Reader, passage: Passage, *, around: int = 1) -> 
         return [replace(_passage(row), neighbour=True) for row in cursor.fetchall()]
 
 
+def list_passages(reader: Reader, chunk_ids: Sequence[int]) -> list[Passage]:
+    """The passages of these chunks that the reader may read now, in the order given (access is checked
+    again: a document reclassified since it was cited is left out)."""
+    by_id = {p.chunk_id: p for p in _passages(reader, list(chunk_ids))}
+    return [by_id[i] for i in chunk_ids if i in by_id]
+
+
 def _passages(reader: Reader, chunk_ids: list[int]) -> list[Passage]:
     if not chunk_ids:
         return []

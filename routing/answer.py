@@ -15,6 +15,7 @@ from routing.runner import Attempt, Delta, Restart
 
 if TYPE_CHECKING:
     from accounts.models import ApiKey, User
+    from retrieval.follow_up import PreviousTurn
     from retrieval.selectors import Passage
 
 
@@ -116,6 +117,30 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ConversationContext:
+    """The conversation a question continues (the ask page's, kept by assistant): what its earlier turns
+    carry over to this one. `data_class`: the highest class its turns were decided at (None before the
+    first answer); `held_secret`: a turn held a secret; `previous`: the turn a follow-up may refer to."""
+
+    id: int
+    turn: int  # this question's number in the conversation, from 1
+    previous: PreviousTurn | None = None
+    data_class: int | None = None
+    held_secret: bool = False
+
+    def audit_json(self, *, follow_up: bool) -> dict[str, Any]:
+        """What the audit row says of it (the decision's `conversation`): ids and classes, never text."""
+        carried = None if self.data_class is None else Classification(self.data_class).label
+        return {
+            "id": self.id,
+            "turn": self.turn,
+            "carried_class": carried,
+            "held_secret": self.held_secret,
+            "follow_up": follow_up,
+        }
+
+
+@dataclass(frozen=True)
 class GateRequest:
     """The request as the gate received it: what the audit row records besides the answer."""
 
@@ -132,6 +157,7 @@ class GateRequest:
     # redacted with `findings`, whose offsets are each text's own), and what the audit row says of the call.
     redacted_question: str | None = None
     gateway: dict[str, Any] | None = None
+    conversation: dict[str, Any] | None = None  # ConversationContext.audit_json(), for the ask page's turns
 
 
 @dataclass
@@ -162,6 +188,9 @@ class GatedAnswer:
     # Held to passages it must cite (a question to the documents); False for a gateway conversation, which
     # has none, so it is never "nothing found".
     grounded: bool = True
+    # The class an earlier turn of its conversation carried over when that is confidential or above (the
+    # route badge says it was treated so because of it); "" otherwise.
+    carried_class: str = ""
 
     @property
     def cited(self) -> frozenset[int]:

@@ -277,7 +277,8 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
         policy_version=decision.policy_version if decision else "",
         decision=decision_json(decision)
         | ({"injection": request.injection} if request.injection else {})
-        | ({"gateway": request.gateway} if request.gateway else {}),
+        | ({"gateway": request.gateway} if request.gateway else {})
+        | ({"conversation": request.conversation} if request.conversation else {}),
         attempts=[a.__dict__ for a in answer.attempts],
         backend=answer.backend,
         model=answer.model,

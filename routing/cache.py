@@ -46,6 +46,8 @@ def cache_key(bundle: Bundle, decision: Decision, models: Sequence[tuple[Target,
         "targets": [[t.name, t.backend, str(t.zone), model] for t, model in models],
         "scope": [scope.clearance, sorted(scope.groups)],
     }
+    if bundle.previous_question:  # a follow-up; keys of questions asked alone stay as they were
+        content["previous_question"] = bundle.previous_question
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(encoded.encode()).hexdigest()
 

@@ -34,10 +34,13 @@ def build_request_facts(
     team: str | None,
     budget_exhausted: bool,
     question: str,
+    conversation_class: int | None = None,
+    conversation_secret: bool = False,
 ) -> RequestFacts:
     """The RequestFacts that decide() reads. `findings` are counts by kind (count_findings); `team` is
     the team whose budget pays, None for none; `question` is read only for whether it is empty (the
-    policy refuses an empty one). Raises ValueError on an unknown workload."""
+    policy refuses an empty one); `conversation_class` and `conversation_secret` what the earlier turns
+    of its conversation carry over (RequestFacts). Raises ValueError on an unknown workload."""
     if workload not in Workload.values and not WORKLOAD_NAME.fullmatch(workload):
         raise ValueError(
             f'"workload" must be one of {", ".join(Workload)} or a workload the policy names, not {workload!r}'
@@ -52,6 +55,8 @@ def build_request_facts(
         team=team or None,
         budget_exhausted=budget_exhausted,
         question_empty=not question.strip(),
+        conversation_class=None if conversation_class is None else Classification(conversation_class),
+        conversation_secret=conversation_secret,
     )
 
 
@@ -64,9 +69,12 @@ def facts_for_user(
     findings: Mapping[str, int],
     budget: BudgetStatus,
     question: str,
+    conversation_class: int | None = None,
+    conversation_secret: bool = False,
 ) -> RequestFacts:
     """The facts of `user` asking now: their role and clearance, `groups` (their group names, read by
-    the caller once per request), the passages' classes, the question's findings and their team's budget."""
+    the caller once per request), the passages' classes, the question's findings, their team's budget and
+    what the earlier turns of the conversation carry over."""
     return build_request_facts(
         role=user.role,
         clearance=user.clearance,
@@ -77,6 +85,8 @@ def facts_for_user(
         team=budget.team,
         budget_exhausted=budget.exhausted,
         question=question,
+        conversation_class=conversation_class,
+        conversation_secret=conversation_secret,
     )
 
 

@@ -9,29 +9,34 @@ Decision names, with the redacted bundle.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections import Counter
 from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 
+from accounts.clearance import Classification
 from accounts.models import ApiKey, User
 from accounts.selectors import get_user_groups
 from inspection import CustomPattern, Finding, inspect_question, inspect_text
 from inspection.stored import inspect_passage
 from retrieval.embedders import loaded_embed
+from retrieval.follow_up import standalone_query
 from retrieval.models import MAIN_COLLECTION
 from retrieval.selectors import (
     Passage,
     Reader,
     documents_holding_flagged,
     get_reader,
+    list_passages,
     neighbour_passages,
     search_passages,
 )
 from routing import cache, resilience
-from routing.answer import Event, Final, GatedAnswer, GateRequest, SourcePassage
+from routing.answer import ConversationContext, Event, Final, GatedAnswer, GateRequest, SourcePassage
 from routing.answer_check import LinkHosts, check_answer
 from routing.audit import record_answer
 from routing.backends import configured_backends
@@ -39,10 +44,19 @@ from routing.backends.base import Bundle, ContextPassage
 from routing.budgets import budget_status
 from routing.facts import count_findings, facts_for_user
 from routing.grounding import Source, attribute, declines
-from routing.policy.decide import Action, Decision, Health, InjectionAction, Policy, Workload, decide
+from routing.policy.decide import (
+    Action,
+    Decision,
+    Health,
+    InjectionAction,
+    Policy,
+    Workload,
+    conversation_floor,
+    decide,
+)
 from routing.policy.loader import PolicyError
 from routing.policy.versions import get_active_policy
-from routing.redaction import Vault, redact, restore
+from routing.redaction import SECRET, Vault, redact, restore
 from routing.route_sentence import FAILED_TEXT, answered_route, failed_route
 from routing.runner import Attempt, DecisionRun, Delta, Restart
 from routing.screening import Screened, screen_passages
@@ -52,6 +66,8 @@ logger = logging.getLogger(__name__)
 # How many ranked passages retrieval offers the gate (the best one's neighbours in its document come with
 # them); the policy's rule may send fewer.
 PASSAGES_PER_ANSWER = 4
+# How many passages the previous answer cited a follow-up keeps as candidates, after its own ranked ones.
+CARRIED_PASSAGES = 2
 
 
 def answer_question(
@@ -61,11 +77,17 @@ def answer_question(
     workload: str = Workload.INTERACTIVE,
     collection: str = MAIN_COLLECTION,
     api_key: ApiKey | None = None,
+    conversation: ConversationContext | None = None,
 ) -> GatedAnswer:
     """stream_answer(), waited for: the whole answer, audited."""
     return _final(
         stream_answer(
-            question=question, acting_user=acting_user, workload=workload, collection=collection, api_key=api_key
+            question=question,
+            acting_user=acting_user,
+            workload=workload,
+            collection=collection,
+            api_key=api_key,
+            conversation=conversation,
         )
     )
 
@@ -77,18 +99,24 @@ def stream_answer(
     workload: str = Workload.INTERACTIVE,
     collection: str = MAIN_COLLECTION,
     api_key: ApiKey | None = None,
+    conversation: ConversationContext | None = None,
 ) -> Iterator[Event]:
     """Answer `question` from the passages `acting_user` may read, citing them as [n], through the gate.
 
     Yields what stream_through_gate yields; the Final answer's latency_ms includes retrieval. The
     user's groups are read once, for both the access filter and the policy. `collection` is the
     main one except for an evaluation's throwaway collection (routing.evaluation). `api_key`, the key
-    a program sent (acting as its user), is named in the audit row.
+    a program sent (acting as its user), is named in the audit row. `conversation`: the conversation the
+    question continues; a follow-up is searched as retrieval.follow_up makes it standalone, and keeps the
+    passages the previous answer cited as candidates.
     """
     started = time.perf_counter()
     groups = get_user_groups(acting_user)
     reader = get_reader(acting_user, groups=groups, collection=collection)
-    found = passages_for_answer(reader, question)
+    previous = conversation.previous if conversation else None
+    query = standalone_query(question, previous)
+    carried = previous.cited_chunk_ids if previous and query != question else ()
+    found = passages_for_answer(reader, query, carried=carried)
     for event in stream_through_gate(
         question=question,
         passages=[SourcePassage.of(p) for p in found],
@@ -96,20 +124,27 @@ def stream_answer(
         workload=workload,
         groups=groups.names,
         api_key=api_key,
+        conversation=conversation,
+        follow_up=query != question,
     ):
         if isinstance(event, Final):
             event.answer.latency_ms = (time.perf_counter() - started) * 1000
         yield event
 
 
-def passages_for_answer(reader: Reader, question: str) -> list[Passage]:
-    """What an answer is written from: the PASSAGES_PER_ANSWER best passages for `question`, then the chunks
-    just before and after the best one in its document (which often hold its figure or its next step)."""
+def passages_for_answer(reader: Reader, question: str, *, carried: Sequence[int] = ()) -> list[Passage]:
+    """What an answer is written from: the PASSAGES_PER_ANSWER best passages for `question`, then up to
+    CARRIED_PASSAGES of the `carried` chunks (those the previous answer of a follow-up cited) that the reader
+    may still read, then the chunks just before and after the best one in its document (which often hold its
+    figure or its next step)."""
     found = search_passages(reader, question, k=PASSAGES_PER_ANSWER).passages
+    seen = {p.chunk_id for p in found}
+    kept = list_passages(reader, [i for i in carried if i not in seen])[:CARRIED_PASSAGES]
+    found += kept
     if not found:
         return found
-    ranked = {p.chunk_id for p in found}
-    return found + [p for p in neighbour_passages(reader, found[0]) if p.chunk_id not in ranked]
+    seen |= {p.chunk_id for p in kept}
+    return found + [p for p in neighbour_passages(reader, found[0]) if p.chunk_id not in seen]
 
 
 def answer_through_gate(
@@ -134,9 +169,13 @@ def stream_through_gate(
     workload: str = Workload.INTERACTIVE,
     groups: Sequence[str] | None = None,
     api_key: ApiKey | None = None,
+    conversation: ConversationContext | None = None,
+    follow_up: bool = False,
 ) -> Iterator[Event]:
     """Answer `question` from `passages` (which the user may read) where the active policy allows, and
-    audit it. `groups` are the user's group names when the caller has read them already.
+    audit it. `groups` are the user's group names when the caller has read them already. In a
+    `conversation`, the class of its earlier turns is the least this one is decided at, the audit row
+    names it, and a `follow_up` (it refers back) sends the previous question along, redacted.
 
     Yields the answer as it is written (Delta; Restart when a target stopped mid-answer and another
     writes it again), then one Final with the whole answer, after its audit row is written. Never
@@ -148,7 +187,10 @@ def stream_through_gate(
         policy = get_active_policy()
     except PolicyError:
         logger.exception("The active routing policy does not validate")
-        request = GateRequest(question, [], acting_user, str(workload), "", started, api_key=api_key)
+        audited = conversation.audit_json(follow_up=follow_up) if conversation else None
+        request = GateRequest(
+            question, [], acting_user, str(workload), "", started, api_key=api_key, conversation=audited
+        )
         answer = _refusal(
             None,
             text="Sluice cannot answer right now: its routing policy is invalid. An admin must fix it.",
@@ -174,6 +216,8 @@ def stream_through_gate(
         findings=count_findings(findings),
         budget=budget,
         question=question,
+        conversation_class=conversation.data_class if conversation else None,
+        conversation_secret=bool(conversation and conversation.held_secret),
     )
     decision = decide(facts, policy, current_health(policy))
     request = GateRequest(
@@ -185,19 +229,32 @@ def stream_through_gate(
         started,
         injection=screened.audit_json(),
         api_key=api_key,
+        conversation=conversation.audit_json(follow_up=follow_up) if conversation else None,
     )
+    carried = conversation_floor(facts)
+    carried_class = carried.label if carried >= Classification.CONFIDENTIAL else ""
     if decision.action == Action.REFUSE:
         answer = _refusal(
             decision,
             text=" ".join(decision.notices or decision.reasons[-1:]),
             route="Refused: " + " ".join(decision.reasons),
         )
+        answer.carried_class = carried_class
         yield Final(_record(answer, request))
         return
     # Minimise: the passages the rule allows, sensitive spans replaced by placeholders kept in the vault.
     used = list(passages[: decision.max_passages])
     vault = Vault()
     bundle, redacted = _minimise(question, findings, used, decision, vault, custom)
+    previous = conversation.previous if conversation and follow_up else None
+    if previous is not None:
+        earlier = _minimise_previous(previous.question, decision, vault, custom)
+        bundle = dataclasses.replace(bundle, previous_question=earlier.text)
+        findings = [*findings, *earlier.findings]  # so that the cache skips a bundle holding them in the clear
+        for kind, n in earlier.counts.items():
+            redacted[kind] = redacted.get(kind, 0) + n
+        # The answer may quote what the previous question named.
+        question = f"{previous.question}\n{question}"
     # Synthesise on the Decision's targets in order, restoring placeholders as the answer streams.
     key = _cache_key(bundle, decision, findings, acting_user, tuple(groups), custom)
     run = DecisionRun(bundle=bundle, decision=decision, vault=vault, custom=custom)
@@ -210,6 +267,7 @@ def stream_through_gate(
         _finish(answer, used, redacted, decision, request, screened.notices)
         raise
     # Record.
+    answer.carried_class = carried_class
     yield Final(_finish(answer, used, redacted, decision, request, screened.notices))
 
 
@@ -376,6 +434,23 @@ def _answered(run: DecisionRun, passages: Sequence[SourcePassage], *, cut_off: s
 
 def _refusal(decision: Decision | None, *, text: str, route: str) -> GatedAnswer:
     return GatedAnswer(text=text, passages=[], decision=decision, answered_by=None, model="", refused=True, route=route)
+
+
+@dataclass(frozen=True)
+class _Earlier:
+    text: str
+    findings: list[Finding]
+    counts: dict[str, int]
+
+
+def _minimise_previous(question: str, decision: Decision, vault: Vault, custom: Sequence[CustomPattern]) -> _Earlier:
+    """The previous question of a follow-up as the bundle carries it: inspected with the policy's patterns,
+    redacted as this Decision redacts the question, and its secrets removed whatever the Decision says (it
+    held them in an earlier turn, where they were removed for good)."""
+    findings = inspect_question(question, custom=custom)
+    removed = findings if decision.redact else [f for f in findings if f.kind == SECRET]
+    redaction = redact(question, removed, vault)
+    return _Earlier(redaction.text, findings, redaction.counts_by_kind)
 
 
 def _minimise(

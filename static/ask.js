@@ -1,5 +1,7 @@
 // The ask form, answered as it is written: posts to the stream URL and reads its server-sent events
 // (delta, restart, final). Without this script (or without fetch streams) the form posts as a plain form.
+// The answer is drafted below the conversation's earlier turns; the final event's HTML replaces the whole
+// conversation, and its `conversation` id goes into the form, so the next question is a follow-up.
 (function () {
   "use strict";
   const form = document.getElementById("ask-form");
@@ -10,10 +12,11 @@
     return document.getElementById("result");
   }
 
-  // The answer card while it streams: text only (textContent), never HTML from the stream.
+  // The answer card while it streams: text only (textContent), never HTML from the stream. The earlier
+  // turns stay; the suggestions and an earlier error go.
   function draft(question) {
     const section = resultSection();
-    section.replaceChildren();
+    for (const gone of section.querySelectorAll(".suggestions, .error, .answer[aria-busy]")) gone.remove();
     const card = document.createElement("article");
     card.className = "card answer";
     card.setAttribute("aria-busy", "true");
@@ -37,6 +40,7 @@
     if (!fresh) return;
     resultSection().replaceWith(fresh);
     if (window.htmx) window.htmx.process(fresh); // the answer's feedback form is an htmx form
+    if (fresh.dataset.conversation) form.elements.conversation.value = fresh.dataset.conversation;
   }
 
   function handle(name, data, view) {

@@ -29,7 +29,7 @@ from retrieval.models import IngestionJob
 from routing.models import PolicyVersion
 from routing.policy.versions import get_active_policy, read_default_policy_text
 
-# Personas of tests/conftest.py, by username. The sample objects (history entry, answer) are erin's.
+# Personas of tests/conftest.py, by username. The sample objects (history entry, conversation, answer) are erin's.
 ANYONE = frozenset({"erin", "carl", "ada", "aude"})
 ADMIN = frozenset({"ada"})
 AUDITOR = frozenset({"aude"})
@@ -84,6 +84,7 @@ ACCESS: dict[str, Access | tuple[Access, ...]] = {
     "history": Access(ANYONE),
     "history-delete": Access(ANYONE, method="POST"),
     "history-entry": Access(OWNER),
+    "conversation": Access(OWNER),
     "history-entry-delete": Access(OWNER, method="POST"),
     "feedback": Access(OWNER, method="POST", data={"vote": "up"}),
     # Admins: documents, library, policy, backends, users.
@@ -271,6 +272,7 @@ def sample(users: dict[str, User], ingest: Callable[..., Any]) -> Callable[[Rout
         "chunk_id": lambda: _document(ingest).chunks.order_by("id").first().id,
         "document_id": lambda: _document(ingest).id,
         "entry_id": lambda: _answer(users).history_id,
+        "conversation_id": lambda: _answer(users).conversation_id,
         "audit_id": lambda: _answer(users).answer.audit_id,
         "event_id": lambda: _answer(users).answer.audit_id,
         "version_id": lambda: (get_active_policy(), PolicyVersion.objects.get(is_active=True).id)[1],

@@ -69,10 +69,12 @@ class ContextPassage:
 
 @dataclass(frozen=True)
 class Bundle:
-    """Everything a backend sees: the question and the numbered passages."""
+    """Everything a backend sees: the question and the numbered passages, and for a follow-up the
+    conversation's previous question (redacted as the question is), never the whole conversation."""
 
     question: str
     passages: tuple[ContextPassage, ...]
+    previous_question: str = ""
 
 
 @dataclass(frozen=True)
@@ -259,11 +261,18 @@ def build_prompt(bundle: Bundle) -> Prompt:
         )
     else:
         reminder = f'There are no passages: reply only "{DECLINE_SENTENCE}"'
+    earlier = ""
+    if bundle.previous_question:
+        # Only to resolve what the question refers to ("that", "it"): the passages still answer it.
+        earlier = (
+            "The question follows up this earlier question of the same conversation:\n"
+            f"<earlier question {code}>\n{bundle.previous_question}\n</earlier question {code}>\n\n"
+        )
     return Prompt(
         system=SYSTEM_PROMPT,
         user=(
-            f"CODE: {code}\n\nPassages:\n\n{passages}\n\n<question {code}>\n{bundle.question}\n</question {code}>"
-            f"\n\n{reminder}"
+            f"CODE: {code}\n\nPassages:\n\n{passages}\n\n{earlier}<question {code}>\n{bundle.question}\n"
+            f"</question {code}>\n\n{reminder}"
         ),
     )
 

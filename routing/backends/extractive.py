@@ -18,6 +18,7 @@ to it (see `answers_question`). When it abstains, it names the documents that ca
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -31,6 +32,7 @@ from rapidfuzz.distance import OSA
 
 from inspection.injection import inspect_injection
 from retrieval.embedders import get_embedder, loaded_embed
+from retrieval.follow_up import PreviousTurn, standalone_query
 from routing.backends.base import Bundle, ChatBackend, ContextPassage
 from routing.similarity import Embed, cosine
 
@@ -424,6 +426,10 @@ class ExtractiveBackend(ChatBackend):
     model = "extractive-v1"
 
     def generate(self, bundle: Bundle) -> Iterator[str]:
+        if bundle.previous_question:
+            # A follow-up ("and who approves that?") is weighed as retrieval searched it: with what it refers to.
+            standalone = standalone_query(bundle.question, PreviousTurn(bundle.previous_question))
+            bundle = dataclasses.replace(bundle, question=standalone)
         embed = loaded_embed() if bundle.passages else None
         evidence = weigh_evidence(bundle, embed, _known_words() if embed is not None else frozenset())
         chosen = select_sentences(evidence) if answers_question(evidence, with_embeddings=embed is not None) else []

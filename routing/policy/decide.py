@@ -294,6 +294,11 @@ class RequestFacts:
     # The least class of content the caller sent through the gateway (the gateway's default, or higher as
     # the caller declared it); None for questions asked of the documents.
     content_class: int | None = None
+    # The highest data class an earlier turn of the ask page's conversation was decided at (None for a
+    # first question): a conversation's class never goes down. `conversation_secret`: an earlier turn held a
+    # secret, which keeps the rest of the conversation on-prem (treated as restricted; docs/conversations.md).
+    conversation_class: int | None = None
+    conversation_secret: bool = False
 
 
 @dataclass(frozen=True)
@@ -328,18 +333,32 @@ def data_class_of(facts: RequestFacts, policy: Policy) -> tuple[Classification, 
     found = {kind: policy.class_of_kind(kind) for kind, count in sorted(facts.findings.items()) if count > 0}
     passage_max = max((Classification(c) for c in facts.passage_classes), default=Classification.PUBLIC)
     content = Classification(facts.content_class) if facts.content_class is not None else Classification.PUBLIC
-    result = max([passage_max, content, *found.values()])
+    earlier = conversation_floor(facts)
+    result = max([passage_max, content, earlier, *found.values()])
     causes = []
     if facts.passage_classes and passage_max == result:
         causes.append(f"a passage is {result.label}")
     if facts.content_class is not None and content == result:
         causes.append(f"the conversation is treated as {result.label} at least")
+    if earlier > Classification.PUBLIC and earlier == result:
+        held = "held a secret" if facts.conversation_secret else f"was {result.label}"
+        causes.append(f"an earlier turn of this conversation {held}")
     top_kinds = [kind for kind, cls in found.items() if cls == result]
     if top_kinds:
         causes.append(f"the question contains {', '.join(top_kinds)} ({result.label})")
     if not causes:
         return result, f"The request is {result.label}: no passage or finding is above that."
     return result, f"The request is {result.label}: {'; '.join(causes)}."
+
+
+def conversation_floor(facts: RequestFacts) -> Classification:
+    """The least class a turn of its conversation is treated as: the highest class of its earlier turns,
+    restricted after a secret (a secret pasted in pieces over several turns is not found in any one piece)."""
+    if facts.conversation_secret:
+        return Classification.RESTRICTED
+    if facts.conversation_class is None:
+        return Classification.PUBLIC
+    return Classification(facts.conversation_class)
 
 
 def _matches(when: Conditions, facts: RequestFacts, data_class: Classification, policy: Policy) -> bool:

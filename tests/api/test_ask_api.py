@@ -191,3 +191,20 @@ def test_the_auditor_sees_the_key_in_the_request_and_the_export(client, erin_key
     assert f"API key “erin&#x27;s script” (#{erin_key.api_key.id})" in detail
     record = json.loads(export.splitlines()[0])
     assert (record["api_key_id"], record["api_key_name"]) == (erin_key.api_key.id, "erin's script")
+
+
+def test_a_follow_up_continues_the_callers_conversation_and_anothers_is_a_404(client, erin_key, admin, ingest):
+    ingest("deploy-runbook.md", RUNBOOK)
+    first = ask(client, {"question": QUESTION}, **erin_key.bearer).json()
+
+    follow_up = ask(client, {"question": "And how long does that take?", "conversation": first["conversation"]},
+                    **erin_key.bearer)  # fmt: skip
+    theirs = ask(client, {"question": "And how long?", "conversation": first["conversation"]},
+                 **make_key(admin).bearer)  # fmt: skip
+
+    assert follow_up.status_code == 200 and follow_up.json()["conversation"] == first["conversation"]
+    audit = AuditEvent.objects.get(id=follow_up.json()["audit_id"])
+    assert audit.decision["conversation"]["id"] == first["conversation"]
+    assert audit.decision["conversation"]["turn"] == 2
+    assert theirs.status_code == 404 and theirs.json()["code"] == "not_found"
+    assert AuditEvent.objects.count() == 2

@@ -13,7 +13,7 @@ from django.test import Client
 from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
-from assistant.models import HistoryEntry
+from assistant.models import Conversation, HistoryEntry
 from assistant.services import answer_question
 from retrieval.models import Document
 from retrieval.services import IngestResult
@@ -209,14 +209,18 @@ def test_a_history_restore_after_an_htmx_search_gets_the_whole_page(client: Clie
 def test_the_list_is_paginated_in_a_fixed_number_of_queries(
     client: Client, employee: User, django_assert_num_queries
 ) -> None:
+    conversations = Conversation.objects.bulk_create(
+        Conversation(owner=employee, title=f"question number {n}") for n in range(25)
+    )
     entries = [
-        HistoryEntry(owner=employee, question=f"question number {n}", text="answer", audit_id=n) for n in range(25)
+        HistoryEntry(owner=employee, conversation=c, question=c.title, text="answer", audit_id=n)
+        for n, c in enumerate(conversations)
     ]
     HistoryEntry.objects.bulk_create(entries)
     login(client, employee)
 
-    # session, user, count, page
-    with django_assert_num_queries(4):
+    # session, user, count, page of conversations, their turns
+    with django_assert_num_queries(5):
         first = client.get("/history/").content.decode()
     second = client.get("/history/", {"page": 2}).content.decode()
 

@@ -368,3 +368,52 @@ def test_no_decision_on_the_default_policy_breaks_an_invariant(policy: Policy) -
         assert decision.action == Action.ANSWER, context
         checked += 1
     assert checked == len(PASSAGE_SETS) * len(FINDING_SETS) * 3 * 2 * len(HEALTHS)
+
+
+@pytest.mark.parametrize(
+    "earlier, secret, passages, expected, targets",
+    [
+        (None, False, (INT,), INT, ["claude", "local", "extractive"]),  # a first question
+        (PUB, False, (INT,), INT, ["claude", "local", "extractive"]),
+        (INT, False, (PUB,), INT, ["claude", "local", "extractive"]),
+        (CONF, False, (INT,), CONF, ["local", "extractive"]),  # confidential, then internal: still inside
+        (CONF, False, (), CONF, ["local", "extractive"]),
+        (RESTR, False, (PUB,), RESTR, ["local", "extractive"]),
+        (INT, True, (PUB,), RESTR, ["local", "extractive"]),  # a secret earlier keeps it on-prem
+    ],
+)
+def test_a_conversations_class_never_goes_down(
+    policy: Policy,
+    earlier: Classification | None,
+    secret: bool,
+    passages: tuple[int, ...],
+    expected: Classification,
+    targets: list[str],
+) -> None:
+    request = facts(passages, conversation_class=earlier, conversation_secret=secret)
+
+    decision = decide(request, policy, Health.all_up(policy.targets))
+
+    assert decision.data_class == expected
+    assert [t.name for t in decision.targets] == targets
+    assert decision.remove_secrets is False and decision.notices == ()  # this turn held no secret
+
+
+def test_the_reason_says_an_earlier_turn_was_confidential(policy: Policy) -> None:
+    decision = decide(facts((INT,), conversation_class=CONF), policy, Health.all_up(policy.targets))
+
+    assert decision.reasons[0] == "The request is confidential: an earlier turn of this conversation was confidential."
+
+
+def test_the_reason_says_an_earlier_turn_held_a_secret(policy: Policy) -> None:
+    decision = decide(
+        facts((INT,), conversation_class=INT, conversation_secret=True), policy, Health.all_up(policy.targets)
+    )
+
+    assert decision.reasons[0] == "The request is restricted: an earlier turn of this conversation held a secret."
+
+
+def test_a_public_earlier_turn_is_not_named_as_a_cause(policy: Policy) -> None:
+    decision = decide(facts((PUB,), conversation_class=PUB), policy, Health.all_up(policy.targets))
+
+    assert "earlier turn" not in decision.reasons[0]
