@@ -285,7 +285,8 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
         redacted=answer.redacted,
         outcome=outcome_of(answer),
         refusal_reason=answer.route if answer.refused else answer.withheld,
-        cost_usd=round(sum(a.cost_usd for a in answer.attempts), 8),
+        # float(): with no attempt (a refusal, a held request) sum() is the int 0, which PostgreSQL gives back as 0.0.
+        cost_usd=round(float(sum(a.cost_usd for a in answer.attempts)), 8),
         cache_hit=answer.cache_hit,
         latency_ms=round((time.perf_counter() - request.started) * 1000, 1),
     )
