@@ -132,6 +132,8 @@ class GateRequest:
     # redacted with `findings`, whose offsets are each text's own), and what the audit row says of the call.
     redacted_question: str | None = None
     gateway: dict[str, Any] | None = None
+    # A request held for approval and sent once approved: {"id", "approved_by"}, as its answer's audit row says.
+    held: dict[str, Any] | None = None
 
 
 @dataclass
@@ -162,6 +164,9 @@ class GatedAnswer:
     # Held to passages it must cite (a question to the documents); False for a gateway conversation, which
     # has none, so it is never "nothing found".
     grounded: bool = True
+    # Held for a person's approval (routing/approvals.py): nothing was sent; `held_id` is the HeldRequest.
+    held: bool = False
+    held_id: int | None = None
 
     @property
     def cited(self) -> frozenset[int]:

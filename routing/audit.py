@@ -277,7 +277,8 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
         policy_version=decision.policy_version if decision else "",
         decision=decision_json(decision)
         | ({"injection": request.injection} if request.injection else {})
-        | ({"gateway": request.gateway} if request.gateway else {}),
+        | ({"gateway": request.gateway} if request.gateway else {})
+        | ({"held": request.held} if request.held else {}),
         attempts=[a.__dict__ for a in answer.attempts],
         backend=answer.backend,
         model=answer.model,
@@ -295,6 +296,8 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
 
 
 def outcome_of(answer: GatedAnswer) -> str:
+    if answer.held:
+        return AuditEvent.Outcome.HELD
     if answer.refused:
         return AuditEvent.Outcome.REFUSED
     if answer.withheld:
@@ -320,4 +323,8 @@ def decision_json(decision: Decision | None) -> dict[str, Any]:
         "on_failure": str(decision.on_failure),
         "data_class": decision.data_class.label,
         "reasons": list(decision.reasons),
-    }
+    } | (
+        {"approval": {"by": list(decision.approval.by), "expires_after_s": decision.approval.expires_after_s}}
+        if decision.approval
+        else {}
+    )
