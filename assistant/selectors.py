@@ -36,7 +36,11 @@ def filter_history(*, owner: User, query: str = "") -> QuerySet[HistoryEntry]:
     """The owner's own history, newest first. `query` (clean_history_query) matches their questions by
     full-text search (websearch syntax, stemmed) or as a plain substring, so a half-typed word still
     finds its question."""
-    entries = HistoryEntry.objects.filter(owner=owner).defer("citations", "notices", "redacted")
+    entries = (
+        HistoryEntry.objects.filter(owner=owner)
+        .select_related("held_request")
+        .defer("citations", "notices", "redacted", "held_request__vault")
+    )
     if query:
         entries = entries.annotate(question_vector=SearchVector("question", config=TEXT_SEARCH_CONFIG)).filter(
             Q(question_vector=SearchQuery(query, config=TEXT_SEARCH_CONFIG, search_type="websearch"))

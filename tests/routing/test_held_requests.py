@@ -23,25 +23,18 @@ from routing.approvals import (
 from routing.audit import verify_chain
 from routing.errors import HeldRequestError
 from routing.models import AuditEvent, HeldRequest
-from routing.policy.versions import read_default_policy_text, save_and_activate_policy
+from tests.held_policy import activate_held_policy
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."
 EMAIL = "dana.cho@quillfern.example"
 QUESTION = f"I am {EMAIL}: how do I roll back a bad deploy?"
-INTERNAL_RULE = "    on_failure: degrade\n    explain: Internal data"
-PERSONAL_RULE = "    on_failure: degrade\n    explain: The question names"
 
 
 @pytest.fixture
 def held_internal(db, ingest):
     """The default policy, its internal and personal-data rules holding for admins or the engineering group."""
     ingest("deploys.md", DEPLOYS, "internal")
-    approve = "    approve: {by: [admin, engineering], expires_after: 2h}\n"
-    text = read_default_policy_text().replace('version: "default-2"', 'version: "held-1"')
-    for rule in (INTERNAL_RULE, PERSONAL_RULE):
-        assert rule in text
-        text = text.replace(rule, rule.replace("    explain", approve + "    explain"))
-    save_and_activate_policy(text=text, acting_user=None)
+    activate_held_policy()
 
 
 def held_row_bytes(held_id: int) -> bytes:
@@ -188,3 +181,19 @@ def test_queue_holds_when_no_allowed_target_is_up_and_sends_once_approved_and_up
     assert held.state == HeldRequest.State.SENT and bytes(held.vault) == b""
     assert HistoryEntry.objects.get(id=kept.history_id).text == "Rotate them from the vault console [1]."
     assert verify_chain().ok
+
+
+def test_expire_held_expires_what_is_past_its_time_and_says_how_many(held_internal, employee, cloud):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    held_id = ask(employee).answer.held_id
+    HeldRequest.objects.filter(id=held_id).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    out = StringIO()
+
+    call_command("expire_held", "--send", stdout=out)
+    call_command("expire_held", stdout=out)
+
+    assert out.getvalue().splitlines() == ["expired 1 held requests, sent 0 approved ones", "expired 0 held requests"]
+    assert HeldRequest.objects.get(id=held_id).state == HeldRequest.State.EXPIRED and cloud.requests == []
