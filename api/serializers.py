@@ -88,9 +88,18 @@ class AnswerOutput(serializers.Serializer):
     conversation = serializers.IntegerField(
         source="conversation_id", help_text="The conversation the answer is a turn of: send it to follow up."
     )
+    held = serializers.BooleanField(
+        source="answer.held", help_text="Held for a person's approval: nothing was sent; poll `held_url`."
+    )
+    held_id = serializers.IntegerField(source="answer.held_id", allow_null=True, help_text="The held request, if held.")
+    held_url = serializers.SerializerMethodField(help_text="Where to poll a held request's state and answer.")
 
     def get_withheld(self, kept: Any) -> bool:
         return bool(kept.answer.withheld)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_held_url(self, kept: Any) -> str | None:
+        return absolute_url(self.context, "api-held", held_id=kept.answer.held_id) if kept.answer.held else None
 
 
 class SearchInput(serializers.Serializer):

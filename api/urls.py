@@ -6,7 +6,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
-from api import audit_events, documents, history, pages, policy, views
+from api import audit_events, documents, held, history, pages, policy, views
 
 # The schema and its pages are public: they describe the API, not anyone's data, so they read no credentials
 # (nor answer a bad key with an error these views would render as YAML or HTML).
@@ -14,6 +14,7 @@ PUBLIC: dict[str, Any] = {"authentication_classes": [], "permission_classes": [A
 
 urlpatterns = [
     path("v1/ask", views.ask, name="api-ask"),
+    path("v1/held/<int:held_id>", held.held, name="api-held"),
     path("v1/search", views.search, name="api-search"),
     path("v1/documents", documents.documents, name="api-documents"),
     path("v1/documents/<int:document_id>", documents.document, name="api-document"),

@@ -22,3 +22,16 @@ class FeedbackForm(forms.Form):
         error_messages={"required": "Choose helpful or not helpful."},
     )
     comment = forms.CharField(required=False, max_length=1000, strip=True, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ApprovalForm(forms.Form):
+    """An approver's decision on a held request: approve or deny, with the reason the requester and the
+    auditors read."""
+
+    decision = forms.ChoiceField(choices=[("approve", "Approve and send"), ("deny", "Deny")])
+    reason = forms.CharField(
+        max_length=1000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Give a reason: the requester and the auditors read it."},
+    )

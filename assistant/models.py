@@ -8,7 +8,7 @@ from django.db import models
 
 from accounts.clearance import Classification
 from routing.answer import zone_label
-from routing.models import AuditEvent
+from routing.models import AuditEvent, HeldRequest
 
 TITLE_CHARS = 200
 
@@ -85,6 +85,8 @@ class HistoryEntry(models.Model):
     # user's record of which request it was outlives it.
     audit_id = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Held for approval (routing.approvals): its state is read from there; once sent, this entry is the answer.
+    held_request = models.ForeignKey(HeldRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -97,6 +99,20 @@ class HistoryEntry(models.Model):
     @property
     def zone_label(self) -> str:
         return zone_label(self.zone)
+
+    @property
+    def held_state(self) -> str:
+        """Where a request held for approval stands, in a sentence; empty when it was never held or was answered."""
+        held = self.held_request
+        if held is None or held.state == HeldRequest.State.SENT:
+            return ""
+        if held.state == HeldRequest.State.HELD:
+            return f"Awaiting approval by {' or '.join(held.approvers)} until {held.expires_at:%Y-%m-%d %H:%M} UTC."
+        if held.state == HeldRequest.State.APPROVED:
+            return f"Approved by {held.decided_by_name}; it is sent as soon as an allowed model is up."
+        if held.state == HeldRequest.State.DENIED:
+            return f"Denied by {held.decided_by_name}: {held.reason} Nothing was sent."
+        return f"Expired: {held.reason} Nothing was sent."
 
     @property
     def redacted_before_leaving(self) -> dict[str, int]:

@@ -32,8 +32,11 @@ def list_history(*, owner: User, query: str = "", page_number: str | int | None 
     the nearest page), each with its turns in `turn_list` (oldest first; entries kept before conversations are
     one-turn conversations). `query` keeps the conversations with a question that matches by full-text
     search (websearch syntax, stemmed) or as a plain substring, so a half-typed word still finds it."""
-    turns = HistoryEntry.objects.filter(owner=owner).only(
-        "id", "conversation_id", "question", "created_at", "refused", "zone"
+    # A held turn shows where its approval stands (its held request, the sealed vault left unread).
+    turns = (
+        HistoryEntry.objects.filter(owner=owner)
+        .select_related("held_request")
+        .defer("text", "citations", "notices", "redacted", "route", "held_request__vault")
     )
     matching = turns.filter(conversation=OuterRef("pk"))
     if query:
@@ -53,7 +56,11 @@ def filter_history(*, owner: User, query: str = "") -> QuerySet[HistoryEntry]:
     """The owner's own history entries (each turn), newest first, as the API lists them. `query`
     (clean_history_query) matches their questions by full-text search (websearch syntax, stemmed) or as a
     plain substring."""
-    entries = HistoryEntry.objects.filter(owner=owner).defer("citations", "notices", "redacted")
+    entries = (
+        HistoryEntry.objects.filter(owner=owner)
+        .select_related("held_request")
+        .defer("citations", "notices", "redacted", "held_request__vault")
+    )
     if query:
         entries = entries.annotate(question_vector=SearchVector("question", config=TEXT_SEARCH_CONFIG)).filter(
             Q(question_vector=SearchQuery(query, config=TEXT_SEARCH_CONFIG, search_type="websearch"))

@@ -163,22 +163,30 @@ def keep_in_history(
         owner=acting_user,
         conversation=conversation,
         question=answer.question,
-        text=answer.text,
-        citations=[c.as_json() for c in answer.citations],
-        route=answer.route,
-        backend=answer.backend,
-        zone=answer.zone,
-        model=answer.model,
-        refused=answer.refused,
-        fell_back=answer.fell_back,
-        cut_off=answer.cut_off,
-        cache_hit=answer.cache_hit,
-        redacted=answer.redacted_before_leaving,
-        notices=list(answer.notices),
-        carried_class=answer.carried_class,
-        latency_ms=round(answer.latency_ms, 1),
-        audit_id=answer.audit_id,
+        held_request_id=answer.held_id if answer.held else None,
+        **shown_answer(answer),
     )
+
+
+def shown_answer(answer: GatedAnswer) -> dict[str, object]:
+    """The fields of a history entry that hold the answer as the user is shown it."""
+    return {
+        "text": answer.text,
+        "citations": [c.as_json() for c in answer.citations],
+        "route": answer.route,
+        "backend": answer.backend,
+        "zone": answer.zone,
+        "model": answer.model,
+        "refused": answer.refused,
+        "fell_back": answer.fell_back,
+        "cut_off": answer.cut_off,
+        "cache_hit": answer.cache_hit,
+        "redacted": answer.redacted_before_leaving,
+        "notices": list(answer.notices),
+        "carried_class": answer.carried_class,
+        "latency_ms": round(answer.latency_ms, 1),
+        "audit_id": answer.audit_id,
+    }
 
 
 def delete_history_entry(*, entry_id: int, acting_user: User) -> bool:

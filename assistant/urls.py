@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from assistant import views
+from assistant import approval_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,4 +15,7 @@ urlpatterns = [
     path("history/<int:entry_id>/", views.history_entry, name="history-entry"),
     path("history/<int:entry_id>/delete/", views.history_entry_delete, name="history-entry-delete"),
     path("answers/<int:audit_id>/feedback/", views.feedback, name="feedback"),
+    # Requests held for approval: the approvers' page.
+    path("approvals/", approval_views.approvals, name="approvals"),
+    path("approvals/<int:held_id>/", approval_views.approval_decide, name="approval-decide"),
 ]

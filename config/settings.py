@@ -358,6 +358,23 @@ if not AUDIT_CHAIN_KEY:
     AUDIT_CHAIN_KEY = local_secret_key(DATA_DIR, "audit_chain_key")
 if len(AUDIT_CHAIN_KEY) < 32:
     raise ImproperlyConfigured("AUDIT_CHAIN_KEY must be at least 32 characters (a long random string)")
+# Requests held for approval (routing/approvals.py) keep their placeholder vault encrypted (AES-GCM) under a key
+# derived from this one until they are sent, denied or expire: whoever reads the database without it reads no values.
+HELD_VAULT_KEY = envsecret("HELD_VAULT_KEY")
+if not HELD_VAULT_KEY:
+    if os.getenv("DATABASE_URL"):
+        raise ImproperlyConfigured(
+            "Set HELD_VAULT_KEY (or HELD_VAULT_KEY_FILE) to a long random string, kept where the database's owner "
+            "cannot read it: it encrypts the personal data of requests held for approval (docs/approvals.md)"
+        )
+    from operations.embedded_db import local_secret_key
+
+    HELD_VAULT_KEY = local_secret_key(DATA_DIR, "held_vault_key")
+if len(HELD_VAULT_KEY) < 32:
+    raise ImproperlyConfigured("HELD_VAULT_KEY must be at least 32 characters (a long random string)")
+# When the queue's worker expires held requests past their time (deleting their vaults) and sends approved ones
+# whose targets were down (cron syntax; also `manage.py expire_held`).
+HELD_REQUESTS_CRON = os.getenv("HELD_REQUESTS_CRON", "*/5 * * * *")
 # Where the chain's head is exported (`manage.py export_audit_head`, and the periodic task on this cron):
 # a JSON-lines file (empty: none) and/or a log line, somewhere the database's owner cannot rewrite.
 AUDIT_HEAD_FILE = os.getenv("AUDIT_HEAD_FILE")

@@ -158,6 +158,8 @@ class GateRequest:
     redacted_question: str | None = None
     gateway: dict[str, Any] | None = None
     conversation: dict[str, Any] | None = None  # ConversationContext.audit_json(), for the ask page's turns
+    # A request held for approval and sent once approved: {"id", "approved_by"}, as its answer's audit row says.
+    held: dict[str, Any] | None = None
 
 
 @dataclass
@@ -191,6 +193,9 @@ class GatedAnswer:
     # The class an earlier turn of its conversation carried over when that is confidential or above (the
     # route badge says it was treated so because of it); "" otherwise.
     carried_class: str = ""
+    # Held for a person's approval (routing/approvals.py): nothing was sent; `held_id` is the HeldRequest.
+    held: bool = False
+    held_id: int | None = None
 
     @property
     def cited(self) -> frozenset[int]:

@@ -278,7 +278,8 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
         decision=decision_json(decision)
         | ({"injection": request.injection} if request.injection else {})
         | ({"gateway": request.gateway} if request.gateway else {})
-        | ({"conversation": request.conversation} if request.conversation else {}),
+        | ({"conversation": request.conversation} if request.conversation else {})
+        | ({"held": request.held} if request.held else {}),
         attempts=[a.__dict__ for a in answer.attempts],
         backend=answer.backend,
         model=answer.model,
@@ -286,7 +287,8 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
         redacted=answer.redacted,
         outcome=outcome_of(answer),
         refusal_reason=answer.route if answer.refused else answer.withheld,
-        cost_usd=round(sum(a.cost_usd for a in answer.attempts), 8),
+        # float(): with no attempt (a refusal, a held request) sum() is the int 0, which PostgreSQL gives back as 0.0.
+        cost_usd=round(float(sum(a.cost_usd for a in answer.attempts)), 8),
         cache_hit=answer.cache_hit,
         latency_ms=round((time.perf_counter() - request.started) * 1000, 1),
     )
@@ -295,6 +297,8 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
 
 
 def outcome_of(answer: GatedAnswer) -> str:
+    if answer.held:
+        return AuditEvent.Outcome.HELD
     if answer.refused:
         return AuditEvent.Outcome.REFUSED
     if answer.withheld:
@@ -320,4 +324,8 @@ def decision_json(decision: Decision | None) -> dict[str, Any]:
         "on_failure": str(decision.on_failure),
         "data_class": decision.data_class.label,
         "reasons": list(decision.reasons),
-    }
+    } | (
+        {"approval": {"by": list(decision.approval.by), "expires_after_s": decision.approval.expires_after_s}}
+        if decision.approval
+        else {}
+    )

@@ -69,3 +69,11 @@ class EgressBlocked(BackendError):
 
 class AuditHeadError(RoutingError):
     """The audit chain's head cannot be exported or read: nowhere to write it, or a file's last line is no head."""
+
+
+class HeldRequestError(RoutingError):
+    """A held request cannot be approved or denied: `message` says why, for the person who tried."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

@@ -233,6 +233,13 @@ def _for_route(decision: Decision, route: Route, policy: Policy, custom: Sequenc
     from documents) is left out. Narrowing never widens: an empty list is a refusal."""
     if decision.action == Action.REFUSE:
         return decision
+    if decision.action == Action.HOLD:
+        # A conversation's caller is waiting on the line; nothing here can hold it for an approver.
+        why = (
+            "This request must be approved by a person before anything is sent, and the gateway endpoints cannot "
+            "hold a request: ask through /api/v1/ask to have it held for approval."
+        )
+        return dataclasses.replace(decision, action=Action.REFUSE, targets=(), reasons=(*decision.reasons, why))
     kept, reasons = [], list(decision.reasons)
     for target in decision.targets:
         if route == Route.ONPREM and target.zone != Zone.ONPREM:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from routing.policy.decide import Workload
@@ -17,6 +18,11 @@ class AuditEvent(models.Model):
         REFUSED = "refused", "Refused"
         CUT_OFF = "cut_off", "Cut off mid-answer"
         WITHHELD = "withheld", "Withheld"
+        # Requests held for approval (routing/approvals.py): each step is a row of the chain.
+        HELD = "held", "Held for approval"
+        APPROVED = "approved", "Approved"
+        DENIED = "denied", "Denied"
+        EXPIRED = "expired", "Expired unapproved"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
@@ -149,3 +155,71 @@ class RateWindow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="rate_window_unique")]
+
+
+class HeldRequest(models.Model):
+    """A request the policy held for a person's approval (a rule's `approve`, or `on_failure: queue`).
+
+    It keeps what would leave, redacted (`question` and `passages`: the approver reads them, and exactly
+    that is sent once approved), and the placeholder vault that restores the answer, sealed with
+    settings.HELD_VAULT_KEY (routing/sealing.py). The vault is emptied once the request is sent, denied or
+    expired: nothing of its values is kept after that.
+    """
+
+    class State(models.TextChoices):
+        HELD = "held", "Awaiting approval"
+        APPROVED = "approved", "Approved, waiting for a model"
+        DENIED = "denied", "Denied"
+        EXPIRED = "expired", "Expired"
+        SENT = "sent", "Answered"
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requester_name = models.CharField(max_length=150)
+    # The key a program asked with (accounts.ApiKey), as the audit names it: no foreign key, as there.
+    api_key_id = models.BigIntegerField(null=True, blank=True)
+    api_key_name = models.CharField(max_length=100, blank=True)
+    workload = models.CharField(max_length=32)
+    team = models.CharField(max_length=150, blank=True)
+    # The bundle as it would leave: the question redacted, and the passages
+    # [{"n", "chunk_id", "document_id", "title", "heading_path", "classification", "text" (redacted), ...}].
+    question = models.TextField()
+    passages = models.JSONField(default=list)
+    findings = models.JSONField(default=dict)  # counts by kind in the question, never values
+    redacted = models.JSONField(default=dict)  # counts by kind of what the bundle has replaced
+    data_class = models.PositiveSmallIntegerField()
+    policy_version = models.CharField(max_length=100)
+    # The Decision as the audit keeps it (routing.audit.decision_json), and its targets in full, to run it later.
+    decision = models.JSONField(default=dict)
+    targets = models.JSONField(default=list)
+    notices = models.JSONField(default=list)
+    # Role or group names, any of which may approve (never the requester: routing/approvals.py).
+    approvers = ArrayField(models.CharField(max_length=150))
+    vault = models.BinaryField(default=b"")  # sealed (routing/sealing.py); empty once sent, denied or expired
+    state = models.CharField(max_length=16, choices=State.choices, default=State.HELD)
+    expires_at = models.DateTimeField(db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by_name = models.CharField(max_length=150, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)  # the approver's, or why it expired
+    # The audit rows of its steps: held, approved or denied or expired, and the answer once sent.
+    held_audit_id = models.BigIntegerField(null=True, blank=True)
+    decided_audit_id = models.BigIntegerField(null=True, blank=True)
+    answer_audit_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "expires_at"], name="held_state_expiry")]
+
+    def __str__(self) -> str:
+        return f"held request #{self.pk} of {self.requester_name} ({self.state})"
+
+    @property
+    def rule(self) -> str:
+        return self.decision.get("rule") or ""
+
+    @property
+    def reasons(self) -> list[str]:
+        return list(self.decision.get("reasons", []))

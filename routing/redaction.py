@@ -85,6 +85,21 @@ class Vault:
     def __len__(self) -> int:
         return len(self._by_placeholder)
 
+    # The one deliberate way out of memory: a request held for approval keeps its vault encrypted
+    # (routing/sealing.py), never in clear. Secrets are not in it: they were never stored.
+    def export_for_sealing(self) -> dict[str, tuple[str, str]]:
+        """placeholder -> (kind, value), for routing.sealing.seal_vault only: never log, store or send it."""
+        return dict(self._by_placeholder)
+
+    @classmethod
+    def from_sealed(cls, entries: dict[str, tuple[str, str]]) -> Vault:
+        """A vault holding what export_for_sealing() gave (read back by routing.sealing.open_vault)."""
+        vault = cls()
+        for placeholder, (kind, value) in entries.items():
+            vault._by_placeholder[placeholder] = (kind, value)
+            vault._by_value[(kind, value)] = placeholder
+        return vault
+
     def __repr__(self) -> str:
         held = ", ".join(f"{kind}={n}" for kind, n in self.counts().items())
         return f"<Vault {held or 'empty'}>"

@@ -14,7 +14,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 
@@ -44,6 +44,7 @@ from routing.backends.base import Bundle, ContextPassage
 from routing.budgets import budget_status
 from routing.facts import count_findings, facts_for_user
 from routing.grounding import Source, attribute, declines
+from routing.held import hold_request
 from routing.policy.decide import (
     Action,
     Decision,
@@ -242,6 +243,15 @@ def stream_through_gate(
         answer.carried_class = carried_class
         yield Final(_record(answer, request))
         return
+    if decision.action == Action.HOLD:
+        # Held for approval: stored redacted whatever the rule's `redact` (the approver approves what they
+        # read, and exactly that is sent), its vault sealed; nothing is sent now (routing/held.py).
+        used = list(passages[: decision.max_passages])
+        vault = Vault()
+        bundle, redacted = _minimise(question, findings, used, replace(decision, redact=True), vault, custom)
+        yield Final(hold_request(bundle=bundle, vault=vault, redacted=redacted, passages=used,
+                                 decision=decision, request=request, notices=screened.notices))  # fmt: skip
+        return
     # Minimise: the passages the rule allows, sensitive spans replaced by placeholders kept in the vault.
     used = list(passages[: decision.max_passages])
     vault = Vault()
@@ -269,6 +279,28 @@ def stream_through_gate(
     # Record.
     answer.carried_class = carried_class
     yield Final(_finish(answer, used, redacted, decision, request, screened.notices))
+
+
+def answer_approved(
+    *,
+    bundle: Bundle,
+    vault: Vault,
+    decision: Decision,
+    passages: Sequence[SourcePassage],
+    redacted: dict[str, int],
+    request: GateRequest,
+    custom: Sequence[CustomPattern],
+) -> GatedAnswer:
+    """A held request once approved (routing/approvals.py): its stored bundle on its Decision's targets,
+    the answer restored with its vault, checked, grounded and audited as any answer (never from the cache)."""
+    run = DecisionRun(bundle=bundle, decision=decision, vault=vault, custom=custom)
+    written = _answer(run, None, passages, request.question)
+    try:
+        while True:
+            next(written)
+    except StopIteration as done:
+        answer: GatedAnswer = done.value
+    return _finish(answer, list(passages), redacted, decision, request)
 
 
 def screen(passages: Sequence[SourcePassage], policy: Policy) -> Screened:

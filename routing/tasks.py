@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
+from routing.approvals import expire_held_requests, send_approved_requests
 from routing.audit import purge_audit_before
 from routing.audit_head import export_audit_head, head_file_setting
 
@@ -32,3 +33,12 @@ def purge_audit_job(timestamp: int) -> None:
         return
     count = purge_audit_before(timezone.now() - timedelta(days=settings.AUDIT_RETENTION_DAYS))
     logger.info("Purged %d audit rows older than %d days", count, settings.AUDIT_RETENTION_DAYS)
+
+
+@app.periodic(cron=settings.HELD_REQUESTS_CRON)
+@app.task(queue="maintenance", queueing_lock="held_requests")
+def held_requests_job(timestamp: int) -> None:
+    """Expire held requests past their time and send approved ones whose targets are up, on HELD_REQUESTS_CRON."""
+    expired, sent = expire_held_requests(), send_approved_requests()
+    if expired or sent:
+        logger.info("Held requests: %d expired, %d approved ones sent", expired, sent)

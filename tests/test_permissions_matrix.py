@@ -27,7 +27,7 @@ from assistant.services import answer_question
 from audit.charts import CHARTS
 from retrieval.models import IngestionJob
 from routing.models import PolicyVersion
-from routing.policy.versions import get_active_policy, read_default_policy_text
+from routing.policy.versions import get_active_policy, read_default_policy_text, save_and_activate_policy
 
 # Personas of tests/conftest.py, by username. The sample objects (history entry, conversation, answer) are erin's.
 ANYONE = frozenset({"erin", "carl", "ada", "aude"})
@@ -87,6 +87,10 @@ ACCESS: dict[str, Access | tuple[Access, ...]] = {
     "conversation": Access(OWNER),
     "history-entry-delete": Access(OWNER, method="POST"),
     "feedback": Access(OWNER, method="POST", data={"vote": "up"}),
+    # Requests held for approval: anyone sees those they may approve (none of their own); erin's sample request
+    # names admins as its approvers, so only ada may decide it (erin, its requester, never).
+    "approvals": Access(ANYONE),
+    "approval-decide": Access(ADMIN, method="POST", data={"decision": "deny", "reason": "Not needed."}),
     # Admins: documents, library, policy, backends, users.
     "documents": Access(ADMIN),
     "ingestion-jobs": Access(ADMIN),
@@ -131,6 +135,8 @@ ACCESS: dict[str, Access | tuple[Access, ...]] = {
         **API,
     ),
     "api-search": Access(ANY_CALLER, data={"q": MARKER}, shows=ANY_CALLER, **API),
+    # A held request: only its requester polls it.
+    "api-held": Access(OWNER, shows=OWNER, **API),
     # The admins' documents, the auditors' log, the admins' policy tools: the pages' roles.
     "api-documents": (
         Access(ADMIN, **API),
@@ -183,6 +189,7 @@ def accesses(name: str) -> tuple[Access, ...]:
 KEY_ACCESS: dict[str, Endpoint | None] = {
     "api-ask": Endpoint.ASK,
     "api-search": Endpoint.SEARCH,
+    "api-held": Endpoint.ASK,
     "api-documents": Endpoint.DOCUMENTS,
     "api-document": Endpoint.DOCUMENTS,
     "api-ingestion-jobs": Endpoint.DOCUMENTS,
@@ -254,6 +261,17 @@ def _answer(users: dict[str, User]) -> Any:
     return answer_question(question=f"Where is the {MARKER} runbook?", acting_user=users["erin"])
 
 
+def _held(users: dict[str, User]) -> int:
+    """erin's question held for approval by admins: the default policy with its public rule holding."""
+    rule = "    on_failure: degrade\n    explain: Public data"
+    text = read_default_policy_text().replace('version: "default-2"', 'version: "held-sample"')
+    save_and_activate_policy(text=text.replace(rule, rule.replace("    explain", "    approve: true\n    explain")),
+                             acting_user=None)  # fmt: skip
+    held_id = _answer(users).answer.held_id
+    assert held_id is not None
+    return held_id
+
+
 def _document(ingest: Callable[..., Any]) -> Any:
     text = f"# The {MARKER} runbook\n\nRestart the {MARKER} service with the restart pipeline.\n"
     return ingest(f"{MARKER}.md", text, classification="public").document
@@ -273,6 +291,7 @@ def sample(users: dict[str, User], ingest: Callable[..., Any]) -> Callable[[Rout
         "document_id": lambda: _document(ingest).id,
         "entry_id": lambda: _answer(users).history_id,
         "conversation_id": lambda: _answer(users).conversation_id,
+        "held_id": lambda: _held(users),
         "audit_id": lambda: _answer(users).answer.audit_id,
         "event_id": lambda: _answer(users).answer.audit_id,
         "version_id": lambda: (get_active_policy(), PolicyVersion.objects.get(is_active=True).id)[1],

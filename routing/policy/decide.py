@@ -73,6 +73,7 @@ class OnFailure(StrEnum):
 class Action(StrEnum):
     ANSWER = "answer"
     REFUSE = "refuse"
+    HOLD = "hold"  # stored for a person to approve; nothing is sent until then (routing/approvals.py)
 
 
 BACKENDS = ("anthropic", "openai_compatible", "extractive")
@@ -154,6 +155,20 @@ class Conditions:
         return all(c is None for c in others)
 
 
+# Who approves a held request when the rule names nobody, and how long it waits.
+DEFAULT_APPROVERS = ("admin",)
+DEFAULT_HOLD_S = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A rule's `approve`: who may approve a held request (role or group names; never its requester,
+    which routing.approvals enforces), and how long it waits before it expires and its vault is deleted."""
+
+    by: tuple[str, ...] = DEFAULT_APPROVERS
+    expires_after_s: int = DEFAULT_HOLD_S
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -163,6 +178,8 @@ class Rule:
     max_passages: int
     on_failure: OnFailure
     explain: str
+    # Set: every request this rule matches is held until a person approves it (`approve:` in the YAML).
+    approve: Approval | None = None
 
 
 @dataclass(frozen=True)
@@ -306,7 +323,8 @@ class Decision:
     """Where a request may be answered. `targets` are tried in order; every one is up and allowed.
     `remove_secrets`: the secret findings must be replaced irreversibly before any model sees the
     question, even when `redact` is False. `notices` are the reasons the user must be shown
-    (they end `reasons` too, so the audit has them)."""
+    (they end `reasons` too, so the audit has them). HOLD: nothing is sent until a person named in
+    `approval` approves; `targets` are then tried as for ANSWER."""
 
     action: Action
     targets: tuple[Target, ...]
@@ -319,6 +337,8 @@ class Decision:
     rule_name: str | None
     remove_secrets: bool = False
     notices: tuple[str, ...] = ()
+    # HOLD only: who may approve, and for how long the request waits.
+    approval: Approval | None = None
 
 
 def kind_matches(kind: str, selector: str, groups: Mapping[str, tuple[str, ...]]) -> bool:
@@ -421,6 +441,7 @@ def decide(facts: RequestFacts, policy: Policy, health: Health) -> Decision:
 
     reasons.append(rule.explain)
     chosen: list[Target] = []
+    allowed: list[Target] = []  # allowed by the invariants and the budget, up or not (for `queue`)
     budget_skipped = False
     for name in rule.targets:
         target = policy.target(name)
@@ -432,9 +453,11 @@ def decide(facts: RequestFacts, policy: Policy, health: Health) -> Decision:
             team = f"team {facts.team}'s" if facts.team else "the team's"
             reasons.append(f"{target.name} ({target.zone}) is skipped: {team} monthly budget is spent.")
         elif not health.is_up(target):
+            allowed.append(target)
             why = health.why_down.get(target.name)
             reasons.append(f"{target.name} ({target.zone}) is down{': ' + why if why else ''}.")
         else:
+            allowed.append(target)
             chosen.append(target)
     if budget_skipped:
         notices.append(policy.budget.tell_user)
@@ -446,16 +469,20 @@ def decide(facts: RequestFacts, policy: Policy, health: Health) -> Decision:
             reasons.append(f"No target of this rule is up, so the answer degrades to {extractive.name} (on-prem).")
         chosen.append(extractive)
 
-    action = Action.ANSWER
-    if not chosen:
+    action, approval = Action.ANSWER, None
+    if chosen and rule.approve is not None:
+        action, approval = Action.HOLD, rule.approve
+        reasons.append(_held_reason(rule.approve, "this rule needs a person's approval before anything is sent"))
+    elif not chosen and rule.on_failure == OnFailure.QUEUE and allowed:
+        # Held until approved, then tried on the targets the rule allows (down now, maybe up by then).
+        action, approval, chosen = Action.HOLD, rule.approve or Approval(), allowed
+        reasons.append(_held_reason(approval, "no allowed target is up, and this rule queues such requests"))
+    elif not chosen and rule.on_failure == OnFailure.QUEUE:
         action = Action.REFUSE
-        if rule.on_failure == OnFailure.QUEUE:
-            reasons.append(
-                "No allowed target is up. This rule queues such requests, but queueing is not available yet, "
-                "so the request is refused for now."
-            )
-        else:
-            reasons.append("No allowed target is up, and this rule fails closed: the request is refused.")
+        reasons.append("No target of this rule may take this request, so it cannot be queued: it is refused.")
+    elif not chosen:
+        action = Action.REFUSE
+        reasons.append("No allowed target is up, and this rule fails closed: the request is refused.")
     return Decision(
         action=action,
         targets=tuple(chosen),
@@ -468,4 +495,20 @@ def decide(facts: RequestFacts, policy: Policy, health: Health) -> Decision:
         rule_name=rule.name,
         remove_secrets=bool(secrets),
         notices=tuple(notices),
+        approval=approval,
     )
+
+
+def _held_reason(approval: Approval, why: str) -> str:
+    return (
+        f"The request is held for approval ({why}): {', '.join(approval.by)} may approve it within "
+        f"{format_duration(approval.expires_after_s)}; nothing is sent until then."
+    )
+
+
+def format_duration(seconds: int) -> str:
+    """A hold's length as the policy writes it: 90m, 24h, 7d."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"

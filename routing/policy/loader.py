@@ -23,6 +23,7 @@ from routing.policy.decide import (
     BACKENDS,
     INJECTION_NOTICES,
     WORKLOAD_NAME,
+    Approval,
     BudgetHandling,
     ClassRange,
     Conditions,
@@ -477,7 +478,7 @@ class _Targets:
     has_extractive: bool
 
 
-RULE_KEYS = ("name", "when", "targets", "redact", "max_passages", "on_failure", "explain")
+RULE_KEYS = ("name", "when", "targets", "redact", "max_passages", "on_failure", "approve", "explain")
 WHEN_KEYS = ("data_class", "clearance", "workload", "role", "groups_any", "findings_any", "budget_exhausted")
 
 
@@ -526,6 +527,7 @@ def _read_rules(
             if on_failure == OnFailure.DEGRADE and targets.declared and not targets.has_extractive:
                 r.err((*p, "on_failure"), f"{label}: degrade needs a target with backend: extractive")
         explain = r.string(entry["explain"], (*p, "explain"), f"{label}: explain") if "explain" in entry else None
+        approve = _read_approve(r, entry["approve"], (*p, "approve"), label) if "approve" in entry else None
         if when is None:
             continue
         reachable = when.data_class.classes() if when.data_class else frozenset(Classification)
@@ -547,9 +549,53 @@ def _read_rules(
                 max_passages=max_passages,
                 on_failure=on_failure,
                 explain=explain,
+                approve=approve,
             )
         )
     return rules
+
+
+DURATION_RE = re.compile(r"^\s*([1-9][0-9]*)\s*([mhd])\s*$")
+DURATION_UNITS = {"m": 60, "h": 3600, "d": 86400}
+# A held request keeps its placeholder vault (encrypted) until it expires: not for months.
+LONGEST_HOLD_S = 30 * 86400
+
+
+def _read_approve(r: _Reader, value: Any, path: Path, label: str) -> Approval | None:
+    """`approve: true` (admins approve, within 24h), `false`, or `{by: [roles or groups], expires_after: 24h}`."""
+    if isinstance(value, bool):
+        return Approval() if value else None
+    if not isinstance(value, dict):
+        r.err(path, f"{label}: approve must be true, false or {{by: [roles or groups], expires_after: 24h}}")
+        return None
+    entry = r.mapping(value, path, f"{label}: approve", ("by", "expires_after"))
+    approval = Approval()
+    if "by" in entry:
+        listed = r.strings(entry["by"], (*path, "by"), f"{label}: approve by")
+        for name, name_path in listed:
+            if not name.strip():
+                r.err(name_path, f"{label}: approve by: a role or group name cannot be empty")
+        if not listed or not all(name.strip() for name, _ in listed):
+            return None
+        approval = Approval(by=tuple(dict.fromkeys(s.strip() for s, _ in listed)))
+    if "expires_after" in entry:
+        seconds = _read_duration(r, entry["expires_after"], (*path, "expires_after"), f"{label}: approve expires_after")
+        if seconds is None:
+            return None
+        approval = Approval(by=approval.by, expires_after_s=seconds)
+    return approval
+
+
+def _read_duration(r: _Reader, value: Any, path: Path, what: str) -> int | None:
+    match = DURATION_RE.match(value) if isinstance(value, str) else None
+    if match is None:
+        r.err(path, f"{what} must be a duration such as 30m, 24h or 7d")
+        return None
+    seconds = int(match.group(1)) * DURATION_UNITS[match.group(2)]
+    if seconds > LONGEST_HOLD_S:
+        r.err(path, f"{what}: at most 30d (a held request's vault is kept until it expires)")
+        return None
+    return seconds
 
 
 def _read_rule_targets(r: _Reader, value: Any, path: Path, label: str, targets: _Targets) -> list[str] | None:

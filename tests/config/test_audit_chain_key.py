@@ -14,7 +14,12 @@ from django.conf import settings
 
 from operations.embedded_db import local_secret_key
 
-PRODUCTION = {"DATABASE_URL": "postgres://sluice@127.0.0.1:1/sluice", "SECRET_KEY": "s" * 50, "AUDIT_HEAD_FILE": ""}
+PRODUCTION = {
+    "DATABASE_URL": "postgres://sluice@127.0.0.1:1/sluice",
+    "SECRET_KEY": "s" * 50,
+    "AUDIT_HEAD_FILE": "",
+    "HELD_VAULT_KEY": "v" * 40,
+}
 
 
 def load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:

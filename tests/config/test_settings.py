@@ -30,7 +30,8 @@ def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     )
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
     deployment = {"DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": "postgres://u@127.0.0.1:1/db",
-                  "SECRET_KEY": "x" * 50, "AUDIT_CHAIN_KEY": "k" * 40, "AUDIT_HEAD_FILE": ""}  # fmt: skip
+                  "SECRET_KEY": "x" * 50, "AUDIT_CHAIN_KEY": "k" * 40, "AUDIT_HEAD_FILE": "",
+                  "HELD_VAULT_KEY": "v" * 40}  # fmt: skip
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=base | deployment | env, capture_output=True, text=True, timeout=60
     )

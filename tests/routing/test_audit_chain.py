@@ -332,3 +332,13 @@ def test_the_api_key_fields_of_hash_version_4_are_covered_and_older_rows_still_v
     ok, message = verify()
 
     assert not ok and f"row {rows[3].id}" in message
+
+
+def test_a_refusal_with_no_attempt_verifies(employee):
+    # Its cost is a sum over no attempts: written as 0.0, as PostgreSQL gives it back, or its hash never matches.
+    from routing.services import answer_question
+
+    answer = answer_question(question="   ", acting_user=employee)
+
+    assert answer.refused and AuditEvent.objects.get(id=answer.audit_id).attempts == []
+    assert verify_chain().ok

@@ -10,7 +10,18 @@ from pathlib import Path
 import pytest
 
 from accounts.clearance import Classification
-from routing.policy.decide import Action, Conditions, Health, OnFailure, Policy, RequestFacts, Rule, Zone, decide
+from routing.policy.decide import (
+    Action,
+    Approval,
+    Conditions,
+    Health,
+    OnFailure,
+    Policy,
+    RequestFacts,
+    Rule,
+    Zone,
+    decide,
+)
 from routing.policy.loader import load_policy
 
 DEFAULT_TEXT = (Path(__file__).resolve().parents[2] / "routing" / "policies" / "default.yaml").read_text()
@@ -272,12 +283,64 @@ def test_fail_closed_refuses_when_no_allowed_target_is_up(policy: Policy) -> Non
     assert decision.reasons[-1] == "No allowed target is up, and this rule fails closed: the request is refused."
 
 
-def test_queue_refuses_for_now_and_says_queueing_is_not_available(policy: Policy) -> None:
-    queued = _policy_with(policy, _rule("queue-it", ("local",), OnFailure.QUEUE))
-    decision = decide(facts((INT,), workload="batch"), queued, Health.from_zones(policy.targets, ALL_DOWN))
-    assert decision.action == Action.REFUSE
-    assert decision.on_failure == OnFailure.QUEUE
-    assert "queueing is not available yet" in decision.reasons[-1]
+@pytest.mark.parametrize(
+    "zones, approve, action, targets, held_because",
+    [
+        # `queue` holds when no allowed target is up, for the targets the rule allows; admins approve by default
+        (ALL_DOWN, None, Action.HOLD, ["local"], "no allowed target is up"),
+        (ONPREM_DOWN, None, Action.HOLD, ["local"], "no allowed target is up"),
+        (ALL_UP, None, Action.ANSWER, ["local"], None),
+        # `approve` holds whatever the health, for the targets that are up
+        (ALL_UP, Approval(by=("finance",), expires_after_s=7200), Action.HOLD, ["local"], "needs a person's approval"),
+        (ALL_DOWN, Approval(by=("finance",)), Action.HOLD, ["local"], "no allowed target is up"),
+    ],
+)
+def test_queue_and_approve_hold_the_request(
+    policy: Policy, zones: dict, approve: Approval | None, action: Action, targets: list[str], held_because: str | None
+) -> None:
+    queued = _policy_with(policy, replace(_rule("queue-it", ("local",), OnFailure.QUEUE), approve=approve))
+    decision = decide(facts((INT,), workload="batch"), queued, Health.from_zones(policy.targets, zones))
+    assert decision.action == action
+    assert [t.name for t in decision.targets] == targets
+    if held_because is None:
+        assert decision.approval is None
+        return
+    assert decision.approval == (approve or Approval(by=("admin",), expires_after_s=24 * 3600))
+    assert held_because in decision.reasons[-1] and "nothing is sent until then" in decision.reasons[-1]
+
+
+@pytest.mark.parametrize(
+    "rule, zones, action, targets",
+    [
+        # approve with degrade: held, the extractive rung among the targets
+        (("claude", "local"), CLOUD_DOWN, Action.HOLD, ["local", "extractive"]),
+        # approve and fail_closed with nothing up: refused, nothing held
+        (("local",), ALL_DOWN, Action.REFUSE, []),
+    ],
+)
+def test_approve_holds_only_what_could_be_sent(
+    policy: Policy, rule: tuple[str, ...], zones: dict, action: Action, targets: list[str]
+) -> None:
+    on_failure = OnFailure.DEGRADE if "claude" in rule else OnFailure.FAIL_CLOSED
+    held = _policy_with(policy, replace(_rule("approve-it", rule, on_failure), redact=True, approve=Approval()))
+    decision = decide(facts((INT,)), held, Health.from_zones(policy.targets, zones))
+    assert decision.action == action
+    assert [t.name for t in decision.targets] == targets
+
+
+def test_queue_refuses_when_no_target_of_the_rule_may_take_the_request(policy: Policy) -> None:
+    # Confidential data may never reach claude, up or down: there is nothing to queue for.
+    queued = _policy_with(policy, _rule("queue-cloud", ("claude",), OnFailure.QUEUE))
+    decision = decide(facts((CONF,)), queued, Health.from_zones(policy.targets, ALL_DOWN))
+    assert decision.action == Action.REFUSE and decision.targets == ()
+    assert "cannot be queued" in decision.reasons[-1]
+
+
+def test_a_secret_request_held_for_approval_still_stays_on_prem(policy: Policy) -> None:
+    held = _policy_with(policy, replace(_rule("all", ("claude", "local"), OnFailure.QUEUE), approve=Approval()))
+    decision = decide(facts((PUB,), {"secret": 1}), held, Health.all_up(policy.targets))
+    assert decision.action == Action.HOLD and [t.name for t in decision.targets] == ["local"]
+    assert decision.remove_secrets
 
 
 def test_no_matching_rule_refuses(policy: Policy) -> None:

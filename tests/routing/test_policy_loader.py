@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from accounts.clearance import Classification
-from routing.policy.decide import INJECTION_NOTICES, InjectionAction, InjectionHandling, OnFailure, Zone
+from routing.policy.decide import INJECTION_NOTICES, Approval, InjectionAction, InjectionHandling, OnFailure, Zone
 from routing.policy.loader import PolicyError, PolicyProblem, load_policy
 
 DEFAULT_TEXT = (Path(__file__).resolve().parents[2] / "routing" / "policies" / "default.yaml").read_text()
@@ -101,7 +101,7 @@ def test_the_small_policy_loads() -> None:
             "    redact: true\n",
             "    redcat: true\n",
             "line 28: rule 'internal-cloud': unknown key 'redcat' "
-            "(known: name, when, targets, redact, max_passages, on_failure, explain)",
+            "(known: name, when, targets, redact, max_passages, on_failure, approve, explain)",
         ),
         (
             "{data_class: restricted}",
@@ -368,3 +368,48 @@ def test_workload_names_are_checked(declared: str, expected: str) -> None:
     with pytest.raises(PolicyError) as raised:
         load_policy(with_workloads(declared))
     assert expected in str(raised.value), str(raised.value)
+
+
+APPROVE_AT = "    on_failure: degrade\n    explain: Public data"
+
+
+@pytest.mark.parametrize(
+    "approve, expected",
+    [
+        ("approve: true", Approval(by=("admin",), expires_after_s=24 * 3600)),
+        ("approve: false", None),
+        ("approve: {by: finance}", Approval(by=("finance",), expires_after_s=24 * 3600)),
+        (
+            "approve: {by: [admin, finance, admin], expires_after: 90m}",
+            Approval(by=("admin", "finance"), expires_after_s=5400),
+        ),
+        ("approve: {expires_after: 7d}", Approval(by=("admin",), expires_after_s=7 * 86400)),
+    ],
+)
+def test_a_rule_may_hold_its_requests_for_approval(approve: str, expected: Approval | None) -> None:
+    policy = load_policy(
+        DEFAULT_TEXT.replace(APPROVE_AT, APPROVE_AT.replace("    explain", f"    {approve}\n    explain"))
+    )
+    assert policy.rules[-1].approve == expected
+    assert all(rule.approve is None for rule in policy.rules[:-1])
+
+
+@pytest.mark.parametrize(
+    "approve, expected",
+    [
+        ("approve: {by: []}", "approve by must be a name or a non-empty list of names"),
+        ("approve: {by: ['  ']}", "approve by: a role or group name cannot be empty"),
+        (
+            "approve: {by: [admin], expires_after: 40d}",
+            "approve expires_after: at most 30d (a held request's vault is kept until it expires)",
+        ),
+        ("approve: {expires_after: soon}", "approve expires_after must be a duration such as 30m, 24h or 7d"),
+        ("approve: {expires_after: 0h}", "approve expires_after must be a duration such as 30m, 24h or 7d"),
+        ("approve: yes please", "approve must be true, false or {by: [roles or groups], expires_after: 24h}"),
+        ("approve: {who: ada}", "approve: unknown key 'who' (known: by, expires_after)"),
+    ],
+)
+def test_a_bad_approve_is_refused_with_its_line(approve: str, expected: str) -> None:
+    text = DEFAULT_TEXT.replace(APPROVE_AT, APPROVE_AT.replace("    explain", f"    {approve}\n    explain"))
+    line = text.splitlines().index(f"    {approve}") + 1
+    assert problems(text) == [PolicyProblem(line, f"rule 'public-prefers-cloud': {expected}")]
