@@ -25,7 +25,7 @@ from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
 from benchmarks.stats import Latency
-from routing import resilience
+from routing import resilience, seen_texts
 from routing.models import AuditEvent
 
 FAKE_KEY = "bench-anthropic-key"
@@ -65,14 +65,18 @@ def _in_process() -> Iterator[httpx2.Client]:
         request_finished.connect(close_old_connections)
 
 
-def gateway_overhead(*, requests: int = 200, warmup: int = 20) -> Latency:
-    """Per request: the wall time of POST /v1/chat/completions (not streamed) less the cloud call's own time."""
+def gateway_overhead(*, requests: int = 200, warmup: int = 20, follow_up: bool = False) -> Latency:
+    """Per request: the wall time of POST /v1/chat/completions (not streamed) less the cloud call's own time.
+
+    By default every text of the conversation is inspected, as for a conversation the process sees for the
+    first time (routing.seen_texts is emptied before each request). With `follow_up`, each request is the
+    next turn of one conversation: the earlier turns were inspected before, the last question is new."""
     # Imported here, as benchmarks/cost.py does: the fakes live with the tests; a deployment need not ship them.
     from fakes.anthropic_server import FakeAnthropic
 
     cloud = FakeAnthropic(api_key=FAKE_KEY, models=(FAKE_MODEL,)).start()
     cloud.behave(text="Tell the customer the data team is on it; the data-platform queue takes the ticket.")
-    body = json.dumps({"model": "sluice-auto", "messages": two_kb_conversation()})
+    conversation = two_kb_conversation()
     samples: list[float] = []
     configured = override_settings(
         ANTHROPIC_API_KEY=FAKE_KEY, ANTHROPIC_BASE_URL=cloud.url, ANTHROPIC_MODEL=FAKE_MODEL, LOCAL_LLM_BASE_URL="",
@@ -85,6 +89,12 @@ def gateway_overhead(*, requests: int = 200, warmup: int = 20) -> Latency:
             key = issue_api_key(user=user, name="bench").key
             headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
             for i in range(warmup + requests):
+                messages = conversation
+                if follow_up:  # a new last question each time; the turns before it were seen
+                    messages = [*conversation[:-1], {"role": "user", "content": f"{LAST[1]} (turn {i})"}]
+                else:
+                    seen_texts.forget()
+                body = json.dumps({"model": "sluice-auto", "messages": messages})
                 started = time.perf_counter()
                 response = http.post("/v1/chat/completions", content=body, headers=headers)
                 total_ms = (time.perf_counter() - started) * 1000
@@ -98,5 +108,6 @@ def gateway_overhead(*, requests: int = 200, warmup: int = 20) -> Latency:
             transaction.set_rollback(True)
     finally:
         resilience.reset()
+        seen_texts.forget()
         cloud.stop()
     return Latency.of(samples)

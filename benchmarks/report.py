@@ -366,22 +366,34 @@ def _gate(result: dict[str, Any], plots: dict[str, str]) -> str:
                 ("requests", "median", "p95", "target"), [(gate["n"], _ms(gate, "median"), _ms(gate), TARGETS["gate"])]
             ),
             *_gate_steps(result.get("gate_steps_ms")),
-            *_gateway(result.get("gateway_overhead_ms"), result.get("gateway_without_name_model_ms")),
+            *_gateway(
+                result.get("gateway_overhead_ms"),
+                result.get("gateway_follow_up_ms"),
+                result.get("gateway_without_name_model_ms"),
+            ),
         ]
     )
 
 
-def _gateway(gateway: dict[str, Any] | None, without_names: dict[str, Any] | None) -> list[str]:
+def _gateway(
+    gateway: dict[str, Any] | None, follow_up: dict[str, Any] | None, without_names: dict[str, Any] | None
+) -> list[str]:
     if not gateway:
         return []
-    rows = [("the gateway", gateway)] + ([("… with the name model off", without_names)] if without_names else [])
+    rows = [("every text inspected (a conversation seen first)", gateway)]
+    if follow_up:
+        rows.append(("the next turn of a conversation (earlier turns seen)", follow_up))
+    if without_names:
+        rows.append(("every text inspected, the name model off", without_names))
     return [
         "",
         "The gateway (docs/gateway.md): a support conversation of about 2 KB of text (a system prompt and 28 "
         "turns, with a name, an e-mail and a phone) through `POST /v1/chat/completions`, served by Django in-"
         "process (middleware, parsing, the key, the gate, the reply), to the fake cloud, redacted and "
         "restored; the cloud call's own time is taken out. The per-minute rate limits are off for the run "
-        "(two statements each when on).",
+        "(two statements each when on). Each request carries the whole conversation, so a process remembers the "
+        "findings of texts it inspected (by digest, routing/seen_texts.py): the next turn of a conversation is "
+        "inspected for its new text only.",
         "",
         _table(
             ("", "requests", "median", "p95", "target"),

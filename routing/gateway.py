@@ -23,7 +23,7 @@ from django.conf import settings
 from accounts.clearance import Classification
 from accounts.models import ApiKey, User
 from accounts.selectors import get_user_groups
-from inspection import CustomPattern, Finding, inspect_question
+from inspection import CustomPattern, Finding
 from inspection.injection import inspect_injection
 from routing import resilience
 from routing.answer import GatedAnswer, GateRequest
@@ -38,6 +38,7 @@ from routing.policy.versions import get_active_policy
 from routing.rate_limits import RateLimit, take
 from routing.redaction import SECRET, Vault, redact
 from routing.route_sentence import answered_route, failed_route
+from routing.seen_texts import inspect_texts
 from routing.services import current_health
 
 logger = logging.getLogger(__name__)
@@ -139,7 +140,8 @@ def open_chat(ask: ChatAsk, *, acting_user: User, api_key: ApiKey | None, worklo
         why = "Refused: the routing policy is invalid, so nothing may be sent anywhere. An admin must fix it."
         return ChatTurn(refused=_refuse(None, why, Refusal.UNAVAILABLE, request))
     custom = policy.custom_patterns
-    found = {text: inspect_question(text, custom=custom) for text in set(ask.chat.texts())}
+    # Every request carries the whole conversation: texts seen in an earlier turn are not inspected again.
+    found = inspect_texts(ask.chat.texts(), custom=custom)
     findings = [f for text in found.values() for f in text]
     budget = budget_status(acting_user)
     facts = facts_for_user(
@@ -154,7 +156,8 @@ def open_chat(ask: ChatAsk, *, acting_user: User, api_key: ApiKey | None, worklo
     )
     least = Classification.parse(settings.GATEWAY_DEFAULT_CLASSIFICATION)
     facts = dataclasses.replace(facts, content_class=max(least, ask.declared_class or least))
-    decision = _for_route(decide(facts, policy, current_health(policy)), ask.route, policy, custom)
+    decided = decide(facts, policy, current_health(policy))
+    decision = _for_route(decided, ask.route, policy, custom)
     audit_vault = Vault()
     transcript = ask.chat.map_text(lambda t: redact(t, found.get(t, []), audit_vault).text).transcript()
     if len(transcript) > TRANSCRIPT_CHARS:
@@ -165,7 +168,12 @@ def open_chat(ask: ChatAsk, *, acting_user: User, api_key: ApiKey | None, worklo
         api_key=api_key, redacted_question=transcript, gateway=gateway,
     )  # fmt: skip
     if decision.action == Action.REFUSE:
-        kind = Refusal.EMPTY if facts.question_empty else Refusal.UNAVAILABLE if decision.rule_name else Refusal.POLICY
+        if facts.question_empty:
+            kind = Refusal.EMPTY
+        elif decision.rule_name and decided.action != Action.HOLD:
+            kind = Refusal.UNAVAILABLE  # a rule allows it, but none of its targets can take it now
+        else:
+            kind = Refusal.POLICY
         why = "Refused: " + " ".join(decision.reasons)
         return ChatTurn(refused=_refuse(decision, why, kind, request))
     vault = Vault()

@@ -264,3 +264,18 @@ def test_a_request_over_the_size_limit_is_refused_before_inspection(key: str, cl
         )
     assert raised.value.status_code == 413 and raised.value.code == "request_too_large"
     assert "1,200 characters" in raised.value.message and not cloud.requests
+
+
+def test_a_request_a_rule_would_hold_for_approval_is_refused_not_held(key: str, cloud, onprem) -> None:
+    from routing.policy.versions import read_default_policy_text, save_and_activate_policy
+
+    rule = "    on_failure: degrade\n    explain: Internal data may go to the cloud only redacted"
+    text = read_default_policy_text().replace('version: "default-2"', 'version: "approve-1"')
+    save_and_activate_policy(
+        text=text.replace(rule, rule.replace("    explain", "    approve: true\n    explain")), acting_user=None
+    )
+    with in_process() as http, pytest.raises(openai.PermissionDeniedError) as raised:
+        openai_client(key, http).chat.completions.create(model="sluice-auto", messages=ASK)
+    assert raised.value.code == "refused_by_policy" and "/api/v1/ask" in raised.value.message
+    assert not cloud.requests and not onprem.requests
+    assert AuditEvent.objects.get().outcome == "refused"

@@ -156,6 +156,7 @@ def _gate(result: dict[str, Any], options: dict[str, Any]) -> None:
     result["gate_overhead_ms"] = gate_overhead(requests=max(2, options["requests"])).as_json(samples=True)
     result["gate_steps_ms"] = gate_steps(requests=max(2, options["requests"]))
     result["gateway_overhead_ms"] = gateway_overhead(requests=max(2, options["requests"])).as_json(samples=True)
+    result["gateway_follow_up_ms"] = gateway_overhead(requests=max(2, options["requests"]), follow_up=True).as_json()
     ner.set_enabled(False)
     try:
         result["gateway_without_name_model_ms"] = gateway_overhead(requests=max(2, options["requests"])).as_json()
