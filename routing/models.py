@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models.functions import Now
 
 from routing.policy.decide import Workload
 
@@ -223,3 +224,16 @@ class HeldRequest(models.Model):
     @property
     def reasons(self) -> list[str]:
         return list(self.decision.get("reasons", []))
+
+
+class CircuitState(models.Model):
+    """A policy target's circuit breaker, shared by every web process and replica (routing/circuits.py): a
+    backend that failed in one process is skipped by all of them within the breaker's window."""
+
+    # Defaults in the database: routing/circuits.py writes each column with one INSERT … ON CONFLICT.
+    target = models.CharField(max_length=64, primary_key=True)
+    state = models.CharField(max_length=16, db_default="closed")  # closed, open or half-open (pybreaker's names)
+    failures = models.PositiveIntegerField(db_default=0)  # in a row
+    successes = models.PositiveIntegerField(db_default=0)  # in a row, while half-open
+    opened_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(db_default=Now())

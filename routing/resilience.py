@@ -1,9 +1,9 @@
 """Keeping a Decision's targets usable: one backend per target per process, a circuit breaker per
 target (pybreaker) and bounded retries with jitter (tenacity).
 
-Everything here is per process: under gunicorn each worker keeps its own
-connection pools and its own breakers, so a dead backend is found out by each
-worker after GATE_BREAKER_FAILURES failures of its own.
+Backends and their connection pools are per process. The breakers' state is not: it lives in PostgreSQL
+(routing/circuits.py), so a dead backend found out by any worker of any replica, after
+GATE_BREAKER_FAILURES failures in a row counted across them all, is skipped by every one of them.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from routing import metrics
 from routing.backends import get_backend_class
 from routing.backends.base import ChatBackend, HttpChatBackend
+from routing.circuits import SharedCircuitStorage, open_circuits
 from routing.errors import BackendError, ErrorKind
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ def breaker(target_name: str) -> pybreaker.CircuitBreaker:
                 exclude=[_not_backend_fault],
                 listeners=[_StateListener()],
                 name=target_name,
+                # Shared by every process and replica (routing/circuits.py), not this process's memory.
+                state_storage=SharedCircuitStorage(target_name),
                 # Let the failure that tripped it through: its kind is what the audit records.
                 throw_new_error_on_trip=False,
             )
@@ -90,6 +93,13 @@ def circuit_open(target_name: str) -> bool:
     """Whether calls to the target are refused now (open, and its reset time not yet passed)."""
     state = circuit_state(target_name)
     return state.reopens_at is not None and datetime.now(UTC) < state.reopens_at
+
+
+def circuits_open_now() -> set[str]:
+    """The targets whose circuit refuses calls now, in whichever process it opened: one query."""
+    reset_after = timedelta(seconds=settings.GATE_BREAKER_RESET_S)
+    now = datetime.now(UTC)
+    return {target for target, opened_at in open_circuits().items() if now < opened_at + reset_after}
 
 
 def backend_for(target: Target, *, policy_version: str, custom: Sequence[CustomPattern]) -> ChatBackend:

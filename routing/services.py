@@ -315,16 +315,17 @@ def screen(passages: Sequence[SourcePassage], policy: Policy) -> Screened:
 
 
 def current_health(policy: Policy) -> Health:
-    """The policy's targets as they stand now: up when configured and its circuit is not open in this
-    process (the in-process extractive target is always up). Reads settings and circuit state only."""
+    """The policy's targets as they stand now: up when configured and its circuit is not open (in any
+    process: the circuits are shared). The in-process extractive target is always up. One query."""
     enabled = set(configured_backends())
+    tripped = resilience.circuits_open_now()
     up, why = {}, {}
     for t in policy.targets:
         if t.in_process:
             continue
         if t.backend not in enabled:
             why[t.name] = "not configured"
-        elif resilience.circuit_open(t.name):
+        elif t.name in tripped:
             why[t.name] = "its circuit is open after failures in a row; it is tried again soon"
         up[t.name] = t.name not in why
     return Health(up=up, why_down=why)
