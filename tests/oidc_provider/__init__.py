@@ -60,7 +60,7 @@ class OidcProvider:
         sign in on its page, follow its redirects, and return the URL it sends the browser back to."""
         with requests.Session() as browser:
             page = browser.get(authorize_url, timeout=10)  # redirected to its sign-in page
-            csrf = browser.cookies["csrftoken"]
+            csrf = browser.cookies["provider_csrftoken"]
             next_url = parse_qs(urlsplit(page.url).query)["next"][0]
             form = {"csrfmiddlewaretoken": csrf, "username": username, "password": password, "next": next_url}
             answer = browser.post(page.url, data=form, allow_redirects=False, timeout=10)

@@ -32,6 +32,10 @@ def main(folder: Path, client_id: str, client_secret: str, redirect_uris: str) -
         DEBUG=False,
         SECRET_KEY="test-oidc-provider-" + "x" * 40,
         ALLOWED_HOSTS=["127.0.0.1"],
+        # Cookies are not kept apart by port: under Django's names the provider's would replace Sluice's, whose
+        # session holds the sign-in's state, on the same 127.0.0.1.
+        SESSION_COOKIE_NAME="provider_sessionid",
+        CSRF_COOKIE_NAME="provider_csrftoken",
         INSTALLED_APPS=[
             "django.contrib.auth",
             "django.contrib.contenttypes",
