@@ -44,3 +44,19 @@ class ApiKeyRejected(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+class SignInRefused(Exception):
+    """A sign-in through the company's identity provider that Sluice refuses; `message` says why, for the page."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SignInUnavailable(Exception):
+    """The company's identity provider cannot be reached or answers something unusable; `message` says what."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

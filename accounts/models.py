@@ -25,6 +25,12 @@ class User(AbstractUser):
     # ceiling, its groups its reader groups, and every request it makes declares `service_workload`.
     is_service = models.BooleanField(default=False)
     service_workload = models.CharField(max_length=32, blank=True)
+    # The `sub` of the company's identity provider (docs/sign-in.md) for an account made by its sign-in, which
+    # finds the account again whatever name the provider gives it later; null for local accounts.
+    oidc_subject = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # Set when a sign-in from the provider gave no role and so deactivated the account; the next sign-in that
+    # gives one reactivates it. An account an admin deactivated (this unset) stays deactivated.
+    deactivated_at_sign_in = models.DateTimeField(null=True, blank=True)
 
 
 class ApiKey(models.Model):

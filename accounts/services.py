@@ -9,7 +9,9 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from accounts.claim_mapping import MappedAccess
 from accounts.clearance import Classification
 from accounts.errors import (
     ClearanceAboveOwn,
@@ -17,6 +19,7 @@ from accounts.errors import (
     OwnPasswordReset,
     RoleOutOfReach,
     SelfLockout,
+    SignInRefused,
     WeakPassword,
 )
 from accounts.models import User
@@ -231,4 +234,52 @@ def change_password(*, user: User, password: str) -> User:
     user.set_password(password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
+    return user
+
+
+def sign_in_from_provider(*, subject: str, username: str, email: str, access: MappedAccess | None) -> User:
+    """The account of someone the company's identity provider signed in as `subject`, made on their first
+    sign-in and given exactly the role, clearance and (when the mapping names them) reader groups `access`
+    holds, on every sign-in. Raises SignInRefused when `access` is None (no rule gave a role: no account is
+    made, and an existing one is deactivated, which ends its sessions and API keys), when an admin
+    deactivated the account, or when a local account already has the name (it is not taken over)."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(oidc_subject=subject).first()
+        if access is None:
+            if user is not None and user.is_active:
+                user.is_active = False
+                user.deactivated_at_sign_in = timezone.now()
+                user.save(update_fields=["is_active", "deactivated_at_sign_in"])
+        else:
+            user = _provider_account(user=user, subject=subject, username=username, email=email, access=access)
+    if access is None:
+        raise SignInRefused(
+            "Your company account has no group or role that gives access to Sluice. Ask whoever manages "
+            "access to Sluice at your company to add you to one."
+        )
+    return user
+
+
+def _provider_account(*, user: User | None, subject: str, username: str, email: str, access: MappedAccess) -> User:
+    if user is None:
+        if User.objects.filter(username__iexact=username).exists():
+            # The provider's name is not proof of owning a local account of that name: never take one over.
+            raise SignInRefused(
+                f"An account named {username} already exists in Sluice and was not made by the company sign-in. "
+                "Ask an admin to rename or remove it."
+            )
+        user = User(username=username, oidc_subject=subject)
+        user.set_unusable_password()
+    elif not user.is_active and user.deactivated_at_sign_in is None:
+        raise SignInRefused("Your Sluice account has been deactivated by an admin. Ask an admin to reactivate it.")
+    user.role = access.role
+    user.clearance = access.clearance
+    user.email = email
+    user.is_active = True
+    user.is_staff = False
+    user.must_change_password = False
+    user.deactivated_at_sign_in = None
+    user.save()
+    if access.groups is not None:
+        user.groups.set([Group.objects.get_or_create(name=name)[0] for name in access.groups])
     return user

@@ -1,4 +1,4 @@
-"""The admins' users-and-groups pages, and the sign-in's locked-out page. Each view parses, calls one
+"""The admins' users-and-groups pages, the sign-in page and its locked-out page. Each view parses, calls one
 selector or service, renders."""
 
 from __future__ import annotations
@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -109,3 +111,22 @@ def locked_out(
     response = render(request, "registration/locked_out.html", {"unlocks_at": unlocks_at}, status=429)
     response["Retry-After"] = str(max(1, math.ceil((unlocks_at - timezone.now()).total_seconds())))
     return response
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page, offering the company sign-in (OIDC_ISSUER) beside the password form, or instead
+    of it when LOCAL_PASSWORDS is off: then a password sent anyway is refused, whatever it is."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            **kwargs,
+            local_passwords=settings.LOCAL_PASSWORDS,
+            oidc_enabled=bool(settings.OIDC_ISSUER),
+            oidc_provider_name=settings.OIDC_PROVIDER_NAME,
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.LOCAL_PASSWORDS:
+            refused = "Sign-in with a password is switched off here: use the company sign-in."
+            return self.render_to_response(self.get_context_data(sign_in_error=refused), status=403)
+        return super().post(request, *args, **kwargs)

@@ -15,6 +15,8 @@ logger = logging.getLogger(__name__)
 @app.periodic(cron=settings.RETENTION_CRON)
 @app.task(queue="maintenance", queueing_lock="purge_history")
 def purge_history_job(timestamp: int) -> None:
-    """Delete history entries older than HISTORY_RETENTION_DAYS, on RETENTION_CRON."""
+    """Delete history entries older than HISTORY_RETENTION_DAYS (none when it is 0), on RETENTION_CRON."""
+    if settings.HISTORY_RETENTION_DAYS <= 0:
+        return
     count = purge_history(retention_days=settings.HISTORY_RETENTION_DAYS)
     logger.info("Purged %d history entries older than %d days", count, settings.HISTORY_RETENTION_DAYS)

@@ -189,7 +189,15 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 # Sign-in throttling (django-axes; its counts are rows in PostgreSQL, shared by every gunicorn worker): after
 # SIGN_IN_FAILURE_LIMIT failed sign-ins naming one account (in any case) or coming from one address, sign-in
 # for that account, or from that address, is refused until SIGN_IN_COOLOFF_MINUTES after the last of them.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
+# Local passwords (the embedded demo, small sites) may be switched off where everyone signs in with the company's
+# identity provider: the sign-in page then offers only its button, and a password sent anyway is refused.
+LOCAL_PASSWORDS = envbool("LOCAL_PASSWORDS", "True")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_PASSWORDS else []),
+    # The company sign-in's callback (accounts/oidc.py); it authenticates nothing while OIDC_ISSUER is empty.
+    "accounts.oidc.OidcBackend",
+]
 AXES_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", "5")
 SIGN_IN_COOLOFF_MINUTES = envint("SIGN_IN_COOLOFF_MINUTES", "15")
 if AXES_FAILURE_LIMIT < 1 or SIGN_IN_COOLOFF_MINUTES < 1:
@@ -209,6 +217,48 @@ AXES_DISABLE_ACCESS_LOG = True
 # Reverse proxies in front of Sluice that append the client's address to X-Forwarded-For; 0: none, the
 # client is REMOTE_ADDR. Set it only when every request comes through them (accounts/throttle.py).
 SIGN_IN_TRUSTED_PROXIES = envint("SIGN_IN_TRUSTED_PROXIES", "0")
+
+# Sign-in with the company's identity provider, OpenID Connect (docs/sign-in.md): off while OIDC_ISSUER is empty.
+# The provider's endpoints come from its discovery document ({issuer}/.well-known/openid-configuration).
+OIDC_ISSUER = os.getenv("OIDC_ISSUER", "").strip()
+OIDC_RP_CLIENT_ID = os.getenv("OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = envsecret("OIDC_CLIENT_SECRET")
+OIDC_PROVIDER_NAME = os.getenv("OIDC_PROVIDER_NAME", "your company account")
+OIDC_RP_SCOPES = os.getenv("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = os.getenv("OIDC_SIGN_ALGO", "RS256")
+OIDC_USERNAME_CLAIM = os.getenv("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_TIMEOUT = envfloat("OIDC_TIMEOUT_S", "10")
+OIDC_USE_PKCE = True
+OIDC_CLAIM_MAPPING = None
+if OIDC_ISSUER:
+    from urllib.parse import urlsplit
+
+    from accounts.claim_mapping import ClaimMappingError, parse_claim_mapping
+
+    _issuer = urlsplit(OIDC_ISSUER)
+    # Plain http only on loopback (a provider in a test, or beside Sluice on one host): tokens travel over it.
+    if _issuer.scheme != "https" and not (
+        _issuer.scheme == "http" and _issuer.hostname in ("127.0.0.1", "::1", "localhost")
+    ):
+        raise ImproperlyConfigured(f"OIDC_ISSUER must be an https:// URL, not {OIDC_ISSUER!r}")
+    if not OIDC_RP_CLIENT_ID or not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured("With OIDC_ISSUER set, set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET (or _FILE) too")
+    if OIDC_RP_SIGN_ALGO not in ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512"):
+        raise ImproperlyConfigured(
+            f"OIDC_SIGN_ALGO must be RS256, RS384, RS512, ES256, ES384 or ES512, not {OIDC_RP_SIGN_ALGO!r}"
+        )
+    # Inline YAML, or OIDC_CLAIM_MAPPING_FILE naming a YAML file (docs/sign-in.md#the-claim-mapping).
+    _mapping = envsecret("OIDC_CLAIM_MAPPING")
+    if not _mapping.strip():
+        raise ImproperlyConfigured(
+            "With OIDC_ISSUER set, set OIDC_CLAIM_MAPPING (or OIDC_CLAIM_MAPPING_FILE): who gets which role"
+        )
+    try:
+        OIDC_CLAIM_MAPPING = parse_claim_mapping(_mapping)
+    except ClaimMappingError as exc:
+        raise ImproperlyConfigured(f"OIDC_CLAIM_MAPPING: {exc}") from None
+elif not LOCAL_PASSWORDS:
+    raise ImproperlyConfigured("LOCAL_PASSWORDS=false leaves no way to sign in: set OIDC_ISSUER (docs/sign-in.md)")
 
 # Every password a person chooses (the users page, `add_user`, the demo set-up, the password-change page) must
 # pass these: long, not like the username, not among the 20,000 most common, not digits only.
@@ -335,7 +385,7 @@ if bad := [h for h in ANSWER_LINK_HOSTS if not re.fullmatch(r"(?:\*?\.)?[a-z0-9-
         "its subdomains"
     )
 # Days an employee's own history of questions and answers is kept (the one place a question rests
-# as typed); older entries are deleted every day on RETENTION_CRON (and by `manage.py purge_history`).
+# as typed); older entries are deleted every day on RETENTION_CRON (and by `manage.py purge_history`); 0 keeps them.
 HISTORY_RETENTION_DAYS = envint("HISTORY_RETENTION_DAYS", "90")
 # Days audit rows are kept; 0 keeps them for good. Older rows are purged on RETENTION_CRON, the chain
 # anchored (and by `manage.py purge_audit --older-than 90d`).

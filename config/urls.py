@@ -4,10 +4,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.forms import ChangePasswordForm
+from accounts.oidc import OidcCallback, OidcStart
+from accounts.views import SignInView
 from api import urls as api_urls
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    # The company sign-in (docs/sign-in.md); both answer 404 while OIDC_ISSUER is empty.
+    path("accounts/oidc/authenticate/", OidcStart.as_view(), name="oidc_authentication_init"),
+    path("accounts/oidc/callback/", OidcCallback.as_view(), name="oidc_authentication_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from accounts.claim_mapping import parse_claim_mapping
 from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
@@ -16,6 +17,9 @@ from accounts.services import create_user, upsert_user
 from fakes.anthropic_server import FakeAnthropic
 from fakes.openai_server import FakeOpenAI
 from retrieval.services import IngestResult, ingest_file
+from tests.oidc_provider import CLIENT_ID as OIDC_CLIENT_ID
+from tests.oidc_provider import CLIENT_SECRET as OIDC_CLIENT_SECRET
+from tests.oidc_provider import OidcProvider
 from tests.serving import ServedSluice
 
 
@@ -209,3 +213,35 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSluice]:
         yield server
     finally:
         server.stop()
+
+
+# The claim mapping of the company-sign-in tests (docs/sign-in.md): groups give the role and clearance, and
+# groups named readers-… give reader groups.
+TEST_CLAIM_MAPPING = """
+rules:
+  - {claim: groups, value: sluice-admins, role: admin, clearance: restricted}
+  - {claim: groups, value: sluice-auditors, role: auditor, clearance: restricted}
+  - {claim: groups, value: staff, role: employee}
+  - {claim: groups, value: cleared-confidential, clearance: confidential}
+default_clearance: internal
+reader_groups: {claim: groups, prefix: readers-}
+"""
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcProvider]:
+    """A real OpenID Connect provider in a process of its own on loopback (tests/oidc_provider/)."""
+    provider = OidcProvider(tmp_path_factory.mktemp("oidc-provider"))
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def company_sign_in(settings: Any, oidc_provider: OidcProvider) -> OidcProvider:
+    """Sluice configured, as its environment would configure it, to sign in with the test provider under
+    TEST_CLAIM_MAPPING; local passwords stay on."""
+    settings.OIDC_ISSUER = oidc_provider.issuer
+    settings.OIDC_RP_CLIENT_ID = OIDC_CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = OIDC_CLIENT_SECRET
+    settings.OIDC_CLAIM_MAPPING = parse_claim_mapping(TEST_CLAIM_MAPPING)
+    return oidc_provider

@@ -26,12 +26,16 @@ def test_both_purges_are_scheduled_on_the_retention_cron_on_a_queue_the_served_w
         assert task.queue in WORKER_QUEUES.split(",")
 
 
-def test_the_history_job_deletes_entries_past_the_retention(employee, settings) -> None:
-    settings.HISTORY_RETENTION_DAYS = 30
+def test_the_history_job_deletes_entries_past_the_retention_unless_it_is_off(employee, settings) -> None:
     old = HistoryEntry.objects.create(owner=employee, question="old", text="a", audit_id=1)
     HistoryEntry.objects.filter(id=old.id).update(created_at=timezone.now() - dt.timedelta(days=31))
     recent = HistoryEntry.objects.create(owner=employee, question="recent", text="b", audit_id=2)
 
+    settings.HISTORY_RETENTION_DAYS = 0  # off: the job keeps everything (the command refuses 0)
+    purge_history_job(timestamp=0)
+    assert HistoryEntry.objects.count() == 2
+
+    settings.HISTORY_RETENTION_DAYS = 30
     purge_history_job(timestamp=0)
 
     assert list(HistoryEntry.objects.values_list("id", flat=True)) == [recent.id]
