@@ -361,6 +361,11 @@ LOCAL_LLM_API_KEY = envsecret("LOCAL_LLM_API_KEY")
 # CPU servers read prompts slowly (tens of tokens a second), hence the long first-token wait.
 LOCAL_LLM_TIMEOUT_FIRST_TOKEN = envfloat("LOCAL_LLM_TIMEOUT_FIRST_TOKEN", "60")
 LOCAL_LLM_TIMEOUT_TOTAL = envfloat("LOCAL_LLM_TIMEOUT_TOTAL", "300")
+# The on-prem server's Prometheus metrics, for the policy's load-aware burst (`saturated_when`, routing/load.py):
+# empty for /metrics at the root of LOCAL_LLM_BASE_URL; each process reads them again when its reading is older
+# than the max age.
+LOCAL_LLM_METRICS_URL = os.getenv("LOCAL_LLM_METRICS_URL", "")
+LOCAL_LLM_LOAD_MAX_AGE_S = envfloat("LOCAL_LLM_LOAD_MAX_AGE_S", "5")
 
 # Running a Decision (routing/resilience.py). Tries per target in all (1 = no retry), for
 # transient errors only (429, 5xx, 529, timeouts, dropped streams); waits are random in

@@ -37,6 +37,25 @@ _ids = itertools.count(1)
 class OpenAIHandler(FakeHandler):
     server: FakeOpenAI
 
+    def do_GET(self) -> None:
+        # Metrics are read by a poller, not answered from the scripts: they neither use nor record one.
+        if self.path.split("?", 1)[0] == "/metrics":
+            self.metrics()
+        else:
+            super().do_GET()
+
+    def metrics(self) -> None:
+        """The scheduler's gauges as vLLM exposes them (or llama.cpp's server), or 404 with waiting=None."""
+        server = self.server
+        with server._lock:
+            server.metrics_reads += 1
+        if server.waiting is None:
+            return self.send_bytes(404, b"Not Found", "text/plain")
+        text = (LLAMACPP_METRICS if server.metrics_dialect == "llamacpp" else VLLM_METRICS).format(
+            waiting=server.waiting, running=server.running, model=server.models[0] if server.models else "model"
+        )
+        self.send_bytes(200, text.encode(), "text/plain; version=0.0.4; charset=utf-8")
+
     def route(self, request: RecordedRequest, script: Script) -> None:
         headers = {"x-request-id": f"req-fake{next(_ids):06d}"}
         if script.status >= 400:
@@ -167,12 +186,52 @@ def stream_deltas(deltas: tuple[str, ...], calls: list[tuple[str, FakeToolCall]]
     return out
 
 
+# GET /metrics as vLLM serves it (Prometheus' text format; a gauge per scheduler state, labelled by engine and
+# model, among counters and histograms), and as llama.cpp's server does with --metrics.
+VLLM_METRICS = """\
+# HELP vllm:num_requests_running Number of requests in model execution batches.
+# TYPE vllm:num_requests_running gauge
+vllm:num_requests_running{{engine="0",model_name="{model}"}} {running}.0
+# HELP vllm:num_requests_waiting Number of requests waiting to be processed.
+# TYPE vllm:num_requests_waiting gauge
+vllm:num_requests_waiting{{engine="0",model_name="{model}"}} {waiting}.0
+# HELP vllm:prompt_tokens_total Number of prefill tokens processed.
+# TYPE vllm:prompt_tokens_total counter
+vllm:prompt_tokens_total{{engine="0",model_name="{model}"}} 1234.0
+# HELP vllm:time_to_first_token_seconds Histogram of time to first token in seconds.
+# TYPE vllm:time_to_first_token_seconds histogram
+vllm:time_to_first_token_seconds_bucket{{engine="0",le="0.1",model_name="{model}"}} 3.0
+vllm:time_to_first_token_seconds_bucket{{engine="0",le="+Inf",model_name="{model}"}} 5.0
+vllm:time_to_first_token_seconds_count{{engine="0",model_name="{model}"}} 5.0
+vllm:time_to_first_token_seconds_sum{{engine="0",model_name="{model}"}} 0.9
+"""
+LLAMACPP_METRICS = """\
+# HELP llamacpp:prompt_tokens_total Number of prompt tokens processed.
+# TYPE llamacpp:prompt_tokens_total counter
+llamacpp:prompt_tokens_total 1234
+# HELP llamacpp:requests_processing Number of requests processing.
+# TYPE llamacpp:requests_processing gauge
+llamacpp:requests_processing {running}
+# HELP llamacpp:requests_deferred Number of requests deferred.
+# TYPE llamacpp:requests_deferred gauge
+llamacpp:requests_deferred {waiting}
+"""
+
+
 class FakeOpenAI(FakeServer):
-    """An OpenAI-compatible server on loopback; point the SDK's base_url at `.base_url` (with /v1)."""
+    """An OpenAI-compatible server on loopback; point the SDK's base_url at `.base_url` (with /v1).
+
+    GET /metrics reports `waiting` and `running` requests in vLLM's names (`metrics_dialect = "llamacpp"`:
+    llama.cpp's); with waiting=None it answers 404, as a server without metrics does.
+    """
 
     handler = OpenAIHandler
     # False: behave like servers that ignore stream_options and never send a usage chunk.
     usage_chunks = True
+    waiting: int | None = 0
+    running: int = 0
+    metrics_dialect = "vllm"
+    metrics_reads = 0
 
     @property
     def base_url(self) -> str:

@@ -1,4 +1,4 @@
-"""What the backends page shows: each policy target's health, circuit and today's figures; team budgets."""
+"""What the backends page shows: each policy target's health, load, circuit and today's figures; team budgets."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 from routing import resilience
 from routing.backends import configured_backends
 from routing.budgets import BudgetStatus, budget_status_of_team
+from routing.load import read_load
 from routing.policy.decide import Target
 from routing.policy.versions import get_active_policy
 
@@ -38,6 +39,10 @@ class TargetRow:
     configured: bool
     health: str  # "up", "down" or "not configured"
     health_detail: str
+    # Its server's queue as this process last read it (routing/load.py), "" when it reports none or was not
+    # probed; `saturated`: why the policy counts it saturated now ("" when it does not).
+    load: str
+    saturated: str
     circuit: resilience.CircuitState
     tries_today: int
     failures_today: int
@@ -63,9 +68,15 @@ def list_targets(*, probe: bool) -> list[TargetRow]:
     for target in policy.targets:
         configured = target.in_process or target.backend in enabled
         health, detail = ("not configured", "") if not configured else ("not checked", "")
+        load = saturated = ""
         if configured and probe:
-            checked = resilience.backend_for(target, policy_version=policy.version, custom=()).health()
+            backend = resilience.backend_for(target, policy_version=policy.version, custom=policy.custom_patterns)
+            checked = backend.health()
             health, detail = ("up" if checked.ok else "down"), checked.detail
+            if backend.metrics_url():
+                reading = read_load(target, policy)
+                load = str(reading)
+                saturated = target.saturated_when.exceeded(reading) if target.saturated_when else ""
         tries, failures, hits, p50, p95, cost = today.get(target.name, (0, 0, 0, None, None, 0.0))
         rows.append(
             TargetRow(
@@ -73,6 +84,8 @@ def list_targets(*, probe: bool) -> list[TargetRow]:
                 configured=configured,
                 health=health,
                 health_detail=detail,
+                load=load,
+                saturated=saturated,
                 circuit=resilience.circuit_state(target.name),
                 tries_today=tries,
                 failures_today=failures,

@@ -13,7 +13,7 @@ from accounts.models import User
 from inspection import inspect_question
 from inspection.findings import Finding
 from routing.budgets import BudgetStatus
-from routing.policy.decide import WORKLOAD_NAME, Health, Policy, RequestFacts, Workload, Zone
+from routing.policy.decide import WORKLOAD_NAME, Health, Load, Policy, RequestFacts, Workload, Zone
 
 HEALTH_STATES = {"up": True, "down": False}
 
@@ -93,7 +93,7 @@ def facts_for_user(
 def facts_from_explain_line(line: Mapping[str, Any], policy: Policy) -> tuple[RequestFacts, Health, dict[str, int]]:
     """RequestFacts, Health and the question's findings from one `route_explain` line
     ({"question", "user": {"role", "clearance", "groups"}, "classifications", "workload", "health",
-    "team", "budget_exhausted"}); the question is inspected with the policy's own patterns.
+    "load", "team", "budget_exhausted"}); the question is inspected with the policy's own patterns.
     ValueError says what is wrong with the line."""
     question = line.get("question")
     if not isinstance(question, str):
@@ -131,4 +131,23 @@ def facts_from_explain_line(line: Mapping[str, Any], policy: Policy) -> tuple[Re
         question=question,
     )
     zones = {zone: HEALTH_STATES[state] for zone, state in health.items()}
-    return facts, Health.from_zones(policy.targets, zones), findings
+    by_zone = Health.from_zones(policy.targets, zones)
+    return facts, Health(up=by_zone.up, load=_explain_load(line.get("load", {}), policy)), findings
+
+
+def _explain_load(value: Any, policy: Policy) -> dict[str, Load]:
+    """A `route_explain` line's "load": {target: {"waiting": n, "running": n}}, as its server would report it."""
+    names = {t.name for t in policy.targets}
+    problem = '"load" must map target names to {"waiting": n, "running": n} (whole numbers, 0 or more)'
+    if not isinstance(value, dict):
+        raise ValueError(problem)
+    loads = {}
+    for name, counts in value.items():
+        if name not in names:
+            raise ValueError(f'"load": unknown target {name!r} (known: {", ".join(sorted(names))})')
+        if not isinstance(counts, dict) or not set(counts) <= {"waiting", "running"}:
+            raise ValueError(problem)
+        if any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in counts.values()):
+            raise ValueError(problem)
+        loads[name] = Load(waiting=counts.get("waiting"), running=counts.get("running"))
+    return loads

@@ -45,6 +45,7 @@ from routing.budgets import budget_status
 from routing.facts import count_findings, facts_for_user
 from routing.grounding import Source, attribute, declines
 from routing.held import hold_request
+from routing.load import read_load
 from routing.policy.decide import (
     Action,
     Decision,
@@ -316,7 +317,9 @@ def screen(passages: Sequence[SourcePassage], policy: Policy) -> Screened:
 
 def current_health(policy: Policy) -> Health:
     """The policy's targets as they stand now: up when configured and its circuit is not open (in any
-    process: the circuits are shared). The in-process extractive target is always up. One query."""
+    process: the circuits are shared), and the load of those with `saturated_when`. The in-process
+    extractive target is always up. One query; the load is read from the server when this process's
+    reading is older than LOCAL_LLM_LOAD_MAX_AGE_S."""
     enabled = set(configured_backends())
     tripped = resilience.circuits_open_now()
     up, why = {}, {}
@@ -328,7 +331,9 @@ def current_health(policy: Policy) -> Health:
         elif t.name in tripped:
             why[t.name] = "its circuit is open after failures in a row; it is tried again soon"
         up[t.name] = t.name not in why
-    return Health(up=up, why_down=why)
+    # The load of the targets a burst may be decided on (routing/load.py: kept a few seconds per process).
+    load = {t.name: read_load(t, policy) for t in policy.targets if t.saturated_when is not None and up.get(t.name)}
+    return Health(up=up, why_down=why, load=load)
 
 
 def _finish(

@@ -48,12 +48,12 @@ def one_rate_window(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
-    """Each test starts with closed circuits and new backends, and retries that wait milliseconds.
+    """Each test starts with closed circuits, new backends, no load reading, and retries that wait milliseconds.
     Passwords are hashed cheaply: PBKDF2's full work factor costs about a second per persona.
     Pages name static files by their plain names, found in static/ as the live server serves them:
     the hashed names exist only after collectstatic, which tests/assistant/test_serve_command.py runs for real.
     The audit chain's heads go to a file of the test's own, never the developer's (which names their rows)."""
-    from routing import resilience
+    from routing import load, resilience
 
     settings.AUDIT_HEAD_FILE = str(tmp_path / "audit_head.jsonl")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -66,6 +66,7 @@ def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.ASK_RATE_LIMIT_PER_MINUTE = 0  # tests ask as one persona far more often; test_rate_limits sets it
     settings.API_KEY_RATE_LIMIT_PER_MINUTE = 0
     resilience.reset()
+    load.reset()
     yield
     resilience.reset()
 

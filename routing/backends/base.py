@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from routing.egress import guard_outbound, outbound_text
 from routing.errors import BackendError, ErrorKind
+from routing.policy.decide import Load
 
 if TYPE_CHECKING:
     from inspection import CustomPattern
@@ -188,6 +189,14 @@ class ChatBackend(ABC):
     def health(self) -> Health:
         """Whether this backend can answer now. In-process backends always can."""
         return Health(ok=True, detail="in-process")
+
+    def metrics_url(self) -> str:
+        """Where load() reads the server's load; "" for backends that report none."""
+        return ""
+
+    def load(self) -> Load:
+        """How busy the server is now (routing/load.py). Never raises: unknown when it cannot be read."""
+        return Load(unknown=f"{self.name} reports no load")
 
     def close(self) -> None:  # noqa: B027 (a hook: in-process backends hold nothing)
         """Release what the backend holds (connections); nothing for in-process backends."""

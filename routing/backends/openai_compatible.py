@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import httpx2
 import openai
@@ -32,6 +33,8 @@ from routing.backends.base import (
 )
 from routing.chat import Chat, Speaker, ToolCall
 from routing.errors import EgressBlocked
+from routing.load import READ_TIMEOUT_S, parse_load
+from routing.policy.decide import Load
 
 if TYPE_CHECKING:
     from inspection import CustomPattern
@@ -171,6 +174,34 @@ class OpenAICompatibleBackend(HttpChatBackend):
         if self.model in served:
             return Health(ok=True, detail=f"{self.model} served")
         return Health(ok=True, detail=f"up, but {self.model} is not listed (serves {', '.join(served) or 'nothing'})")
+
+    def metrics_url(self) -> str:
+        """LOCAL_LLM_METRICS_URL, else /metrics at the root of the base URL (where vLLM and llama.cpp serve it)."""
+        if settings.LOCAL_LLM_METRICS_URL:
+            return str(settings.LOCAL_LLM_METRICS_URL)
+        if not self.base_url:
+            return ""
+        root = self.base_url.rstrip("/").removesuffix("/v1")
+        return f"{root}/metrics"
+
+    def load(self) -> Load:
+        """The server's queue from its Prometheus metrics (routing/load.py). Never raises: unknown, saying why,
+        when they cannot be read. The API key goes along only to the server's own origin (llama.cpp wants it)."""
+        url = self.metrics_url()
+        if not url:
+            return Load(unknown="LOCAL_LLM_BASE_URL is not set")
+        headers = {}
+        if self._api_key != NO_KEY and urlsplit(url)[:2] == urlsplit(self.base_url)[:2]:
+            headers["authorization"] = f"Bearer {self._api_key}"
+        try:
+            response = httpx2.get(url, headers=headers, timeout=READ_TIMEOUT_S)
+        except httpx2.TimeoutException:
+            return Load(unknown=f"no answer from {url} within {READ_TIMEOUT_S:g}s")
+        except httpx2.HTTPError as err:
+            return Load(unknown=f"cannot read {url} ({type(err).__name__})")
+        if response.status_code != 200:
+            return Load(unknown=f"{url} answered {response.status_code}")
+        return parse_load(response.text)
 
     def _sdk(self) -> openai.OpenAI:
         if not self.base_url or not self.model:

@@ -11,6 +11,10 @@ Invariants, enforced here at decision time and by the loader at load time:
 - with the team's budget spent, cloud targets are skipped and the user is told;
 - a fallback never widens locality: a Decision lists only targets of its rule that the
   data class allows, plus, for `degrade`, the in-process extractive target (onprem).
+
+Load-aware burst: when a rule's first target is saturated (its server's queue over the target's
+`saturated_when`), the first wider target of the same Decision is tried before it. Only the order
+changes: the targets are still those the invariants allowed, so data that may not leave never does.
 """
 
 from __future__ import annotations
@@ -103,6 +107,46 @@ def zone_violation(zone: Zone, data_class: Classification, *, redact: bool, has_
 
 
 @dataclass(frozen=True)
+class Load:
+    """How busy a target's server is, as it last reported: requests waiting in its queue and requests
+    running. None when not known (its metrics could not be read); `unknown` then says why."""
+
+    waiting: int | None = None
+    running: int | None = None
+    unknown: str = ""
+
+    def __str__(self) -> str:
+        if self.waiting is None and self.running is None:
+            return f"unknown ({self.unknown or 'not read'})"
+        parts = [f"{n} {what}" for n, what in ((self.waiting, "waiting"), (self.running, "running")) if n is not None]
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Saturation:
+    """A target's `saturated_when`: it is saturated when a given count is over its threshold. A count its
+    server does not report (or that could not be read) never makes it saturated."""
+
+    waiting_over: int | None = None
+    running_over: int | None = None
+
+    def __str__(self) -> str:
+        """As the backends page says it: "over 8 waiting or over 32 running"."""
+        limits = ((self.waiting_over, "waiting"), (self.running_over, "running"))
+        return " or ".join(f"over {limit} {what}" for limit, what in limits if limit is not None)
+
+    def exceeded(self, load: Load) -> str:
+        """Why `load` saturates the target ("14 waiting, over 8"), or "" when it does not."""
+        for count, limit, what in (
+            (load.waiting, self.waiting_over, "waiting"),
+            (load.running, self.running_over, "running"),
+        ):
+            if count is not None and limit is not None and count > limit:
+                return f"{count} {what}, over {limit}"
+        return ""
+
+
+@dataclass(frozen=True)
 class Target:
     """A named backend the policy may send a request to."""
 
@@ -113,6 +157,8 @@ class Target:
     price_input_per_mtok: float = 0.0
     price_output_per_mtok: float = 0.0
     timeout_s: float = 60.0
+    # Set: when its server reports this much load, a wider target its rule allows is tried first.
+    saturated_when: Saturation | None = None
 
     @property
     def in_process(self) -> bool:
@@ -281,6 +327,8 @@ class Health:
 
     up: Mapping[str, bool]
     why_down: Mapping[str, str] = field(default_factory=dict)  # target name -> why, for the reasons
+    # Target name -> its server's last load reading, for the targets with `saturated_when`.
+    load: Mapping[str, Load] = field(default_factory=dict)
 
     def is_up(self, target: Target) -> bool:
         return target.in_process or bool(self.up.get(target.name, False))
@@ -461,6 +509,9 @@ def decide(facts: RequestFacts, policy: Policy, health: Health) -> Decision:
             chosen.append(target)
     if budget_skipped:
         notices.append(policy.budget.tell_user)
+    if chosen:
+        chosen, burst = _burst(chosen, health)
+        reasons.extend(burst)
 
     extractive = policy.extractive_target
     if rule.on_failure == OnFailure.DEGRADE and extractive is not None and extractive not in chosen:
@@ -497,6 +548,28 @@ def decide(facts: RequestFacts, policy: Policy, health: Health) -> Decision:
         notices=tuple(notices),
         approval=approval,
     )
+
+
+def _burst(chosen: list[Target], health: Health) -> tuple[list[Target], list[str]]:
+    """`chosen` with its first wider target moved first when its first target is saturated, and the
+    reasons. Only allowed targets are reordered, none added: the invariants hold as they did."""
+    first = chosen[0]
+    if first.saturated_when is None:
+        return chosen, []
+    load = health.load.get(first.name, Load(unknown="not read"))
+    wider = next((t for t in chosen[1:] if t.zone.width > first.zone.width), None)
+    over = first.saturated_when.exceeded(load)
+    where = f"{first.name} ({first.zone})"
+    if not over:
+        if wider is not None and load.waiting is None and load.running is None:
+            # Unknown is never saturated: a metrics endpoint that fails must not send data wider.
+            return chosen, [f"{where}'s load is unknown ({load.unknown or 'not read'}), so it is tried first."]
+        return chosen, []
+    said = f"{'On-prem' if first.zone == Zone.ONPREM else first.zone.label} saturated: {first.name} has {over}"
+    if wider is None:
+        return chosen, [f"{said}, but no wider target of this rule may take this request, so it is still tried first."]
+    reordered = [wider, *(t for t in chosen if t is not wider)]
+    return reordered, [f"{said}, so {wider.name} ({wider.zone}) is tried first."]
 
 
 def _held_reason(approval: Approval, why: str) -> str:

@@ -32,6 +32,7 @@ from routing.policy.decide import (
     OnFailure,
     Policy,
     Rule,
+    Saturation,
     SecretHandling,
     Target,
     Workload,
@@ -379,7 +380,10 @@ def _read_groups(r: _Reader, value: Any, kinds: tuple[str, ...]) -> dict[str, tu
     return result
 
 
-TARGET_KEYS = ("zone", "backend", "tier", "price_per_million_tokens", "timeout_s")
+TARGET_KEYS = ("zone", "backend", "tier", "price_per_million_tokens", "timeout_s", "saturated_when")
+SATURATION_KEYS = ("waiting_over", "running_over")
+# The backends whose servers report their load (routing/load.py reads it).
+REPORTS_LOAD = ("openai_compatible",)
 
 
 def _read_targets(r: _Reader, value: Any) -> dict[str, Target]:
@@ -414,6 +418,11 @@ def _read_targets(r: _Reader, value: Any) -> dict[str, Target]:
         if backend == "extractive" and zone is not None and zone != Zone.ONPREM:
             r.err((*p, "zone"), f"{what}: the extractive backend runs in-process, so its zone is onprem")
             continue
+        saturation = None
+        if "saturated_when" in entry:
+            saturation = _read_saturation(r, entry["saturated_when"], (*p, "saturated_when"), what, backend)
+            if saturation is None:
+                continue
         if zone and backend and tier:
             result[name] = Target(
                 name=name,
@@ -423,8 +432,31 @@ def _read_targets(r: _Reader, value: Any) -> dict[str, Target]:
                 price_input_per_mtok=prices["input"],
                 price_output_per_mtok=prices["output"],
                 timeout_s=timeout,
+                saturated_when=saturation,
             )
     return result
+
+
+def _read_saturation(r: _Reader, value: Any, path: Path, what: str, backend: str | None) -> Saturation | None:
+    """`saturated_when: {waiting_over: 8, running_over: 32}`: counts its server reports, at least one given."""
+    label = f"{what}: saturated_when"
+    if backend is not None and backend not in REPORTS_LOAD:
+        r.err(path, f"{label}: only {_known(REPORTS_LOAD)} targets report their load (this one is {backend})")
+        return None
+    if not isinstance(value, dict) or not value:
+        r.err(path, f"{label} must give waiting_over or running_over, e.g. {{waiting_over: 8}}")
+        return None
+    entry = r.mapping(value, path, label, SATURATION_KEYS)
+    before = len(r.problems)
+    limits: dict[str, int] = {}
+    for key, limit in entry.items():
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            r.err((*path, key), f"{label}: {key} must be a whole number, 0 or more")
+        else:
+            limits[key] = limit
+    if len(r.problems) > before or not limits:
+        return None
+    return Saturation(**limits)
 
 
 def _read_secrets(r: _Reader, value: Any, kinds: tuple[str, ...]) -> SecretHandling:

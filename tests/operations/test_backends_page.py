@@ -104,3 +104,27 @@ def test_a_budget_with_a_huge_exponent_is_a_form_error_not_a_crash(client, admin
     response = client.post("/manage/backends/budget/", {"team": "platform", "monthly_limit_usd": amount})
 
     assert response.status_code == 422 and not TeamBudget.objects.exists()
+
+
+def test_the_on_prem_target_shows_its_queue_and_whether_it_is_saturated(client, admin, onprem):
+    from routing.policy.versions import read_default_policy_text, save_and_activate_policy
+
+    local = "    backend: openai_compatible\n    tier: small\n"
+    text = read_default_policy_text().replace(local, local + "    saturated_when: {waiting_over: 8}\n")
+    save_and_activate_policy(text=text.replace('"default-2"', '"burst-1"'), acting_user=None)
+    onprem.waiting, onprem.running = 14, 3
+    client.force_login(admin)
+
+    local_row = row(client.get("/manage/backends/").content.decode(), "local")
+
+    assert "load: 14 waiting, 3 running" in local_row
+    assert "saturated (14 waiting, over 8): wider targets go first" in local_row
+
+
+def test_unreadable_metrics_show_as_unknown(client, admin, onprem):
+    onprem.waiting = None
+    client.force_login(admin)
+
+    local_row = row(client.get("/manage/backends/").content.decode(), "local")
+
+    assert f"load: unknown ({onprem.url}/metrics answered 404)" in local_row and "saturated" not in local_row

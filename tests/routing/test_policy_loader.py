@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from accounts.clearance import Classification
-from routing.policy.decide import INJECTION_NOTICES, Approval, InjectionAction, InjectionHandling, OnFailure, Zone
+from routing.policy.decide import (
+    INJECTION_NOTICES,
+    Approval,
+    InjectionAction,
+    InjectionHandling,
+    OnFailure,
+    Saturation,
+    Zone,
+)
 from routing.policy.loader import PolicyError, PolicyProblem, load_policy
 
 DEFAULT_TEXT = (Path(__file__).resolve().parents[2] / "routing" / "policies" / "default.yaml").read_text()
@@ -413,3 +421,51 @@ def test_a_bad_approve_is_refused_with_its_line(approve: str, expected: str) -> 
     text = DEFAULT_TEXT.replace(APPROVE_AT, APPROVE_AT.replace("    explain", f"    {approve}\n    explain"))
     line = text.splitlines().index(f"    {approve}") + 1
     assert problems(text) == [PolicyProblem(line, f"rule 'public-prefers-cloud': {expected}")]
+
+
+def test_a_target_may_say_when_it_is_saturated() -> None:
+    text = SMALL.replace(
+        "    tier: small\n", "    tier: small\n    saturated_when: {waiting_over: 8, running_over: 32}\n"
+    )
+    policy = load_policy(text)
+    assert policy.target("local").saturated_when == Saturation(waiting_over=8, running_over=32)
+    assert policy.target("claude").saturated_when is None
+
+
+@pytest.mark.parametrize(
+    "saturated_when, expected",
+    [
+        (
+            "{waiting_over: -1}",
+            "line 13: target 'local': saturated_when: waiting_over must be a whole number, 0 or more",
+        ),
+        (
+            "{waiting_over: 8.5}",
+            "line 13: target 'local': saturated_when: waiting_over must be a whole number, 0 or more",
+        ),
+        (
+            "{waiting_over: many}",
+            "line 13: target 'local': saturated_when: waiting_over must be a whole number, 0 or more",
+        ),
+        (
+            "{}",
+            "line 13: target 'local': saturated_when must give waiting_over or running_over, e.g. {waiting_over: 8}",
+        ),
+        ("8", "line 13: target 'local': saturated_when must give waiting_over or running_over, e.g. {waiting_over: 8}"),
+        (
+            "{queue_over: 8}",
+            "line 13: target 'local': saturated_when: unknown key 'queue_over' (known: waiting_over, running_over)",
+        ),
+    ],
+)
+def test_a_bad_saturated_when_is_refused_with_its_line(saturated_when: str, expected: str) -> None:
+    text = SMALL.replace("    tier: small\n", f"    tier: small\n    saturated_when: {saturated_when}\n")
+    assert [str(p) for p in problems(text)] == [expected]
+
+
+def test_only_targets_whose_servers_report_their_load_may_saturate() -> None:
+    text = SMALL.replace("    tier: frontier\n", "    tier: frontier\n    saturated_when: {waiting_over: 8}\n")
+    assert [str(p) for p in problems(text)] == [
+        "line 9: target 'claude': saturated_when: only openai_compatible targets report their load (this one is "
+        "anthropic)"
+    ]

@@ -164,3 +164,36 @@ def test_without_json_it_prints_a_readable_explanation(db: None, tmp_path: Path)
     assert first.startswith("#1 answer: local (onprem) → extractive (onprem); internal; redact=True;")
     assert "    claude (cloud) is down." in rest
     assert rest[-1] == "1 requests under policy default-2: 1 answered, 0 refused"
+
+
+def test_a_draft_with_saturated_when_can_be_replayed_under_a_load(db: None, tmp_path: Path) -> None:
+    local = "    backend: openai_compatible\n    tier: small\n"
+    draft = read_default_policy_text().replace(local, local + "    saturated_when: {waiting_over: 8}\n")
+    (tmp_path / "draft.yaml").write_text(draft.replace('version: "default-2"', 'version: "burst-draft"'))
+    personal = {"question": "Mail dana.cho@quillfern.example the runbook", "classifications": ["internal"]}
+    requests = [
+        {**personal, "load": {"local": {"waiting": 14, "running": 3}}},
+        {**personal, "load": {"local": {"waiting": 2}}},
+        {**personal, "classifications": ["confidential"], "load": {"local": {"waiting": 1000}}},
+    ]
+    out, _ = run(str(write_requests(tmp_path, requests)), "--json", "--policy", str(tmp_path / "draft.yaml"))
+    busy, quiet, confidential = [json.loads(line) for line in out.splitlines()]
+    assert [t["name"] for t in busy["targets"]] == ["claude", "local", "extractive"]
+    assert "On-prem saturated: local has 14 waiting, over 8, so claude (cloud) is tried first." in busy["reasons"]
+    assert [t["name"] for t in quiet["targets"]] == ["local", "claude", "extractive"]
+    assert [t["name"] for t in confidential["targets"]] == ["local", "extractive"]
+
+
+@pytest.mark.parametrize(
+    "load, expected",
+    [
+        ({"locall": {"waiting": 1}}, "unknown target 'locall'"),
+        ({"local": {"waiting": -1}}, "whole numbers, 0 or more"),
+        ({"local": {"queued": 1}}, "whole numbers, 0 or more"),
+        ([], "whole numbers, 0 or more"),
+    ],
+)
+def test_a_bad_load_names_the_problem(db: None, tmp_path: Path, load: Any, expected: str) -> None:
+    path = write_requests(tmp_path, [{"question": "Where is the runbook?", "load": load}])
+    with pytest.raises(CommandError, match=expected):
+        run(str(path), "--json")
