@@ -325,8 +325,23 @@ EMBEDDING_BATCH_SIZE = envint("EMBEDDING_BATCH_SIZE", "0")  # 0: 32 on CPU, 128 
 # What runs the model: torch, or ONNX Runtime on the CPU from an export made once in DATA_DIR/models (fp32:
 # torch's vectors; int8: faster, but its vectors differ from stored ones). auto: torch on CUDA, else onnx.
 EMBEDDING_BACKEND = os.getenv("EMBEDDING_BACKEND", "auto")
-if EMBEDDING_BACKEND not in ("auto", "torch", "onnx", "onnx-int8"):
-    raise ImproperlyConfigured(f"EMBEDDING_BACKEND must be auto, torch, onnx or onnx-int8, not {EMBEDDING_BACKEND!r}")
+# remote: an OpenAI-compatible /v1/embeddings service (text-embeddings-inference, vLLM, infinity-emb) serving
+# the same model, so web workers hold no model of their own (retrieval/embedders/remote.py).
+if EMBEDDING_BACKEND not in ("auto", "torch", "onnx", "onnx-int8", "remote"):
+    raise ImproperlyConfigured(
+        f"EMBEDDING_BACKEND must be auto, torch, onnx, onnx-int8 or remote, not {EMBEDDING_BACKEND!r}"
+    )
+EMBEDDING_BASE_URL = os.getenv("EMBEDDING_BASE_URL", "").strip()
+EMBEDDING_MODEL = os.getenv("EMBEDDING_MODEL", "").strip()
+EMBEDDING_API_KEY = envsecret("EMBEDDING_API_KEY")
+EMBEDDING_TIMEOUT = envfloat("EMBEDDING_TIMEOUT", "30")  # seconds for one request, before it is tried again
+EMBEDDING_TEXTS_PER_CALL = envint("EMBEDDING_TEXTS_PER_CALL", "256")  # TEI's --max-client-batch-size
+EMBEDDING_RETRY_ATTEMPTS = envint("EMBEDDING_RETRY_ATTEMPTS", "4")  # tries per request, for 429, 5xx, timeouts
+if EMBEDDING_BACKEND == "remote" and not (EMBEDDING_BASE_URL and EMBEDDING_MODEL):
+    raise ImproperlyConfigured(
+        "EMBEDDING_BACKEND=remote needs EMBEDDING_BASE_URL (the service's /v1 base, e.g. "
+        "http://sluice-embedding-service/v1) and EMBEDDING_MODEL (the name it serves the model under)"
+    )
 if EMBEDDING_DEVICE == "cuda" and EMBEDDING_BACKEND.startswith("onnx"):
     raise ImproperlyConfigured(
         f"EMBEDDING_BACKEND={EMBEDDING_BACKEND} runs on the CPU only: with EMBEDDING_DEVICE=cuda use torch or auto"

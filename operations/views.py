@@ -17,7 +17,7 @@ from accounts.permissions import role_required
 from accounts.roles import Role
 from operations.forms import BudgetForm
 from operations.selectors import list_budgets, list_targets
-from retrieval.embedders import embedder_is_loaded
+from retrieval.embedders import describe_embedder, embedding_health
 from routing.budgets import set_team_budget
 from routing.metrics import render as render_metrics
 
@@ -30,6 +30,7 @@ def _page(request: HttpRequest, form: BudgetForm, *, status: int = 200) -> HttpR
         "targets": targets,
         "cost_today": sum(t.cost_today_usd for t in targets),
         "budgets": list_budgets(),
+        "embedder": describe_embedder(),
         "form": form,
     }
     return render(request, "operations/backends.html", context, status=status)
@@ -74,5 +75,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         logger.warning("Health check: database unavailable", exc_info=True)
         database = "unavailable"
-    body = {"database": database, "embedding_model": "ok" if embedder_is_loaded() else "not loaded"}
+    # The embedding service's state is reported, not judged: a web pod restarted for it would not bring it back.
+    body = {"database": database, **embedding_health()}
     return JsonResponse(body, status=200 if database == "ok" else 503)

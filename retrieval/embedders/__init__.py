@@ -27,7 +27,20 @@ def get_embedder() -> Embedder:
 
 
 def make_embedder(backend: str, *, device: str = "auto", batch_size: int = 0) -> Embedder:
-    """A new embedder of `backend` (torch, onnx or onnx-int8); its model loads on first use."""
+    """A new embedder of `backend` (torch, onnx, onnx-int8 or remote); its model loads on first use."""
+    if backend == "remote":
+        from django.conf import settings
+
+        from retrieval.embedders.remote import RemoteEmbedder
+
+        return RemoteEmbedder(
+            base_url=settings.EMBEDDING_BASE_URL,
+            model=settings.EMBEDDING_MODEL,
+            api_key=settings.EMBEDDING_API_KEY,
+            timeout_s=settings.EMBEDDING_TIMEOUT,
+            texts_per_call=settings.EMBEDDING_TEXTS_PER_CALL,
+            retry_attempts=settings.EMBEDDING_RETRY_ATTEMPTS,
+        )
     if backend == "torch":
         from retrieval.embedders.sentence_transformers import MiniLMEmbedder
 
@@ -67,6 +80,32 @@ def _cuda_present() -> bool:
 
 def embedder_is_loaded() -> bool:
     return _embedder is not None and getattr(_embedder, "loaded", True)
+
+
+def embedding_health() -> dict[str, str]:
+    """What /healthz says of embeddings: the in-process model's state ("ok" once loaded); with
+    EMBEDDING_BACKEND=remote, "served" and the service's state (asked at most every few seconds)."""
+    from retrieval.embedders.remote import RemoteEmbedder
+
+    embedder = get_embedder()
+    if isinstance(embedder, RemoteEmbedder):
+        return {"embedding_model": "served", "embedding_service": embedder.health()}
+    return {"embedding_model": "ok" if embedder_is_loaded() else "not loaded"}
+
+
+def describe_embedder() -> dict[str, str]:
+    """For the backends page: what computes the vectors, where, and whether it answers now."""
+    from django.conf import settings
+
+    from retrieval.embedders.remote import RemoteEmbedder
+
+    embedder = get_embedder()
+    if isinstance(embedder, RemoteEmbedder):
+        where = f"the service at {embedder.base_url}, {embedder.texts_per_call} texts a request at most"
+        return {"backend": "remote", "model": embedder.model_id, "where": where, "health": embedder.health()}
+    backend = resolve_backend(settings.EMBEDDING_BACKEND, device=settings.EMBEDDING_DEVICE)
+    state = "loaded" if embedder_is_loaded() else "not loaded yet in this worker"
+    return {"backend": backend, "model": embedder.model_id, "where": "in each web and worker process", "health": state}
 
 
 def loaded_embed() -> Callable[[Sequence[str]], list[list[float]]] | None:

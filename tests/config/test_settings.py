@@ -72,7 +72,9 @@ def test_the_embedding_backend_is_chosen_from_the_hardware_unless_set() -> None:
 @pytest.mark.parametrize(
     "env, message",
     [
-        ({"EMBEDDING_BACKEND": "openvino"}, "EMBEDDING_BACKEND must be auto, torch, onnx or onnx-int8"),
+        ({"EMBEDDING_BACKEND": "openvino"}, "EMBEDDING_BACKEND must be auto, torch, onnx, onnx-int8 or remote"),
+        ({"EMBEDDING_BACKEND": "remote"}, "EMBEDDING_BACKEND=remote needs EMBEDDING_BASE_URL"),
+        ({"EMBEDDING_BACKEND": "remote", "EMBEDDING_BASE_URL": "http://embed/v1"}, "and EMBEDDING_MODEL"),
         ({"EMBEDDING_BACKEND": "onnx", "EMBEDDING_DEVICE": "cuda"}, "runs on the CPU only"),
     ],
 )
