@@ -614,7 +614,7 @@ def _slow_streams(e2e: dict[str, Any]) -> str:
             f"{_ms(run.get('latency_ms'), 'median')} / {_ms(run.get('latency_ms'))}",
             f"{run.get('cpu_s', {}).get('workers_ms_per_request', '?')} ms",
         )
-        for run in [{**e2e, "server": e2e.get("server", "asgi")}, *runs.values()]
+        for run in [{**e2e, "server": e2e.get("server", "asgi")}, e2e.get("on_threads", {}), *runs.values()]
         if "latency_ms" in run
     ]
     first = next(iter(runs.values()))
@@ -626,7 +626,8 @@ def _slow_streams(e2e: dict[str, Any]) -> str:
         f"{think[0]}–{think[1]} s, for {first.get('duration_s')} s: on uvicorn's ASGI workers, as `manage.py serve` "
         "serves, and on gunicorn's threads, as it served before, where each stream holds one of the 2 × 4 "
         "threads and the other questions wait (an ask times out after "
-        f"{first.get('request_timeout_s', '?')} s, an error). The first row is the run above, for comparison."
+        f"{first.get('request_timeout_s', '?')} s, an error). The first rows are the run above, and the same "
+        "run on gunicorn's threads, for comparison."
     )
     return "\n".join(["", text, "", _table(header, rows)])
 

@@ -9,6 +9,6 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Each request runs its sync code in a thread of its own (Django's ThreadSensitiveContext), and each step of a
-# stream in a pool thread: a connection kept for reuse would outlive the thread that could reuse it.
-os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
+# stream in a pool thread: connections come from a pool of the process instead of being kept per thread.
+os.environ.setdefault("DATABASE_POOL_SIZE", "20")
 application = get_asgi_application()

@@ -175,11 +175,15 @@ else:
 if os.getenv("SLUICE_DATABASE_NAME"):
     DATABASES["default"]["NAME"] = os.environ["SLUICE_DATABASE_NAME"]
 # Each thread keeps its connection between requests, checked before reuse, instead of opening one per request
-# (about 8 ms on two busy cores, measured 2026-12-05). 0: a new connection for every request, which the web
-# tier uses (config/asgi.py): under ASGI each request runs in a thread of its own, that a kept connection
-# would outlive.
+# (about 8 ms on two busy cores, measured 2026-12-05). 0: a new connection for every request.
 DATABASES["default"]["CONN_MAX_AGE"] = envint("DATABASE_CONN_MAX_AGE", "60")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Or a pool of at most this many connections per process (psycopg_pool), which the web tier uses
+# (config/asgi.py): under ASGI each request runs in a thread of its own, that a kept connection would
+# outlive, and a process streams hundreds of answers at once, more than PostgreSQL takes connections.
+if DATABASE_POOL_SIZE := envint("DATABASE_POOL_SIZE", "0"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": DATABASE_POOL_SIZE}
 # Two test runs at once (say, two developers' shells) each name their own test database.
 DATABASES["default"]["TEST"] = {"NAME": os.getenv("TEST_DATABASE_NAME", "test_sluice")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

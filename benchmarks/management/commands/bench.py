@@ -230,6 +230,15 @@ def _e2e(result: dict[str, Any], options: dict[str, Any], database_name: str | N
     result["e2e"] = e2e
     result["rss_mb"] = e2e.get("rss_mb", {}).get("max")
     if options["slow_stream_users"] > 0:
+        # The same run on gunicorn's threads as served before, on the same machine, to compare.
+        e2e["on_threads"] = e2e_benchmark(
+            database_name,
+            server="threads",
+            users=options["users"],
+            duration_s=options["e2e_seconds"],
+            think_s=(5.0, 15.0),
+            retrieval_p95_ms=retrieval_p95,
+        )
         # Issue 11 §1: answers as slow as a model writes them (10 s each), many users at once, the same
         # think times; served as `manage.py serve` does, then as it did before (gunicorn's threads) to compare.
         slow = {
