@@ -629,6 +629,8 @@ def _slow_streams(e2e: dict[str, Any]) -> str:
         f"{first.get('request_timeout_s', '?')} s, an error). The first rows are the run above, and the same "
         "run on gunicorn's threads, for comparison."
     )
+    if e2e.get("note"):
+        text += f" {e2e['note']}"
     return "\n".join(["", text, "", _table(header, rows)])
 
 
