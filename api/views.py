@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view, permission_classes
@@ -21,7 +21,7 @@ from api.schema import documented_errors
 from api.serializers import AnswerOutput, AskInput, SearchInput, SearchOutput
 from assistant.models import Conversation
 from assistant.services import KeptAnswer, answer_question, stream_answer
-from assistant.streaming import answer_events
+from assistant.streaming import ThreadedStreamingResponse, answer_events
 from retrieval.selectors import get_reader, search_passages
 from routing.policy.decide import Workload
 
@@ -89,7 +89,7 @@ def ask(request: Request) -> HttpResponse:
     def final(kept: KeptAnswer) -> dict[str, Any]:
         return AnswerOutput(kept, context=context).data
 
-    return StreamingHttpResponse(
+    return ThreadedStreamingResponse(
         answer_events(events, final),
         content_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},

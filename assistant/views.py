@@ -6,7 +6,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,7 +31,7 @@ from assistant.services import (
     record_feedback,
     stream_answer,
 )
-from assistant.streaming import answer_events
+from assistant.streaming import ThreadedStreamingResponse, answer_events
 from retrieval.selectors import get_chunk, get_reader, list_document_chunks
 from routing.models import AuditEvent
 from routing.rate_limits import RateLimited
@@ -128,7 +128,7 @@ def ask_stream(request: HtmxHttpRequest) -> HttpResponse:
         html = render_to_string("assistant/ask.html#result", _answered(request, kept), request=request)
         return {"html": html, "conversation": kept.conversation_id}
 
-    return StreamingHttpResponse(
+    return ThreadedStreamingResponse(
         answer_events(events, render_final),
         content_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},

@@ -6,10 +6,12 @@ What runs, all on 127.0.0.1, and why so:
   set, so every streamed answer takes the same fixed time (200 ms by default) from its first event to
   its last, tokens arriving at a steady pace as from a real model. The model's time is then a known
   constant and what the figures add to it is Sluice's own.
-- The web tier: gunicorn started as `manage.py serve` starts it (config.wsgi, production's
-  config.gunicorn_conf, WEB_WORKERS and WEB_THREADS, an access log), through benchmarks.gunicorn_conf,
+- The web tier: gunicorn started as `manage.py serve` starts it (config.asgi in uvicorn's workers,
+  production's config.gunicorn_conf, WEB_WORKERS, an access log), through benchmarks.gunicorn_conf,
   which only adds a mark per worker once it has loaded the embedding model, embedded a text and
   imported the cloud SDK: measuring starts when every worker is warm, not when the first one is.
+  server="threads" serves as Sluice did before issue 11 §1 instead (config.wsgi in gunicorn's
+  threaded workers, WEB_THREADS threads each, one thread held per stream), to compare.
   It uses the caller's database (SLUICE_DATABASE_NAME), points ANTHROPIC_* at the fake, has no
   on-prem model (so the default policy sends these questions to the cloud: internal and public
   documents, no findings in the question), and turns the response cache off: with a fixed list of
@@ -105,6 +107,8 @@ USERNAME = "bench-load-{:03d}"
 TEAM = "bench-load"
 START_TIMEOUT_S = 180.0  # gunicorn up and every worker's model loaded (2 cores, other work beside)
 STOP_TIMEOUT_S = 15.0
+SERVERS = ("asgi", "threads")
+WARM_UPS_PER_ASGI_WORKER = 4  # a few asks at once per worker: its first connections and cloud client made
 
 
 def e2e_benchmark(
@@ -116,6 +120,7 @@ def e2e_benchmark(
     cloud_ms: float = 200.0,
     workers: int | None = None,
     threads: int | None = None,
+    server: str = "asgi",
     request_timeout_s: float = 30.0,
     retrieval_p95_ms: float | None = None,
     fault_duration_s: float = 0.0,
@@ -125,7 +130,8 @@ def e2e_benchmark(
     """Run `users` simulated users for `duration_s` against gunicorn on `database_name` (which must be
     the default connection's database, holding the demo corpus) and return the figures (JSON-able).
 
-    workers/threads: gunicorn's; default WEB_WORKERS and WEB_THREADS (2 and 4), as `manage.py serve`.
+    workers: gunicorn's; default WEB_WORKERS (2), as `manage.py serve`. server: "asgi" (uvicorn's workers,
+    as `manage.py serve`) or "threads" (gunicorn's gthread workers, `threads` each, default WEB_THREADS or 4).
     retrieval_p95_ms: the retrieval benchmark's p95, for the target 1.25 × (cloud_ms + retrieval p95);
     without it, the retrieval time measured server side in this run is used (target_basis says which).
     fault_duration_s: when > 0, a second window follows on the same server in which every cloud answer
@@ -138,41 +144,44 @@ def e2e_benchmark(
         raise ValueError(f"the default connection uses {connection.settings_dict['NAME']}, not {database_name}")
     if users < 1 or duration_s <= 0 or not 0 <= think_s[0] <= think_s[1]:
         raise ValueError("need users >= 1, duration_s > 0 and 0 <= think_s[0] <= think_s[1]")
+    if server not in SERVERS:
+        raise ValueError(f"server must be one of {SERVERS}, not {server!r}")
     if not Chunk.objects.exists():
         raise ValueError(f"database {database_name} holds no passages: run setup_demo in it first")
     workers = workers or int(os.getenv("WEB_WORKERS", "2"))
     threads = threads or int(os.getenv("WEB_THREADS", "4"))
     fault = dict(fault or {"status": 500})
+    warm_ups = threads if server == "threads" else WARM_UPS_PER_ASGI_WORKER
     began = time.perf_counter()
     sessions = sign_in_users(users)
     failing: dict[str, Any] | None = None
 
-    with served(database_name, cloud_ms=cloud_ms, workers=workers, threads=threads) as server:
+    with served(database_name, cloud_ms=cloud_ms, workers=workers, threads=threads, server=server) as served_by:
         started_s = time.perf_counter() - began
         signed_in: list[SignedInUser] = []
         try:
-            signed_in = [SignedInUser.open(server.url, s, timeout_s=request_timeout_s) for s in sessions]
-            warm_up(signed_in[: workers * threads], timeout_s=request_timeout_s, log=server.log)
+            signed_in = [SignedInUser.open(served_by.url, s, timeout_s=request_timeout_s) for s in sessions]
+            warm_up(signed_in[: workers * warm_ups], timeout_s=request_timeout_s, log=served_by.log)
             warmed_s = time.perf_counter() - began - started_s
-            cpu_before = cpu_seconds(server.worker_pids()), resource.getrusage(resource.RUSAGE_SELF)
+            cpu_before = cpu_seconds(served_by.worker_pids()), resource.getrusage(resource.RUSAGE_SELF)
             figures = measure_window(
                 signed_in, duration_s=duration_s, think_s=think_s, seed=seed, timeout_s=request_timeout_s
             )
-            figures |= error_records(server.log, figures["errors"])
-            logged = log_length(server.log)
-            cpu_after = cpu_seconds(server.worker_pids()), resource.getrusage(resource.RUSAGE_SELF)
-            rss = {pid: resident_mb(pid) for pid in server.worker_pids()}
+            figures |= error_records(served_by.log, figures["errors"])
+            logged = log_length(served_by.log)
+            cpu_after = cpu_seconds(served_by.worker_pids()), resource.getrusage(resource.RUSAGE_SELF)
+            rss = {pid: resident_mb(pid) for pid in served_by.worker_pids()}
             if fault_duration_s > 0:
-                server.fake.behave(**{"text": ANSWER, **fault})
+                served_by.fake.behave(**{"text": ANSWER, **fault})
                 failing = measure_window(
                     signed_in, duration_s=fault_duration_s, think_s=think_s, seed=seed + 1, timeout_s=request_timeout_s
                 )
                 failing["fault"] = fault
-                failing |= error_records(server.log, failing["errors"], after=logged)
+                failing |= error_records(served_by.log, failing["errors"], after=logged)
         finally:
             for user in signed_in:
                 user.close()
-        worker_starts = len(list(server.ready_dir.iterdir()))
+        worker_starts = len(list(served_by.ready_dir.iterdir()))
 
     workers_cpu = sum(cpu_after[0].values()) - sum(cpu_before[0].get(pid, 0.0) for pid in cpu_after[0])
     result = {
@@ -180,9 +189,11 @@ def e2e_benchmark(
         "duration_s": duration_s,
         "think_s": list(think_s),
         "cloud_ms": cloud_ms,
+        "request_timeout_s": request_timeout_s,
         **figures,
+        "server": server,
         "workers": workers,
-        "threads": threads,
+        "threads": threads if server == "threads" else None,
         "worker_restarts": max(0, worker_starts - workers),
         # CPU used in the window: by the web workers, and by this process (the users and the fake cloud),
         # which shares the machine's cores with them; on 2 cores a busy load generator shows here.
@@ -273,7 +284,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def served(database_name: str, *, cloud_ms: float, workers: int, threads: int) -> Iterator[Server]:
+def served(
+    database_name: str, *, cloud_ms: float, workers: int, threads: int, server: str = "asgi"
+) -> Iterator[Server]:
     """The fake cloud (answering in `cloud_ms`; `server.fake.behave()` changes how) and gunicorn on
     loopback, every worker warm; both stopped on the way out, whatever happens."""
     scratch = Path(tempfile.mkdtemp(prefix="sluice-e2e-"))
@@ -303,13 +316,14 @@ def served(database_name: str, *, cloud_ms: float, workers: int, threads: int) -
         }
         env.pop("ANTHROPIC_API_KEY_FILE", None)  # it would win over the fake's key
         command = [
-            sys.executable, "-m", "gunicorn", "config.wsgi",
+            sys.executable, "-m", "gunicorn", "config.asgi",
             "--config", "python:benchmarks.gunicorn_conf",
             "--bind", f"127.0.0.1:{port}",
             "--workers", str(workers),
-            "--threads", str(threads),
             "--access-logfile", "-",
         ]  # fmt: skip
+        if server == "threads":
+            command[3:4] = ["config.wsgi", "--worker-class", "gthread", "--threads", str(threads)]
         with log.open("wb") as out:
             # As `manage.py serve` does first: pages name the collected static files (hashed), in this
             # environment's storage, not the plain one a test run renders with.
@@ -348,7 +362,7 @@ def wait_until_warm(server: Server, *, workers: int, timeout_s: float) -> None:
 
 
 def warm_up(users: Sequence[SignedInUser], *, timeout_s: float, log: Path) -> list[Outcome]:
-    """One ask from each of these users at once (as many as gunicorn has threads), not measured: the
+    """One ask from each of these users at once (a few per worker), not measured: the
     workers' database connections and cloud clients are made before the window opens. RuntimeError
     when none is answered, since then the run would measure only failures."""
     outcomes: list[Outcome] = []

@@ -565,12 +565,12 @@ def _e2e(result: dict[str, Any], plots: dict[str, str]) -> str:
         ("latency median / p95", f"{_ms(e2e['latency_ms'], 'median')} / {_ms(e2e['latency_ms'])}"),
         ("first token median / p95", f"{_ms(e2e.get('first_token_ms'), 'median')} / {_ms(e2e.get('first_token_ms'))}"),
         ("target p95", f"{e2e.get('target_p95_ms')} ms"),
-        ("web workers × threads", f"{e2e.get('workers')} × {e2e.get('threads')}"),
+        ("web workers", _served_by(e2e)),
     ]
     think = e2e.get("think_s") or ("?", "?")
     text = (
         f"{e2e.get('users')} signed-in employees ask the demo corpus through `/ask/stream/` (the page's own "
-        "stream) on gunicorn started as `manage.py serve` starts it, for "
+        "stream) on gunicorn started as `manage.py serve` starts it (uvicorn's ASGI workers), for "
         f"{e2e.get('duration_s')} s; each reads the streamed answer to its end, then thinks {think[0]}–{think[1]} s "
         f"(uniform, seeded) before the next question. The cloud is the fake Anthropic server on 127.0.0.1, "
         f"streaming each answer over {e2e.get('cloud_ms')} ms; the response cache is off, so every question "
@@ -587,7 +587,51 @@ def _e2e(result: dict[str, Any], plots: dict[str, str]) -> str:
         ("worker CPU per request", f"{e2e.get('cpu_s', {}).get('workers_ms_per_request', '?')} ms"),
     ]
     table = _table(("figure", "value"), rows + server)
-    return "\n".join(["## End to end through gunicorn", "", text, "", table, _rss(result)])
+    return "\n".join(["## End to end through gunicorn", "", text, "", table, _rss(result), _slow_streams(e2e)])
+
+
+def _served_by(run: dict[str, Any]) -> str:
+    if run.get("server", "threads") == "threads":
+        return f"{run.get('workers')} × {run.get('threads')} threads (gthread, WSGI)"
+    return f"{run.get('workers')} uvicorn (ASGI)"
+
+
+def _slow_streams(e2e: dict[str, Any]) -> str:
+    """Issue 11 §1's runs: many users, each answer streamed over 10 s, on the ASGI workers and on threads."""
+    runs = e2e.get("slow_streams")
+    if not runs:
+        return ""
+    header = ("served by", "users", "answer streamed over", "requests", "errors", "first token median / p95",
+              "latency median / p95", "worker CPU per request")  # fmt: skip
+    rows = [
+        (
+            _served_by(run),
+            run.get("users"),
+            f"{run.get('cloud_ms', 0) / 1000:g} s",
+            run.get("requests"),
+            run.get("errors"),
+            f"{_ms(run.get('first_token_ms'), 'median')} / {_ms(run.get('first_token_ms'))}",
+            f"{_ms(run.get('latency_ms'), 'median')} / {_ms(run.get('latency_ms'))}",
+            f"{run.get('cpu_s', {}).get('workers_ms_per_request', '?')} ms",
+        )
+        for run in [{**e2e, "server": e2e.get("server", "asgi")}, e2e.get("on_threads", {}), *runs.values()]
+        if "latency_ms" in run
+    ]
+    first = next(iter(runs.values()))
+    think = first.get("think_s") or ("?", "?")
+    text = (
+        "### Many slow streams (issue 11 §1)\n\n"
+        "An answer streams for as long as the model writes it. The same users' loop, with the fake cloud "
+        f"streaming each answer over {first.get('cloud_ms', 0) / 1000:g} s and {first.get('users')} users thinking "
+        f"{think[0]}–{think[1]} s, for {first.get('duration_s')} s: on uvicorn's ASGI workers, as `manage.py serve` "
+        "serves, and on gunicorn's threads, as it served before, where each stream holds one of the 2 × 4 "
+        "threads and the other questions wait (an ask times out after "
+        f"{first.get('request_timeout_s', '?')} s, an error). The first rows are the run above, and the same "
+        "run on gunicorn's threads, for comparison."
+    )
+    if e2e.get("note"):
+        text += f" {e2e['note']}"
+    return "\n".join(["", text, "", _table(header, rows)])
 
 
 def _rss(result: dict[str, Any]) -> str:

@@ -8,6 +8,10 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
+# ASGI (config.asgi): a worker holds many answer streams at once, where a thread of gunicorn's own
+# (gthread) was held for each stream from its first byte to its last.
+worker_class = "uvicorn_worker.UvicornWorker"
+
 
 def warm_up_models() -> None:
     """Load the models a question needs: the embedding model, and inspection's name model with its name

@@ -174,10 +174,16 @@ else:
 # Another database on the same server: the benchmark run's throwaway one (benchmarks/database.py).
 if os.getenv("SLUICE_DATABASE_NAME"):
     DATABASES["default"]["NAME"] = os.environ["SLUICE_DATABASE_NAME"]
-# Each web thread keeps its connection between requests, checked before reuse, instead of opening one per
-# request (about 8 ms on two busy cores, measured 2026-12-05). 0: a new connection for every request.
+# Each thread keeps its connection between requests, checked before reuse, instead of opening one per request
+# (about 8 ms on two busy cores, measured 2026-12-05). 0: a new connection for every request.
 DATABASES["default"]["CONN_MAX_AGE"] = envint("DATABASE_CONN_MAX_AGE", "60")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Or a pool of at most this many connections per process (psycopg_pool), which the web tier uses
+# (config/asgi.py): under ASGI each request runs in a thread of its own, that a kept connection would
+# outlive, and a process streams hundreds of answers at once, more than PostgreSQL takes connections.
+if DATABASE_POOL_SIZE := envint("DATABASE_POOL_SIZE", "0"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": DATABASE_POOL_SIZE}
 # Two test runs at once (say, two developers' shells) each name their own test database.
 DATABASES["default"]["TEST"] = {"NAME": os.getenv("TEST_DATABASE_NAME", "test_sluice")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -295,6 +301,10 @@ STORAGES = {
 
 # Questions one user may ask in a minute, on the pages and with `manage.py ask` alike (0: no limit): the next
 # gets 429 with Retry-After on a page, an error naming this setting from the command.
+# Threads per web process that read streamed answers, one step at a time (assistant/streaming.py): one is
+# busy while the gate works or a model's next chunk is awaited, so it bounds the answers a process streams at
+# once; the connections themselves are held by uvicorn's event loop, not by threads.
+STREAM_THREADS = envint("STREAM_THREADS", "256")
 ASK_RATE_LIMIT_PER_MINUTE = envint("ASK_RATE_LIMIT_PER_MINUTE", "30")
 # Questions one API key may ask in a minute (0: no limit), counted besides its user's: a script or a shared
 # service key may be held below what its owner may ask in the pages. The next gets 429 with Retry-After.

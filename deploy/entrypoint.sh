@@ -1,7 +1,7 @@
 #!/bin/sh
 # The image's entrypoint: one role per container (deploy/Dockerfile, deploy/compose.yaml, deploy/kubernetes/).
 #
-#   web      gunicorn on 0.0.0.0:$PORT (8000), $WEB_WORKERS processes x $WEB_THREADS threads; /healthz, /metrics
+#   web      gunicorn on 0.0.0.0:$PORT (8000), $WEB_WORKERS uvicorn worker processes; /healthz, /metrics
 #   worker   a queue worker (procrastinate) on $WORKER_QUEUES (default: every queue: ingestion,audit,maintenance)
 #   embed    a queue worker on the ingestion queue alone (parse, inspect, embed, store): the part that embeds,
 #            scaled on that queue's depth and, with the CUDA image, run on GPU nodes
@@ -37,11 +37,10 @@ web)
     rm -rf "$PROMETHEUS_MULTIPROC_DIR"
     mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
     export PROMETHEUS_MULTIPROC_DIR
-    exec python -m gunicorn config.wsgi \
+    exec python -m gunicorn config.asgi \
         --config python:config.gunicorn_conf \
         --bind "${HOST:-0.0.0.0}:${PORT:-8000}" \
         --workers "${WEB_WORKERS:-2}" \
-        --threads "${WEB_THREADS:-4}" \
         --access-logfile - \
         "$@"
     ;;

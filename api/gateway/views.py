@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.api_keys import authenticate_api_key
@@ -20,6 +20,7 @@ from accounts.models import ApiKey, User
 from api.endpoints import Endpoint
 from api.gateway import anthropic_wire, openai_wire
 from api.gateway.errors import Api, GatewayError, invalid
+from assistant.streaming import ThreadedStreamingResponse
 from routing.chat import ToolCall
 from routing.gateway import ChatAsk, ChatReply, Refusal, Route, open_chat
 from routing.policy.decide import Workload
@@ -110,7 +111,7 @@ def _converse(
     if isinstance(first, ChatReply) and first.refusal is not None:
         return _refused(first).response(api)
     if ask.stream:
-        response = StreamingHttpResponse(
+        response = ThreadedStreamingResponse(
             stream(itertools.chain([first], events), ask, body), content_type="text/event-stream"
         )
         response["Cache-Control"] = "no-cache"

@@ -98,7 +98,7 @@ def test_web_serves_pages_static_files_health_and_metrics_then_stops_on_sigterm(
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_WORKERS": "1",
-        "WEB_THREADS": "2",
+        "STREAM_THREADS": "16",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "false",
     }

@@ -38,6 +38,13 @@ class Command(BaseCommand):
         parser.add_argument("--queries", type=int, default=200, help="queries for latency and quality")
         parser.add_argument("--users", type=int, default=50, help="simulated users end to end")
         parser.add_argument("--e2e-seconds", type=float, default=60.0, help="length of the end-to-end run")
+        parser.add_argument(
+            "--slow-stream-users",
+            type=int,
+            default=200,
+            help="users of the end-to-end runs with each answer streamed over 10 s, on the ASGI workers and on "
+            "gunicorn's threads (0: no such runs)",
+        )
         parser.add_argument("--write-docs", type=Path, help="write this markdown page, its plots and the run's JSON")
         parser.add_argument("--report", type=Path, help="only write --write-docs again from this saved run's JSON")
         parser.add_argument(
@@ -201,8 +208,11 @@ def _retrieval(result: dict[str, Any], options: dict[str, Any]) -> None:
         result["retrieval"]["candidates"] = candidates_sweep(reader, sources, retrieval.COLLECTION)
 
 
+SLOW_STREAM_MS = 10_000.0
+
+
 def _e2e(result: dict[str, Any], options: dict[str, Any], database_name: str | None) -> None:
-    from benchmarks.e2e import e2e_benchmark
+    from benchmarks.e2e import SERVERS, e2e_benchmark
 
     assert database_name is not None
     retrieval_p95 = result.get("retrieval", {}).get("latency", {}).get("hybrid", {}).get("p95")
@@ -219,6 +229,27 @@ def _e2e(result: dict[str, Any], options: dict[str, Any], database_name: str | N
     )
     result["e2e"] = e2e
     result["rss_mb"] = e2e.get("rss_mb", {}).get("max")
+    if options["slow_stream_users"] > 0:
+        # The same run on gunicorn's threads as served before, on the same machine, to compare.
+        e2e["on_threads"] = e2e_benchmark(
+            database_name,
+            server="threads",
+            users=options["users"],
+            duration_s=options["e2e_seconds"],
+            think_s=(5.0, 15.0),
+            retrieval_p95_ms=retrieval_p95,
+        )
+        # Issue 11 §1: answers as slow as a model writes them (10 s each), many users at once, the same
+        # think times; served as `manage.py serve` does, then as it did before (gunicorn's threads) to compare.
+        slow = {
+            "users": options["slow_stream_users"],
+            "duration_s": 60.0,
+            "think_s": (5.0, 15.0),
+            "cloud_ms": SLOW_STREAM_MS,
+            "request_timeout_s": 60.0,
+            "retrieval_p95_ms": retrieval_p95,
+        }
+        e2e["slow_streams"] = {server: e2e_benchmark(database_name, server=server, **slow) for server in SERVERS}
 
 
 def _cost(result: dict[str, Any]) -> None:

@@ -28,8 +28,9 @@ WORKER_QUEUES = "ingestion,audit,maintenance"
 
 class Command(BaseCommand):
     help = (
-        "Migrate, set up the demo, collect the static files, then serve Sluice (gunicorn, static files "
-        "by WhiteNoise) with one ingestion worker beside it, and the local model of `make local-llm` when it "
+        "Migrate, set up the demo, collect the static files, then serve Sluice (gunicorn with uvicorn's ASGI "
+        "workers, static files by WhiteNoise) with one ingestion worker beside it, and the local model of "
+        "`make local-llm` when it "
         "is there. Ctrl-C or SIGTERM stops them all, and the embedded database with them unless another "
         "process (a test run, say) still uses it."
     )
@@ -80,15 +81,13 @@ class Command(BaseCommand):
                         sys.executable,
                         "-m",
                         "gunicorn",
-                        "config.wsgi",
+                        "config.asgi",
                         "--config",
                         "python:config.gunicorn_conf",
                         "--bind",
                         f"{options['host']}:{options['port']}",
                         "--workers",
                         os.getenv("WEB_WORKERS", "2"),
-                        "--threads",
-                        os.getenv("WEB_THREADS", "4"),
                         "--access-logfile",
                         "-",
                     ],
