@@ -187,6 +187,11 @@ def _notes(result: dict[str, Any]) -> str:
     gate = result.get("gate_overhead_ms")
     if gate and gate["p95"] > 5:
         notes.append(_gate_note(gate, result.get("gate_steps_ms")))
+    gateway = result.get("gateway_overhead_ms")
+    if gateway and gateway["p95"] > 5:
+        notes.append(
+            _gateway_note(gateway, result.get("gateway_follow_up_ms"), result.get("gateway_without_name_model_ms"))
+        )
     latency = result.get("retrieval", {}).get("latency", {})
     hybrid = latency.get("hybrid")
     if hybrid and hybrid["p95"] > 40:
@@ -339,6 +344,24 @@ def _gate_note(gate: dict[str, Any], steps: dict[str, Any] | None) -> str:
         f"(p95 {_ms(steps['short_question'])}). What is left is the model's per-word cost: names are found by "
         "default since issue 14 (names missed are names sent to the cloud), after this target was set; the "
         "smallest spaCy pipeline is the one used, and no lighter model reaches its recall on the held-out names."
+    )
+
+
+def _gateway_note(gateway: dict[str, Any], follow_up: dict[str, Any] | None, without: dict[str, Any] | None) -> str:
+    note = (
+        f"**Gateway overhead** (p95 {_ms(gateway)} on a conversation seen for the first time): as on the ask path, "
+        "most of it is the name model reading every text of the conversation"
+    )
+    if without:
+        note += f"; with it off the gateway takes {_ms(without, 'median')} (p95 {_ms(without)})"
+    if follow_up:
+        note += (
+            f". The next turn of a conversation, whose earlier turns the process inspected before (by digest), "
+            f"takes {_ms(follow_up, 'median')} (p95 {_ms(follow_up)})"
+        )
+    return note + (
+        ". The rest is the request's own path: HTTP parsing, the key, the policy, the audit row, the SDK call's "
+        "framing and the egress guard over the exact bytes sent."
     )
 
 
