@@ -131,6 +131,7 @@ def _last_hash() -> str:
 
 _FIELDS = tuple(AuditEvent._meta.concrete_fields)
 _JSON_FIELDS = frozenset(f.name for f in _FIELDS if f.get_internal_type() == "JSONField")
+_FLOAT_FIELDS = frozenset(f.attname for f in _FIELDS if f.get_internal_type() == "FloatField")
 _COLUMNS = ", ".join(f'"{f.column}"' for f in _FIELDS)
 _PLACEHOLDERS = ", ".join("%s::jsonb" if f.name in _JSON_FIELDS else "%s" for f in _FIELDS)
 _INSERT = f'INSERT INTO "{AuditEvent._meta.db_table}" ({_COLUMNS}) VALUES ({_PLACEHOLDERS})'
@@ -155,6 +156,11 @@ def append_audit_event(**fields: Any) -> AuditEvent:
         for name in _JSON_FIELDS & fields.keys():
             fields[name] = json.loads(json.dumps(fields[name]))
         event = AuditEvent(id=next_id, prev_hash=last, hash_version=HASH_VERSION, **fields)
+        # As PostgreSQL gives them back: a float column returns 0.0 for an int 0, and the hash must match it.
+        for name in _FLOAT_FIELDS:
+            value = getattr(event, name)
+            if value is not None:
+                setattr(event, name, float(value))
         event.created_at = timezone.now()
         event.row_hash = row_hash(event, key=key)
         values = [getattr(event, f.attname) for f in _FIELDS]

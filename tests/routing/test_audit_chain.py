@@ -342,3 +342,13 @@ def test_a_refusal_with_no_attempt_verifies(employee):
 
     assert answer.refused and AuditEvent.objects.get(id=answer.audit_id).attempts == []
     assert verify_chain().ok
+
+
+def test_whole_numbers_in_float_columns_are_hashed_as_postgresql_gives_them_back(employee):
+    # Any writer may pass an int (a sum over no attempts is 0): the row is hashed with 0.0, as it is read back.
+    append_audit_event(
+        acting_user=employee, username=employee.username, role=employee.role, question="q", findings={},
+        passages=[], data_class=1, decision={}, attempts=[], backend="", outcome=AuditEvent.Outcome.REFUSED,
+        cost_usd=0, latency_ms=3,
+    )  # fmt: skip
+    assert verify_chain().ok
