@@ -68,7 +68,9 @@ def _texts(blocks: Any, where: str) -> str:
         elif kind in ("image", "document", "search_result"):
             raise GatewayError(400, "uninspectable_content", common.UNINSPECTABLE.format(what=kind), where)
         else:
-            raise invalid(f"`{where}` has a block of type {kind!r} that Sluice does not take here.", where)
+            raise invalid(
+                f"`{where}` has a block of type {kind!r} that Sluice does not take here: send text blocks.", where
+            )
     return "\n".join(texts)
 
 
@@ -102,7 +104,11 @@ def _message(message: Any, where: str) -> list[ChatMessage]:
         elif kind in ("image", "document", "search_result"):
             raise GatewayError(400, "uninspectable_content", common.UNINSPECTABLE.format(what=kind), at)
         else:
-            raise invalid(f"`{at}` is a {kind!r} block, which Sluice does not take in a {role} turn.", at)
+            raise invalid(
+                f"`{at}` is a {kind!r} block, which Sluice does not take in a {role} turn: send text, "
+                "tool_use (assistant) or tool_result (user) blocks.",
+                at,
+            )
     text = "\n".join(texts)
     if role == "assistant":
         return [ChatMessage(Speaker.ASSISTANT, text, tuple(calls))]

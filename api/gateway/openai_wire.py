@@ -75,7 +75,9 @@ def _text(content: Any, where: str) -> str:
         elif kind in ("image_url", "input_audio", "file"):
             raise GatewayError(400, "uninspectable_content", common.UNINSPECTABLE.format(what=kind), f"{where}.content")
         else:
-            raise invalid(f"`{where}.content` has a part of unknown type {kind!r}.", f"{where}.content")
+            raise invalid(
+                f"`{where}.content` has a part of unknown type {kind!r}: send text parts.", f"{where}.content"
+            )
     return "\n".join(texts)
 
 

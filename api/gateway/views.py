@@ -67,7 +67,7 @@ def _body(request: HttpRequest) -> Any:
     except RequestDataTooBig:
         raise GatewayError(413, "request_too_large", "The request is larger than Sluice takes: send less.") from None
     except ValueError:
-        raise invalid("The body is not valid JSON.") from None
+        raise invalid("The body is not valid JSON: send the request as a JSON object.") from None
 
 
 def _refused(reply: ChatReply) -> GatewayError:
