@@ -24,10 +24,15 @@ from pathlib import Path
 
 from operations.local_llm import free_port, stop_server
 
-# What infinity-emb 0.0.78's torch engine and server need beyond what Sluice's environment already has
-# (torch, scipy, scikit-learn, fastapi, starlette, pydantic, pillow, requests), at the versions it accepts.
+# What infinity-emb 0.0.78's torch engine and server need beyond what requirements.lock already installs
+# (torch, scipy, scikit-learn, pydantic, pillow, requests, prometheus_client), at the versions it accepts.
+# fastapi and starlette are here because the lock leaves them out (only `make local-llm` installs them): a
+# clean clone has neither, and tests/operations/test_embedding_service_install.py checks the list against
+# the lock so that a package installed by hand cannot hide a missing one again.
 PACKAGES = (
     "infinity-emb==0.0.78",
+    "fastapi==0.165.0",
+    "starlette==1.10.0",
     "numpy==1.26.4",
     "sentence-transformers==3.4.1",
     "transformers==4.57.6",
