@@ -126,6 +126,7 @@ def e2e_benchmark(
     fault_duration_s: float = 0.0,
     fault: Mapping[str, Any] | None = None,
     seed: int = 5,
+    environment: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Run `users` simulated users for `duration_s` against gunicorn on `database_name` (which must be
     the default connection's database, holding the demo corpus) and return the figures (JSON-able).
@@ -137,6 +138,8 @@ def e2e_benchmark(
     fault_duration_s: when > 0, a second window follows on the same server in which every cloud answer
     fails as `fault` says (fields of fakes.common.Script; default {"status": 500}); its figures
     are under "cloud_failing". The default policy degrades to an on-prem answer: fallbacks, not errors.
+    environment: settings for gunicorn beyond the benchmark's own (EMBEDDING_BACKEND=remote and its service's
+    address, say); they win over the benchmark's.
     Raises ValueError for arguments it cannot run with, RuntimeError when the server does not start
     or no warm-up ask is answered (with gunicorn's log), before anything is measured.
     """
@@ -156,7 +159,9 @@ def e2e_benchmark(
     sessions = sign_in_users(users)
     failing: dict[str, Any] | None = None
 
-    with served(database_name, cloud_ms=cloud_ms, workers=workers, threads=threads, server=server) as served_by:
+    with served(
+        database_name, cloud_ms=cloud_ms, workers=workers, threads=threads, server=server, environment=environment
+    ) as served_by:
         started_s = time.perf_counter() - began
         signed_in: list[SignedInUser] = []
         try:
@@ -285,7 +290,13 @@ class Server:
 
 @contextlib.contextmanager
 def served(
-    database_name: str, *, cloud_ms: float, workers: int, threads: int, server: str = "asgi"
+    database_name: str,
+    *,
+    cloud_ms: float,
+    workers: int,
+    threads: int,
+    server: str = "asgi",
+    environment: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
     """The fake cloud (answering in `cloud_ms`; `server.fake.behave()` changes how) and gunicorn on
     loopback, every worker warm; both stopped on the way out, whatever happens."""
@@ -315,6 +326,7 @@ def served(
             "ASK_RATE_LIMIT_PER_MINUTE": "100000",
         }
         env.pop("ANTHROPIC_API_KEY_FILE", None)  # it would win over the fake's key
+        env |= dict(environment or {})
         command = [
             sys.executable, "-m", "gunicorn", "config.asgi",
             "--config", "python:benchmarks.gunicorn_conf",

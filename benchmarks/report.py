@@ -610,7 +610,8 @@ def _e2e(result: dict[str, Any], plots: dict[str, str]) -> str:
         ("worker CPU per request", f"{e2e.get('cpu_s', {}).get('workers_ms_per_request', '?')} ms"),
     ]
     table = _table(("figure", "value"), rows + server)
-    return "\n".join(["## End to end through gunicorn", "", text, "", table, _rss(result), _slow_streams(e2e)])
+    parts = ["## End to end through gunicorn", "", text, "", table, _rss(result), _remote_embedder(e2e)]
+    return "\n".join([*parts, _slow_streams(e2e)])
 
 
 def _served_by(run: dict[str, Any]) -> str:
@@ -662,6 +663,35 @@ def _rss(result: dict[str, Any]) -> str:
     if not rss:
         return ""
     return f"\nResident memory of a web worker with the embedding model loaded: {rss} MB (largest worker)."
+
+
+def _remote_embedder(e2e: dict[str, Any]) -> str:
+    """Issue 11 §3: the same users with EMBEDDING_BACKEND=remote, the model in infinity-emb on loopback."""
+    run = e2e.get("remote_embedder")
+    if not run or "latency_ms" not in run:
+        return ""
+
+    def column(one: dict[str, Any]) -> list[str]:
+        return [
+            f"{one.get('rss_mb', {}).get('max', '?')} MB",
+            f"{one['service_rss_mb']} MB" if "service_rss_mb" in one else "–",
+            f"{one.get('requests')} / {one.get('errors')}",
+            f"{_ms(one['latency_ms'], 'median')} / {_ms(one['latency_ms'])}",
+            f"{_ms(one.get('retrieval_ms'), 'median')} / {_ms(one.get('retrieval_ms'))}",
+            f"{one.get('cpu_s', {}).get('workers_ms_per_request', '?')} ms",
+        ]
+
+    figures = ("web worker RSS, largest", "embedding service RSS", "requests / errors", "latency median / p95",
+               "retrieval inside the server, median / p95", "worker CPU per request")  # fmt: skip
+    rows = list(zip(figures, column(e2e), column(run), strict=True))
+    text = (
+        "### Embeddings as a service (issue 11 §3)\n\n"
+        f"The same {run.get('users')} users for {run.get('duration_s')} s with `EMBEDDING_BACKEND=remote`: the web "
+        "workers hold no embedding model and send each question's text to infinity-emb serving the same "
+        "all-MiniLM-L6-v2 on 127.0.0.1 (fp32 torch, one process), as text-embeddings-inference or vLLM would "
+        "on a cluster's GPU nodes. Here the service shares the same two cores, so its time is not a GPU's."
+    )
+    return "\n".join(["", text, "", _table(("figure", "model in each worker", "remote embedder"), rows)])
 
 
 def _redaction(result: dict[str, Any], plots: dict[str, str]) -> str:

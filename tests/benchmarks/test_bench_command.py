@@ -176,3 +176,25 @@ def test_the_page_gives_both_ingestion_paths_against_the_raw_model():
     assert "85% (8.5 vs 10.0 chunks/s)" in worker and "**no**" in worker
     assert "| 8.5 | 85% |" in rows["upload worker (run_ingestion_job over queued jobs), first 2 files"]
     assert "92% of the model's rate through the `ingest` command, 85% through the upload worker" in page
+
+
+def test_the_page_sets_the_remote_embedders_run_beside_the_in_process_one():
+    def run(rss: float, p95: float) -> dict:
+        return {
+            "users": 50, "duration_s": 30.0, "requests": 120, "errors": 0, "rss_mb": {"max": rss},
+            "latency_ms": {"median": p95 / 2, "p95": p95}, "retrieval_ms": {"median": 20.0, "p95": 30.0},
+            "cpu_s": {"workers_ms_per_request": 90.0},
+        }  # fmt: skip
+
+    e2e = run(1215.0, 476.0) | {"first_token_ms": {"median": 300.0, "p95": 400.0}, "target_p95_ms": 300.0}
+    e2e["remote_embedder"] = run(640.0, 510.0) | {"service_rss_mb": 700.5}
+
+    page = render(RUN | {"e2e": e2e, "rss_mb": 1215.0}, plot_names={})
+
+    assert "### Embeddings as a service (issue 11 §3)" in page
+    assert "| web worker RSS, largest | 1215.0 MB | 640.0 MB |" in page
+    assert "| embedding service RSS | – | 700.5 MB |" in page
+    assert "| latency median / p95 | 238.0 ms / 476.0 ms | 255.0 ms / 510.0 ms |" in page
+    assert "Embeddings as a service" not in render(
+        RUN | {"e2e": {k: v for k, v in e2e.items() if k != "remote_embedder"}}, plot_names={}
+    )

@@ -1,5 +1,6 @@
 """The end-to-end load benchmark: its pure helpers, the fake cloud's fixed answer time, process handling,
-and (slow) short runs against a real gunicorn, with the cloud up and with it failing."""
+and (slow) short runs against a real gunicorn, with the cloud up, with it failing, and with the embedding model
+in a service of its own instead of in each worker."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 
 import httpx
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.template.loader import render_to_string
 
@@ -26,6 +28,7 @@ from benchmarks.e2e import (
 )
 from benchmarks.load_users import Outcome, SseReader, latency_summary, read_final, summarise
 from fakes.anthropic_server import FakeAnthropic
+from operations.embedding_service import EmbeddingService
 
 # -- reading the stream and the answer card ---------------------------------------------------------
 
@@ -300,3 +303,24 @@ def test_a_short_run_through_gunicorn_then_a_failing_cloud(corpus):
     assert failing["requests"] > 0 and failing["errors"] == 0, (failing["error_kinds"], failing.get("server_errors"))
     assert failing["fallbacks"] == failing["requests"] and failing["zones"] == {"onprem": failing["requests"]}
     assert failing["cloud_call_ms"]["n"] == 0
+
+    # Issue 11 §3: the same short run with the model out of the web workers, in infinity-emb on loopback
+    # (what `bench` measures as e2e.remote_embedder): no errors, and each worker smaller by the model.
+    service = EmbeddingService(django_settings.DATA_DIR).start()
+    try:
+        remote = e2e_benchmark(
+            connection.settings_dict["NAME"],
+            users=3,
+            duration_s=4,
+            think_s=(0.2, 0.6),
+            workers=2,
+            environment=service.settings(),
+        )
+    finally:
+        service.stop()
+    assert remote["requests"] > 0 and remote["errors"] == 0, (remote["error_kinds"], remote.get("server_errors"))
+    assert remote["retrieval_ms"]["n"] == remote["requests"]
+    assert len(remote["rss_mb"]["per_worker"]) == 2
+    # The ONNX model and its runtime are some 130 MB of a worker (775 against 647 MB on average, 2026-12-05);
+    # workers of one run differ by up to 60 MB, so the margin is below the model's size, above that spread.
+    assert remote["rss_mb"]["max"] < min(result["rss_mb"]["per_worker"]) - 50, (remote["rss_mb"], result["rss_mb"])

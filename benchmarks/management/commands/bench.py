@@ -45,6 +45,13 @@ class Command(BaseCommand):
             help="users of the end-to-end runs with each answer streamed over 10 s, on the ASGI workers and on "
             "gunicorn's threads (0: no such runs)",
         )
+        parser.add_argument(
+            "--remote-embedder-seconds",
+            type=float,
+            default=30.0,
+            help="length of an end-to-end run of --users with EMBEDDING_BACKEND=remote (infinity-emb on loopback), "
+            "for the web workers' memory without the model (0: no such run)",
+        )
         parser.add_argument("--write-docs", type=Path, help="write this markdown page, its plots and the run's JSON")
         parser.add_argument("--report", type=Path, help="only write --write-docs again from this saved run's JSON")
         parser.add_argument(
@@ -229,6 +236,8 @@ def _e2e(result: dict[str, Any], options: dict[str, Any], database_name: str | N
     )
     result["e2e"] = e2e
     result["rss_mb"] = e2e.get("rss_mb", {}).get("max")
+    if options["remote_embedder_seconds"] > 0:
+        e2e["remote_embedder"] = _remote_embedder_e2e(database_name, options, retrieval_p95)
     if options["slow_stream_users"] > 0:
         # The same run on gunicorn's threads as served before, on the same machine, to compare.
         e2e["on_threads"] = e2e_benchmark(
@@ -250,6 +259,32 @@ def _e2e(result: dict[str, Any], options: dict[str, Any], database_name: str | N
             "retrieval_p95_ms": retrieval_p95,
         }
         e2e["slow_streams"] = {server: e2e_benchmark(database_name, server=server, **slow) for server in SERVERS}
+
+
+def _remote_embedder_e2e(database_name: str, options: dict[str, Any], retrieval_p95: float | None) -> dict[str, Any]:
+    """Issue 11 §3: the same users with the embedding model out of the web workers, in infinity-emb on
+    loopback (as text-embeddings-inference or vLLM would serve it on a cluster's GPU nodes): the workers'
+    memory, the service's, and what a question pays for the extra hop."""
+    from django.conf import settings
+
+    from benchmarks.e2e import e2e_benchmark, resident_mb
+    from operations.embedding_service import EmbeddingService
+
+    service = EmbeddingService(settings.DATA_DIR).start()
+    try:
+        run = e2e_benchmark(
+            database_name,
+            users=options["users"],
+            duration_s=options["remote_embedder_seconds"],
+            think_s=(5.0, 15.0),
+            retrieval_p95_ms=retrieval_p95,
+            environment=service.settings(),
+        )
+        assert service.process is not None
+        run["service_rss_mb"] = resident_mb(service.process.pid)
+    finally:
+        service.stop()
+    return run
 
 
 def _cost(result: dict[str, Any]) -> None:
