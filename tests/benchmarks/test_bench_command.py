@@ -19,7 +19,7 @@ from routing.models import AuditEvent
 def test_bench_prints_its_figures_and_leaves_no_trace(db):
     out = StringIO()
 
-    call_command("bench", "--in-place", "--only", "gate", "--requests", "3", stdout=out)
+    call_command("bench", "--in-place", "--only", "gate", "--requests", "3", "--warmup", "1", stdout=out)
 
     result = json.loads(out.getvalue())
     overhead = result["gate_overhead_ms"]

@@ -32,7 +32,8 @@ class Command(BaseCommand):
 
         parser.add_argument("--json", action="store_true", help="print only the JSON object (the default output)")
         parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {SECTIONS}")
-        parser.add_argument("--requests", type=int, default=200, help="gate requests measured (after 20 warm-up)")
+        parser.add_argument("--requests", type=int, default=200, help="gate requests measured (after --warmup)")
+        parser.add_argument("--warmup", type=int, default=20, help="gate requests before those measured, per figure")
         parser.add_argument("--chunks", type=int, default=100_000, help="chunks in the retrieval collection")
         parser.add_argument("--documents", type=int, default=300, help="real documents ingested (judged ones first)")
         parser.add_argument("--queries", type=int, default=200, help="queries for latency and quality")
@@ -167,13 +168,14 @@ def _gate(result: dict[str, Any], options: dict[str, Any]) -> None:
     from benchmarks.gateway import gateway_overhead
     from inspection import ner
 
-    result["gate_overhead_ms"] = gate_overhead(requests=max(2, options["requests"])).as_json(samples=True)
-    result["gate_steps_ms"] = gate_steps(requests=max(2, options["requests"]))
-    result["gateway_overhead_ms"] = gateway_overhead(requests=max(2, options["requests"])).as_json(samples=True)
-    result["gateway_follow_up_ms"] = gateway_overhead(requests=max(2, options["requests"]), follow_up=True).as_json()
+    counts = {"requests": max(2, options["requests"]), "warmup": max(0, options["warmup"])}
+    result["gate_overhead_ms"] = gate_overhead(**counts).as_json(samples=True)
+    result["gate_steps_ms"] = gate_steps(**counts)
+    result["gateway_overhead_ms"] = gateway_overhead(**counts).as_json(samples=True)
+    result["gateway_follow_up_ms"] = gateway_overhead(**counts, follow_up=True).as_json()
     ner.set_enabled(False)
     try:
-        result["gateway_without_name_model_ms"] = gateway_overhead(requests=max(2, options["requests"])).as_json()
+        result["gateway_without_name_model_ms"] = gateway_overhead(**counts).as_json()
     finally:
         ner.set_enabled(None)
 
