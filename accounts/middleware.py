@@ -13,7 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.http import HtmxHttpRequest
 
 # Signing out, the probes a scraper or load balancer calls, and the change page itself. Static files
-# never reach a view (WhiteNoise answers them before the sessions).
+# never reach a view (ServeStatic answers them before the sessions).
 OPEN_TO_ALL = frozenset({"password_change", "password_change_done", "logout", "healthz", "metrics"})
 
 

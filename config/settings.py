@@ -91,7 +91,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files answered here, before sessions and the rest; compressed and cached for a year when hashed.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ServeStatic (a maintained fork of WhiteNoise) streams them asynchronously under ASGI, in no thread.
+    "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -287,7 +288,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-# `manage.py serve` collects here before gunicorn starts (WhiteNoise reads the folder once, at start).
+# `manage.py serve` collects here before gunicorn starts (ServeStatic reads the folder once, at start).
 # Beside the data: each data folder's server serves its own copy, as a test's throwaway one does.
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -296,7 +297,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # (tests/conftest.py); tests/assistant/test_serve_command.py checks the collected files.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # Questions one user may ask in a minute, on the pages and with `manage.py ask` alike (0: no limit): the next

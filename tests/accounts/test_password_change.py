@@ -134,6 +134,6 @@ def test_signing_out_and_the_probes_stay_open_to_a_user_who_must_change(
 
     assert client.get("/healthz").status_code == 200
     assert client.get("/metrics").status_code == 200  # an admin may read it
-    assert client.get("/static/sluice.css").status_code != 302  # WhiteNoise answers before any view (404 here)
+    assert client.get("/static/sluice.css").status_code != 302  # ServeStatic answers before any view (404 here)
     assert client.get("/accounts/password/").status_code == 200
     assert client.post("/accounts/logout/")["Location"] == "/accounts/login/"

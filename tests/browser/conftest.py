@@ -8,7 +8,7 @@ The live server is Django's threaded WSGI server on 127.0.0.1, serving static fi
 django.contrib.staticfiles' handler (as StaticLiveServerTestCase does), under their plain names. Tests
 that use it run on a transactional database: what a test writes is committed, so the server's threads
 see it, and the tables are emptied after each test. `served_page` goes to the real `manage.py serve`
-instead (gunicorn, WhiteNoise, hashed static files), with a database of its own.
+instead (gunicorn, ServeStatic, hashed static files), with a database of its own.
 """
 
 from __future__ import annotations

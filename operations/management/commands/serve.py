@@ -29,7 +29,7 @@ WORKER_QUEUES = "ingestion,audit,maintenance"
 class Command(BaseCommand):
     help = (
         "Migrate, set up the demo, collect the static files, then serve Sluice (gunicorn with uvicorn's ASGI "
-        "workers, static files by WhiteNoise) with one ingestion worker beside it, and the local model of "
+        "workers, static files by ServeStatic) with one ingestion worker beside it, and the local model of "
         "`make local-llm` when it "
         "is there. Ctrl-C or SIGTERM stops them all, and the embedded database with them unless another "
         "process (a test run, say) still uses it."
@@ -54,7 +54,7 @@ class Command(BaseCommand):
         self.export_embedder()
         if options["demo"]:
             call_command("setup_demo")
-        # WhiteNoise serves what is collected when gunicorn's workers start.
+        # ServeStatic serves what is collected when gunicorn's workers start.
         call_command("collectstatic", interactive=False, verbosity=0)
         manage = str(settings.BASE_DIR / "manage.py")
         # gunicorn's workers are processes: prometheus-client adds their figures up from files here.
