@@ -6,6 +6,11 @@ answer comes back to /accounts/oidc/callback/; the code is exchanged for tokens,
 go through the claim mapping (accounts/claim_mapping.py) to accounts.services.sign_in_from_provider.
 The provider's endpoints come from its discovery document, read once per process, on first use: nothing
 here runs, and nothing is fetched, while OIDC_ISSUER is empty.
+
+Signing out of Sluice ends the provider's session too (OpenID Connect RP-Initiated Logout 1.0) when the
+provider names an end_session_endpoint: the browser goes there with the sign-in's ID token as the hint and
+comes back to Sluice's sign-in page. Otherwise the next "Sign in with …" would let the same person straight
+back in without a password, on a shared machine whoever comes next.
 """
 
 from __future__ import annotations
@@ -13,14 +18,16 @@ from __future__ import annotations
 import functools
 import logging
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
 from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
@@ -44,6 +51,12 @@ ENDPOINTS = {
 
 def oidc_enabled() -> bool:
     return bool(settings.OIDC_ISSUER)
+
+
+def issuer_origin() -> str:
+    """scheme://host[:port] of OIDC_ISSUER."""
+    issuer = urlsplit(settings.OIDC_ISSUER)
+    return f"{issuer.scheme}://{issuer.netloc}"
 
 
 @functools.lru_cache(maxsize=8)
@@ -174,3 +187,37 @@ class OidcCallback(OIDCAuthenticationCallbackView):
     def login_failure(self) -> HttpResponse:
         message = "The company sign-in did not complete (it was cancelled, or took too long). Try again."
         return _problem_page(self.request, title="Sign-in failed", message=message, status=403)
+
+
+def provider_sign_out_url(request: HttpRequest) -> str | None:
+    """Where the browser goes once Sluice has signed this session out, so that the provider's session ends too
+    (RP-Initiated Logout 1.0 §2): None for a session signed in with a password, or when the provider names no
+    end_session_endpoint or cannot be reached (Sluice's own sign-out still happens; the reason is logged)."""
+    id_token = request.session.get("oidc_id_token") if oidc_enabled() else None
+    if not id_token:
+        return None
+    try:
+        endpoint = provider_metadata(settings.OIDC_ISSUER).get("end_session_endpoint")
+    except SignInUnavailable as exc:
+        logger.warning("Signed out of Sluice only, not of the company sign-in: %s", exc.message)
+        return None
+    if not endpoint:
+        return None
+    if not endpoint.startswith(issuer_origin() + "/"):
+        # The pages' form-action allows the issuer's origin only (config.middleware.ContentSecurityPolicy).
+        logger.warning("Signed out of Sluice only: the end_session_endpoint %s is not on the issuer's origin", endpoint)
+        return None
+    back = request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
+    query = urlencode(
+        {"id_token_hint": id_token, "post_logout_redirect_uri": back, "client_id": settings.OIDC_RP_CLIENT_ID}
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+
+
+class SignOut(auth_views.LogoutView):
+    """Django's sign-out (POST only), then the provider's when the session came from it."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        provider = provider_sign_out_url(request)  # read before the session is flushed
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(provider) if provider else response

@@ -103,7 +103,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # A user whose password an admin chose sees only the password-change page until they choose their own.
     "accounts.middleware.PasswordChangeRequired",
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.ContentSecurityPolicy",  # django-csp's, and the company sign-in's sign-out
     # Last, so innermost: it turns a locked-out sign-in into accounts.views.locked_out's page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -236,6 +236,9 @@ OIDC_RP_SIGN_ALGO = os.getenv("OIDC_SIGN_ALGO", "RS256")
 OIDC_USERNAME_CLAIM = os.getenv("OIDC_USERNAME_CLAIM", "preferred_username")
 OIDC_TIMEOUT = envfloat("OIDC_TIMEOUT_S", "10")
 OIDC_USE_PKCE = True
+# The sign-in's ID token is kept in the session (the database's, never a cookie) for one use: the hint that
+# lets the provider end its session when the person signs out of Sluice (accounts.oidc.SignOut).
+OIDC_STORE_ID_TOKEN = True
 OIDC_CLAIM_MAPPING = None
 if OIDC_ISSUER:
     from urllib.parse import urlsplit

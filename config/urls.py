@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.forms import ChangePasswordForm
-from accounts.oidc import OidcCallback, OidcStart
+from accounts.oidc import OidcCallback, OidcStart, SignOut
 from accounts.views import SignInView
 from api import urls as api_urls
 
@@ -13,7 +13,8 @@ urlpatterns = [
     # The company sign-in (docs/sign-in.md); both answer 404 while OIDC_ISSUER is empty.
     path("accounts/oidc/authenticate/", OidcStart.as_view(), name="oidc_authentication_init"),
     path("accounts/oidc/callback/", OidcCallback.as_view(), name="oidc_authentication_callback"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Ends the company sign-in's session too, where the session came from it.
+    path("accounts/logout/", SignOut.as_view(), name="logout"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),

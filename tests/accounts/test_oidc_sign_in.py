@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 from django.contrib.auth.models import Group
 from django.test import Client
 
@@ -16,7 +17,7 @@ from accounts.errors import ApiKeyRejected
 from accounts.models import User
 from accounts.roles import Role
 from tests.conftest import make_user, password_of
-from tests.oidc_provider import OidcProvider
+from tests.oidc_provider import CLIENT_ID, OidcProvider
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +178,48 @@ def test_a_callback_with_a_state_sluice_never_sent_signs_nobody_in(
 
     assert answer.status_code == 403 and b"did not complete" in answer.content
     assert client.get("/").status_code == 302
+
+
+def test_signing_out_of_sluice_ends_the_providers_session_too(client: Client, company_sign_in: OidcProvider) -> None:
+    company_sign_in.set_user("uma", password=PASSWORD, groups=["staff"])
+    with requests.Session() as browser:  # the provider's cookies, kept as a browser keeps them
+        start = client.get("/accounts/oidc/authenticate/")
+        back = urlsplit(
+            company_sign_in.authorize(start["Location"], username="uma", password=PASSWORD, browser=browser)
+        )
+        client.get(back.path, parse_qs(back.query))
+        # While the provider's session lasts, its authorization page sends her straight back, no password asked.
+        again = browser.get(client.get("/accounts/oidc/authenticate/")["Location"], allow_redirects=False, timeout=10)
+        assert again.is_redirect and urlsplit(again.headers["Location"]).path == "/accounts/oidc/callback/"
+
+        # Browsers hold a form's redirects to form-action: the pages allow the provider's origin there.
+        origin = "http://" + urlsplit(company_sign_in.issuer).netloc
+        assert f"form-action 'self' {origin};" in client.get("/").headers["Content-Security-Policy"]
+
+        out = client.post("/accounts/logout/")
+
+        assert client.get("/").status_code == 302  # signed out of Sluice
+        assert out.status_code == 302 and out["Location"].startswith(company_sign_in.issuer + "/logout/?")
+        asked = parse_qs(urlsplit(out["Location"]).query)
+        assert asked["post_logout_redirect_uri"] == ["http://testserver/accounts/login/"]
+        assert asked["client_id"] == [CLIENT_ID] and asked["id_token_hint"][0].count(".") == 2
+        ended = browser.get(out["Location"], allow_redirects=False, timeout=10)
+        assert ended.is_redirect and ended.headers["Location"] == "http://testserver/accounts/login/"
+        # The provider asks for her password again.
+        page = browser.get(client.get("/accounts/oidc/authenticate/")["Location"], timeout=10)
+        assert urlsplit(page.url).path == "/login/" and 'name="password"' in page.text
+
+
+def test_signing_out_of_a_password_session_stays_in_sluice(
+    client: Client, company_sign_in: OidcProvider, employee: User
+) -> None:
+    client.post("/accounts/login/", {"username": "erin", "password": password_of("erin")})
+
+    out = client.post("/accounts/logout/")
+
+    assert out.status_code == 302 and out["Location"] == "/accounts/login/"
+    assert client.get("/").status_code == 302
+
+
+def test_without_an_issuer_forms_may_go_to_sluice_only(client: Client, employee: User) -> None:
+    assert "form-action 'self';" in client.get("/accounts/login/").headers["Content-Security-Policy"]

@@ -8,6 +8,7 @@ Test-only: the product never imports it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -22,6 +23,7 @@ CLIENT_ID = "sluice-tests"
 CLIENT_SECRET = "sluice-tests-client-secret-0123456789"
 # Django's test client's host; the live server's loopback address, on whatever port (RFC 8252 §7.3).
 REDIRECT_URIS = "http://testserver/accounts/oidc/callback/ http://127.0.0.1/accounts/oidc/callback/"
+POST_LOGOUT_REDIRECT_URIS = "http://testserver/accounts/login/ http://127.0.0.1/accounts/login/"
 
 
 class OidcProvider:
@@ -40,6 +42,7 @@ class OidcProvider:
             CLIENT_ID,
             CLIENT_SECRET,
             REDIRECT_URIS,
+            POST_LOGOUT_REDIRECT_URIS,
         ]
         self.process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
@@ -55,10 +58,13 @@ class OidcProvider:
         users[username] = {"password": password, "groups": groups, "email": email or f"{username}@example.com"}
         self.users_file.write_text(json.dumps(users))
 
-    def authorize(self, authorize_url: str, *, username: str, password: str) -> str:
+    def authorize(
+        self, authorize_url: str, *, username: str, password: str, browser: requests.Session | None = None
+    ) -> str:
         """Do at the provider what a person's browser does, from the authorization URL Sluice redirected to:
-        sign in on its page, follow its redirects, and return the URL it sends the browser back to."""
-        with requests.Session() as browser:
+        sign in on its page, follow its redirects, and return the URL it sends the browser back to. `browser`
+        keeps the provider's cookies (its session) afterwards; without it each call is a fresh browser."""
+        with contextlib.nullcontext(browser) if browser else requests.Session() as browser:
             page = browser.get(authorize_url, timeout=10)  # redirected to its sign-in page
             csrf = browser.cookies["provider_csrftoken"]
             next_url = parse_qs(urlsplit(page.url).query)["next"][0]

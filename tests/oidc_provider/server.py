@@ -1,4 +1,5 @@
-"""The test OIDC provider's process: `python -m tests.oidc_provider.server FOLDER CLIENT_ID SECRET REDIRECT_URIS`.
+"""The test OIDC provider's process: `python -m tests.oidc_provider.server FOLDER CLIENT_ID SECRET REDIRECT_URIS
+POST_LOGOUT_REDIRECT_URIS`.
 
 Binds a free port on 127.0.0.1, configures Django (SQLite in FOLDER, a fresh RSA key), migrates, registers
 Sluice as a confidential client, prints its issuer URL on one line and serves until terminated.
@@ -23,7 +24,7 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
-def main(folder: Path, client_id: str, client_secret: str, redirect_uris: str) -> None:
+def main(folder: Path, client_id: str, client_secret: str, redirect_uris: str, post_logout_redirect_uris: str) -> None:
     server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler)
     issuer = f"http://127.0.0.1:{server.server_port}/o"
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -66,6 +67,9 @@ def main(folder: Path, client_id: str, client_secret: str, redirect_uris: str) -
             "OIDC_RSA_PRIVATE_KEY": pem.decode(),
             "OIDC_ISS_ENDPOINT": issuer,
             "PKCE_REQUIRED": True,
+            # RP-Initiated Logout: Sluice's sign-out ends the session here too, without a page to confirm it.
+            "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+            "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
             "OAUTH2_VALIDATOR_CLASS": "tests.oidc_provider.app.GroupsClaimValidator",
             "SCOPES": {"openid": "OpenID Connect", "profile": "Profile", "email": "Email"},
         },
@@ -81,6 +85,7 @@ def main(folder: Path, client_id: str, client_secret: str, redirect_uris: str) -
         client_type=Application.CLIENT_CONFIDENTIAL,
         authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
         redirect_uris=redirect_uris,
+        post_logout_redirect_uris=post_logout_redirect_uris,
         algorithm=Application.RS256_ALGORITHM,
         skip_authorization=True,
     )
@@ -90,4 +95,4 @@ def main(folder: Path, client_id: str, client_secret: str, redirect_uris: str) -
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4])
+    main(Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
