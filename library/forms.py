@@ -73,11 +73,18 @@ class UploadForm(forms.Form):
         help_text="Markdown, text, HTML, PDF or Word (.docx) files; several at once. "
         "A file replaces the document of its name that you may read."
     )
-    classification = forms.TypedChoiceField(choices=Classification.choices, coerce=int, initial=Classification.INTERNAL)
+    # As DocumentAccessForm: only classifications up to the admin's clearance are offered, so a choice above it
+    # is refused here, before anything is queued (the ingestion job checks again).
+    classification = forms.TypedChoiceField(choices=Classification.choices, coerce=int)
     groups = forms.CharField(
         required=False,
         help_text="Comma-separated reader groups; empty means everyone cleared for the classification.",
     )
+
+    def __init__(self, *args: Any, clearance: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["classification"].choices = clearance_choices(clearance)
+        self.fields["classification"].initial = min(Classification.INTERNAL, clearance)
 
     def clean_groups(self) -> list[str]:
         return parse_group_names(self.cleaned_data["groups"])

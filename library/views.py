@@ -114,7 +114,7 @@ def document_reingest(request: HttpRequest, document_id: int) -> HttpResponse:
 @role_required(Role.ADMIN)
 def documents(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, clearance=request.user.clearance)
         if form.is_valid():
             queue_uploads(
                 files=form.cleaned_data["files"],
@@ -125,7 +125,7 @@ def documents(request: HtmxHttpRequest) -> HttpResponse:
             return redirect("documents")
         status = 422
     else:
-        form, status = UploadForm(), 200
+        form, status = UploadForm(clearance=request.user.clearance), 200
     return render(
         request,
         "library/documents.html",

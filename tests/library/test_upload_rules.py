@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.clearance import Classification
@@ -10,6 +11,7 @@ from accounts.roles import Role
 from retrieval.jobs import run_ingestion_job
 from retrieval.models import Document, IngestionJob
 from retrieval.selectors import get_reader, search_passages
+from retrieval.uploads import queue_uploads
 from tests.conftest import make_user
 
 GOOD = b"# Badges\n\nVisitor badges are returned to reception before leaving the building.\n"
@@ -50,11 +52,32 @@ def test_the_file_bytes_are_dropped_once_ingested(client, admin, django_capture_
     assert bytes(IngestionJob.objects.get().content) == b""
 
 
-def test_an_admin_cannot_upload_above_their_clearance(client, db, django_capture_on_commit_callbacks):
+def test_an_admin_is_offered_and_may_choose_only_classes_up_to_their_clearance(
+    client, db, django_capture_on_commit_callbacks
+):
     junior = make_user("jun", Role.ADMIN, Classification.INTERNAL)
     client.force_login(junior)
+
+    page = BeautifulSoup(client.get("/manage/documents/").content, "html.parser")
+    offered = [o["value"] for o in page.select('select[name="classification"] option')]
+    assert offered == [str(Classification.PUBLIC), str(Classification.INTERNAL)]
+    assert page.select_one('select[name="classification"] option[selected]')["value"] == str(Classification.INTERNAL)
     with django_capture_on_commit_callbacks(execute=True):
-        post_files(client, [("plan.md", GOOD)], classification=Classification.CONFIDENTIAL)
+        answer = post_files(client, [("plan.md", GOOD)], classification=Classification.CONFIDENTIAL)
+
+    assert answer.status_code == 422 and b"Select a valid choice" in answer.content
+    assert not IngestionJob.objects.exists() and not Document.objects.exists()
+
+
+def test_the_ingestion_job_refuses_a_class_above_the_uploaders_clearance_too(db):
+    """The job checks again (the API and the command queue jobs without the page's form)."""
+    junior = make_user("jun", Role.ADMIN, Classification.INTERNAL)
+    queue_uploads(
+        files=[SimpleUploadedFile("plan.md", GOOD)],
+        classification=Classification.CONFIDENTIAL,
+        group_names=[],
+        acting_user=junior,
+    )
     ingest_all()
 
     job = IngestionJob.objects.get()
