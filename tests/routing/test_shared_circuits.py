@@ -46,7 +46,9 @@ def test_failures_counted_in_two_breakers_open_the_circuit_for_both(db) -> None:
     assert "claude" in resilience.circuits_open_now()
 
 
-def test_a_healthy_target_costs_one_read_per_call(db, django_assert_num_queries) -> None:
+def test_a_healthy_target_costs_a_read_and_an_update_that_matches_nothing_per_call(
+    db, django_assert_num_queries
+) -> None:
     resilience.reset()
     breaker = resilience.breaker("local")
     with breaker.calling():
