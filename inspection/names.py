@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from inspection.addresses import find_structured_addresses
 from inspection.findings import Finding
 from inspection.gazetteer import common_words, country_names, name_lists
 from inspection.scan import Words, finditer_at, folded, line_starts
@@ -158,7 +159,9 @@ _STREET_SUFFIXES = (
 _PREFIX_WORDS = (
     "Rua", "Via", "Viale", "Calle", "Avenida", "Avda", "Rue", "Boulevard", "Chemin", "Piazza", "Corso", "Largo",
     "Travessa", "Carrer", "Avinguda", "Plaza", "Paseo", "Ulica", "ul.", "Ul.", "Strada", "Str.", "Cesta", "Ulitsa",
-    "Praça", "Praca",
+    "Praça", "Praca", "Alameda", "Rodovia", "Estrada", "Travessa", "Ladeira", "Rambla", "Acceso", "Camino", "Ronda",
+    "Glorieta", "Pasaje", "Carretera", "Passeig", "Borgo", "Vicolo", "Stretto", "Contrada", "Piazzale", "Lungomare",
+    "Quai", "Allée", "Impasse", "Plac", "Aleja", "plac", "al.", "Al.", "Sokak", "Sokağı", "Caddesi", "Cad.",
 )  # fmt: skip
 _STREET_PREFIXES = "|".join(map(re.escape, _PREFIX_WORDS))
 _WORD = r"[^\W\d_][\w'’.\-]*"
@@ -406,7 +409,7 @@ _ADDRESS_PATTERNS: tuple[tuple[re.Pattern[str], bool, Starts | None], ...] = (
     ),
     # Rua do Arenque 1634, Via Franscini 71, ul. Północna 73
     (
-        re.compile(rf"(?<!\w)(?:{_STREET_PREFIXES})(?:[ \t]+{_WORD}){{1,4}}?[ \t]+\d{{1,5}}[A-Za-z]?\b"),
+        re.compile(rf"(?<!\w)(?:{_STREET_PREFIXES})(?:[ \t]+{_WORD}){{1,4}}?,?[ \t]+\d{{1,5}}[A-Za-z]?\b(?![.,:]\d)"),
         False,
         _STREET_PREFIX_WORDS.positions,
     ),
@@ -501,6 +504,7 @@ def find_addresses(text: str) -> list[Finding]:
         *_country_postcodes(text),
         *_addresses_after_place_verbs(text),
         *_streets_with_postcodes(text),
+        *find_structured_addresses(text),
     ]
 
 
