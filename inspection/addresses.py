@@ -123,7 +123,7 @@ def _parts_before(text: str, pos: int, limit: int = 220) -> list[tuple[int, int]
     """The parts of the text before `pos`, nearest first, as (start, end) with blanks stripped; a part
     ends at a comma, a line break, a semicolon, an opening bracket or a colon."""
     floor = max(0, pos - limit)
-    parts = []
+    parts: list[tuple[int, int]] = [] if pos > floor else [(pos, pos)]
     end = pos
     while end > floor and len(parts) < 8:
         cut = end
@@ -166,6 +166,12 @@ def _town_after(text: str, pos: int, *, lower: bool) -> int:
     return end
 
 
+def _street_word_in(words: str) -> bool:
+    from inspection.names import STREET_WORDS  # names imports this module
+
+    return any(w.casefold().rstrip(".") in STREET_WORDS for w in words.split())
+
+
 def _unusual(text: str, spans: list[tuple[int, int]]) -> bool:
     """Whether the words of the spans hold one that is no everyday English word (a street's or a town's
     name, not "Version" or "Release")."""
@@ -193,6 +199,8 @@ def _around_postcode(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     # Typed in lower case: nothing capitalised in the words just before the postcode.
     lower = lower or not any(c.isupper() for c in text[max(0, start - 60) : start])
     town_end = _town_after(text, end, lower=lower)
+    if letters is None and _street_word_in(text[end:town_end]):
+        return None  # "2300 Main Street": a house number, and the street after it, not a postcode and a town
     parts = _parts_before(text, start)
     head_start, head_end = parts[0]
     walked: list[tuple[int, int]] = []
@@ -212,6 +220,8 @@ def _around_postcode(text: str, m: re.Match[str]) -> tuple[int, int] | None:
         if e <= s:
             break
         part = text[s:e]
+        if re.search(r"\d\.$", part) and text[e : e + 1] == "\n":
+            break  # a sentence that ends with a number ("… for Postgres 16.") is no street line
         first, whole = _qualifying_tail(text, s, e, lower=lower)
         if first == e:
             break
@@ -314,9 +324,31 @@ def _streets_with_units(text: str) -> list[Finding]:
     return found
 
 
+# A Japanese block address, chōme-banchi-gō before the district's name ("9-7-12 Umeda", "4-21-10 Tenjin");
+# an Indian house number and a comma before a locality ("35/50, Jhaveri Nagar", "46, Din Nagar").
+_BLOCK_NUMBER = re.compile(r"(?<![\w\-/.])\d{1,2}-\d{1,2}-\d{1,3}[ \t]+[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?\b")
+_HOUSE_THEN_LOCALITY = re.compile(
+    r"(?<![\w\-/.,])\d{1,4}(?:/\d{1,4})?,[ \t]+(?:[A-Z][\w'’\-]*[ \t]+){1,3}"
+    r"(?:Nagar|Ganj|Marg|Chowk|Colony|Vihar|Enclave|Puram|Layout|Bagh|Road|Street|Circle|Path|Lane)\b"
+)
+
+
+def _blocks_and_localities(text: str) -> list[Finding]:
+    return [
+        Finding("address", m.start(), m.end(), 0.6, "address_pattern")
+        for pattern in (_BLOCK_NUMBER, _HOUSE_THEN_LOCALITY)
+        for m in pattern.finditer(text)
+    ]
+
+
 def find_structured_addresses(text: str) -> list[Finding]:
     """Addresses read from their structure: a postcode with its town and the parts before it, or a marked
     house number beside a street's name."""
     if not any(c.isdigit() for c in text):
         return []
-    return [*_postcode_addresses(text), *_marked_house_numbers(text), *_streets_with_units(text)]
+    return [
+        *_postcode_addresses(text),
+        *_marked_house_numbers(text),
+        *_streets_with_units(text),
+        *_blocks_and_localities(text),
+    ]

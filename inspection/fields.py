@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from inspection.findings import Finding
-from inspection.gazetteer import common_words, name_lists
+from inspection.gazetteer import name_lists
 
 # Words of a field's name (split at "_", "-", blanks and case changes) that mark a person's or an address's.
 _PERSON_KEYS = frozenset(
@@ -72,14 +72,20 @@ def _is_name(value: str) -> bool:
         and not all(w.isupper() and len(w) > 1 for w in words)
     ):
         return False
-    names, common = name_lists(), common_words()
-    if len(words) == 1:
-        return names.is_name(words[0]) or words[0].casefold() not in common
-    return any(names.is_name(w) or w.casefold() not in common for w in words)
+    names = name_lists()
+    return any(names.is_name(w) for w in words)
 
 
 def _is_address(value: str) -> bool:
-    return bool(re.search(r"\d", value)) and bool(re.search(r"[^\W\d_]{3,}", value)) and "@" not in value
+    """A number and a word, mostly capitalised words and numbers (not a sentence that mentions a time)."""
+    tokens = value.split()
+    marked = [t for t in tokens if t[0].isupper() or t[0].isdigit()]
+    return (
+        bool(re.search(r"\d", value))
+        and bool(re.search(r"[^\W\d_]{3,}", value))
+        and "@" not in value
+        and len(marked) * 2 >= len(tokens)
+    )
 
 
 def _value_finding(kind: str, text: str, start: int, end: int) -> Finding | None:

@@ -154,7 +154,9 @@ _STREET_TYPES = (
 STREET_WORDS = frozenset(word.casefold() for word in _STREET_TYPES.split("|"))
 _STREET_SUFFIXES = (
     r"stra(?:ß|ss)e|str\.|gasse|weg|platz|allee|ring|damm|ufer|gatan|gata|vägen|väg|gade|vej|stræde|straede|torv|"
-    r"tie|katu|kuja|polku|tori|utca|út|tér|laan|straat|gracht|plein|steeg|veien|vegen|gaten|gränd|tanya|sor"
+    r"tie|katu|kuja|polku|tori|utca|út|tér|laan|straat|gracht|plein|steeg|veien|vegen|gaten|gränd|tanya|sor|"
+    # Dutch and Scandinavian street endings: "Marinusbaan 09", "Lucassingel 6", "Bäcktorget 65", "Sæthertoppen 7".
+    r"baan|singel|kade|dreef|torget|toppen|åsen|bakken|haugen|skogen|marka|holtet|stien|svingen|tunet|jordet|kroken"
 )
 _PREFIX_WORDS = (
     "Rua", "Via", "Viale", "Calle", "Avenida", "Avda", "Rue", "Boulevard", "Chemin", "Piazza", "Corso", "Largo",
@@ -172,7 +174,9 @@ _STREET_PREFIX_WORDS = Words(*_PREFIX_WORDS)
 
 def _if_street_prefix(text: str) -> list[int] | None:
     """Anywhere (None) in a text with a street prefix or "rue"; nowhere (no starts) in the others."""
-    return None if "rue" in text or _STREET_PREFIX_WORDS.occur_in(text) else []
+    if any(w in text for w in ("rue", "avenue", "boulevard", "chemin", "allée", "impasse", "quai")):
+        return None
+    return None if _STREET_PREFIX_WORDS.occur_in(text) else []
 
 
 # A digit after blanks: the number that follows a street name with a suffix ("Hauptstraße 5").
@@ -356,6 +360,9 @@ def _streets_with_postcodes(text: str) -> list[Finding]:
             continue
         found.append(Finding("address", start, m.end(), 0.6, "address_pattern"))
     for m in _NUMBER_STREET_THEN_POSTCODE.finditer(text):
+        town = m.group("town")
+        if town.islower() and all(w in common_words() for w in re.findall(r"[^\W\d_]+", town)):
+            continue  # "8 cores, 12800 requests": a town typed in lower case is still no everyday word
         found.append(Finding("address", m.start(), m.end(), 0.6, "address_pattern"))
     return found
 
@@ -415,7 +422,10 @@ _ADDRESS_PATTERNS: tuple[tuple[re.Pattern[str], bool, Starts | None], ...] = (
     ),
     # 106 Rue de Kairouan, 12 rue de la Paix, 7 Via Roma
     (
-        re.compile(rf"\d(?<!\w\d)\d{{0,4}}[A-Za-z]?,?[ \t]+(?:{_STREET_PREFIXES}|rue)(?:[ \t]+{_WORD}){{1,4}}"),
+        re.compile(
+            rf"\d(?<!\w\d)\d{{0,4}}[A-Za-z]?,?[ \t]+"
+            rf"(?:{_STREET_PREFIXES}|rue|avenue|boulevard|chemin|allée|impasse|quai)(?:[ \t]+{_WORD}){{1,4}}"
+        ),
         False,
         _if_street_prefix,
     ),
