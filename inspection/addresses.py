@@ -95,8 +95,10 @@ def _word_ok(token: str, *, lower: bool) -> bool:
         return False
     if _NUMBER_TOKEN.match(token) or _MARKER_TOKEN.match(token):
         return True
-    if token.lower() in _SMALL_WORDS or bare.lower() in _SMALL_WORDS:
+    if token.lower() in _SMALL_WORDS or bare.lower() in _SMALL_WORDS or bare.lower() + "." in _SMALL_WORDS:
         return True
+    if bare.isupper() and len(bare) <= 3:
+        return True  # a state's or a province's code ("ON", "NSW", "MS")
     if bare[0].isupper():
         return bare.lower() not in _LEAD_WORDS or bare.lower() in _NAME_WORDS_TOO
     return lower and bare[0].isalpha() and bare.lower() not in _LEAD_WORDS
