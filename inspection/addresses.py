@@ -90,6 +90,8 @@ def _word_ok(token: str, *, lower: bool) -> bool:
     addresses; in an address typed in lower case, any word that does not lead up to one."""
     if token in ("-", "–", "/"):
         return True
+    if "_" in token:
+        return False  # an identifier ("ERRCODE_WARNING"), not a word of a place
     bare = token.strip(".,;:\"'()")
     if not bare:
         return False
@@ -196,6 +198,8 @@ def _around_postcode(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     else:
         if re.fullmatch(r"(?:19|20)\d\d", code):
             return None  # a year
+        if re.search(r"\d[ \t]+$", text[max(0, m.start() - 3) : m.start()]) or re.match(r"[ \t]+\d", text[m.end() :]):
+            return None  # one group of a longer number (a card's, an IBAN's, a phone's)
         lower = False
     start, end = m.span()
     # Typed in lower case: nothing capitalised in the words just before the postcode.
@@ -310,7 +314,7 @@ _UNIT_WORDS = (
 )
 _STREET_LINE_THEN_UNIT = re.compile(
     r"(?P<street>(?<![\w.,])\d{1,5}[A-Za-z]?,?(?:[ \t]+[^\W\d_][\w'’.\-]*){1,5}"
-    r"|(?:[^\W\d_][\w'’.\-]*[ \t]+){1,5}\d{1,5}[A-Za-z]?)"
+    r"|(?<![\w'’.\-])(?:[^\W\d_][\w'’.\-]{0,40}[ \t]+){1,5}\d{1,5}[A-Za-z]?)"
     rf"(?:,[ \t]*|[ \t]+)(?:{_UNIT_WORDS})[ \t]*#?\w{{1,4}}\b"
 )
 

@@ -55,7 +55,8 @@ def _key_words(key: str) -> set[str]:
 def _field_kind(key: str) -> str | None:
     """ "person", "address" or None for a field or column name."""
     words = _key_words(key)
-    if words & _ADDRESS_KEYS and not words & {"email", "e-mail", "mail", "ip", "mac", "web", "url", "host"}:
+    not_postal = {"email", "e-mail", "mail", "ip", "mac", "web", "url", "host", "bind", "listen", "server", "memory"}
+    if words & _ADDRESS_KEYS and len(words) <= 3 and not words & not_postal:
         return "address"
     if words & _PERSON_KEYS and not words & _NOT_PERSON_KEYS and not words & _ADDRESS_KEYS:
         return "person"

@@ -80,7 +80,7 @@ def address(d: Draw, form: str = "line") -> Pii:
 
 
 @TEMPLATES.add
-def _postcode_address_in_a_sentence(d: Draw) -> list[Piece]:
+def _shape_postcode_address_in_a_sentence(d: Draw) -> list[Piece]:
     p = d.person()
     return d.pick(
         (
@@ -92,7 +92,7 @@ def _postcode_address_in_a_sentence(d: Draw) -> list[Piece]:
 
 
 @TEMPLATES.add
-def _postcode_address_block(d: Draw) -> list[Piece]:
+def _shape_postcode_address_block(d: Draw) -> list[Piece]:
     p = d.person()
     return [
         d.pick(("Return label\n", "Ship to:\n", "Mailing address\n")),
@@ -104,7 +104,7 @@ def _postcode_address_block(d: Draw) -> list[Piece]:
 
 
 @TEMPLATES.add
-def _postcode_address_lower(d: Draw) -> list[Piece]:
+def _shape_postcode_address_lower(d: Draw) -> list[Piece]:
     return d.pick(
         (
             ["pls ship the headset to ", address(d, "lower"), " thx"],
@@ -114,7 +114,7 @@ def _postcode_address_lower(d: Draw) -> list[Piece]:
 
 
 @TEMPLATES.add
-def _csv_export(d: Draw) -> list[Piece]:
+def _shape_csv_export(d: Draw) -> list[Piece]:
     header, sep = d.rng.choice((("employee_id,name,team,address\n", ","), ("id;full_name;team;home_address\n", ";")))
     pieces: list[Piece] = [header]
     for _ in range(d.rng.randint(2, 3)):
@@ -126,7 +126,7 @@ def _csv_export(d: Draw) -> list[Piece]:
 
 
 @TEMPLATES.add
-def _json_record(d: Draw) -> list[Piece]:
+def _shape_json_record(d: Draw) -> list[Piece]:
     p = d.person()
     key = d.pick(('"employee"', '"contact_name"', '"requester"'))
     return [
@@ -139,7 +139,7 @@ def _json_record(d: Draw) -> list[Piece]:
 
 
 @TEMPLATES.add
-def _pipe_table(d: Draw) -> list[Piece]:
+def _shape_pipe_table(d: Draw) -> list[Piece]:
     pieces: list[Piece] = ["| candidate | stage | location |\n|---|---|---|\n"]
     for _ in range(d.rng.randint(2, 4)):
         p = d.person()
@@ -161,7 +161,7 @@ _LOOKALIKES = (
 
 
 @TEMPLATES.add
-def _no_pii_numbers_and_fields(d: Draw) -> list[Piece]:
+def _shape_no_pii_numbers_and_fields(d: Draw) -> list[Piece]:
     return lookalikes_here(d)
 
 

@@ -108,8 +108,8 @@ def test_generated_postcode_shapes_are_found(seed):
     case, CSV, JSON): nine in ten addresses are found, each overlapping an address finding."""
     draw = Draw(random.Random(seed))
     support = found = 0
-    for template_id in ("postcode_address_in_a_sentence", "postcode_address_block", "postcode_address_lower",
-                        "csv_export", "json_record"):  # fmt: skip
+    shapes = ("in_a_sentence", "block", "lower")
+    for template_id in (*(f"shape_postcode_address_{s}" for s in shapes), "shape_csv_export", "shape_json_record"):
         for _ in range(12):
             text = assemble(TEMPLATES[template_id](draw), template_id)
             findings = inspect_text(text.text, question=True, names=False)
