@@ -190,15 +190,19 @@ def _unusual(text: str, spans: list[tuple[int, int]]) -> bool:
 def _around_postcode(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     code = m.group()
     letters = m.group("letters")
+    if re.search(r"\d[ \t]+$", text[max(0, m.start() - 3) : m.start()]):
+        return None  # one group of a longer number (a card's, an IBAN's, a phone's)
     if letters is not None:
         alpha = [c for c in code if c.isalpha()]
         if not (all(c.isupper() for c in alpha) or all(c.islower() for c in alpha)):
             return None
         lower = all(c.islower() for c in alpha)
+        if lower and re.fullmatch(r"\d{4}[ ]?[a-z]{2}", code):
+            return None  # "6467 at", "1200 in": a number and a small word, not a Dutch postcode typed small
     else:
         if re.fullmatch(r"(?:19|20)\d\d", code):
             return None  # a year
-        if re.search(r"\d[ \t]+$", text[max(0, m.start() - 3) : m.start()]) or re.match(r"[ \t]+\d", text[m.end() :]):
+        if re.match(r"[ \t]+\d", text[m.end() :]):
             return None  # one group of a longer number (a card's, an IBAN's, a phone's)
         lower = False
     start, end = m.span()

@@ -62,6 +62,10 @@ def test_addresses_in_other_countries_shapes_are_found_whole(text, address):
         "Upgrade to Postgres 16.\nOrder 48213 arrives on Monday.",
         "Windows 11, Office 365 and Python 3.12 are on the image; release 2024 AD was a joke.",
         "Attn: Finance - 2SE\n2300 Main Street Kansas City, MO 64108",
+        # a card's last group and a small word are no Dutch postcode typed small; nor is any number before one
+        "Card 4539 1488 0343 6467 at Acme Corp",
+        "We saw 1200 at peak and 3000 in the morning at Heron Ridge.",
+        "Pay NL91 ABNA 0417 1643 00 at Heron Bank",
     ],
 )
 def test_numbers_that_look_like_postcodes_are_no_addresses(text):
