@@ -15,6 +15,7 @@ from typing import Any
 import re2
 
 from inspection import ner
+from inspection.fields import find_labelled_fields
 from inspection.findings import KINDS, CustomPattern, Finding
 from inspection.names import find_addresses, find_people
 from inspection.normalise import normalise
@@ -208,6 +209,7 @@ def _detect(text: str, custom: Sequence[CustomPattern], *, question: bool, names
     addresses = find_addresses(text)
     findings += _outside_addresses(find_phones(text, taken=taken), addresses)
     findings += find_people(text)
+    findings += find_labelled_fields(text)
     findings += addresses
     findings += declared
     if names:

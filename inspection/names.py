@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from inspection.addresses import find_structured_addresses
 from inspection.findings import Finding
 from inspection.gazetteer import common_words, country_names, name_lists
 from inspection.scan import Words, finditer_at, folded, line_starts
@@ -153,12 +154,16 @@ _STREET_TYPES = (
 STREET_WORDS = frozenset(word.casefold() for word in _STREET_TYPES.split("|"))
 _STREET_SUFFIXES = (
     r"stra(?:ß|ss)e|str\.|gasse|weg|platz|allee|ring|damm|ufer|gatan|gata|vägen|väg|gade|vej|stræde|straede|torv|"
-    r"tie|katu|kuja|polku|tori|utca|út|tér|laan|straat|gracht|plein|steeg|veien|vegen|gaten|gränd|tanya|sor"
+    r"tie|katu|kuja|polku|tori|utca|út|tér|laan|straat|gracht|plein|steeg|veien|vegen|gaten|gränd|tanya|sor|"
+    # Dutch and Scandinavian street endings: "Marinusbaan 09", "Lucassingel 6", "Bäcktorget 65", "Sæthertoppen 7".
+    r"baan|singel|kade|dreef|torget|toppen|åsen|bakken|haugen|skogen|marka|holtet|stien|svingen|tunet|jordet|kroken"
 )
 _PREFIX_WORDS = (
     "Rua", "Via", "Viale", "Calle", "Avenida", "Avda", "Rue", "Boulevard", "Chemin", "Piazza", "Corso", "Largo",
     "Travessa", "Carrer", "Avinguda", "Plaza", "Paseo", "Ulica", "ul.", "Ul.", "Strada", "Str.", "Cesta", "Ulitsa",
-    "Praça", "Praca",
+    "Praça", "Praca", "Alameda", "Rodovia", "Estrada", "Travessa", "Ladeira", "Rambla", "Acceso", "Camino", "Ronda",
+    "Glorieta", "Pasaje", "Carretera", "Passeig", "Borgo", "Vicolo", "Stretto", "Contrada", "Piazzale", "Lungomare",
+    "Quai", "Allée", "Impasse", "Plac", "Aleja", "plac", "al.", "Al.", "Sokak", "Sokağı", "Caddesi", "Cad.",
 )  # fmt: skip
 _STREET_PREFIXES = "|".join(map(re.escape, _PREFIX_WORDS))
 _WORD = r"[^\W\d_][\w'’.\-]*"
@@ -169,7 +174,9 @@ _STREET_PREFIX_WORDS = Words(*_PREFIX_WORDS)
 
 def _if_street_prefix(text: str) -> list[int] | None:
     """Anywhere (None) in a text with a street prefix or "rue"; nowhere (no starts) in the others."""
-    return None if "rue" in text or _STREET_PREFIX_WORDS.occur_in(text) else []
+    if any(w in text for w in ("rue", "avenue", "boulevard", "chemin", "allée", "impasse", "quai")):
+        return None
+    return None if _STREET_PREFIX_WORDS.occur_in(text) else []
 
 
 # A digit after blanks: the number that follows a street name with a suffix ("Hauptstraße 5").
@@ -353,6 +360,9 @@ def _streets_with_postcodes(text: str) -> list[Finding]:
             continue
         found.append(Finding("address", start, m.end(), 0.6, "address_pattern"))
     for m in _NUMBER_STREET_THEN_POSTCODE.finditer(text):
+        town = m.group("town")
+        if town.islower() and all(w in common_words() for w in re.findall(r"[^\W\d_]+", town)):
+            continue  # "8 cores, 12800 requests": a town typed in lower case is still no everyday word
         found.append(Finding("address", m.start(), m.end(), 0.6, "address_pattern"))
     return found
 
@@ -406,13 +416,16 @@ _ADDRESS_PATTERNS: tuple[tuple[re.Pattern[str], bool, Starts | None], ...] = (
     ),
     # Rua do Arenque 1634, Via Franscini 71, ul. Północna 73
     (
-        re.compile(rf"(?<!\w)(?:{_STREET_PREFIXES})(?:[ \t]+{_WORD}){{1,4}}?[ \t]+\d{{1,5}}[A-Za-z]?\b"),
+        re.compile(rf"(?<!\w)(?:{_STREET_PREFIXES})(?:[ \t]+{_WORD}){{1,4}}?,?[ \t]+\d{{1,5}}[A-Za-z]?\b(?![.,:]\d)"),
         False,
         _STREET_PREFIX_WORDS.positions,
     ),
     # 106 Rue de Kairouan, 12 rue de la Paix, 7 Via Roma
     (
-        re.compile(rf"\d(?<!\w\d)\d{{0,4}}[A-Za-z]?,?[ \t]+(?:{_STREET_PREFIXES}|rue)(?:[ \t]+{_WORD}){{1,4}}"),
+        re.compile(
+            rf"\d(?<!\w\d)\d{{0,4}}[A-Za-z]?,?[ \t]+"
+            rf"(?:{_STREET_PREFIXES}|rue|avenue|boulevard|chemin|allée|impasse|quai)(?:[ \t]+{_WORD}){{1,4}}"
+        ),
         False,
         _if_street_prefix,
     ),
@@ -501,6 +514,7 @@ def find_addresses(text: str) -> list[Finding]:
         *_country_postcodes(text),
         *_addresses_after_place_verbs(text),
         *_streets_with_postcodes(text),
+        *find_structured_addresses(text),
     ]
 
 

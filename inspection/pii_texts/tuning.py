@@ -3,6 +3,7 @@ notes, and office texts with no name or address. Rules may be written from what 
 
 from __future__ import annotations
 
+from inspection.pii_texts import shapes
 from inspection.pii_texts.draw import (
     COMPANIES,
     MONTHS,
@@ -642,3 +643,6 @@ def _no_pii_question(d: Draw) -> list[Piece]:
             )
         )
     ]
+
+
+TEMPLATES.update(shapes.TEMPLATES)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from inspection import _outside_addresses, inspect_text, names, ner, patterns, resolve_overlaps, secrets, tokens
+from inspection.fields import find_labelled_fields
 from inspection.findings import Finding
 from inspection.normalise import normalise
 from inspection.scan import _FOLD_ODD, Words, finditer_at, folded, line_starts
@@ -29,7 +30,8 @@ ORIGINAL_HOUSE_NUMBER_FIRST = re.compile(
     rf"\b\d{{1,6}}[A-Za-z]?(?:[ \t]+{names._WORD}){{1,4}}?[ \t]+(?:{names._STREET_TYPES})\b\.?"
 )
 ORIGINAL_NUMBER_THEN_PREFIX = re.compile(
-    rf"\b\d{{1,5}}[A-Za-z]?,?[ \t]+(?:{names._STREET_PREFIXES}|rue)(?:[ \t]+{names._WORD}){{1,4}}"
+    rf"\b\d{{1,5}}[A-Za-z]?,?[ \t]+(?:{names._STREET_PREFIXES}|rue|avenue|boulevard|chemin|allée|impasse|quai)"
+    rf"(?:[ \t]+{names._WORD}){{1,4}}"
 )
 
 
@@ -190,6 +192,7 @@ def every_phone_checked(original: str):
     addresses = names.find_addresses(text)
     findings += _outside_addresses(patterns.find_phones(text), addresses)
     findings += names.find_people(text)
+    findings += find_labelled_fields(text)
     findings += addresses
     findings = resolve_overlaps(findings)
     if normalised.origin is None:
