@@ -30,8 +30,8 @@ from inspection.injection_texts import (
 )
 
 WEIGHTS = Path(__file__).with_name("injection_model.json")
-# Regularisation of the fit. Chosen by 5-fold cross-validation on the training data (docs/inspection.md):
-# a stronger fit (C = 3, 10) finds more typed injections but flags hundreds more handbook paragraphs.
+# Regularisation of the fit. Stronger fits (C = 3, 10) find more typed injections in cross-validation, but
+# flag hundreds more of the 18F handbook's paragraphs, ordinary prose (docs/inspection.md).
 C = 1.0
 DECIMALS = 6
 
