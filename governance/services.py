@@ -147,7 +147,7 @@ def simulate_request(
         # The question is inspected with each policy's own patterns, as the gate would.
         findings = count_findings(inspect_question(question, custom=policy.custom_patterns))
         # Passages flagged as injected instructions are handled as each policy says before it decides.
-        kept = screen([SourcePassage.of(p) for p in passages], policy).passages
+        kept = screen(SourcePassage.of_all(passages), policy).passages
         facts = facts_for_user(
             user=user,
             groups=groups.names,

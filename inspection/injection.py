@@ -1,21 +1,28 @@
 """Find instructions injected into text a model will read: typed jailbreaks, notes to "the AI" planted in
 documents, and requests to send data out.
 
-A weighted heuristic, not a trained model: each cue is a regex for a construction that addresses the
+Two layers. A weighted heuristic: each cue is a regex for a construction that addresses the
 reader as a model (override its prior instructions, reassign its role, ask for its system prompt, speak to
 "AI assistants reading this", ask it to keep a secret from the user or send data to a URL). Trigger words
 alone ("ignore", "override", "prompt", "forget") score nothing; what counts is their object: instructions,
 rules, "everything before" — not a warning, a timeout or a VPN profile. Cues combine as a noisy-OR, so one
-strong cue or two moderate ones pass the threshold. Pure: no Django, no I/O.
+strong cue or two moderate ones pass the threshold. Given the text's sentence vector (the one retrieval
+computes), a trained classifier (`injection_model`) scores it too, and the score is the higher of the two:
+the cues explain a verdict, the classifier finds what they have no regex for. Pure: no Django, no I/O.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from inspection.injection_model import shipped_classifier
+
 DEFAULT_THRESHOLD = 0.5
+# The cue name a verdict carries when the classifier's score is above the cues' and flags the text.
+CLASSIFIER_CUE = "classifier"
 
 _I = re.IGNORECASE
 
@@ -211,8 +218,8 @@ def _prepare(text: str) -> str:
     return _ESCAPED_NEWLINE.sub("\n", text)
 
 
-def inspect_injection(text: str) -> InjectionVerdict:
-    """Score `text` for an injected instruction and name the cues behind the score."""
+def inspect_cues(text: str) -> InjectionVerdict:
+    """Score `text` by the cues alone and name those that fired."""
     hidden = _CUES[-1][2].search(text) is not None
     prepared = _prepare(text)
     fired = []
@@ -228,6 +235,37 @@ def inspect_injection(text: str) -> InjectionVerdict:
     return InjectionVerdict(round(1.0 - miss, 4), tuple(fired))
 
 
-def injection_score(text: str) -> float:
-    """The chance-like score (0..1) that `text` holds an instruction injected for a model to follow."""
-    return inspect_injection(text).score
+def classifier_model_id() -> str | None:
+    """The embedding model whose vectors the shipped classifier reads; None when none ships."""
+    classifier = shipped_classifier()
+    return classifier.model_id if classifier else None
+
+
+def inspect_injection(text: str, vector: Sequence[float] | None = None) -> InjectionVerdict:
+    """Score `text` for an injected instruction and name the cues behind the score.
+
+    `vector`: the text's unit-length embedding by `classifier_model_id()`'s model (a chunk's stored vector,
+    which also embeds its title and headings, will do). With it the classifier scores the text too
+    (`with_classifier`); without it, the cues alone. Raises ValueError for a vector of the wrong size.
+    """
+    return with_classifier(inspect_cues(text), vector)
+
+
+def with_classifier(cues: InjectionVerdict, vector: Sequence[float] | None) -> InjectionVerdict:
+    """The cues' verdict on a text with the classifier's view of the text's `vector`: the higher score of
+    the two, and the cue "classifier" named when the classifier's score decides a flag. Unchanged without a
+    vector or without a shipped classifier."""
+    classifier = shipped_classifier()
+    if vector is None or classifier is None:
+        return cues
+    learned = round(classifier.probability(vector), 4)
+    if learned <= cues.score:
+        return cues
+    named = (*cues.cues, CLASSIFIER_CUE) if learned >= DEFAULT_THRESHOLD else cues.cues
+    return InjectionVerdict(learned, named)
+
+
+def injection_score(text: str, vector: Sequence[float] | None = None) -> float:
+    """The chance-like score (0..1) that `text` holds an instruction injected for a model to follow (with
+    its sentence vector, the classifier's view too: `inspect_injection`)."""
+    return inspect_injection(text, vector).score

@@ -32,14 +32,15 @@ from inspection.findings import CustomPattern, Finding
 
 
 def fingerprint(directory: Path) -> str:
-    """sha256 of the Python source files in `directory`, and of what else decides findings: the Python
+    """sha256 of the Python source and JSON data files in `directory`, and of what else decides findings: the Python
     version (regex and Unicode semantics) and libphonenumber's version (its numbering plans)."""
     sources = sorted(directory.glob("*.py"))
     if not sources:
         # Installed without sources (bytecode only): no version can be trusted, so none ever matches.
         return f"unversioned-{uuid.uuid4().hex}"
     digest = hashlib.sha256()
-    for path in sources:
+    # The data files beside the code decide findings too (the injection classifier's weights).
+    for path in sources + sorted(directory.glob("*.json")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(
         f"python {sys.version_info[:2]} unicode {unicodedata.unidata_version} "

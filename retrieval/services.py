@@ -19,12 +19,13 @@ from django.db.models import Q, QuerySet
 from accounts.clearance import Classification
 from accounts.models import User
 from inspection import inspect_text
-from inspection.injection import InjectionVerdict, inspect_injection
+from inspection.injection import InjectionVerdict, inspect_cues, inspect_injection, with_classifier
 from inspection.stored import findings_to_json, inspector_version
 from retrieval import bm25
 from retrieval.chunking import chunk_sections
 from retrieval.embedders import get_embedder
 from retrieval.errors import ReingestRefused, UploadRefused
+from retrieval.injection import classifier_applies
 from retrieval.models import MAIN_COLLECTION, Chunk, Document, vector_literal
 from retrieval.parsing import Section, parse_document
 from retrieval.selectors import get_reader, readable_document_ids, readable_documents
@@ -59,7 +60,8 @@ class PreparedChunk:
     # version that found it; "" when not inspected (the gate then inspects the passage when it is used).
     findings: tuple[tuple[Any, ...], ...] = ()
     findings_version: str = ""
-    # The injection detector's verdict on `text` (None: not scored; the gate then scores the passage live).
+    # The injection cues' verdict on `text`, to which storing adds the classifier's view of the chunk's vector
+    # (None: not scored; the gate then scores the passage live).
     injection: InjectionVerdict | None = None
 
 
@@ -93,7 +95,7 @@ def inspect_chunks(chunks: Sequence[PreparedChunk]) -> list[PreparedChunk]:
             chunk,
             findings=tuple(map(tuple, findings_to_json(inspect_text(chunk.text)))),
             findings_version=version,
-            injection=inspect_injection(chunk.text),
+            injection=inspect_cues(chunk.text),
         )
         for chunk in chunks
     ]
@@ -320,19 +322,21 @@ def reinspect_chunks(*, batch_size: int = 200, limit: int | None = None) -> int:
     periodic job's bound per run).
     """
     version = inspector_version()
+    applies = classifier_applies()
     done, after = 0, 0
     while True:
         batch = list(
             Chunk.objects.filter(id__gt=after)
             .filter(~Q(findings_version=version) | Q(injection_score__isnull=True))
             .order_by("id")
-            .values_list("id", "text")[: batch_size if limit is None else min(batch_size, limit - done)]
+            .values_list("id", "text", "embedding")[: batch_size if limit is None else min(batch_size, limit - done)]
         )
         if not batch:
             return done
         rows = []
-        for chunk_id, text in batch:
-            verdict = inspect_injection(text)
+        for chunk_id, text, vector in batch:
+            # Scored with the stored vector, as at ingestion.
+            verdict = inspect_injection(text, vector if applies else None)
             findings = json.dumps(findings_to_json(inspect_text(text)))
             rows.append((findings, version, verdict.score, json.dumps(list(verdict.cues)), chunk_id))
         with connection.cursor() as cursor:
@@ -448,21 +452,27 @@ def _add_chunks(document: Document, chunks: Sequence[PreparedChunk], vectors: Se
 
 
 def _insert_chunks(document_id: int, chunks: Sequence[PreparedChunk], vectors: Sequence[Sequence[float]]) -> None:
-    rows = [
-        (
-            document_id,
-            ordinal,
-            chunk.heading_path[:1000],
-            chunk.text,
-            vector_literal(vector),
-            chunk.index_text,
-            json.dumps(chunk.findings),
-            chunk.findings_version,
-            chunk.injection.score if chunk.injection else None,
-            json.dumps(list(chunk.injection.cues) if chunk.injection else []),
+    # The injection classifier reads the vector just computed for search (retrieval.injection).
+    applies = classifier_applies()
+    rows = []
+    for ordinal, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True)):
+        injection = chunk.injection
+        if injection is not None and applies:
+            injection = with_classifier(injection, vector)
+        rows.append(
+            (
+                document_id,
+                ordinal,
+                chunk.heading_path[:1000],
+                chunk.text,
+                vector_literal(vector),
+                chunk.index_text,
+                json.dumps(chunk.findings),
+                chunk.findings_version,
+                injection.score if injection else None,
+                json.dumps(list(injection.cues) if injection else []),
+            )
         )
-        for ordinal, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True))
-    ]
     with connection.cursor() as cursor:
         cursor.executemany(
             f"""

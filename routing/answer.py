@@ -3,6 +3,7 @@ gets back from the gate, and what the audit row, the history and the metrics are
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ from accounts.clearance import Classification
 from inspection.findings import Finding
 from inspection.injection import InjectionVerdict, inspect_injection
 from inspection.stored import StoredFindings, inspector_version
+from retrieval.injection import inspect_passages
 from routing.policy.decide import Decision, Target, Zone
 from routing.runner import Attempt, Delta, Restart
 
@@ -42,14 +44,15 @@ class SourcePassage:
     flagged: bool = False
 
     @classmethod
-    def of(cls, passage: Passage) -> SourcePassage:
+    def of(cls, passage: Passage, injection: InjectionVerdict | None = None) -> SourcePassage:
         """The gate's view of a passage retrieval found. Its injection score is the stored one while its
-        findings are current, else it is scored now (about a millisecond), as its findings are."""
+        findings are current, else `injection` (`of_all` scores stale passages with their vectors), else
+        the cues' score now (about a millisecond), as its findings are inspected again."""
         stored = StoredFindings.from_json(passage.findings_version, passage.findings)
-        if passage.injection_score is None or stored is None or stored.version != inspector_version():
+        if not _stale(passage, stored):
+            injection = InjectionVerdict(passage.injection_score or 0.0, passage.injection_cues)
+        elif injection is None:
             injection = inspect_injection(passage.text)
-        else:
-            injection = InjectionVerdict(passage.injection_score, passage.injection_cues)
         return cls(
             chunk_id=passage.chunk_id,
             document_id=passage.document_id,
@@ -63,9 +66,21 @@ class SourcePassage:
             injection_cleared=passage.injection_cleared,
         )
 
+    @classmethod
+    def of_all(cls, passages: Sequence[Passage]) -> list[SourcePassage]:
+        """`of` for each passage, those with a stale injection score scored again from their chunks'
+        stored vectors, in one query (retrieval.injection)."""
+        stale = [p for p in passages if _stale(p, StoredFindings.from_json(p.findings_version, p.findings))]
+        live = inspect_passages(stale)
+        return [cls.of(p, live.get(p.chunk_id)) for p in passages]
+
     @property
     def classification_label(self) -> str:
         return Classification(self.classification).label
+
+
+def _stale(passage: Passage, stored: StoredFindings | None) -> bool:
+    return passage.injection_score is None or stored is None or stored.version != inspector_version()
 
 
 @dataclass(frozen=True)

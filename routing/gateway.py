@@ -24,7 +24,7 @@ from accounts.clearance import Classification
 from accounts.models import ApiKey, User
 from accounts.selectors import get_user_groups
 from inspection import CustomPattern, Finding
-from inspection.injection import inspect_injection
+from retrieval.injection import inspect_injection_texts
 from routing import resilience
 from routing.answer import GatedAnswer, GateRequest
 from routing.audit import record_answer
@@ -208,9 +208,12 @@ FLAGGED_NOTICE = (
 def _mark_injected(chat: Chat, threshold: float) -> tuple[Chat, int]:
     """The conversation with each tool result that scores at least `threshold` for injected instructions
     marked as such, and how many were."""
+    # Tool results have no vector yet: they are embedded for the classifier in one call.
+    results = [m.text for m in chat.messages if m.role == Speaker.TOOL]
+    verdicts = iter(inspect_injection_texts(results))
     marked, messages = 0, []
     for message in chat.messages:
-        if message.role == Speaker.TOOL and inspect_injection(message.text).flagged(threshold):
+        if message.role == Speaker.TOOL and next(verdicts).flagged(threshold):
             message = dataclasses.replace(message, text=FLAGGED_TOOL_LINE + message.text)
             marked += 1
         messages.append(message)

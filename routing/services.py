@@ -121,7 +121,7 @@ def stream_answer(
     found = passages_for_answer(reader, query, carried=carried)
     for event in stream_through_gate(
         question=question,
-        passages=[SourcePassage.of(p) for p in found],
+        passages=SourcePassage.of_all(found),
         acting_user=acting_user,
         workload=workload,
         groups=groups.names,

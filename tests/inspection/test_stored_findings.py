@@ -178,13 +178,13 @@ def test_findings_without_a_version_are_not_stored_findings():
 PACKAGE = Path(stored_module.__file__).parent
 
 
-def test_the_version_changes_when_any_inspection_source_file_changes(tmp_path):
+def test_the_version_changes_when_any_inspection_source_or_data_file_changes(tmp_path):
     copy = tmp_path / "inspection"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     assert fingerprint(copy) == fingerprint(PACKAGE)
     assert inspector_version().startswith(fingerprint(PACKAGE) + "+")
 
-    for path in sorted(copy.glob("*.py")):
+    for path in sorted(copy.glob("*.py")) + sorted(copy.glob("*.json")):
         before = fingerprint(copy)
         path.write_text(path.read_text() + "\n# changed\n")
         assert fingerprint(copy) != before, path.name

@@ -79,7 +79,9 @@ def test_reinspect_scores_passages_never_scored_and_keeps_what_admins_cleared(in
     planted.refresh_from_db()
     assert planted.injection_score >= 0.5 and "override_prior" in planted.injection_cues
     assert planted.injection_cleared_by == "ada"
-    assert Chunk.objects.exclude(id=planted.id).get().injection_score == 0.0
+    benign = Chunk.objects.exclude(id=planted.id).get()
+    # Scored, and low: the classifier gives every text some probability, the cues none here.
+    assert benign.injection_score is not None and benign.injection_score < 0.5 and benign.injection_cues == []
     assert reinspect_chunks() == 0
 
 

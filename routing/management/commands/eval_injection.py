@@ -9,12 +9,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from inspection.evaluation import evaluate_injection, load_labelled_texts
 from inspection.injection import DEFAULT_THRESHOLD, injection_score
 from inspection.injection_texts import deepset_split
+from retrieval.embedders import get_embedder
+from retrieval.injection import classifier_applies
 
 
 class Command(BaseCommand):
     help = (
         "Measure the injected-instruction detector on labelled texts (one {text, label} a line, label 1 when the "
-        "text holds an injected instruction): precision, recall, F1, false-positive rate, AUC and throughput."
+        "text holds an injected instruction): precision, recall, F1, false-positive rate, AUC and throughput. "
+        "Each text is embedded for the classifier, as a text without a vector is (passages reuse theirs)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,6 +37,12 @@ class Command(BaseCommand):
             "as docs/inspection.md halves deepset's prompts (injection_texts.deepset_split); default all",
         )
 
+        parser.add_argument(
+            "--cues-only",
+            action="store_true",
+            help="score with the cues alone, without the classifier (the detector before it)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
@@ -49,7 +58,14 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"no text of {path} falls in the {options['split']} half; measure it with --split all"
                 )
-        report = evaluate_injection(records, score=injection_score, threshold=options["threshold"])
+        score = injection_score
+        if not options["cues_only"] and classifier_applies():
+            embed = get_embedder().embed
+
+            def score(text: str) -> float:
+                return injection_score(text, embed(text))
+
+        report = evaluate_injection(records, score=score, threshold=options["threshold"])
         if options["json"]:
             self.stdout.write(json.dumps(report))
             return
