@@ -125,7 +125,6 @@ class Cluster:
     web: dict[str, RoleProcess]  # by the address nginx knows it by
     workers: dict[str, RoleProcess]  # by the application name its database sessions carry
     embedding: EmbeddingService
-    cloud: FakeAnthropic
     env: dict[str, str]
 
     def all_running(self) -> bool:
@@ -173,7 +172,7 @@ def start_cluster(folder: Path, *, database: str, cloud: FakeAnthropic) -> Clust
     }
     addresses = [f"127.0.0.1:{port}" for port in web_ports]
     nginx = Nginx(folder / "nginx", upstreams=addresses).start()
-    cluster = Cluster(nginx, {}, workers, embedding, cloud, env)
+    cluster = Cluster(nginx, {}, workers, embedding, env)
     try:
         collected = run_role("manage", "collectstatic", "--no-input", "--verbosity", "0", env=env)
         assert collected.returncode == 0, collected.stderr[-3000:]
@@ -287,9 +286,6 @@ class Ask:
     @property
     def served_by(self) -> str:
         return self.upstreams[-1] if self.upstreams else ""
-
-    def in_flight_at(self, moment: float) -> bool:
-        return self.started <= moment and (self.ended is None or self.ended > moment)
 
 
 def ask(user: SignedInUser, question: str, *, timeout_s: float, asked: Ask | None = None) -> Ask:

@@ -26,6 +26,7 @@ from django.db.models import Count
 from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
+from accounts.services import upsert_user
 from assistant.models import Conversation, HistoryEntry
 from benchmarks.e2e import sign_in_users
 from benchmarks.load_users import SignedInUser
@@ -37,7 +38,7 @@ from retrieval.tasks import ingest_job
 from retrieval.uploads import queue_uploads
 from routing.audit import verify_chain
 from routing.models import AuditEvent
-from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL, make_user
+from tests.conftest import paced_cloud
 from tests.operations.cluster import (
     STALLED_JOB_SECONDS,
     Ask,
@@ -71,11 +72,8 @@ JOB_TIMEOUT_S = 120
 @pytest.fixture(scope="module")
 def slow_cloud() -> Iterator[FakeAnthropic]:
     """The policy's cloud target: Anthropic's Messages API on loopback, each answer streamed over ANSWER_SECONDS."""
-    server = FakeAnthropic(api_key=FAKE_ANTHROPIC_KEY, models=(FAKE_ANTHROPIC_MODEL,), answer_seconds=ANSWER_SECONDS)
-    server.behave(text=ANSWER)
-    server.start()
-    yield server
-    server.stop()
+    with paced_cloud(answer_seconds=ANSWER_SECONDS, text=ANSWER) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +87,10 @@ def cluster(
     started = start_cluster(folder, database=settings.DATABASES["default"]["NAME"], cloud=slow_cloud)
     try:
         with django_db_blocker.unblock():
-            upload(make_user("ada", Role.ADMIN, Classification.RESTRICTED), RUNBOOK_NAME, RUNBOOK.encode())
+            uploader, _ = upsert_user(
+                username="ada", role=Role.ADMIN, clearance=Classification.RESTRICTED, groups=[], password=None
+            )
+            upload(uploader, RUNBOOK_NAME, RUNBOOK.encode())
         wait_until_serving(started)
         print(f"\nthe cluster answered through nginx {time.monotonic() - began:.1f} s after it was started")
         yield started
