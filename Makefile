@@ -53,10 +53,19 @@ $(CHROMIUM_STAMP): | $(INSTALLED)
 	test -x $(CHROMIUM) || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 	touch $@
 
+# The cluster test (tests/operations/test_cluster.py) puts Debian's nginx in front of two web servers;
+# apt-get runs only where /usr/sbin/nginx is missing, once. nginx runs there as the test's own process.
+NGINX := /usr/sbin/nginx
+NGINX_STAMP := $(VENV)/.nginx
+
+$(NGINX_STAMP): | $(INSTALLED)
+	test -x $(NGINX) || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx; }
+	touch $@
+
 run: install
 	$(PY) manage.py serve
 
-test: install $(CHROMIUM_STAMP)
+test: install $(CHROMIUM_STAMP) $(NGINX_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest

@@ -103,20 +103,27 @@ def _count_asking(user: User, api_key: ApiKey | None) -> None:
 def _stream(
     *, question: str, acting_user: User, workload: str, api_key: ApiKey | None, conversation: Conversation | None
 ) -> Iterator[Delta | Restart | KeptAnswer]:
-    # Made before the gate runs, so that the first turn's audit row names it too.
+    # Made before the gate runs, so that the first turn's audit row names it too. A process that dies before
+    # the answer is audited leaves it without turns: no page lists it, and the retention job deletes it.
     if conversation is None:
         conversation = Conversation.objects.create(owner=acting_user, title=question[:TITLE_CHARS])
+    entries: list[HistoryEntry] = []
+
+    def keep(answer: GatedAnswer) -> None:
+        # In the audit row's transaction: an answer is in the log and in the history, or in neither.
+        entries.append(keep_in_history(answer=answer, acting_user=acting_user, conversation=conversation))
+
     events = routing_services.stream_answer(
         question=question,
         acting_user=acting_user,
         workload=workload,
         api_key=api_key,
         conversation=conversation_context(conversation),
+        keep=keep,
     )
     for event in events:
         if isinstance(event, Final):
-            entry = keep_in_history(answer=event.answer, acting_user=acting_user, conversation=conversation)
-            yield KeptAnswer(answer=event.answer, history_id=entry.id, conversation_id=conversation.id)
+            yield KeptAnswer(answer=event.answer, history_id=entries[-1].id, conversation_id=conversation.id)
         else:
             yield event
 

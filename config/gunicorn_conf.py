@@ -14,13 +14,19 @@ worker_class = "uvicorn_worker.UvicornWorker"
 
 
 def warm_up_models() -> None:
-    """Load the models a question needs: the embedding model, and inspection's name model with its name
-    lists and vocabulary (about a second each on two cores)."""
+    """Load the models a question needs: inspection's name model with its name lists and vocabulary, and the
+    embedding model (about a second each on two cores). The name model first: the embedder may be a service
+    that does not answer yet (EMBEDDING_BACKEND=remote, started beside this worker), and is then reached on
+    the first question."""
     from inspection import ner
     from retrieval.embedders import get_embedder
+    from retrieval.errors import EmbeddingServiceError
 
-    get_embedder().embed("warm up")
     ner.warm_up()
+    try:
+        get_embedder().embed("warm up")
+    except EmbeddingServiceError as error:
+        logger.warning("The embedding service was not warmed up: %s", error.message)
 
 
 def post_worker_init(worker: Any) -> None:

@@ -331,6 +331,19 @@ MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = envint("MAX_UPLOAD_FILES", "100")
 
+# The queue's workers (procrastinate) beat every STALLED_JOB_SECONDS / 6 seconds. A worker silent for
+# STALLED_JOB_SECONDS is dead (killed, out of memory, its node gone): on STALLED_JOBS_CRON (cron syntax; a sixth
+# field counts seconds) a worker requeues the jobs it held (retrieval.tasks.retry_stalled_jobs), and a worker
+# starting then drops its record. Its document was never half-stored: one transaction each, rolled back.
+STALLED_JOB_SECONDS = envint("STALLED_JOB_SECONDS", "60")
+if STALLED_JOB_SECONDS < 6:
+    raise ImproperlyConfigured(f"STALLED_JOB_SECONDS must be at least 6, not {STALLED_JOB_SECONDS}")
+STALLED_JOBS_CRON = os.getenv("STALLED_JOBS_CRON", "* * * * *")
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": STALLED_JOB_SECONDS / 6,
+    "stalled_worker_timeout": STALLED_JOB_SECONDS,
+}
+
 # Embeddings and chunking.
 EMBEDDING_DEVICE = os.getenv("EMBEDDING_DEVICE", "auto")  # auto, cpu or cuda
 if EMBEDDING_DEVICE not in ("auto", "cpu", "cuda"):

@@ -104,7 +104,10 @@ class EmbeddingService:
         self.log = data_dir / "embedding-service" / "server.log"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, *, timeout_s: float = START_TIMEOUT_S) -> EmbeddingService:
+    def start(self, *, timeout_s: float = START_TIMEOUT_S, warm_up: bool = True) -> EmbeddingService:
+        """Install if needed, start, and return once the model is served. `warm_up`: infinity-emb runs the model
+        over batches of each size before it answers (about 20 s of 2 busy cores), so that the first requests are
+        as fast as the next; without it, they pay part of that. Raises ServiceStartError."""
         from retrieval.embedders.onnx_export import source_model
 
         overlay = install(self.data_dir)
@@ -119,6 +122,7 @@ class EmbeddingService:
             "--url-prefix", "/v1",
             "--api-key", self.api_key,
             "--log-level", "warning",
+            *([] if warm_up else ["--no-model-warmup"]),
         ]  # fmt: skip
         environment = {name: os.environ[name] for name in PASSED_ENVIRONMENT if name in os.environ}
         environment |= {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from procrastinate.jobs import Status
@@ -14,9 +15,6 @@ from retrieval.services import reinspect_chunks
 
 logger = logging.getLogger(__name__)
 
-# A worker that stops sending heartbeats for this long is dead; its job is retried.
-STALLED_AFTER_SECONDS = 60
-
 
 # procrastinate's max_attempts counts retries after the first run, and
 # context.job.attempts the runs before this one.
@@ -25,12 +23,15 @@ def ingest_job(context, job_id: int) -> None:  # type: ignore[no-untyped-def]
     run_ingestion_job(job_id=job_id, final_attempt=context.job.attempts + 1 >= MAX_ATTEMPTS)
 
 
-@app.periodic(cron="* * * * *")
-@app.task(queue="ingestion", queueing_lock="retry_stalled_jobs", pass_context=True)
+# On the maintenance queue, not behind the ingestion it rescues: workers busy with a large upload still run it.
+@app.periodic(cron=settings.STALLED_JOBS_CRON)
+@app.task(queue="maintenance", queueing_lock="retry_stalled_jobs", pass_context=True)
 async def retry_stalled_jobs(context, timestamp: int) -> None:  # type: ignore[no-untyped-def]
-    """Requeue jobs whose worker died mid-document (its transaction rolled back), a bounded number of times."""
+    """Requeue the jobs of workers that sent no heartbeat for STALLED_JOB_SECONDS (killed, out of memory, their
+    node gone; a document of theirs was rolled back), each a bounded number of times: an ingestion that stopped
+    its worker MAX_ATTEMPTS times fails, with a message saying so."""
     manager = context.app.job_manager
-    for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_SECONDS):
+    for job in await manager.get_stalled_jobs(seconds_since_heartbeat=settings.STALLED_JOB_SECONDS):
         if job.task_name == ingest_job.name and job.attempts + 1 >= MAX_ATTEMPTS:
             await manager.finish_job(job, status=Status.FAILED, delete_job=False)
             await sync_to_async(mark_job_failed)(
@@ -38,6 +39,7 @@ async def retry_stalled_jobs(context, timestamp: int) -> None:  # type: ignore[n
                 error=f"the ingestion worker stopped {MAX_ATTEMPTS} times on this file; check its size and format",
             )
         else:
+            logger.warning("Job %s (%s) of a worker that stopped beating is run again", job.id, job.task_name)
             await manager.retry_job(job)
 
 

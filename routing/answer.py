@@ -3,7 +3,7 @@ gets back from the gate, and what the audit row, the history and the metrics are
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -265,6 +265,9 @@ class Final:
 
 
 Event = Delta | Restart | Final
+# What the caller writes with an answer's audit row, in its transaction (the asker's history entry): called with
+# the answer once audited; both are committed, or neither (a process killed between them leaves neither).
+KeepWithAudit = Callable[[GatedAnswer], object]
 
 
 def zone_label(zone: str) -> str:

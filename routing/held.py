@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.clearance import Classification
-from routing.answer import GatedAnswer, GateRequest, SourcePassage
+from routing.answer import GatedAnswer, GateRequest, KeepWithAudit, SourcePassage
 from routing.audit import decision_json, record_answer
 from routing.backends.base import Bundle
 from routing.facts import count_findings
@@ -47,9 +47,11 @@ def hold_request(
     decision: Decision,
     request: GateRequest,
     notices: tuple[str, ...] = (),
+    keep: KeepWithAudit | None = None,
 ) -> GatedAnswer:
     """Store the request as `bundle` (redacted: exactly what will be sent once approved) with `vault` sealed,
-    audit it as held, and return what the asker is shown. Sends nothing."""
+    audit it as held, with what `keep` writes in that transaction, and return what the asker is shown. Sends
+    nothing."""
     approval = decision.approval or Approval()
     answer = GatedAnswer(
         text=held_text(approval.by, approval.expires_after_s),
@@ -112,4 +114,6 @@ def hold_request(
         held.vault = seal_vault(vault, row=vault_row(held.id), key=settings.HELD_VAULT_KEY)
         held.held_audit_id = answer.audit_id
         held.save(update_fields=["vault", "held_audit_id"])
+        if keep is not None:
+            keep(answer)
     return answer

@@ -17,6 +17,7 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.db import transaction
 
 from accounts.clearance import Classification
 from accounts.models import ApiKey, User
@@ -36,7 +37,15 @@ from retrieval.selectors import (
     search_passages,
 )
 from routing import cache, resilience
-from routing.answer import ConversationContext, Event, Final, GatedAnswer, GateRequest, SourcePassage
+from routing.answer import (
+    ConversationContext,
+    Event,
+    Final,
+    GatedAnswer,
+    GateRequest,
+    KeepWithAudit,
+    SourcePassage,
+)
 from routing.answer_check import LinkHosts, check_answer
 from routing.audit import record_answer
 from routing.backends import configured_backends
@@ -102,6 +111,7 @@ def stream_answer(
     collection: str = MAIN_COLLECTION,
     api_key: ApiKey | None = None,
     conversation: ConversationContext | None = None,
+    keep: KeepWithAudit | None = None,
 ) -> Iterator[Event]:
     """Answer `question` from the passages `acting_user` may read, citing them as [n], through the gate.
 
@@ -110,7 +120,8 @@ def stream_answer(
     main one except for an evaluation's throwaway collection (routing.evaluation). `api_key`, the key
     a program sent (acting as its user), is named in the audit row. `conversation`: the conversation the
     question continues; a follow-up is searched as retrieval.follow_up makes it standalone, and keeps the
-    passages the previous answer cited as candidates.
+    passages the previous answer cited as candidates. `keep`: written with the audit row (KeepWithAudit), given
+    the answer with its latency from the start, retrieval included.
     """
     started = time.perf_counter()
     groups = get_user_groups(acting_user)
@@ -128,10 +139,24 @@ def stream_answer(
         api_key=api_key,
         conversation=conversation,
         follow_up=query != question,
+        keep=_timed_from(started, keep),
     ):
         if isinstance(event, Final):
             event.answer.latency_ms = (time.perf_counter() - started) * 1000
         yield event
+
+
+def _timed_from(started: float, keep: KeepWithAudit | None) -> KeepWithAudit | None:
+    """`keep`, given the answer with its latency counted from `started` (retrieval included, as the Final's)."""
+    if keep is None:
+        return None
+    keeping = keep
+
+    def kept(answer: GatedAnswer) -> object:
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        return keeping(answer)
+
+    return kept
 
 
 def passages_for_answer(reader: Reader, question: str, *, carried: Sequence[int] = ()) -> list[Passage]:
@@ -173,11 +198,13 @@ def stream_through_gate(
     api_key: ApiKey | None = None,
     conversation: ConversationContext | None = None,
     follow_up: bool = False,
+    keep: KeepWithAudit | None = None,
 ) -> Iterator[Event]:
     """Answer `question` from `passages` (which the user may read) where the active policy allows, and
-    audit it. `groups` are the user's group names when the caller has read them already. In a
-    `conversation`, the class of its earlier turns is the least this one is decided at, the audit row
-    names it, and a `follow_up` (it refers back) sends the previous question along, redacted.
+    audit it, with what `keep` writes in the audit row's transaction (not when the reader left mid-answer).
+    `groups` are the user's group names when the caller has read them already. In a `conversation`, the
+    class of its earlier turns is the least this one is decided at, the audit row names it, and a
+    `follow_up` (it refers back) sends the previous question along, redacted.
 
     Yields the answer as it is written (Delta; Restart when a target stopped mid-answer and another
     writes it again), then one Final with the whole answer, after its audit row is written. Never
@@ -198,7 +225,7 @@ def stream_through_gate(
             text="Sluice cannot answer right now: its routing policy is invalid. An admin must fix it.",
             route="Refused: the routing policy is invalid, so nothing may be sent anywhere.",
         )
-        yield Final(_record(answer, request))
+        yield Final(_record(answer, request, keep))
         return
     # Screen the passages: those flagged as injected instructions are handled as the policy says.
     screened = screen(passages, policy)
@@ -242,7 +269,7 @@ def stream_through_gate(
             route="Refused: " + " ".join(decision.reasons),
         )
         answer.carried_class = carried_class
-        yield Final(_record(answer, request))
+        yield Final(_record(answer, request, keep))
         return
     if decision.action == Action.HOLD:
         # Held for approval: stored redacted whatever the rule's `redact` (the approver approves what they
@@ -251,7 +278,7 @@ def stream_through_gate(
         vault = Vault()
         bundle, redacted = _minimise(question, findings, used, replace(decision, redact=True), vault, custom)
         yield Final(hold_request(bundle=bundle, vault=vault, redacted=redacted, passages=used,
-                                 decision=decision, request=request, notices=screened.notices))  # fmt: skip
+                                 decision=decision, request=request, notices=screened.notices, keep=keep))  # fmt: skip
         return
     # Minimise: the passages the rule allows, sensitive spans replaced by placeholders kept in the vault.
     used = list(passages[: decision.max_passages])
@@ -279,7 +306,7 @@ def stream_through_gate(
         raise
     # Record.
     answer.carried_class = carried_class
-    yield Final(_finish(answer, used, redacted, decision, request, screened.notices))
+    yield Final(_finish(answer, used, redacted, decision, request, screened.notices, keep))
 
 
 def answer_approved(
@@ -343,11 +370,12 @@ def _finish(
     decision: Decision,
     request: GateRequest,
     notices: tuple[str, ...] = (),
+    keep: KeepWithAudit | None = None,
 ) -> GatedAnswer:
     answer.passages = used
     answer.redacted = redacted
     answer.notices = decision.notices + notices
-    return _record(answer, request)
+    return _record(answer, request, keep)
 
 
 def _ground(answer: GatedAnswer, *, attributed: Sequence[int] | None = None) -> None:
@@ -367,10 +395,13 @@ def _ground(answer: GatedAnswer, *, attributed: Sequence[int] | None = None) -> 
     answer.attributed = tuple(attributed)
 
 
-def _record(answer: GatedAnswer, request: GateRequest) -> GatedAnswer:
+def _record(answer: GatedAnswer, request: GateRequest, keep: KeepWithAudit | None = None) -> GatedAnswer:
     answer.question = request.question
-    answer.audit_id = record_answer(answer=answer, request=request).id
-    answer.latency_ms = (time.perf_counter() - request.started) * 1000
+    with transaction.atomic():
+        answer.audit_id = record_answer(answer=answer, request=request).id
+        answer.latency_ms = (time.perf_counter() - request.started) * 1000
+        if keep is not None:
+            keep(answer)
     return answer
 
 

@@ -3,6 +3,7 @@ and the real MiniLM model (loaded once per test session, on first use)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,19 @@ def ingest(db: None) -> Ingest:
 FAKE_ANTHROPIC_KEY = "sk-ant-fake-key-for-tests"
 FAKE_ANTHROPIC_MODEL = "claude-haiku-4-5"
 FAKE_LOCAL_MODEL = "qwen2.5-1.5b-instruct"
+
+
+@contextlib.contextmanager
+def paced_cloud(*, answer_seconds: float, text: str) -> Iterator[FakeAnthropic]:
+    """The Anthropic fake (FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL) answering `text`, each answer streamed over
+    `answer_seconds` as a slow model writes it; stopped on the way out."""
+    server = FakeAnthropic(api_key=FAKE_ANTHROPIC_KEY, models=(FAKE_ANTHROPIC_MODEL,), answer_seconds=answer_seconds)
+    server.behave(text=text)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

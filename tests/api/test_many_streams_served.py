@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from fakes.anthropic_server import FakeAnthropic
-from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL
+from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL, paced_cloud
 from tests.serving import ServedSluice
 
 pytestmark = pytest.mark.slow
@@ -27,11 +27,8 @@ ANSWER = "Roll back with the deploy tool's previous release, then tell the on-ca
 
 @pytest.fixture(scope="module")
 def slow_cloud() -> Iterator[FakeAnthropic]:
-    server = FakeAnthropic(api_key=FAKE_ANTHROPIC_KEY, models=(FAKE_ANTHROPIC_MODEL,), answer_seconds=ANSWER_S)
-    server.behave(text=ANSWER)
-    server.start()
-    yield server
-    server.stop()
+    with paced_cloud(answer_seconds=ANSWER_S, text=ANSWER) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from config.gunicorn_conf import warm_up_models
 from inspection import gazetteer, ner
+from operations.local_llm import free_port
+from retrieval import embedders
+from retrieval.embedders.remote import RemoteEmbedder
+
+NAME_MODEL = (ner._load, gazetteer.name_lists, gazetteer.common_words)
 
 
 def test_the_warm_up_loads_the_name_model_and_its_lists():
-    for cached in (ner._load, gazetteer.name_lists, gazetteer.common_words):
+    for cached in NAME_MODEL:
         cached.cache_clear()
 
     warm_up_models()
 
-    for cached in (ner._load, gazetteer.name_lists, gazetteer.common_words):
+    for cached in NAME_MODEL:
         assert cached.cache_info().currsize == 1, cached
+
+
+def test_an_embedding_service_not_up_yet_is_logged_and_the_name_model_is_loaded_all_the_same(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    down = RemoteEmbedder(
+        base_url=f"http://127.0.0.1:{free_port()}/v1", model="m", api_key="k", retry_attempts=1, sleep=lambda s: None
+    )
+    monkeypatch.setattr(embedders, "_embedder", down)
+    for cached in NAME_MODEL:
+        cached.cache_clear()
+
+    with caplog.at_level(logging.WARNING, logger="config.gunicorn_conf"):
+        warm_up_models()
+
+    assert all(cached.cache_info().currsize == 1 for cached in NAME_MODEL)
+    assert "The embedding service was not warmed up: Cannot connect" in caplog.text
