@@ -8,10 +8,11 @@ On two cores the model alone keeps about 1.75 of them busy: beside it, reading a
 leaves idle, and the reader, at a lower priority, slows it less. Measured on 2026-12-05 (SciFact files,
 interleaved runs): 57 % of the model's rate reading in turn, 63 % in a thread, 68 % in a thread at
 niceness 10. The model's ONNX or torch run and the tokenizer let go of the GIL; the Python parts of
-inspection and storing do not, but between calls the model's thread needs the GIL only briefly. A call to
-the model carries several files' chunks up to the embedder's texts_per_call. Everything that touches the
-database (the upload rules, the unchanged case, storing) stays on the calling thread: Django's
-connections are per thread.
+inspection and storing do not (how much that delays the model's thread on a quiet machine is not measured
+yet: under others' load, 2026-12-05, the pipeline matched the model alone). A call to the model carries
+several files' chunks up to the embedder's texts_per_call. Everything that touches the database (the
+upload rules, the unchanged case, storing) stays on the calling thread: Django's connections are per
+thread.
 """
 
 from __future__ import annotations
