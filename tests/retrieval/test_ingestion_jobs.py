@@ -124,11 +124,12 @@ def test_bad_files_among_good_ones_in_one_batch_fail_alone_each_saying_why(
 ) -> None:
     jobs = queue(admin, ("kettle.md", KETTLE), ("bad.pdf", CORRUPT_PDF))
     nina = make_user("nina", Role.EMPLOYEE, Classification.INTERNAL)
+    salaries = b"# Salaries\n\nThe pay bands of every team."
     jobs.append(
         IngestionJob.objects.create(
             filename="salaries.md",
-            content=b"# Salaries\n\nThe pay bands of every team.",
-            size=40,
+            content=salaries,
+            size=len(salaries),
             classification=Classification.CONFIDENTIAL,
             group_names=[],
             uploaded_by=nina,
