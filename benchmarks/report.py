@@ -550,8 +550,9 @@ def _ingest(result: dict[str, Any], plots: dict[str, str]) -> str:
     if worker:
         paths = (
             "The `ingest` command reads each file (parse, chunk, inspect) in a thread of its own while the model "
-            "embeds the files read before it, several files' chunks per call, then stores each document in its "
-            "own transaction (chunks, vectors into HNSW, BM25 postings). The upload worker's run of a queued "
+            "embeds the files read before it in another, several files' chunks per call, and stores each "
+            "document in its own transaction (chunks, vectors into HNSW, BM25 postings) while the model embeds "
+            "the next call's files. The upload worker's run of a queued "
             "job takes the other queued jobs along, claimed as the reading gets to them, and ingests them the "
             "same way, finishing each job as its document is stored."
         )

@@ -1,14 +1,18 @@
 """Ingestion of many files at the model's pace: each file is read (parsed, chunked, inspected) in a thread
-of its own, at a lower priority, while the model embeds the files read before it; each file is then stored
-in its own transaction, as ingest_file stores one. The `ingest` command and the upload worker
-(retrieval.jobs) ingest this way.
+of its own, at a lower priority, while the model embeds the files read before it, in a thread of its own
+too; the files of one call are stored while the model embeds the next call's, each file in its own
+transaction, as ingest_file stores one. The `ingest` command and the upload worker (retrieval.jobs)
+ingest this way.
 
-On two cores the model alone keeps about 1.75 of them busy, and reading costs about three tenths of the
-model's CPU time, nearly all of it the name model: beside the model, reading takes the CPU it leaves idle,
-and at a lower priority it slows the model less. Measured on 2026-12-05 (SciFact files, interleaved runs):
-57 % of the model's rate reading in turn, 63 % in a thread, 68 % in a thread at niceness 10. A call to the
-model carries several files' chunks up to the embedder's texts_per_call. The database part of reading (the
-upload rules, the unchanged case) stays on the calling thread: Django's connections are per thread.
+On two cores the model alone keeps about 1.75 of them busy: beside it, reading and storing take the CPU it
+leaves idle, and the reader, at a lower priority, slows it less. Measured on 2026-12-05 (SciFact files,
+interleaved runs): 57 % of the model's rate reading in turn, 63 % in a thread, 68 % in a thread at
+niceness 10. The model's ONNX or torch run and the tokenizer let go of the GIL; the Python parts of
+inspection and storing do not (how much that delays the model's thread on a quiet machine is not measured
+yet: under others' load, 2026-12-05, the pipeline matched the model alone). A call to the model carries
+several files' chunks up to the embedder's texts_per_call. Everything that touches the database (the
+upload rules, the unchanged case, storing) stays on the calling thread: Django's connections are per
+thread.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Generic, TypeVar
 
 from accounts.clearance import Classification
 from retrieval.embedders import get_embedder
+from retrieval.embedders.base import Embedder
 from retrieval.errors import UploadRefused
 from retrieval.models import MAIN_COLLECTION
 from retrieval.parsing import ParseError
@@ -54,14 +59,17 @@ class _Pending(Generic[Key]):
             return True
         return self.read.done() and isinstance(self.read.exception(), ParseError | None)
 
-    def outcome(self) -> ReadFile | Result:
-        """The file read, or its result; waits for the reader; raises what reading raised, but ParseError."""
+    def outcome(self) -> ReadFile | Result | Exception:
+        """The file read, or its result, or what reading raised (an error other than ParseError is raised
+        when the file's turn to be stored comes); waits for the reader."""
         if not isinstance(self.read, Future):
             return self.read
-        try:
+        failure = self.read.exception()
+        if failure is None:
             return self.read.result()
-        except ParseError as exc:
-            return exc
+        if not isinstance(failure, Exception):
+            raise failure  # KeyboardInterrupt and the like are not a file's outcome
+        return failure
 
 
 def ingest_files(
@@ -86,25 +94,32 @@ def ingest_stream(files: Iterable[tuple[Key, FileToIngest]]) -> Iterator[tuple[K
     each as soon as its document is committed.
 
     `files` is drawn on the calling thread, lazily: a file is taken when the reader has fewer than
-    READ_AHEAD_FILES files (and READ_AHEAD_BYTES) waiting. The model then embeds, in one call, the chunks
-    of the first file waiting and of the files after it that are read by then, up to the embedder's
-    texts_per_call, and each of those files is stored in its own transaction while the reader goes on. A
-    file that cannot be parsed (ParseError) or may not be stored (UploadRefused) gets that error as its
-    result. Any other error is raised once the files before it are yielded: nothing of the file it
-    happened on, nor of the ones after it, is stored. Closing the iterator early stops the reading.
+    READ_AHEAD_FILES files (and READ_AHEAD_BYTES) waiting. The model embeds, in one call, the chunks of
+    the first file waiting and of the files after it that are read by then, up to the embedder's
+    texts_per_call, in a thread of its own; as soon as a call returns, the next one starts, and the files
+    of the call before are stored meanwhile on the calling thread, each in its own transaction. A file that
+    cannot be parsed (ParseError) or may not be stored (UploadRefused) gets that error as its result. Any
+    other error is raised once the files before it are yielded: nothing of the file it happened on, nor of
+    the ones after it, is stored. Closing the iterator early stops the reading and the embedding.
     """
     source = iter(files)
     pending: deque[_Pending[Key]] = deque()
+    embedder = get_embedder()
     reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-read", initializer=_yield_to_the_model)
+    model = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-embed")
     try:
-        while True:
-            _read_ahead(source, pending, reader)
+        _read_ahead(source, pending, reader)
+        embedding = _embed_next(pending, model, embedder)
+        while embedding is not None:
+            batch, vectors = embedding
+            done = vectors.result()
             if not pending:
-                return
-            batch = _next_batch(pending, limit=get_embedder().texts_per_call)
+                _read_ahead(source, pending, reader)
+            embedding = _embed_next(pending, model, embedder)
             _read_ahead(source, pending, reader)  # the reader goes on while the model embeds
-            yield from _embed_and_store(batch)
+            yield from _store(batch, done)  # and these files are stored meanwhile
     finally:
+        model.shutdown(wait=True, cancel_futures=True)
         reader.shutdown(wait=True, cancel_futures=True)
 
 
@@ -136,10 +151,25 @@ def _check_or_read(file: FileToIngest, reader: ThreadPoolExecutor) -> Future[Rea
     return unchanged or reader.submit(read_content, filename=file.filename, content=file.content)
 
 
-def _next_batch(pending: deque[_Pending[Key]], *, limit: int) -> list[tuple[_Pending[Key], ReadFile | Result]]:
+Batch = list[tuple[_Pending[Key], ReadFile | Result | Exception]]
+
+
+def _embed_next(
+    pending: deque[_Pending[Key]], model: ThreadPoolExecutor, embedder: Embedder
+) -> tuple[Batch[Key], Future[list[list[float]]]] | None:
+    """Take the next batch of files (None when none is left) and start embedding its chunks in the
+    model's thread."""
+    if not pending:
+        return None
+    batch = _next_batch(pending, limit=embedder.texts_per_call)
+    texts = [c.index_text for _, outcome in batch if isinstance(outcome, ReadFile) for c in outcome.chunks]
+    return batch, model.submit(embedder.embed_batch, texts)
+
+
+def _next_batch(pending: deque[_Pending[Key]], *, limit: int) -> Batch[Key]:
     """The first waiting file (waited for), then every file after it that is ready, up to `limit` chunks."""
     first = pending.popleft()
-    batch = [(first, first.outcome())]
+    batch: Batch[Key] = [(first, first.outcome())]
     chunks = _chunk_count(batch[0][1])
     while pending and pending[0].is_ready():
         outcome = pending[0].outcome()
@@ -150,20 +180,23 @@ def _next_batch(pending: deque[_Pending[Key]], *, limit: int) -> list[tuple[_Pen
     return batch
 
 
-def _chunk_count(outcome: ReadFile | Result) -> int:
+def _chunk_count(outcome: ReadFile | Result | Exception) -> int:
     return len(outcome.chunks) if isinstance(outcome, ReadFile) else 0
 
 
-def _embed_and_store(batch: list[tuple[_Pending[Key], ReadFile | Result]]) -> Iterator[tuple[Key, Result]]:
-    texts = [c.index_text for _, outcome in batch if isinstance(outcome, ReadFile) for c in outcome.chunks]
-    vectors = iter(get_embedder().embed_batch(texts))
+def _store(batch: Batch[Key], vectors: list[list[float]]) -> Iterator[tuple[Key, Result]]:
+    """Store each file of `batch` with its chunks' vectors, in the batch's order, each in its own
+    transaction; raise a file's unexpected reading error when its turn comes."""
+    remaining = iter(vectors)
     for item, outcome in batch:
-        if not isinstance(outcome, ReadFile):
+        if isinstance(outcome, ReadFile):
+            mine = [next(remaining) for _ in outcome.chunks]
+            try:
+                result: Result = store_read(outcome, mine, item.file)
+            except UploadRefused as exc:  # a same-named document was uploaded or changed while this file was read
+                result = exc
+            yield item.key, result
+        elif isinstance(outcome, IngestResult | ParseError | UploadRefused):
             yield item.key, outcome
-            continue
-        mine = [next(vectors) for _ in outcome.chunks]
-        try:
-            result: Result = store_read(outcome, mine, item.file)
-        except UploadRefused as exc:  # a same-named document was uploaded or changed while this file was read
-            result = exc
-        yield item.key, result
+        else:
+            raise outcome

@@ -80,6 +80,19 @@ def test_ingest_reports_ingested_and_failed_files_as_json(corpus: Path, db: None
     assert sorted(backups.reader_groups.values_list("name", flat=True)) == ["engineering", "ops"]
 
 
+def test_ingest_prints_each_file_in_the_folders_order_then_one_summary_line(corpus: Path, db: None) -> None:
+    out, err = run("ingest", str(corpus), "--classification", "internal")
+
+    assert out == "3 ingested, 0 unchanged, 2 failed\n"
+    assert err.splitlines() == [
+        f"ingested: {corpus / 'backups.md'} -> Backup policy",
+        f"ingested: {corpus / 'holidays.html'} -> Holiday calendar",
+        f"ingested: {corpus / 'vpn.txt'} -> Remote access",
+        f"failed: {corpus / 'budget.xlsx'}: unsupported file type .xlsx: upload .md, .txt, .html, .pdf or .docx",
+        f"failed: {corpus / 'empty.md'}: the file is empty",
+    ]
+
+
 def test_ingest_json_output_is_one_json_object_on_stdout(corpus: Path, db: None) -> None:
     out, err = run("ingest", str(corpus), "--classification", "public", "--json")
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import numpy as np
+import pytest
 
 from accounts.clearance import Classification
+from retrieval import embedders
 from retrieval.embedders import get_embedder
 from retrieval.models import Chunk, Document
 from retrieval.parsing import ParseError
 from retrieval.pipeline import READ_AHEAD_FILES, ingest_files, ingest_stream
 from retrieval.services import FileToIngest, IngestResult, Outcome
+from tests.fakes.embedder import ScriptedEmbedder
 
 FILES = [
     ("kettle.md", b"# Kettle\n\nDescale the office kettle every Friday with citric acid."),
@@ -69,3 +73,28 @@ def test_files_are_drawn_only_as_far_as_the_reading_runs_ahead_and_closing_stops
     # Read ahead of the first batch, and again while the model embeds it: never the whole folder.
     assert len(drawn) <= 2 * READ_AHEAD_FILES
     assert list(Document.objects.values_list("source_name", flat=True)) == ["note-0.md"]
+
+
+@pytest.fixture
+def scripted(monkeypatch: pytest.MonkeyPatch) -> ScriptedEmbedder:
+    """The process's embedder, watched: the real model behind a ScriptedEmbedder."""
+    fake = ScriptedEmbedder(get_embedder())
+    monkeypatch.setattr(embedders, "_embedder", fake)
+    return fake
+
+
+def test_the_model_embeds_the_next_files_while_the_ones_before_are_stored(db, scripted: ScriptedEmbedder) -> None:
+    scripted.texts_per_call = 1  # a file per call
+    scripted.first_call_delay_s = 0.5  # the other files are read meanwhile
+    files = [(n, FileToIngest(n, content, Classification.PUBLIC, [])) for n, content in FILES if n != "broken.pdf"]
+
+    stream = ingest_stream(files)
+    key, result = next(stream)
+
+    # The first file is stored and handed over; the model went on to the next file without waiting for that.
+    assert key == "kettle.md" and isinstance(result, IngestResult)
+    deadline = time.monotonic() + 10
+    while len(scripted.calls) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(scripted.calls) == 2 and "Bicycles" in scripted.calls[1][0]
+    assert [k for k, _ in stream] == ["bikes.md"]

@@ -119,6 +119,48 @@ def test_a_file_that_cannot_be_parsed_fails_alone_and_the_rest_of_its_run_goes_i
     assert sorted(Document.objects.values_list("source_name", flat=True)) == ["kettle.md", "plants.md"]
 
 
+def test_bad_files_among_good_ones_in_one_batch_fail_alone_each_saying_why(
+    admin: User, scripted: ScriptedEmbedder
+) -> None:
+    jobs = queue(admin, ("kettle.md", KETTLE), ("bad.pdf", CORRUPT_PDF))
+    nina = make_user("nina", Role.EMPLOYEE, Classification.INTERNAL)
+    salaries = b"# Salaries\n\nThe pay bands of every team."
+    jobs.append(
+        IngestionJob.objects.create(
+            filename="salaries.md",
+            content=salaries,
+            size=len(salaries),
+            classification=Classification.CONFIDENTIAL,
+            group_names=[],
+            uploaded_by=nina,
+        )
+    )
+    jobs += queue(admin, ("bikes.md", BIKES), ("plants.md", PLANTS))
+    # While the model takes its time on the first file, the others are read: they make one batch.
+    scripted.first_call_delay_s = 1.0
+
+    run_ingestion_job(job_id=jobs[0].id, final_attempt=False)
+
+    assert states(jobs) == {
+        "kettle.md": ("done", 1),
+        "bad.pdf": ("failed", 1),
+        "salaries.md": ("failed", 1),
+        "bikes.md": ("done", 1),
+        "plants.md": ("done", 1),
+    }
+    errors = dict(IngestionJob.objects.filter(status="failed").values_list("filename", "error"))
+    assert errors == {
+        "bad.pdf": "bad.pdf: not a valid PDF (file is damaged or not a PDF)",
+        "salaries.md": "salaries.md: you are cleared for internal documents and cannot upload one as confidential; "
+        "ask an admin with that clearance",
+    }
+    # Two calls at most carried the good files' four chunks, the bad ones' neighbours in their batch.
+    assert len(scripted.calls) <= 2 and sum(map(len, scripted.calls)) == 4
+    assert sorted(Document.objects.values_list("source_name", flat=True)) == ["bikes.md", "kettle.md", "plants.md"]
+    assert Chunk.objects.count() == 4
+    assert held_job_locks() == 0
+
+
 def test_an_error_mid_run_gives_the_unfinished_jobs_back_with_nothing_of_them_stored(
     admin: User, scripted: ScriptedEmbedder
 ) -> None:
