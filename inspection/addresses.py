@@ -24,6 +24,7 @@ import re
 
 from inspection.findings import Finding
 from inspection.gazetteer import common_words
+from inspection.street_types import STREET_WORDS
 
 # Postcodes whose shape holds letters, upper case (or all lower case, as chat types them).
 _LETTER_CODES = (
@@ -171,7 +172,6 @@ def _town_after(text: str, pos: int, *, lower: bool) -> int:
 
 
 def _street_word_in(words: str) -> bool:
-    from inspection.names import STREET_WORDS  # names imports this module
 
     return any(w.casefold().rstrip(".") in STREET_WORDS for w in words.split())
 

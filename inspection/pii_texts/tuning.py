@@ -3,7 +3,6 @@ notes, and office texts with no name or address. Rules may be written from what 
 
 from __future__ import annotations
 
-from inspection.pii_texts import shapes
 from inspection.pii_texts.draw import (
     COMPANIES,
     MONTHS,
@@ -22,6 +21,7 @@ from inspection.pii_texts.draw import (
     lookalikes,
     pad,
 )
+from inspection.pii_texts.shapes import TEMPLATES as SHAPE_TEMPLATES
 
 TEMPLATES = Templates()
 
@@ -645,4 +645,4 @@ def _no_pii_question(d: Draw) -> list[Piece]:
     ]
 
 
-TEMPLATES.update(shapes.TEMPLATES)
+TEMPLATES.update(SHAPE_TEMPLATES)
