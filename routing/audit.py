@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,11 +28,13 @@ from django.utils import timezone
 
 from accounts.clearance import Classification
 from routing import metrics
-from routing.answer import GatedAnswer, GateRequest
+from routing.answer import GatedAnswer, GateRequest, KeepWithAudit
 from routing.facts import count_findings
 from routing.models import AuditAnchor, AuditEvent
 from routing.policy.decide import Decision
 from routing.redaction import Vault, redact
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 # Any constant: the advisory lock that orders writers of the chain.
@@ -335,3 +338,20 @@ def decision_json(decision: Decision | None) -> dict[str, Any]:
         if decision.approval
         else {}
     )
+
+
+def keep_beside_audit(keep: KeepWithAudit | None, answer: GatedAnswer) -> Exception | None:
+    """Run `keep` (the asker's history entry) inside the audit row's transaction, in a savepoint of its own:
+    the two are committed together, so a process killed between them leaves neither; but a `keep` that fails
+    is rolled back alone and the audit row stays, since an answer that was given (and may have been sent to
+    a cloud model) must be in the audit log whatever the history does. Returns the failure, for the caller
+    to raise once the audit row is committed; logs it with the row's id and the error's type only."""
+    if keep is None:
+        return None
+    try:
+        with transaction.atomic():
+            keep(answer)
+    except Exception as exc:  # whatever it is, the audit row must not go with it
+        logger.error("Audit row %s kept without its history entry (%s)", answer.audit_id, type(exc).__name__)
+        return exc
+    return None

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.clearance import Classification
 from routing.answer import GatedAnswer, GateRequest, KeepWithAudit, SourcePassage
-from routing.audit import decision_json, record_answer
+from routing.audit import decision_json, keep_beside_audit, record_answer
 from routing.backends.base import Bundle
 from routing.facts import count_findings
 from routing.models import HeldRequest
@@ -114,6 +114,7 @@ def hold_request(
         held.vault = seal_vault(vault, row=vault_row(held.id), key=settings.HELD_VAULT_KEY)
         held.held_audit_id = answer.audit_id
         held.save(update_fields=["vault", "held_audit_id"])
-        if keep is not None:
-            keep(answer)
+        failed = keep_beside_audit(keep, answer)
+    if failed is not None:
+        raise failed
     return answer

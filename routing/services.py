@@ -47,7 +47,7 @@ from routing.answer import (
     SourcePassage,
 )
 from routing.answer_check import LinkHosts, check_answer
-from routing.audit import record_answer
+from routing.audit import keep_beside_audit, record_answer
 from routing.backends import configured_backends
 from routing.backends.base import Bundle, ContextPassage
 from routing.budgets import budget_status
@@ -400,8 +400,9 @@ def _record(answer: GatedAnswer, request: GateRequest, keep: KeepWithAudit | Non
     with transaction.atomic():
         answer.audit_id = record_answer(answer=answer, request=request).id
         answer.latency_ms = (time.perf_counter() - request.started) * 1000
-        if keep is not None:
-            keep(answer)
+        failed = keep_beside_audit(keep, answer)
+    if failed is not None:
+        raise failed
     return answer
 
 
