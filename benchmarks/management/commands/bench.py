@@ -228,28 +228,15 @@ def _e2e(result: dict[str, Any], options: dict[str, Any], database_name: str | N
     # People read a streamed answer with its citations before asking again: 5-15 s between questions
     # is a heavy interactive load (about 5 questions a second from 50 users); 15 s of the run then has
     # the cloud failing, to show the gate degrading under load.
-    e2e = e2e_benchmark(
-        database_name,
-        users=options["users"],
-        duration_s=options["e2e_seconds"],
-        think_s=(5.0, 15.0),
-        retrieval_p95_ms=retrieval_p95,
-        fault_duration_s=15,
-    )
+    users = {"users": options["users"], "think_s": (5.0, 15.0), "retrieval_p95_ms": retrieval_p95}
+    e2e = e2e_benchmark(database_name, duration_s=options["e2e_seconds"], fault_duration_s=15, **users)
     result["e2e"] = e2e
     result["rss_mb"] = e2e.get("rss_mb", {}).get("max")
     if options["remote_embedder_seconds"] > 0:
-        e2e["remote_embedder"] = _remote_embedder_e2e(database_name, options, retrieval_p95)
+        e2e["remote_embedder"] = _remote_embedder_e2e(database_name, options["remote_embedder_seconds"], users)
     if options["slow_stream_users"] > 0:
         # The same run on gunicorn's threads as served before, on the same machine, to compare.
-        e2e["on_threads"] = e2e_benchmark(
-            database_name,
-            server="threads",
-            users=options["users"],
-            duration_s=options["e2e_seconds"],
-            think_s=(5.0, 15.0),
-            retrieval_p95_ms=retrieval_p95,
-        )
+        e2e["on_threads"] = e2e_benchmark(database_name, server="threads", duration_s=options["e2e_seconds"], **users)
         # Issue 11 §1: answers as slow as a model writes them (10 s each), many users at once, the same
         # think times; served as `manage.py serve` does, then as it did before (gunicorn's threads) to compare.
         slow = {
@@ -263,7 +250,7 @@ def _e2e(result: dict[str, Any], options: dict[str, Any], database_name: str | N
         e2e["slow_streams"] = {server: e2e_benchmark(database_name, server=server, **slow) for server in SERVERS}
 
 
-def _remote_embedder_e2e(database_name: str, options: dict[str, Any], retrieval_p95: float | None) -> dict[str, Any]:
+def _remote_embedder_e2e(database_name: str, duration_s: float, users: dict[str, Any]) -> dict[str, Any]:
     """Issue 11 §3: the same users with the embedding model out of the web workers, in infinity-emb on
     loopback (as text-embeddings-inference or vLLM would serve it on a cluster's GPU nodes): the workers'
     memory, the service's, and what a question pays for the extra hop."""
@@ -274,14 +261,7 @@ def _remote_embedder_e2e(database_name: str, options: dict[str, Any], retrieval_
 
     service = EmbeddingService(settings.DATA_DIR).start()
     try:
-        run = e2e_benchmark(
-            database_name,
-            users=options["users"],
-            duration_s=options["remote_embedder_seconds"],
-            think_s=(5.0, 15.0),
-            retrieval_p95_ms=retrieval_p95,
-            environment=service.settings(),
-        )
+        run = e2e_benchmark(database_name, duration_s=duration_s, environment=service.settings(), **users)
         assert service.process is not None
         run["service_rss_mb"] = resident_mb(service.process.pid)
     finally:
