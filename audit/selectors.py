@@ -21,7 +21,11 @@ from routing.models import AuditEvent
 
 PAGE_SIZE = 50
 # Outcomes with no answering target: the route column names the outcome instead.
-NO_ROUTE = {AuditEvent.Outcome.REFUSED: "refused", AuditEvent.Outcome.CUT_OFF: "cut off"}
+NO_ROUTE = {
+    AuditEvent.Outcome.REFUSED: "refused",
+    AuditEvent.Outcome.CUT_OFF: "cut off",
+    AuditEvent.Outcome.INTERRUPTED: "interrupted",
+}
 # Filters that are plain equality on a column, by the form's field name.
 EXACT_FILTERS = {
     "role": "role",
@@ -85,7 +89,7 @@ def answering_zone(event: AuditEvent) -> str:
 
 
 def route_label(event: AuditEvent) -> str:
-    """ "claude · cloud" for the target that answered; "refused" or "cut off" when none did."""
+    """ "claude · cloud" for the target that answered; "refused", "cut off" or "interrupted" when none did."""
     if event.outcome in NO_ROUTE:
         return NO_ROUTE[event.outcome]
     if not event.backend:

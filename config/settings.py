@@ -472,6 +472,18 @@ if len(HELD_VAULT_KEY) < 32:
 # When the queue's worker expires held requests past their time (deleting their vaults) and sends approved ones
 # whose targets were down (cron syntax; also `manage.py expire_held`).
 HELD_REQUESTS_CRON = os.getenv("HELD_REQUESTS_CRON", "*/5 * * * *")
+# A request sent outside on-prem is on record (routing.models.Dispatch) until its audit row is written. One still
+# there after INTERRUPTED_DISPATCH_SECONDS was sent by a process that died (killed, out of memory, its node gone):
+# on INTERRUPTED_DISPATCH_CRON the worker turns it into an `interrupted` audit row (routing/dispatch.py). Longer
+# than any answer may take: a Decision may try its targets one after another, each up to its total timeout.
+INTERRUPTED_DISPATCH_SECONDS = envint("INTERRUPTED_DISPATCH_SECONDS", "900")
+LONGEST_ANSWER_S = max(ANTHROPIC_TIMEOUT_TOTAL, LOCAL_LLM_TIMEOUT_TOTAL)
+if INTERRUPTED_DISPATCH_SECONDS <= LONGEST_ANSWER_S:
+    raise ImproperlyConfigured(
+        f"INTERRUPTED_DISPATCH_SECONDS ({INTERRUPTED_DISPATCH_SECONDS}) must be longer than the longest answer: "
+        "more than ANTHROPIC_TIMEOUT_TOTAL and LOCAL_LLM_TIMEOUT_TOTAL, or answers still streaming are taken for dead"
+    )
+INTERRUPTED_DISPATCH_CRON = os.getenv("INTERRUPTED_DISPATCH_CRON", "*/5 * * * *")
 # Where the chain's head is exported (`manage.py export_audit_head`, and the periodic task on this cron):
 # a JSON-lines file (empty: none) and/or a log line, somewhere the database's owner cannot rewrite.
 AUDIT_HEAD_FILE = os.getenv("AUDIT_HEAD_FILE")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
 
 from accounts.clearance import Classification
 from inspection.findings import Finding
@@ -175,6 +176,8 @@ class GateRequest:
     conversation: dict[str, Any] | None = None  # ConversationContext.audit_json(), for the ask page's turns
     # A request held for approval and sent once approved: {"id", "approved_by"}, as its answer's audit row says.
     held: dict[str, Any] | None = None
+    # Names the request's dispatch record (routing/dispatch.py), which its audit row replaces.
+    request_id: UUID = field(default_factory=uuid4)
 
 
 @dataclass

@@ -28,9 +28,9 @@ from django.utils import timezone
 
 from accounts.clearance import Classification
 from routing import metrics
-from routing.answer import GatedAnswer, GateRequest, KeepWithAudit
+from routing.answer import GatedAnswer, GateRequest, KeepWithAudit, SourcePassage
 from routing.facts import count_findings
-from routing.models import AuditAnchor, AuditEvent
+from routing.models import AuditAnchor, AuditEvent, Dispatch
 from routing.policy.decide import Decision
 from routing.redaction import Vault, redact
 
@@ -244,11 +244,13 @@ def purge_audit_before(cutoff: datetime) -> int:
     return count
 
 
+@transaction.atomic
 def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
     """Write the one audit row of a request: the question redacted, findings as counts only, the
     passages sent with their classes and whether they were cited, the Decision, every attempt.
 
-    Its own transaction (append_audit_event); the metrics are counted once the row is committed.
+    Its own transaction, which also deletes the request's dispatch record (routing/dispatch.py): the row
+    or the record exists, never neither. The metrics are counted once the row is committed.
     """
     decision = answer.decision
     user = request.acting_user
@@ -257,6 +259,7 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
         if decision
         else max([Classification(p.classification) for p in answer.passages], default=Classification.PUBLIC)
     )
+    Dispatch.objects.filter(request_id=request.request_id).delete()
     event = append_audit_event(
         acting_user=user,
         username=user.get_username(),
@@ -265,30 +268,15 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
         team=request.team,
         api_key_id=request.api_key.id if request.api_key else None,
         api_key_name=request.api_key.name if request.api_key else "",
-        question=(
-            request.redacted_question
-            if request.redacted_question is not None
-            else redact(request.question, request.findings, Vault()).text
-        ),
+        question=audited_question(request),
         findings=count_findings(request.findings),
         passages=[
-            {
-                "n": n,
-                "chunk_id": p.chunk_id,
-                "document_id": p.document_id,
-                "classification": p.classification_label,
-                "cited": n in answer.cited,
-                "attributed": n in answer.attributed,
-            }
+            audited_passage(n, p) | {"cited": n in answer.cited, "attributed": n in answer.attributed}
             for n, p in enumerate(answer.passages, 1)
         ],
         data_class=int(data_class),
         policy_version=decision.policy_version if decision else "",
-        decision=decision_json(decision)
-        | ({"injection": request.injection} if request.injection else {})
-        | ({"gateway": request.gateway} if request.gateway else {})
-        | ({"conversation": request.conversation} if request.conversation else {})
-        | ({"held": request.held} if request.held else {}),
+        decision=audited_decision(decision, request),
         attempts=[a.__dict__ for a in answer.attempts],
         backend=answer.backend,
         model=answer.model,
@@ -303,6 +291,34 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
     )
     transaction.on_commit(lambda: metrics.count_answer(answer, event.outcome))
     return event
+
+
+def audited_question(request: GateRequest) -> str:
+    """The question as its audit row keeps it: redacted (a gateway's transcript, redacted already)."""
+    if request.redacted_question is not None:
+        return request.redacted_question
+    return redact(request.question, request.findings, Vault()).text
+
+
+def audited_passage(n: int, passage: SourcePassage) -> dict[str, Any]:
+    """A passage sent, as the audit row names it: its ids and class, never its text."""
+    return {
+        "n": n,
+        "chunk_id": passage.chunk_id,
+        "document_id": passage.document_id,
+        "classification": passage.classification_label,
+    }
+
+
+def audited_decision(decision: Decision | None, request: GateRequest) -> dict[str, Any]:
+    """The Decision as the audit row keeps it, with what the request adds (injection, gateway, conversation, held)."""
+    return (
+        decision_json(decision)
+        | ({"injection": request.injection} if request.injection else {})
+        | ({"gateway": request.gateway} if request.gateway else {})
+        | ({"conversation": request.conversation} if request.conversation else {})
+        | ({"held": request.held} if request.held else {})
+    )
 
 
 def outcome_of(answer: GatedAnswer) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -52,6 +52,8 @@ class ChatRun:
     # The caller reads the reply as it streams: once some of it was passed on, no other target writes it
     # again. A caller waiting for the whole reply reads nothing before the end, so every target may be tried.
     streaming: bool = True
+    # Called before each call to a target, as DecisionRun.before_call (routing.dispatch.DispatchLog).
+    before_call: Callable[[Target], None] | None = None
 
     def __iter__(self) -> Iterator[str | ToolCall]:
         for target in self.decision.targets:
@@ -84,23 +86,25 @@ class ChatRun:
         try:
             # Before the breaker: a conversation the egress guard refuses is this request's fault, not the backend's.
             backend.preflight_chat(self.chat)
-            with resilience.breaker(target.name).calling(), backend.stream_chat(self.chat) as generation:
-                for item in generation:
-                    if isinstance(item, ToolCall):
-                        written.append(item.arguments)
-                        if tail := restorer.flush():
-                            shown.append(tail)
-                            yield tail
-                        call = ToolCall(
-                            item.id, item.name, map_argument_strings(item.arguments, lambda s: restore(s, self.vault))
-                        )
-                        shown.append(call)
-                        yield call
-                        continue
-                    written.append(item)
-                    if text := restorer.feed(item):
-                        shown.append(text)
-                        yield text
+            with resilience.breaker(target.name).calling():
+                if self.before_call is not None:
+                    self.before_call(target)
+                with backend.stream_chat(self.chat) as generation:
+                    for item in generation:
+                        if isinstance(item, ToolCall):
+                            written.append(item.arguments)
+                            if tail := restorer.flush():
+                                shown.append(tail)
+                                yield tail
+                            restored = map_argument_strings(item.arguments, lambda s: restore(s, self.vault))
+                            call = ToolCall(item.id, item.name, restored)
+                            shown.append(call)
+                            yield call
+                            continue
+                        written.append(item)
+                        if text := restorer.feed(item):
+                            shown.append(text)
+                            yield text
             if tail := restorer.flush():
                 shown.append(tail)
                 yield tail

@@ -31,6 +31,7 @@ from routing.audit import record_answer
 from routing.budgets import budget_status
 from routing.chat import Chat, Speaker, ToolCall
 from routing.chat_run import ChatRun
+from routing.dispatch import DispatchLog
 from routing.facts import count_findings, facts_for_user
 from routing.policy.decide import Action, Decision, Policy, Zone, decide
 from routing.policy.loader import PolicyError
@@ -189,7 +190,14 @@ def open_chat(ask: ChatAsk, *, acting_user: User, api_key: ApiKey | None, worklo
     if flagged:
         gateway["flagged_tool_results"] = flagged
         decision = dataclasses.replace(decision, notices=(*decision.notices, FLAGGED_NOTICE))
-    run = ChatRun(chat=chat, decision=decision, vault=vault, custom=custom, streaming=ask.stream)
+    run = ChatRun(
+        chat=chat,
+        decision=decision,
+        vault=vault,
+        custom=custom,
+        streaming=ask.stream,
+        before_call=DispatchLog(request, decision, redacted=counts),
+    )
     return ChatTurn(refused=None, _run=run, _request=request, _redacted=dict(counts))
 
 

@@ -63,3 +63,10 @@ def count_answer(answer: GatedAnswer, outcome: str) -> None:
         FALLBACKS.inc()
     for kind, n in answer.redacted.items():
         REDACTIONS.labels(kind=kind).inc(n)
+
+
+def count_interrupted(calls: list[dict[str, str]]) -> None:
+    """Count one request audited as interrupted (its process died after sending it) and the calls it made."""
+    REQUESTS.labels(outcome="interrupted").inc()
+    for call in calls:
+        ATTEMPTS.labels(target=call["target"], zone=call["zone"], outcome="interrupted").inc()

@@ -24,6 +24,8 @@ class AuditEvent(models.Model):
         APPROVED = "approved", "Approved"
         DENIED = "denied", "Denied"
         EXPIRED = "expired", "Expired unapproved"
+        # Sent outside on-prem by a process that died before the answer ended (routing/dispatch.py).
+        INTERRUPTED = "interrupted", "Interrupted after it was sent"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
@@ -65,6 +67,38 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["team", "created_at"], name="audit_team_month")]
+
+
+class Dispatch(models.Model):
+    """A request on its way to a target outside on-prem, committed before anything is sent and deleted in the
+    transaction of the request's audit row (routing/dispatch.py): one of the two always exists. One left
+    behind was sent by a process that died; the worker turns it into an `interrupted` audit row.
+
+    It holds what that row needs and no more than record_answer stores: the question as redacted, counts of
+    findings and redactions, the passages' ids and classes (never their text)."""
+
+    request_id = models.UUIDField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150)
+    role = models.CharField(max_length=16)
+    api_key_id = models.BigIntegerField(null=True, blank=True)
+    api_key_name = models.CharField(max_length=100, blank=True)
+    workload = models.CharField(max_length=32)
+    team = models.CharField(max_length=150, blank=True)
+    question = models.TextField()  # as the audit row keeps it: redacted
+    findings = models.JSONField(default=dict)  # counts by kind
+    passages = models.JSONField(default=list)  # [{"n", "chunk_id", "document_id", "classification"}]
+    data_class = models.PositiveSmallIntegerField()
+    policy_version = models.CharField(max_length=100, blank=True)
+    decision = models.JSONField(default=dict)  # as the audit row keeps it
+    redacted = models.JSONField(default=dict)  # counts by kind of what was replaced before it left
+    calls = models.JSONField(default=list)  # [{"target", "zone"}], one per call made outside on-prem, in order
+    host = models.CharField(max_length=255, blank=True)  # the process that sent it
+    pid = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"dispatch {self.request_id} of {self.username}"
 
 
 class AuditAnchor(models.Model):

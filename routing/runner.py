@@ -81,6 +81,9 @@ class DecisionRun:
     attempts: list[Attempt] = field(default_factory=list)
     cut_off: str = ""
     cache_hit: bool = False  # set by the gate when the answer came from the response cache
+    # Called before each call to a target, once its circuit lets the call through: the dispatch record of a
+    # target outside on-prem is committed there (routing.dispatch.DispatchLog).
+    before_call: Callable[[Target], None] | None = None
 
     def __iter__(self) -> Iterator[Delta | Restart]:
         partial: tuple[Target, str, str] | None = None  # (target, text, model) of the last answer cut mid-way
@@ -127,14 +130,17 @@ class DecisionRun:
         try:
             # Before the breaker: a bundle the egress guard refuses is this request's fault, not the backend's.
             backend.preflight(self.bundle)
-            with resilience.breaker(target.name).calling(), backend.stream(self.bundle) as generation:
-                for delta in generation:
-                    written.append(delta)
-                    checked.append(citations.feed(delta))
-                    text = restorer.feed(checked[-1])
-                    if text:
-                        shown.append(text)
-                        yield Delta(text)
+            with resilience.breaker(target.name).calling():
+                if self.before_call is not None:
+                    self.before_call(target)
+                with backend.stream(self.bundle) as generation:
+                    for delta in generation:
+                        written.append(delta)
+                        checked.append(citations.feed(delta))
+                        text = restorer.feed(checked[-1])
+                        if text:
+                            shown.append(text)
+                            yield Delta(text)
             checked.append(citations.flush())
             tail = restorer.feed(checked[-1]) + restorer.flush()
             if tail:

@@ -51,6 +51,7 @@ from routing.audit import keep_beside_audit, record_answer
 from routing.backends import configured_backends
 from routing.backends.base import Bundle, ContextPassage
 from routing.budgets import budget_status
+from routing.dispatch import DispatchLog
 from routing.facts import count_findings, facts_for_user
 from routing.grounding import Source, attribute, declines
 from routing.held import hold_request
@@ -295,7 +296,9 @@ def stream_through_gate(
         question = f"{previous.question}\n{question}"
     # Synthesise on the Decision's targets in order, restoring placeholders as the answer streams.
     key = _cache_key(bundle, decision, findings, acting_user, tuple(groups), custom)
-    run = DecisionRun(bundle=bundle, decision=decision, vault=vault, custom=custom)
+    # Each call outside on-prem is on record before it is made (routing/dispatch.py).
+    dispatches = DispatchLog(request, decision, used, redacted)
+    run = DecisionRun(bundle=bundle, decision=decision, vault=vault, custom=custom, before_call=dispatches)
     try:
         answer = yield from _answer(run, key, used, question)
     except GeneratorExit:
@@ -321,7 +324,9 @@ def answer_approved(
 ) -> GatedAnswer:
     """A held request once approved (routing/approvals.py): its stored bundle on its Decision's targets,
     the answer restored with its vault, checked, grounded and audited as any answer (never from the cache)."""
-    run = DecisionRun(bundle=bundle, decision=decision, vault=vault, custom=custom)
+    # Each call outside on-prem is on record before it is made (routing/dispatch.py).
+    dispatches = DispatchLog(request, decision, passages, redacted)
+    run = DecisionRun(bundle=bundle, decision=decision, vault=vault, custom=custom, before_call=dispatches)
     written = _answer(run, None, passages, request.question)
     try:
         while True:

@@ -12,6 +12,7 @@ from procrastinate.contrib.django import app
 from routing.approvals import expire_held_requests, send_approved_requests
 from routing.audit import purge_audit_before
 from routing.audit_head import export_audit_head, head_file_setting
+from routing.dispatch import audit_interrupted_dispatches
 
 logger = logging.getLogger(__name__)
 
@@ -42,3 +43,13 @@ def held_requests_job(timestamp: int) -> None:
     expired, sent = expire_held_requests(), send_approved_requests()
     if expired or sent:
         logger.info("Held requests: %d expired, %d approved ones sent", expired, sent)
+
+
+@app.periodic(cron=settings.INTERRUPTED_DISPATCH_CRON)
+@app.task(queue="maintenance", queueing_lock="interrupted_dispatches")
+def audit_interrupted_dispatches_job(timestamp: int) -> None:
+    """Audit as `interrupted` the requests sent outside on-prem whose process died before their audit row was
+    written (routing/dispatch.py), once INTERRUPTED_DISPATCH_SECONDS old, on INTERRUPTED_DISPATCH_CRON."""
+    count = audit_interrupted_dispatches(older_than_s=settings.INTERRUPTED_DISPATCH_SECONDS)
+    if count:
+        logger.warning("Audited %d requests as interrupted: sent outside on-prem by a process that died", count)

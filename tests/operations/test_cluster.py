@@ -4,9 +4,10 @@ and the suite's PostgreSQL, each a real process on loopback (tests/operations/cl
 cloud model that writes each answer over 1.5 s.
 
 A web server killed with SIGKILL under load fails only the questions it was answering at that moment, none of
-them half-recorded, and every later question is answered by the other. A worker killed mid-document (its
-transaction stopped by a table lock after it wrote the document and its passages) leaves nothing stored; the other
-worker runs the job again once the dead one's heartbeat is STALLED_JOB_SECONDS old, and stores it once, whole."""
+them half-recorded (those it had sent to the cloud model are audited as interrupted by the sweep), and every later
+question is answered by the other. A worker killed mid-document (its transaction stopped by a table lock after it
+wrote the document and its passages) leaves nothing stored; the other worker runs the job again once the dead one's
+heartbeat is STALLED_JOB_SECONDS old, and stores it once, whole."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ from retrieval.services import prepare_chunks
 from retrieval.tasks import ingest_job
 from retrieval.uploads import queue_uploads
 from routing.audit import verify_chain
-from routing.models import AuditEvent
+from routing.dispatch import audit_interrupted_dispatches
+from routing.models import AuditEvent, Dispatch
 from tests.conftest import paced_cloud
 from tests.operations.cluster import (
     STALLED_JOB_SECONDS,
@@ -181,12 +183,18 @@ def test_a_web_server_killed_under_load_fails_only_the_questions_it_was_answerin
     assert all(a in in_flight for a in failed), [vars(a) for a in failed if a not in in_flight]
     assert after and all(not a.error and a.served_by == survivor for a in after), [vars(a) for a in after if a.error]
     assert_nothing_half_recorded(answered=[*warm_ups, *asks], failed=failed)
-    # The one thing a crash loses: an answer is audited when it ends, so one cut off by the kill that had reached
-    # the cloud model is in no audit row (docs/deployment.md, "When a process dies").
+    # An answer is audited when it ends; one cut off by the kill after it was sent to the cloud model left its
+    # dispatch record, which the workers audit as interrupted once INTERRUPTED_DISPATCH_SECONDS old (here at once:
+    # every answer has ended). Then every call to the cloud model is in an audit row (docs/deployment.md, "When a
+    # process dies"); a record committed just before the kill may name a call that never arrived.
+    interrupted = audit_interrupted_dispatches(older_than_s=0)
     calls = sum(r.path == "/v1/messages" for r in slow_cloud.requests[calls_before:])
     audited = sum(a["zone"] == "cloud" for row in AuditEvent.objects.all() for a in row.attempts)
-    print(f"cloud calls: {calls}, in an audit row: {audited}")
-    assert audited <= calls <= audited + len(failed)
+    print(f"cloud calls: {calls}, in an audit row: {audited}, of them audited as interrupted: {interrupted}")
+    assert calls <= audited <= calls + interrupted and interrupted <= len(failed)
+    chain = verify_chain()
+    assert chain.ok and chain.rows == AuditEvent.objects.count(), chain
+    assert not Dispatch.objects.exists()
 
 
 def assert_nothing_half_recorded(*, answered: list[Ask], failed: list[Ask]) -> None:
