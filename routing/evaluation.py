@@ -41,6 +41,7 @@ from retrieval.question_variants import KINDS, vary
 from retrieval.services import drop_collection
 from routing.answer import GatedAnswer
 from routing.audit import outcome_of
+from routing.models import AuditEvent
 from routing.services import answer_question
 
 logger = logging.getLogger(__name__)
@@ -189,26 +190,67 @@ def summarise(lines: list[dict[str, Any]], questions: list[EvalQuestion]) -> dic
 
 
 def _ask_all(
-    questions: list[EvalQuestion], asker: User, collection: str, documents: dict[int, str]
+    questions: list[EvalQuestion],
+    asker: User,
+    collection: str,
+    documents: dict[int, str],
+    record: list[dict[str, Any]] | None = None,
 ) -> tuple[list[dict[str, Any]], set[str]]:
-    """Every question through the gate, each in a transaction rolled back once its answer is scored."""
+    """Every question through the gate, each in a transaction rolled back once its answer is scored.
+    With `record`, each question's passages as sent are appended to it (`recorded_passages`)."""
     lines = []
     policy_versions = set()
     for question in questions:
         with transaction.atomic():
             answer = answer_question(question=question.question, acting_user=asker, collection=collection)
+            # What the gate's screen did to passages flagged as injected instructions, from the audit row
+            # before it is rolled back.
+            screened = (
+                AuditEvent.objects.get(id=answer.audit_id).decision.get("injection") if record is not None else None
+            )
             transaction.set_rollback(True)
         if answer.decision is not None:
             policy_versions.add(answer.decision.policy_version)
         lines.append(score_answer(question, answer, documents))
+        if record is not None:
+            record.append(
+                {"id": question.id, "question": question.question, "injection": screened}
+                | recorded_passages(answer, documents)
+            )
     return lines, policy_versions
+
+
+def recorded_passages(answer: GatedAnswer, documents: dict[int, str]) -> dict[str, Any]:
+    """The passages the gate sent for one answer, as `scripts/replay_answers.py` replays them: their text
+    as retrieval gave it (the extractive backend is on-prem, so nothing was redacted for it)."""
+    return {
+        "passages": [
+            {
+                "n": n,
+                "chunk_id": p.chunk_id,
+                "document_id": p.document_id,
+                "file": documents.get(p.document_id, ""),
+                "title": p.title,
+                "heading_path": p.heading_path,
+                "text": p.text,
+                "neighbour": p.neighbour,
+                "flagged": p.flagged,
+            }
+            for n, p in enumerate(answer.passages, 1)
+        ]
+    }
 
 
 FIGURES = ("cited_right_file", "key_fact_rate", "unanswerable_handled", "false_not_found")
 
 
 def evaluate_answers(
-    questions: list[EvalQuestion], corpus: Path, *, variants: Sequence[str] = (), seed: int = 0
+    questions: list[EvalQuestion],
+    corpus: Path,
+    *,
+    variants: Sequence[str] = (),
+    seed: int = 0,
+    record: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Ingest `corpus` into a throwaway collection, ask every question as a throwaway employee, and
     measure. Each of `variants` (retrieval.question_variants.KINDS) asks every question again as people
@@ -232,7 +274,7 @@ def evaluate_answers(
         if missing:
             raise AnswerEvalError(f"files named by questions but not ingested from {corpus}: {', '.join(missing)}")
         started = time.perf_counter()
-        lines, policy_versions = _ask_all(questions, asker, collection, documents)
+        lines, policy_versions = _ask_all(questions, asker, collection, documents, record)
         ask_seconds = time.perf_counter() - started
         report = summarise(lines, questions)
         varied: dict[str, Any] = {}

@@ -84,6 +84,14 @@ class DecisionRun:
     # Called before each call to a target, once its circuit lets the call through: the dispatch record of a
     # target outside on-prem is committed there (routing.dispatch.DispatchLog).
     before_call: Callable[[Target], None] | None = None
+    # What on-prem targets read instead of `bundle`, when the gate made one: the passages unredacted (nothing
+    # leaves), so that the on-prem model and the extractive answer read what the asker may read.
+    onprem_bundle: Bundle | None = None
+
+    def bundle_for(self, target: Target) -> Bundle:
+        if self.onprem_bundle is not None and target.zone == "onprem":
+            return self.onprem_bundle
+        return self.bundle
 
     def __iter__(self) -> Iterator[Delta | Restart]:
         partial: tuple[Target, str, str] | None = None  # (target, text, model) of the last answer cut mid-way
@@ -122,18 +130,19 @@ class DecisionRun:
         characters that may still turn into one.
         """
         began = time.perf_counter()
-        citations = CitationFilter(len(self.bundle.passages))
+        bundle = self.bundle_for(target)
+        citations = CitationFilter(len(bundle.passages))
         restorer = StreamRestorer(self.vault)
         generation: Generation | None = None
         written: list[str] = []
         checked: list[str] = []
         try:
             # Before the breaker: a bundle the egress guard refuses is this request's fault, not the backend's.
-            backend.preflight(self.bundle)
+            backend.preflight(bundle)
             with resilience.breaker(target.name).calling():
                 if self.before_call is not None:
                     self.before_call(target)
-                with backend.stream(self.bundle) as generation:
+                with backend.stream(bundle) as generation:
                     for delta in generation:
                         written.append(delta)
                         checked.append(citations.feed(delta))
@@ -181,7 +190,7 @@ class DecisionRun:
         after text came, an estimate (the provider bills what it read and wrote)."""
         usage, estimated = generation.usage if generation else None, False
         if usage is None and written:
-            usage, estimated = estimate_usage(self.bundle, "".join(written)), True
+            usage, estimated = estimate_usage(self.bundle_for(target), "".join(written)), True
         self.attempts.append(
             attempt_of(target, backend, generation, outcome, began, usage, estimated, citations_removed)
         )

@@ -285,10 +285,15 @@ def stream_through_gate(
     used = list(passages[: decision.max_passages])
     vault = Vault()
     bundle, redacted = _minimise(question, findings, used, decision, vault, custom)
+    # On-prem targets read the passages as the asker may read them (redaction guards what leaves; nothing
+    # leaves here): only the question's secrets are removed, as for every target when the rule says so.
+    onprem, _ = _minimise(question, findings, used, replace(decision, redact=False), vault, custom)
     previous = conversation.previous if conversation and follow_up else None
     if previous is not None:
         earlier = _minimise_previous(previous.question, decision, vault, custom)
         bundle = dataclasses.replace(bundle, previous_question=earlier.text)
+        onprem_earlier = _minimise_previous(previous.question, replace(decision, redact=False), vault, custom)
+        onprem = dataclasses.replace(onprem, previous_question=onprem_earlier.text)
         findings = [*findings, *earlier.findings]  # so that the cache skips a bundle holding them in the clear
         for kind, n in earlier.counts.items():
             redacted[kind] = redacted.get(kind, 0) + n
@@ -298,7 +303,9 @@ def stream_through_gate(
     key = _cache_key(bundle, decision, findings, acting_user, tuple(groups), custom)
     # Each call outside on-prem is on record before it is made (routing/dispatch.py).
     dispatches = DispatchLog(request, decision, used, redacted)
-    run = DecisionRun(bundle=bundle, decision=decision, vault=vault, custom=custom, before_call=dispatches)
+    run = DecisionRun(
+        bundle=bundle, decision=decision, vault=vault, custom=custom, before_call=dispatches, onprem_bundle=onprem
+    )
     try:
         answer = yield from _answer(run, key, used, question)
     except GeneratorExit:
@@ -566,6 +573,7 @@ def _minimise(
                 text=text,
                 neighbour=passage.neighbour,
                 flagged=passage.flagged,
+                heading="" if decision.redact else passage.heading_path,
             )
         )
     return Bundle(question=redaction.text, passages=tuple(context)), dict(counts)

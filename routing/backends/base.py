@@ -66,6 +66,9 @@ class ContextPassage:
     neighbour: bool = False  # sent for context next to a ranked passage: quotable, but not evidence
     # Flagged as holding instructions aimed at a model, and sent marked as such (the policy's injection: mark).
     flagged: bool = False
+    # Where in its document the passage sits ("Runbook > Rolling back > Step 1"): given to on-prem targets only
+    # (a redacted bundle has it empty), for the extractive answer to read its sentences in context.
+    heading: str = ""
 
 
 @dataclass(frozen=True)

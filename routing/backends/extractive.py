@@ -52,6 +52,8 @@ ANSWER_THRESHOLD = 0.75
 MIN_SAMPLE = 10
 # How many of the best sentences bring the sentence after them.
 NEIGHBOURS = 1
+# A chosen sentence that ends with ":" brings at most this many list items after it.
+MAX_LIST_ITEMS = 8
 SAME_PASSAGE_PENALTY = 0.1
 W_OWN, W_CONTEXT, W_SIM, W_WANTED = 0.5, 0.2, 0.6, 0.08
 
@@ -95,25 +97,66 @@ def content_terms(text: str) -> set[str]:
 
 
 _ITEM = re.compile(r"\s*(?:[-*+]|\d{1,3}[.)])\s+|\s*\|")
+_TABLE_RULE = re.compile(r"[|:\-\s]*")
+# A short line is quoted only when it holds a fact: a figure, an address, a command, a name in capitals.
+_FACT_TOKEN = re.compile(r"\d|@|https?://|`|\$ |--|\b[A-Z]{2,}\b|\b\w+\.\w{2,4}\b|\w/\w")
+MIN_SENTENCE = 20
 
 
-def _sentences(text: str, title: str) -> list[tuple[str, str, bool]]:
-    """(heading, sentence, from a list item or table row) for every sentence of a passage: each with the
-    nearest heading above it (else the title); headings and table rules are not sentences."""
-    heading = title
-    found = []
-    for line in text.splitlines():
-        if match := _HEADING.match(line):
-            heading = match.group(1).strip()
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _table(lines: list[str]) -> list[str] | None:
+    """A block's rows read with their header ("Stage: Canary; Traffic: 5%"), when the block is a table (every
+    line of it cells joined by " | ", as ingestion writes tables, the same number on each); else None."""
+    rows = [_cells(line) for line in lines if not _TABLE_RULE.fullmatch(line)]
+    if len(rows) < 2 or any("|" not in line for line in lines) or len({len(r) for r in rows}) != 1:
+        return None
+    header, *body = rows
+    return [
+        "; ".join(f"{h}: {c}" if h else c for h, c in zip(header, row, strict=True) if c) for row in body if any(row)
+    ]
+
+
+def _quotable(sentence: str, short_ok: bool) -> bool:
+    return len(sentence) > MIN_SENTENCE or (short_ok and len(sentence) > 2 and bool(_FACT_TOKEN.search(sentence)))
+
+
+def _sentences(text: str, heading: str) -> list[tuple[str, str, bool]]:
+    """(heading, sentence, on a line of its own) for every sentence of a passage, as ingestion writes passages
+    (retrieval/parsing.py: blocks apart by a blank line, list items as "- item", table rows as "cell | cell");
+    each with the nearest markdown heading above it in the text, else `heading` (the passage's own).
+
+    A table row is read with its header, which says what its cells are. A line of a block of several lines
+    that are not list items (a code block, a preformatted text) is a sentence of its own, never split at its
+    dots (a command, a path), and kept however short when it has two words or more (a program and its
+    arguments). Any other sentence of MIN_SENTENCE characters or fewer is kept only when it is on a line of
+    its own and holds a fact (a figure, an address): "Call 555-0100" answers, "Overview" does not."""
+    found: list[tuple[str, str, bool]] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [line for line in block.splitlines() if line.strip()]
+        if not lines:
             continue
-        item = bool(_ITEM.match(line))
-        line = line.strip().lstrip("-*+ ").strip()
-        if re.fullmatch(r"[|:\-\s]*", line):
+        if (rows := _table(lines)) is not None:
+            found.extend((heading, row, True) for row in rows if _quotable(row, True))
             continue
-        for sentence in _SENTENCE_END.split(line):
-            sentence = sentence.strip()
-            if len(sentence) > 20:
-                found.append((heading, sentence, item))
+        verbatim = len(lines) > 1 and not any(_ITEM.match(line) for line in lines)
+        for raw in lines:
+            if match := _HEADING.match(raw):
+                heading = match.group(1).strip()
+                continue
+            item = bool(_ITEM.match(raw))
+            line = raw.strip().lstrip("-*+ ").strip()
+            if verbatim:
+                # A command is a program and its arguments: "kubectl get pods" is short, and the answer.
+                if _quotable(line, True) or (len(line) > 2 and len(line.split()) >= 2):
+                    found.append((heading, line, True))
+                continue
+            for sentence in _SENTENCE_END.split(line):
+                sentence = sentence.strip()
+                if _quotable(sentence, item):
+                    found.append((heading, sentence, item))
     return found
 
 
@@ -267,7 +310,7 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     rows = [
         (rank, order, p, heading, s, item)
         for rank, p in enumerate(bundle.passages)
-        for order, (heading, s, item) in enumerate(_sentences(p.text, p.title))
+        for order, (heading, s, item) in enumerate(_sentences(p.text, p.heading or p.title))
         if not (p.flagged and inspect_injection(s).cues)
     ]
     if not question_terms or not rows:
@@ -373,6 +416,25 @@ def select_sentences(evidence: Evidence) -> list[_Candidate]:
         length += len(candidate.sentence)
         return True
 
+    by_position = {(c.passage_rank, c.order): c for c in evidence.candidates}
+
+    def take_with_sequel(candidate: _Candidate) -> bool:
+        """Take a sentence, and what completes it before anything else: the sentence after the best ones (it
+        often carries their detail: the figure after "Eligibility:"), and when it introduces a list ("… via
+        the options below:") the list after it, whose items are what it announces (the number, the steps)."""
+        among_best = len(chosen) < NEIGHBOURS
+        if not take(candidate):
+            return False
+        if among_best and (after := by_position.get((candidate.passage_rank, candidate.order + 1))):
+            take(after)
+        if candidate.sentence.rstrip().endswith(":"):
+            for order in range(candidate.order + 1, candidate.order + 1 + MAX_LIST_ITEMS):
+                item = by_position.get((candidate.passage_rank, order))
+                if item is None or not item.item:
+                    break
+                take(item)
+        return True
+
     on_topic = [c for c in evidence.candidates if c.on_topic]
     for part in range(len(evidence.candidates[0].parts)):
         # A part that asks for a kind of thing (a number, a place) gets the best on-topic sentence that holds
@@ -384,7 +446,7 @@ def select_sentences(evidence: Evidence) -> list[_Candidate]:
             ranked = sorted(on_topic, key=lambda c: -c.parts[part])
             floor = KEEP_RATIO * best
         for candidate in ranked[:3]:
-            if candidate.score >= floor and take(candidate):
+            if candidate.score >= floor and take_with_sequel(candidate):
                 break
     pool = [c for c in on_topic if c.score >= KEEP_RATIO * best]
     per_passage: dict[int, int] = {}
@@ -395,13 +457,8 @@ def select_sentences(evidence: Evidence) -> list[_Candidate]:
         # spread over the passages sent (the steps in one, the figure in the next).
         candidate = max(pool, key=lambda c: c.score - SAME_PASSAGE_PENALTY * per_passage.get(c.passage_rank, 0))
         pool.remove(candidate)
-        if take(candidate):
+        if take_with_sequel(candidate):
             per_passage[candidate.passage_rank] = per_passage.get(candidate.passage_rank, 0) + 1
-    # The sentence after a chosen one often carries its detail (the figure after "Eligibility:").
-    by_position = {(c.passage_rank, c.order): c for c in evidence.candidates}
-    for candidate in list(chosen[:NEIGHBOURS]):
-        if after := by_position.get((candidate.passage_rank, candidate.order + 1)):
-            take(after)
     first_seen: dict[int, int] = {}
     for candidate in chosen:
         first_seen.setdefault(candidate.passage_rank, len(first_seen))

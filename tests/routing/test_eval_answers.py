@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -94,6 +96,31 @@ def test_without_json_it_prints_a_table(tmp_path, corpus):
 
     assert "a2 " in out and "1/1" in out
     assert "cited right file 1.0, key facts 1.0, false not-found 0.0 (of 1 answerable)" in out
+
+
+@pytest.mark.django_db
+def test_record_writes_the_passages_sent_which_the_replay_script_answers_from_alike(tmp_path, corpus):
+    questions = write_questions(tmp_path, QUESTIONS[:2])
+    recorded = tmp_path / "sent.jsonl"
+
+    report = json.loads(run(str(questions), "--corpus", str(corpus), "--json", "--record", str(recorded)))
+
+    lines = [json.loads(line) for line in recorded.read_text().splitlines()]
+    assert [line["id"] for line in lines] == ["a1", "a2"]
+    first = lines[0]["passages"][0]
+    assert first["file"] == "leave/parental.md" and "12 weeks of paid parental leave" in first["text"]
+    assert first["heading_path"].endswith("Parental leave") and first["n"] == 1
+    assert lines[0]["injection"] is None  # nothing was flagged, so the screen did nothing
+    # The replay answers from exactly those passages and scores as the command did.
+    replay = subprocess.run(
+        [sys.executable, "scripts/replay_answers.py", str(questions), str(recorded)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    replayed = json.loads(replay.stdout.strip().splitlines()[-1])
+    for figure in ("cited_right_file", "key_fact_rate", "false_not_found"):
+        assert replayed[figure] == report[figure]
 
 
 @pytest.mark.django_db

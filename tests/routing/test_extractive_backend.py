@@ -318,3 +318,52 @@ def test_stemming_in_several_threads_at_once_gives_each_word_its_own_stem(monkey
 SAMPLE_WORDS = """rotation rotating rotates changes changing deployments rollbacks certificates renewing
 failures patterns sentences jailbreaks passwords runbooks escalations engineering generously
 organisational happily hopefulness responsibilities connected connection relational conditional"""
+
+
+def test_a_sentence_that_announces_a_list_brings_the_list():
+    # Ingestion writes list items as "- item" (retrieval/parsing.py). The number is in the third item, which
+    # shares no word with the question: it comes because the chosen sentence announces the list.
+    text = answer(
+        "The mortgage company wants to confirm my job and income. Who should they contact?",
+        passage(
+            1,
+            "If a lender needs to verify your income or employment, they can contact the verification service "
+            "through the options below:\n- The verification website\n- 800-367-5690 (weekdays, 8 AM to 8 PM)\n"
+            "- Employer code 10536\n\nLunch is served at noon in the atrium on the second floor.",
+        ),
+    )
+
+    assert "options below: [1]" in text
+    assert "800-367-5690 (weekdays, 8 AM to 8 PM) [1]" in text and "Employer code 10536 [1]" in text
+    assert "Lunch" not in text
+
+
+def test_a_table_row_is_read_with_its_header():
+    # Ingestion writes a table as "cell | cell" lines, the header first.
+    text = answer(
+        "For the key ceremony, who holds share 3 and where is it stored?",
+        passage(
+            1,
+            "Each secret is split into 5 shares held by custodians.\n\n"
+            "Share | Custodian role | Storage location\n1 | Chief Security Officer | Safe A, head office\n"
+            "3 | Director of SRE | Bank safe deposit box, Columbus",
+        ),
+    )
+
+    assert "Share: 3; Custodian role: Director of SRE; Storage location: Bank safe deposit box, Columbus [1]" in text
+
+
+def test_the_lines_of_a_code_block_are_quoted_whole_and_short_ones_kept():
+    # A block of several lines that are not list items (a code block as ingestion writes it): each line a
+    # sentence, kept however short when it holds a command or a figure.
+    text = answer(
+        "Which kubectl command lists the pods when the web tier is down?",
+        passage(
+            1,
+            "When the web tier is down, first list the pods of the web namespace with kubectl.\n\n"
+            "kubectl get pods\nkubectl logs web-1\n\n"
+            "A pod in CrashLoopBackOff is restarted by the cluster; do not delete it by hand.",
+        ),
+    )
+
+    assert "kubectl get pods [1]" in text

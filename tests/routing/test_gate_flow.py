@@ -75,3 +75,22 @@ def test_an_invalid_active_policy_fails_closed_with_a_reason(ingest, employee, c
     assert answer.refused and "policy is invalid" in answer.text
     assert cloud.requests == []
     assert AuditEvent.objects.get(id=answer.audit_id).outcome == AuditEvent.Outcome.REFUSED
+
+
+ESCALATION = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then write to ops.lead@quillfern.example."
+
+
+def test_on_prem_targets_read_the_passages_unredacted_while_the_cloud_got_placeholders(ingest, employee, cloud, onprem):
+    # internal-cloud-redacted: [claude, local], redact: true. The cloud fails; the on-prem model then reads
+    # the passage as the asker may read it: nothing leaves, so nothing needs a placeholder.
+    ingest("deploys.md", ESCALATION, "internal")
+    cloud.behave(status=500)
+    onprem.enqueue(Script(text="Write to ops.lead@quillfern.example [1]."))
+
+    answer = answer_question(question="Who do I tell after rolling back a bad deploy?", acting_user=employee)
+
+    assert answer.backend == "local"
+    to_cloud, to_onprem = cloud.received(), onprem.received()
+    assert b"ops.lead@quillfern.example" not in to_cloud and b"[EMAIL_1]" in to_cloud
+    assert b"write to ops.lead@quillfern.example" in to_onprem and b"write to [EMAIL_1]" not in to_onprem
+    assert answer.text == "Write to ops.lead@quillfern.example [1]."

@@ -37,6 +37,11 @@ class Command(BaseCommand):
             help="ask only this many questions, drawn at random with --seed (for a slow model); 0: all",
         )
         parser.add_argument(
+            "--record",
+            metavar="FILE",
+            help="also write each question's passages as sent (JSONL) for scripts/replay_answers.py",
+        )
+        parser.add_argument(
             "--seed", type=int, default=0, help="seed of --sample's draw and of the --variant rewrites (default 0)"
         )
 
@@ -54,11 +59,14 @@ class Command(BaseCommand):
                 # In the file's order: the report reads like a full run's, with lines missing.
                 drawn = set(random.Random(options["seed"]).sample(range(len(questions)), options["sample"]))
                 questions = [q for i, q in enumerate(questions) if i in drawn]
+            record: list[dict[str, Any]] | None = [] if options["record"] else None
             report = evaluate_answers(
-                questions, Path(options["corpus"]), variants=options["variant"], seed=options["seed"]
+                questions, Path(options["corpus"]), variants=options["variant"], seed=options["seed"], record=record
             )
         except AnswerEvalError as exc:
             raise CommandError(str(exc)) from None
+        if record is not None:
+            Path(options["record"]).write_text("".join(json.dumps(line) + "\n" for line in record))
         if options["json"]:
             self.stdout.write(json.dumps(report))
             return
