@@ -87,8 +87,13 @@ class DecisionRun:
     # What on-prem targets read instead of `bundle`, when the gate made one: the passages unredacted (nothing
     # leaves), so that the on-prem model and the extractive answer read what the asker may read.
     onprem_bundle: Bundle | None = None
+    # What the in-process extractive answer reads, when it differs from `onprem_bundle`: with the passages the
+    # policy dropped as injected instructions after the others, flagged (routing.services._extractive_bundle).
+    in_process_bundle: Bundle | None = None
 
     def bundle_for(self, target: Target) -> Bundle:
+        if self.in_process_bundle is not None and target.in_process:
+            return self.in_process_bundle
         if self.onprem_bundle is not None and target.zone == "onprem":
             return self.onprem_bundle
         return self.bundle

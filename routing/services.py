@@ -13,7 +13,7 @@ import dataclasses
 import logging
 import time
 from collections import Counter
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Collection, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -57,6 +57,7 @@ from routing.grounding import Source, attribute, declines
 from routing.held import hold_request
 from routing.load import read_load
 from routing.policy.decide import (
+    DROPPED_READ_BY_EXTRACTIVE,
     Action,
     Decision,
     Health,
@@ -284,39 +285,89 @@ def stream_through_gate(
     # Minimise: the passages the rule allows, sensitive spans replaced by placeholders kept in the vault.
     used = list(passages[: decision.max_passages])
     vault = Vault()
-    bundle, redacted = _minimise(question, findings, used, decision, vault, custom)
+    secret_kinds = policy.secrets.kinds | {SECRET}
+    bundle, redacted = _minimise(question, findings, used, decision, vault, custom, secret_kinds)
     # On-prem targets read the passages as the asker may read them (redaction guards what leaves; nothing
     # leaves here): only the question's secrets are removed, as for every target when the rule says so.
-    onprem, _ = _minimise(question, findings, used, replace(decision, redact=False), vault, custom)
+    unredacted = replace(decision, redact=False)
+    onprem = (
+        _minimise(question, findings, used, unredacted, vault, custom, secret_kinds)[0] if decision.redact else None
+    )
     previous = conversation.previous if conversation and follow_up else None
     if previous is not None:
-        earlier = _minimise_previous(previous.question, decision, vault, custom)
+        earlier = _minimise_previous(previous.question, decision, vault, custom, secret_kinds)
         bundle = dataclasses.replace(bundle, previous_question=earlier.text)
-        onprem_earlier = _minimise_previous(previous.question, replace(decision, redact=False), vault, custom)
-        onprem = dataclasses.replace(onprem, previous_question=onprem_earlier.text)
+        if onprem is not None:
+            onprem_earlier = _minimise_previous(previous.question, unredacted, vault, custom, secret_kinds)
+            onprem = dataclasses.replace(onprem, previous_question=onprem_earlier.text)
         findings = [*findings, *earlier.findings]  # so that the cache skips a bundle holding them in the clear
         for kind, n in earlier.counts.items():
             redacted[kind] = redacted.get(kind, 0) + n
         # The answer may quote what the previous question named.
         question = f"{previous.question}\n{question}"
+    # Passages dropped as injected instructions are kept from every model; the extractive answer, which no
+    # text can instruct and which never quotes a sentence of a flagged passage that carries a cue, reads them
+    # marked, after the others (a false alarm then costs no answer: docs/policy.md).
+    # Only those the Decision's class covers (a dropped passage did not count towards it), at most two.
+    dropped = (
+        [p for p in screened.withheld if p.classification <= decision.data_class][:2]
+        if screened.action == InjectionAction.DROP
+        else []
+    )
+    in_process = _extractive_bundle(onprem or bundle, dropped) if dropped else None
     # Synthesise on the Decision's targets in order, restoring placeholders as the answer streams.
     key = _cache_key(bundle, decision, findings, acting_user, tuple(groups), custom)
     # Each call outside on-prem is on record before it is made (routing/dispatch.py).
     dispatches = DispatchLog(request, decision, used, redacted)
     run = DecisionRun(
-        bundle=bundle, decision=decision, vault=vault, custom=custom, before_call=dispatches, onprem_bundle=onprem
+        bundle=bundle,
+        decision=decision,
+        vault=vault,
+        custom=custom,
+        before_call=dispatches,
+        onprem_bundle=onprem,
+        in_process_bundle=in_process,
     )
     try:
-        answer = yield from _answer(run, key, used, question)
+        answer = yield from _answer(run, key, used, question, dropped)
     except GeneratorExit:
         # The reader left mid-answer (closed the page): what was sent out is audited all the same (not
         # grounded: nobody is left to show its sources to).
-        answer = _answered(run, used, cut_off=run.cut_off or "the reader left before the answer was finished")
-        _finish(answer, used, redacted, decision, request, screened.notices)
+        sent = _sent(run, used, dropped)
+        answer = _answered(run, sent, cut_off=run.cut_off or "the reader left before the answer was finished")
+        _finish(answer, sent, redacted, decision, request, screened.notices)
         raise
     # Record.
     answer.carried_class = carried_class
-    yield Final(_finish(answer, used, redacted, decision, request, screened.notices, keep))
+    sent = _sent(run, used, dropped)
+    notices = (DROPPED_READ_BY_EXTRACTIVE,) if len(sent) > len(used) else screened.notices
+    yield Final(_finish(answer, sent, redacted, decision, request, notices, keep))
+
+
+def _extractive_bundle(onprem: Bundle, dropped: Sequence[SourcePassage]) -> Bundle:
+    """The on-prem bundle with the passages dropped as injected instructions after the others, flagged."""
+    first = len(onprem.passages) + 1
+    extra = tuple(
+        ContextPassage(
+            n=n,
+            chunk_id=p.chunk_id,
+            document_id=p.document_id,
+            title=p.title,
+            text=p.text,
+            flagged=True,
+            heading=p.heading_path,
+        )
+        for n, p in enumerate(dropped, first)
+    )
+    return dataclasses.replace(onprem, passages=onprem.passages + extra)
+
+
+def _sent(run: DecisionRun, used: list[SourcePassage], dropped: Sequence[SourcePassage]) -> list[SourcePassage]:
+    """The passages the answer was written from, numbered as it cites them: the dropped ones too when the
+    in-process extractive answer wrote it and quoted one of them (they come after the others)."""
+    extra = range(len(used) + 1, len(used) + len(dropped) + 1)
+    quoted = run.answered_by is not None and run.answered_by.in_process and any(f"[{n}]" in run.text for n in extra)
+    return [*used, *dropped] if quoted else used
 
 
 def answer_approved(
@@ -439,7 +490,11 @@ def _cache_key(
 
 
 def _answer(
-    run: DecisionRun, key: str | None, passages: Sequence[SourcePassage], question: str
+    run: DecisionRun,
+    key: str | None,
+    passages: list[SourcePassage],
+    question: str,
+    dropped: Sequence[SourcePassage] = (),
 ) -> Generator[Delta | Restart, None, GatedAnswer]:
     """The answer from the cache, else from the Decision's targets in order (`run`), checked on the way
     back (_check) and held to `passages` (_ground); stored in the cache, with the passages it was
@@ -466,14 +521,17 @@ def _answer(
         answer = _refusal(decision, text=FAILED_TEXT[decision.on_failure], route=failed_route(run))
         answer.attempts = run.attempts
         return answer
-    answer = _answered(run, passages, cut_off=run.cut_off)
+    answer = _answered(run, _sent(run, passages, dropped), cut_off=run.cut_off)
     if why := _check(answer, question, run.custom):
         # What streamed is withdrawn and the answer as checked sent instead.
         yield Restart(why)
         yield Delta(answer.text)
     if not answer.withheld:
         _ground(answer)
-    keep = key and not run.cut_off and not run.answered_by.in_process and not answer.withheld
+    # Only an answer written from the bundle the key was made of: an on-prem target that read the passages
+    # unredacted may have written what the key's placeholders stand for (another asker's name, say).
+    read_keyed = run.bundle_for(run.answered_by) is run.bundle
+    keep = key and read_keyed and not run.cut_off and not run.answered_by.in_process and not answer.withheld
     # Only answers that hold nothing sensitive in the clear are kept (an unredacted passage may be quoted).
     if key and keep and not inspect_text(run.model_text, custom=run.custom):
         cache.store(key, text=run.model_text, target=run.answered_by, model=run.model, attributed=answer.attributed)
@@ -525,12 +583,18 @@ class _Earlier:
     counts: dict[str, int]
 
 
-def _minimise_previous(question: str, decision: Decision, vault: Vault, custom: Sequence[CustomPattern]) -> _Earlier:
+def _minimise_previous(
+    question: str,
+    decision: Decision,
+    vault: Vault,
+    custom: Sequence[CustomPattern],
+    secret_kinds: Collection[str] = frozenset({SECRET}),
+) -> _Earlier:
     """The previous question of a follow-up as the bundle carries it: inspected with the policy's patterns,
-    redacted as this Decision redacts the question, and its secrets removed whatever the Decision says (it
-    held them in an earlier turn, where they were removed for good)."""
+    redacted as this Decision redacts the question, and its secrets (the policy's `secrets.kinds`) removed
+    whatever the Decision says (it held them in an earlier turn, where they were removed for good)."""
     findings = inspect_question(question, custom=custom)
-    removed = findings if decision.redact else [f for f in findings if f.kind == SECRET]
+    removed = findings if decision.redact else [f for f in findings if f.kind in secret_kinds]
     redaction = redact(question, removed, vault)
     return _Earlier(redaction.text, findings, redaction.counts_by_kind)
 
@@ -542,16 +606,19 @@ def _minimise(
     decision: Decision,
     vault: Vault,
     custom: Sequence[CustomPattern],
+    secret_kinds: Collection[str] = frozenset({SECRET}),
 ) -> tuple[Bundle, dict[str, int]]:
     """The bundle the targets see: sensitive spans of the question and passages replaced by placeholders.
 
     Passages are redacted with their findings from ingestion where those are current, else inspected now.
+    Without redaction, the question's secrets (the kinds the policy's `secrets.kinds` names) are still removed
+    when the Decision says so.
     """
     counts: Counter[str] = Counter()
     if decision.redact:
         question_findings = findings
     elif decision.remove_secrets:
-        question_findings = [f for f in findings if f.kind == "secret"]
+        question_findings = [f for f in findings if f.kind in secret_kinds]
     else:
         question_findings = []
     redaction = redact(question, question_findings, vault)

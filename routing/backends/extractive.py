@@ -99,7 +99,12 @@ def content_terms(text: str) -> set[str]:
 _ITEM = re.compile(r"\s*(?:[-*+]|\d{1,3}[.)])\s+|\s*\|")
 _TABLE_RULE = re.compile(r"[|:\-\s]*")
 # A short line is quoted only when it holds a fact: a figure, an address, a command, a name in capitals.
-_FACT_TOKEN = re.compile(r"\d|@|https?://|`|\$ |--|\b[A-Z]{2,}\b|\b\w+\.\w{2,4}\b|\w/\w")
+_FACT_TOKEN = re.compile(r"\d|@|https?://|`|\$ |--\w|\b[A-Z]{2,}\b|\b\w+\.\w{2,4}\b|\w/\w")
+# A header cell of a table names a column ("Storage location"); one that starts in lower case or holds a flag, a
+# path or a redirection is a shell pipeline's command ("kubectl get pods | grep Crash"), which ingestion writes
+# like a table once its code fence is gone.
+_HEADER_CELL = re.compile(r"[A-Z0-9#(%][^/$=<>`]*")
+_FLAG = re.compile(r"(?:^|\s)-{1,2}\w")
 MIN_SENTENCE = 20
 
 
@@ -114,6 +119,8 @@ def _table(lines: list[str]) -> list[str] | None:
     if len(rows) < 2 or any("|" not in line for line in lines) or len({len(r) for r in rows}) != 1:
         return None
     header, *body = rows
+    if not all(not cell or (_HEADER_CELL.fullmatch(cell) and not _FLAG.search(cell)) for cell in header):
+        return None
     return [
         "; ".join(f"{h}: {c}" if h else c for h, c in zip(header, row, strict=True) if c) for row in body if any(row)
     ]
@@ -141,9 +148,13 @@ def _sentences(text: str, heading: str) -> list[tuple[str, str, bool]]:
         if (rows := _table(lines)) is not None:
             found.extend((heading, row, True) for row in rows if _quotable(row, True))
             continue
+        # Markdown headings opening a block (a passage written by hand, not by ingestion) are its context.
+        while lines and (match := _HEADING.match(lines[0])):
+            heading = match.group(1).strip()
+            lines = lines[1:]
         verbatim = len(lines) > 1 and not any(_ITEM.match(line) for line in lines)
         for raw in lines:
-            if match := _HEADING.match(raw):
+            if not verbatim and (match := _HEADING.match(raw)):
                 heading = match.group(1).strip()
                 continue
             item = bool(_ITEM.match(raw))

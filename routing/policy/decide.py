@@ -250,12 +250,18 @@ class BudgetHandling:
 class InjectionAction(StrEnum):
     """What a passage flagged as holding instructions for a model does (docs/policy.md)."""
 
-    DROP = "drop"  # left out of every answer; the rest of its document is used
+    DROP = "drop"  # never sent to a model (the extractive answer reads it, marked); the rest of its document is used
     QUARANTINE = "quarantine"  # its whole document is left out of answers until an admin clears the flag
     MARK = "mark"  # sent, marked as flagged; the reader is told
 
 
 # What the reader is told when a flagged passage was handled, unless the policy says otherwise.
+# Told instead of the `drop` notice when the extractive answer (which no model writes) read the dropped passage.
+DROPPED_READ_BY_EXTRACTIVE = (
+    "A passage that reads like instructions aimed at AI models was kept from every model; this answer, "
+    "written without a model, quotes only its sentences that hold no instruction. An admin can review it in "
+    "the library."
+)
 INJECTION_NOTICES = {
     InjectionAction.DROP: (
         "A passage that reads like instructions aimed at AI models was left out of this answer; "

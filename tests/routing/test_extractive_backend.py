@@ -367,3 +367,19 @@ def test_the_lines_of_a_code_block_are_quoted_whole_and_short_ones_kept():
     )
 
     assert "kubectl get pods [1]" in text
+
+
+def test_a_shell_pipeline_is_not_read_as_a_table():
+    # Ingestion drops code fences, so a block of pipelines looks like "cell | cell" rows: its "header" is a
+    # command, and the lines are quoted as they are.
+    text = answer(
+        "How do I find the crash-looping pods and read their logs?",
+        passage(
+            1,
+            "To find crash-looping pods and read their logs, run:\n\n"
+            "kubectl get pods -A | grep CrashLoop\nkubectl logs deploy/web --previous | tail -n 50",
+        ),
+    )
+
+    assert "kubectl get pods -A | grep CrashLoop [1]" in text
+    assert "kubectl get pods -A:" not in text

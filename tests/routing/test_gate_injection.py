@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
+from accounts.clearance import Classification
 from fakes.common import Script
 from inspection.injection import inspect_injection
 from retrieval.models import Chunk
 from routing.backends.base import FLAGGED_LINE
 from routing.egress import outbound_text
 from routing.models import AuditEvent
-from routing.policy.decide import INJECTION_NOTICES, InjectionAction
+from routing.policy.decide import DROPPED_READ_BY_EXTRACTIVE, INJECTION_NOTICES, InjectionAction
 from routing.services import answer_question
 
 PLANTED = (
@@ -176,3 +177,75 @@ def test_the_auditor_sees_what_was_done_with_the_flagged_passage(
     assert "Passages flagged as injected instructions" in body
     assert f"Withheld: passage {guide.id} of document {guide.document_id}" in body and "override_prior" in body
     assert "SSO password" not in body
+
+
+def test_a_dropped_passage_is_kept_from_models_but_the_extractive_answer_reads_it_marked(
+    ingest, employee, settings
+) -> None:
+    # A false alarm must not cost the answer where no model reads the passage: the extractive answer cannot
+    # be instructed and never quotes a sentence of a flagged passage that carries a cue.
+    settings.ANTHROPIC_API_KEY = ""  # no cloud and no local model: the extractive answer writes it
+    settings.LOCAL_LLM_BASE_URL = ""
+    settings.CHUNK_MAX_CHARS = 400
+    document = ingest(
+        "rotation.md",
+        f"# Key rotation\n\n## Leaked keys\n\nRotate a leaked deploy key from the vault console within 15 minutes "
+        f"of the leak. {PLANTED}\n",
+    ).document
+    flagged = document.chunks.get(text__contains="vault console")
+    assert flagged.injection_score >= 0.7
+    # An internal passage kept: the Decision's class is internal, so the dropped internal one may be read.
+    ingest("keys.md", "# Deploy keys\n\nEach service has one deploy key, listed in the vault console.")
+
+    answer = answer_question(question="How quickly must a leaked deploy key be rotated?", acting_user=employee)
+
+    assert answer.answered_by is not None and answer.answered_by.in_process
+    assert "within 15 minutes" in answer.text
+    assert "SSO password" not in answer.text and "evil.example" not in answer.text
+    assert [p.chunk_id for p in answer.passages][-1] == flagged.id  # after the kept one, as cited
+    assert f"[{len(answer.passages)}]" in answer.text
+    assert answer.notices == (DROPPED_READ_BY_EXTRACTIVE,)  # not "left out of this answer", which is untrue here
+    event = AuditEvent.objects.get(id=answer.audit_id)
+    assert [w["chunk_id"] for w in event.decision["injection"]["withheld"]] == [flagged.id]
+    assert event.passages[-1]["chunk_id"] == flagged.id and event.passages[-1]["cited"]
+
+
+def test_a_dropped_passage_never_reaches_a_model_even_when_the_extractive_answer_could_read_it(
+    ingest, employee, cloud
+) -> None:
+    document = ingest(
+        "rotation.md",
+        f"# Key rotation\n\n## Leaked keys\n\nRotate a leaked deploy key from the vault console within 15 minutes "
+        f"of the leak. {PLANTED}\n",
+    ).document
+    flagged = document.chunks.get(text__contains="vault console")
+    ingest("vault.md", "# Vault\n\nThe vault console lists every deploy key with the date it was last rotated.")
+    cloud.enqueue(Script(text="The vault console lists every deploy key with its last rotation [1]."))
+
+    answer = answer_question(question="How quickly must a leaked deploy key be rotated?", acting_user=employee)
+
+    assert answer.backend == "claude" and "last rotated" in sent_text(cloud)
+    assert "within 15 minutes" not in sent_text(cloud) and "SSO password" not in sent_text(cloud)
+    assert flagged.id not in {p.chunk_id for p in answer.passages}
+
+
+def test_a_dropped_passage_above_the_decisions_class_is_not_read_by_the_extractive_answer(
+    ingest, admin, settings
+) -> None:
+    # It did not count towards the Decision's class, so reading it would skip what its class decides.
+    settings.ANTHROPIC_API_KEY = ""
+    settings.LOCAL_LLM_BASE_URL = ""
+    ingest(
+        "rotation.md",
+        f"# Key rotation\n\n## Leaked keys\n\nRotate a leaked deploy key from the vault console within 15 minutes "
+        f"of the leak. {PLANTED}\n",
+        "confidential",
+    )
+    ingest("keys.md", "# Deploy keys\n\nEach service has one deploy key, listed in the vault console.", "internal")
+
+    # The admin may read both (cleared for everything): only the class check keeps the dropped one out.
+    answer = answer_question(question="How quickly must a leaked deploy key be rotated?", acting_user=admin)
+
+    assert answer.decision is not None and answer.decision.data_class == Classification.INTERNAL
+    assert "within 15 minutes" not in answer.text
+    assert {p.title for p in answer.passages} <= {"Deploy keys"}

@@ -283,3 +283,19 @@ def test_with_only_the_extractive_backend_nothing_is_cached(ingest, employee, se
     assert first.backend == second.backend == "extractive"
     assert not second.cache_hit
     assert CachedAnswer.objects.count() == 0
+
+
+def test_an_on_prem_answer_written_from_unredacted_passages_is_not_kept_under_the_redacted_key(
+    ingest, employee, cloud, onprem
+):
+    # Internal: redacted for the cloud, which fails; the local model reads the passage unredacted, so its answer
+    # may hold what the key's placeholders stand for (where the detectors miss it in the answer) and is not
+    # kept for the next asker of the same bundle, even when nothing is found in it, as here.
+    ingest("deploys.md", "# Deploys\n\nRoll back from the deploy dashboard, then write to ops@quillfern.example.")
+    cloud.behave(status=500)
+    onprem.behave(text="Roll back from the deploy dashboard [1].")
+
+    first = answer_question(question="How do I roll back a deploy?", acting_user=employee)
+
+    assert first.backend == "local" and b"ops@quillfern.example" in onprem.requests[0].raw
+    assert CachedAnswer.objects.count() == 0
