@@ -110,8 +110,12 @@ class HistoryEntry(models.Model):
             return f"Awaiting approval by {' or '.join(held.approvers)} until {held.expires_at:%Y-%m-%d %H:%M} UTC."
         if held.state == HeldRequest.State.APPROVED:
             return f"Approved by {held.decided_by_name}; it is sent as soon as an allowed model is up."
+        if held.state == HeldRequest.State.SENDING:
+            return f"Approved by {held.decided_by_name}; it is being sent."
         if held.state == HeldRequest.State.DENIED:
             return f"Denied by {held.decided_by_name}: {held.reason} Nothing was sent."
+        if held.reason == HeldRequest.SENT_THEN_STOPPED:
+            return f"Expired: {held.reason}"
         return f"Expired: {held.reason} Nothing was sent."
 
     @property

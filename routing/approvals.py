@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 # keeps it: assistant/approvals.py). Routing cannot import the page apps, so they listen.
 held_request_answered = Signal()
 
-OPEN = (HeldRequest.State.HELD, HeldRequest.State.APPROVED)
+OPEN = (HeldRequest.State.HELD, HeldRequest.State.APPROVED, HeldRequest.State.SENDING)
 
 
 def approver_names(user: User, groups: Sequence[str] | None = None) -> list[str]:
@@ -135,6 +135,8 @@ def expire_held_requests() -> int:
             reason = f"Nobody approved it before {held.expires_at:%Y-%m-%d %H:%M} UTC."
             if held.state == HeldRequest.State.APPROVED:
                 reason = f"Approved, but no allowed target was up before {held.expires_at:%Y-%m-%d %H:%M} UTC."
+            elif held.state == HeldRequest.State.SENDING:
+                reason = HeldRequest.SENT_THEN_STOPPED
             held.state, held.reason, held.vault = HeldRequest.State.EXPIRED, reason, b""
             held.decided_audit_id = _audit_step(held, AuditEvent.Outcome.EXPIRED, acting_user=None, reason=reason).id
             held.save(update_fields=["state", "reason", "vault", "decided_audit_id"])
@@ -166,6 +168,9 @@ def send_held_request(*, held_id: int) -> GatedAnswer | None:
     targets. Answered: the answer is audited, the vault deleted, the request marked sent and
     held_request_answered sent. No target answered: it stays approved (the failure audited) until one is up
     or it expires; returns None. Does nothing (None) unless the request is approved."""
+    # Marked as being sent, and committed, before anything is sent: the call runs outside any transaction, so
+    # its dispatch record (routing/dispatch.py) is committed before it leaves, and a process that dies mid-call
+    # leaves the request `sending`, which nothing sends again (it expires; the call is audited as interrupted).
     with transaction.atomic():
         held = HeldRequest.objects.select_for_update().filter(id=held_id, state=HeldRequest.State.APPROVED).first()
         if held is None or held.requester is None:
@@ -175,7 +180,11 @@ def send_held_request(*, held_id: int) -> GatedAnswer | None:
         except VaultUnreadable:
             logger.error("The vault of held request %s does not open: it is not sent", held.id)
             return None
-        stored = _stored(held, vault)
+        held.state = HeldRequest.State.SENDING
+        held.save(update_fields=["state"])
+    back_to_approved = HeldRequest.objects.filter(id=held.id, state=HeldRequest.State.SENDING)
+    stored = _stored(held, vault)
+    try:
         answer = answer_approved(
             bundle=stored.bundle,
             vault=vault,
@@ -185,7 +194,12 @@ def send_held_request(*, held_id: int) -> GatedAnswer | None:
             request=stored.request,
             custom=_custom_patterns(held.policy_version),
         )
+    except BaseException:
+        back_to_approved.update(state=HeldRequest.State.APPROVED)
+        raise
+    with transaction.atomic():
         if answer.answered_by is None:
+            back_to_approved.update(state=HeldRequest.State.APPROVED)
             return None
         held.state, held.vault, held.answer_audit_id = HeldRequest.State.SENT, b"", answer.audit_id
         held.save(update_fields=["state", "vault", "answer_audit_id"])

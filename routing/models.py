@@ -204,9 +204,18 @@ class HeldRequest(models.Model):
     class State(models.TextChoices):
         HELD = "held", "Awaiting approval"
         APPROVED = "approved", "Approved, waiting for a model"
+        # Being sent: committed before the call, so a process that dies mid-call leaves it here (never sent twice;
+        # it expires, and the call is audited as interrupted from its dispatch record).
+        SENDING = "sending", "Being sent"
         DENIED = "denied", "Denied"
         EXPIRED = "expired", "Expired"
         SENT = "sent", "Answered"
+
+    # The reason an expired request gives when it was sent and its sender stopped before the answer came.
+    SENT_THEN_STOPPED = (
+        "It was sent, and the process sending it stopped before the answer came (the audit log records the call "
+        "as interrupted); it is not sent again."
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

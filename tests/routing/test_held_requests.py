@@ -5,6 +5,8 @@ nothing and lose their vault; the vault is encrypted at rest; every step is in t
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 from django.db import connection
@@ -22,7 +24,7 @@ from routing.approvals import (
 )
 from routing.audit import verify_chain
 from routing.errors import HeldRequestError
-from routing.models import AuditEvent, HeldRequest
+from routing.models import AuditEvent, Dispatch, HeldRequest
 from tests.held_policy import activate_held_policy
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."
@@ -197,3 +199,45 @@ def test_expire_held_expires_what_is_past_its_time_and_says_how_many(held_intern
 
     assert out.getvalue().splitlines() == ["expired 1 held requests, sent 0 approved ones", "expired 0 held requests"]
     assert HeldRequest.objects.get(id=held_id).state == HeldRequest.State.EXPIRED and cloud.requests == []
+
+
+def test_an_approved_request_is_marked_sending_and_on_record_before_the_call_and_a_stuck_one_is_never_resent(
+    transactional_db, ingest, employee, admin, cloud
+):
+    # The call runs outside the held row's transaction: while the cloud is still answering, another connection
+    # sees the request `sending` and its dispatch record committed (a process dying now leaves both).
+    ingest("deploys.md", DEPLOYS, "internal")
+    activate_held_policy()
+    kept = ask(employee, QUESTION)
+    cloud.enqueue(Script(text="Roll back from the deploy dashboard [1].", delay_first_byte=1.5))
+    answers: list[object] = []
+
+    def approve() -> None:
+        try:
+            answers.append(approve_held_request(held_id=kept.answer.held_id, acting_user=admin, reason="Fine."))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=approve, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not any(r.path == "/v1/messages" for r in cloud.requests):
+        assert time.monotonic() < deadline, "the cloud was never called"
+        time.sleep(0.05)
+    assert HeldRequest.objects.get(id=kept.answer.held_id).state == HeldRequest.State.SENDING
+    assert Dispatch.objects.count() == 1
+    thread.join(60)
+    assert HeldRequest.objects.get(id=kept.answer.held_id).state == HeldRequest.State.SENT
+    assert not Dispatch.objects.exists()
+
+    # A request left `sending` (its sender died) is not sent again, and expires saying it was sent.
+    again = ask(employee, QUESTION)
+    HeldRequest.objects.filter(id=again.answer.held_id).update(state=HeldRequest.State.SENDING)
+    calls = len(cloud.requests)
+    assert send_approved_requests() == 0 and len(cloud.requests) == calls
+    HeldRequest.objects.filter(id=again.answer.held_id).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert expire_held_requests() == 1
+    stuck = HeldRequest.objects.get(id=again.answer.held_id)
+    assert stuck.state == HeldRequest.State.EXPIRED and stuck.reason == HeldRequest.SENT_THEN_STOPPED
+    entry = HistoryEntry.objects.get(id=again.history_id)
+    assert "Nothing was sent" not in entry.held_state and "It was sent" in entry.held_state
