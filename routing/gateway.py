@@ -13,7 +13,7 @@ import dataclasses
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -181,7 +181,7 @@ def open_chat(ask: ChatAsk, *, acting_user: User, api_key: ApiKey | None, worklo
     counts: Counter[str] = Counter()
 
     def minimise(text: str) -> str:
-        kept = _to_redact(found.get(text, []), decision)
+        kept = _to_redact(found.get(text, []), decision, policy.secrets.kinds | {SECRET})
         redaction = redact(text, kept, vault)
         counts.update(redaction.counts_by_kind)
         return redaction.text
@@ -238,11 +238,13 @@ def _shape(chat: Chat) -> dict[str, Any]:
     }
 
 
-def _to_redact(findings: Sequence[Finding], decision: Decision) -> list[Finding]:
+def _to_redact(findings: Sequence[Finding], decision: Decision, secret_kinds: Collection[str]) -> list[Finding]:
+    """What the caller's text loses before it is sent: everything found when the Decision redacts, else its
+    secrets (the kinds the policy's `secrets.kinds` names) when the Decision removes them."""
     if decision.redact:
         return list(findings)
     if decision.remove_secrets:
-        return [f for f in findings if f.kind == SECRET]
+        return [f for f in findings if f.kind in secret_kinds]
     return []
 
 

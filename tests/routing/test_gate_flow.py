@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fakes.common import Script
 from routing.models import AuditEvent, PolicyVersion
+from routing.policy.versions import read_default_policy_text, save_and_activate_policy
 from routing.services import answer_question
 
 DEPLOYS = "# Deploys\n\nRoll back a bad deploy from the deploy dashboard, then post in the deploys channel."
@@ -94,3 +95,27 @@ def test_on_prem_targets_read_the_passages_unredacted_while_the_cloud_got_placeh
     assert b"ops.lead@quillfern.example" not in to_cloud and b"[EMAIL_1]" in to_cloud
     assert b"write to ops.lead@quillfern.example" in to_onprem and b"write to [EMAIL_1]" not in to_onprem
     assert answer.text == "Write to ops.lead@quillfern.example [1]."
+
+
+def test_a_secret_of_a_kind_the_policy_adds_never_reaches_an_on_prem_model_either(ingest, employee, onprem):
+    # secrets.kinds may name more than `secret`: a company's own token shape, found by a custom pattern. Such a
+    # question stays on-prem (secret-stays-onprem: redact false), and the token is removed all the same.
+    policy = read_default_policy_text()
+    policy = policy.replace(
+        "custom_patterns:\n",
+        "custom_patterns:\n  - name: db_token\n    pattern: '\\bdbt-[a-z0-9]{12}\\b'\n    class: restricted\n",
+    )
+    policy = policy.replace("secrets:\n  kinds: [secret]", "secrets:\n  kinds: [secret, 'custom:db_token']")
+    # A secret kind may not be routed to the cloud by any rule (the loader refuses it): customer ids only here.
+    policy = policy.replace('findings_any: ["custom:*", personal]', 'findings_any: ["custom:customer_id", personal]')
+    save_and_activate_policy(text=policy, acting_user=None)
+    ingest("deploys.md", DEPLOYS, "internal")
+    onprem.enqueue(Script(text="Roll back from the deploy dashboard [1]."))
+
+    answer = answer_question(
+        question="Why does dbt-4f8k2m9q7x1z fail when I roll back a bad deploy?", acting_user=employee
+    )
+
+    assert answer.backend == "local"
+    assert b"dbt-4f8k2m9q7x1z" not in onprem.received()
+    assert "dbt-4f8k2m9q7x1z" not in AuditEvent.objects.get(id=answer.audit_id).question
