@@ -259,7 +259,10 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
         if decision
         else max([Classification(p.classification) for p in answer.passages], default=Classification.PUBLIC)
     )
-    Dispatch.objects.filter(request_id=request.request_id).delete()
+    # A dispatch record is made only before a call outside on-prem, and every call is an attempt: a request
+    # that made none (most, answered on-prem) has no record, and skips the statement.
+    if any(a.zone != "onprem" for a in answer.attempts):
+        Dispatch.objects.filter(request_id=request.request_id).delete()
     event = append_audit_event(
         acting_user=user,
         username=user.get_username(),
