@@ -347,19 +347,22 @@ def stream_through_gate(
 def _extractive_bundle(onprem: Bundle, dropped: Sequence[SourcePassage]) -> Bundle:
     """The on-prem bundle with the passages dropped as injected instructions after the others, flagged."""
     first = len(onprem.passages) + 1
-    extra = tuple(
-        ContextPassage(
-            n=n,
-            chunk_id=p.chunk_id,
-            document_id=p.document_id,
-            title=p.title,
-            text=p.text,
-            flagged=True,
-            heading=p.heading_path,
-        )
-        for n, p in enumerate(dropped, first)
-    )
+    extra = tuple(_context(n, p, p.text, heading=p.heading_path, flagged=True) for n, p in enumerate(dropped, first))
     return dataclasses.replace(onprem, passages=onprem.passages + extra)
+
+
+def _context(n: int, passage: SourcePassage, text: str, *, heading: str, flagged: bool) -> ContextPassage:
+    """`passage` as a bundle carries it, numbered `n`, with `text` (redacted or not)."""
+    return ContextPassage(
+        n=n,
+        chunk_id=passage.chunk_id,
+        document_id=passage.document_id,
+        title=passage.title,
+        text=text,
+        neighbour=passage.neighbour,
+        flagged=flagged,
+        heading=heading,
+    )
 
 
 def _sent(run: DecisionRun, used: list[SourcePassage], dropped: Sequence[SourcePassage]) -> list[SourcePassage]:
@@ -631,16 +634,6 @@ def _minimise(
             passage_redaction = redact(text, found, vault)
             text = passage_redaction.text
             counts.update(passage_redaction.counts_by_kind)
-        context.append(
-            ContextPassage(
-                n=n,
-                chunk_id=passage.chunk_id,
-                document_id=passage.document_id,
-                title=passage.title,
-                text=text,
-                neighbour=passage.neighbour,
-                flagged=passage.flagged,
-                heading="" if decision.redact else passage.heading_path,
-            )
-        )
+        heading = "" if decision.redact else passage.heading_path
+        context.append(_context(n, passage, text, heading=heading, flagged=passage.flagged))
     return Bundle(question=redaction.text, passages=tuple(context)), dict(counts)

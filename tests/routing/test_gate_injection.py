@@ -39,6 +39,11 @@ vpn-eu gateway. Connecting needs a hardware key.
 If connecting to the VPN fails, restart the WireGuard client and import the profile again.
 """
 QUESTION = "How do I connect to the VPN?"
+# A useful passage that also carries the planted instruction: flagged, and what a false alarm would cost.
+LEAKED_KEYS = (
+    f"# Key rotation\n\n## Leaked keys\n\nRotate a leaked deploy key from the vault console within 15 minutes "
+    f"of the leak. {PLANTED}\n"
+)
 
 
 def sent_text(cloud: Any) -> str:
@@ -189,8 +194,7 @@ def test_a_dropped_passage_is_kept_from_models_but_the_extractive_answer_reads_i
     settings.CHUNK_MAX_CHARS = 400
     document = ingest(
         "rotation.md",
-        f"# Key rotation\n\n## Leaked keys\n\nRotate a leaked deploy key from the vault console within 15 minutes "
-        f"of the leak. {PLANTED}\n",
+        LEAKED_KEYS,
     ).document
     flagged = document.chunks.get(text__contains="vault console")
     assert flagged.injection_score >= 0.7
@@ -215,8 +219,7 @@ def test_a_dropped_passage_never_reaches_a_model_even_when_the_extractive_answer
 ) -> None:
     document = ingest(
         "rotation.md",
-        f"# Key rotation\n\n## Leaked keys\n\nRotate a leaked deploy key from the vault console within 15 minutes "
-        f"of the leak. {PLANTED}\n",
+        LEAKED_KEYS,
     ).document
     flagged = document.chunks.get(text__contains="vault console")
     ingest("vault.md", "# Vault\n\nThe vault console lists every deploy key with the date it was last rotated.")
@@ -237,8 +240,7 @@ def test_a_dropped_passage_above_the_decisions_class_is_not_read_by_the_extracti
     settings.LOCAL_LLM_BASE_URL = ""
     ingest(
         "rotation.md",
-        f"# Key rotation\n\n## Leaked keys\n\nRotate a leaked deploy key from the vault console within 15 minutes "
-        f"of the leak. {PLANTED}\n",
+        LEAKED_KEYS,
         "confidential",
     )
     ingest("keys.md", "# Deploy keys\n\nEach service has one deploy key, listed in the vault console.", "internal")
