@@ -214,7 +214,7 @@ class HeldRequest(models.Model):
     # The reason an expired request gives when it was sent and its sender stopped before the answer came.
     SENT_THEN_STOPPED = (
         "It was sent, and the process sending it stopped before the answer came (the audit log records the call "
-        "as interrupted); it is not sent again."
+        "as interrupted); it is not sent again: ask the question again if you still need the answer."
     )
 
     created_at = models.DateTimeField(auto_now_add=True)
