@@ -40,6 +40,11 @@ NOTHING_FOUND = (
     "I could not find anything about this in the documents you can read. "
     "Try other words, or ask the document owner whether it is written down."
 )
+# The passages are about what was asked, but none states the amount asked for ("how much", "is there a cap").
+NO_AMOUNT_FOUND = (
+    "The documents you can read speak of this, but none of them states the number you asked for. "
+    "Ask the document owner whether it is written down."
+)
 MAX_SENTENCES = 10
 MAX_ANSWER_CHARS = 1200
 # A sentence joins the answer only when it scores this share of the best one's score.
@@ -50,7 +55,7 @@ PART_RATIO = 0.3
 # questions there scored at most 0.74, the answerable ones whose answer was sent at least 0.78 but one.
 ANSWER_THRESHOLD = 0.75
 MIN_SAMPLE = 10
-# How many of the best sentences bring the sentence after them.
+# How many of the best sentences bring the sentences on each side of them.
 NEIGHBOURS = 1
 # A chosen sentence that ends with ":" brings at most this many list items after it.
 MAX_LIST_ITEMS = 8
@@ -71,7 +76,11 @@ _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")  # of lower-cased text
 _ANY_CASE_WORD = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[`*])")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
-_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|hundred|half)\b", re.I)
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen"
+    r"|(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundred|thousand|million|dozen|half)\b",
+    re.I,
+)
 _COMMAND = re.compile(r"`[^`]+`|\$ |\b(?:run|click|select|go to|open|email|contact|submit|file|use)\b", re.I)
 _PLACE = re.compile(
     r"https?://|\b[\w-]+\.(?:gov|com|org|io|net)\b|\bKB\d+|`[^`]+`|\b(?:in|at|on|through|via)\s+[A-Z][\w]+|#[a-z][\w-]+"
@@ -256,6 +265,30 @@ class Evidence:
     best_similarity: float  # the best sentence's cosine similarity to the question
     similarity_gap: float  # how far the best sentence stands out: its similarity less the median sentence's
     candidates: tuple[_Candidate, ...]
+    # The question asks for an amount ("how many", "is there a cap") and none of the best on-topic sentences
+    # holds one: the passages are about the topic but do not say what is asked.
+    amount_missing: bool = False
+
+
+# A question that asks for an amount, whose answer must hold a number (or say there is none). "When" and
+# "how soon" are not among them: "before your first day" answers those without a number.
+_ASKS_AMOUNT = re.compile(
+    r"\bhow (?:many|much)\b|\b(?:maximum|minimum|limit|cap|rate|percentage)\b|\b(?:which|what) version\b", re.I
+)
+_AN_AMOUNT = re.compile(
+    _NUMBER.pattern + r"|\ban?\s+(?:few\s+|couple\s+of\s+)?(?:minute|hour|day|week|month|year|quarter)s?\b"
+    r"|\bunlimited\b|\bno\s+(?:set\s+)?(?:limit|cap|maximum|minimum|fee|charge|cost)\b|\bfree\b",
+    re.I,
+)
+# How many of the best on-topic sentences are read for the amount asked.
+AMOUNT_AMONG = 8
+
+
+def _amount_missing(question: str, candidates: Sequence[_Candidate]) -> bool:
+    if not _ASKS_AMOUNT.search(question):
+        return False
+    best = [c for c in candidates if c.on_topic][:AMOUNT_AMONG]
+    return bool(best) and not any(_AN_AMOUNT.search(c.sentence) for c in best)
 
 
 _PART_SPLIT = re.compile(
@@ -381,7 +414,7 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     evidence_similarity = [sim for (rank, *_), sim in zip(rows, similarity, strict=True) if ranked[rank]]
     ordered = sorted(evidence_similarity, reverse=True) + [0.0] * max(0, MIN_SAMPLE - len(evidence_similarity))
     gap = ordered[0] - ordered[len(ordered) // 2]
-    return Evidence(coverage, ordered[0], gap, tuple(candidates))
+    return Evidence(coverage, ordered[0], gap, tuple(candidates), _amount_missing(question, candidates))
 
 
 def _share(weight: dict[str, float], wanted: set[str], found: set[str]) -> float:
@@ -394,7 +427,7 @@ def answers_question(evidence: Evidence, *, with_embeddings: bool) -> bool:
     stands out from the other sentences sent (a passage that answers has one sentence well above the
     rest; a neighbouring topic is uniformly lukewarm), and the share of the question's words the best
     passage covers. Without the model, word coverage alone decides."""
-    if not evidence.candidates:
+    if not evidence.candidates or evidence.amount_missing:
         return False
     if not with_embeddings:
         return evidence.coverage >= 0.35
@@ -430,14 +463,18 @@ def select_sentences(evidence: Evidence) -> list[_Candidate]:
     by_position = {(c.passage_rank, c.order): c for c in evidence.candidates}
 
     def take_with_sequel(candidate: _Candidate) -> bool:
-        """Take a sentence, and what completes it before anything else: the sentence after the best ones (it
-        often carries their detail: the figure after "Eligibility:"), and when it introduces a list ("… via
-        the options below:") the list after it, whose items are what it announces (the number, the steps)."""
+        """Take a sentence, and what completes it before anything else: the sentences on each side of the best
+        one (the one after often carries its detail: the figure after "Eligibility:"; the one before, what it
+        speaks of: "Award leave is not paid out." before "Use it before you leave, or you will forfeit it."),
+        and when it introduces a list ("… via the options below:") the list after it, whose items are what it
+        announces (the number, the steps)."""
         among_best = len(chosen) < NEIGHBOURS
         if not take(candidate):
             return False
-        if among_best and (after := by_position.get((candidate.passage_rank, candidate.order + 1))):
-            take(after)
+        if among_best:
+            for order in (candidate.order + 1, candidate.order - 1):
+                if neighbour := by_position.get((candidate.passage_rank, order)):
+                    take(neighbour)
         if candidate.sentence.rstrip().endswith(":"):
             for order in range(candidate.order + 1, candidate.order + 1 + MAX_LIST_ITEMS):
                 item = by_position.get((candidate.passage_rank, order))
@@ -502,7 +539,7 @@ class ExtractiveBackend(ChatBackend):
         evidence = weigh_evidence(bundle, embed, _known_words() if embed is not None else frozenset())
         chosen = select_sentences(evidence) if answers_question(evidence, with_embeddings=embed is not None) else []
         if not chosen:
-            yield NOTHING_FOUND
+            yield NO_AMOUNT_FOUND if evidence.amount_missing else NOTHING_FOUND
             if closest := closest_documents(bundle.passages):
                 yield " The closest documents were: " + "; ".join(closest) + "."
             return

@@ -9,6 +9,7 @@ from routing.backends.extractive import (
     MAX_ANSWER_CHARS,
     MAX_SENTENCES,
     NEIGHBOURS,
+    NO_AMOUNT_FOUND,
     NOTHING_FOUND,
     answers_question,
     asks_for,
@@ -383,3 +384,60 @@ def test_a_shell_pipeline_is_not_read_as_a_table():
 
     assert "kubectl get pods -A | grep CrashLoop [1]" in text
     assert "kubectl get pods -A:" not in text
+
+
+DONATION_PAGE = (
+    "Employees can donate annual leave to a coworker through the voluntary leave transfer program. "
+    "Submit the donation form in the leave system and name the recipient. "
+    "Your supervisor approves each donation of annual leave before it is transferred."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "limit_sentence", "answered"),
+    [
+        # The passages are about the topic, but none says the amount the question asks for.
+        ("Is there a cap on how many hours of annual leave I can donate to a coworker in a year?", "", False),
+        ("How much annual leave can I donate to a coworker?", "", False),
+        # Once a sentence holds an amount, or says there is none, the same passages answer.
+        (
+            "Is there a cap on how many hours of annual leave I can donate to a coworker in a year?",
+            "You can donate at most 104 hours of annual leave in a leave year.",
+            True,
+        ),
+        (
+            "Is there a cap on how many hours of annual leave I can donate to a coworker in a year?",
+            "There is no limit on the annual leave you can donate to a coworker.",
+            True,
+        ),
+        # A question that asks for no amount is not held to one.
+        ("How do I donate annual leave to a coworker?", "", True),
+    ],
+)
+def test_a_question_asking_for_an_amount_is_not_answered_by_passages_that_hold_none(question, limit_sentence, answered):
+    text = answer(question, passage(1, " ".join(filter(None, [DONATION_PAGE, limit_sentence])), "Leave donation"))
+
+    # It says what is missing (the topic is there, the number is not) and names the closest document.
+    assert text.startswith(NO_AMOUNT_FOUND) is not answered
+    assert ("The closest documents were: Leave donation." in text) is not answered
+    assert ("[1]" in text) is answered
+
+
+def test_the_best_sentence_is_quoted_with_the_sentences_on_each_side():
+    text = answer(
+        "How do I fix the smartcard certificate is not trusted error on my laptop?",
+        passage(
+            1,
+            "Badges are printed at the security office on the second floor. "
+            "Wipe the gold contact pad of the badge gently with a pencil eraser. "
+            "That fixes the smartcard certificate is not trusted error on a laptop in most cases. "
+            "If it does not, open a ticket with the help desk. "
+            "Replacement badges take two weeks to arrive.",
+        ),
+        passage(2, "Parking permits are renewed every January at the security office."),
+    )
+
+    # The best sentence says "that fixes": what fixes it is the sentence before; what else to do, the one after.
+    assert "That fixes the smartcard certificate is not trusted error" in text
+    assert "pencil eraser" in text
+    assert "open a ticket with the help desk" in text
