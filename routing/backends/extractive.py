@@ -64,7 +64,7 @@ W_OWN, W_CONTEXT, W_SIM, W_WANTED = 0.5, 0.2, 0.6, 0.08
 
 _STOPWORDS = frozenset(
     re.findall(
-        r"\w+",
+        r"[\w']+",
         """a an and are as at be by can do does did for from has have had how i if in is it its may me my of on or our
     should so than that the their them then there these they this to up us was we what when where which who why will
     with would you your into about after before over under not no yes any all each also must just got get getting
@@ -101,8 +101,19 @@ def _stem(word: str) -> str:
     return stemmer.stemWord(word)
 
 
+# A contraction of a function word ("I'm", "what's", "that'll", "don't") is a function word.
+_CONTRACTION = re.compile(r"(?:'(?:s|m|d|ll|re|ve)|n't)$")
+# The adverb of "how often", "how long", "how soon" asks the question; it is not what the question is about.
+_HOW_ADVERB = re.compile(r"\bhow\s+(?:often|long|soon|early|late|quickly|fast|far|old)\b")
+
+
+def _function_word(word: str) -> bool:
+    return word in _STOPWORDS or _CONTRACTION.sub("", word) in _STOPWORDS
+
+
 def content_terms(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 1}
+    text = _HOW_ADVERB.sub("how", text.lower().replace("’", "'"))
+    return {_stem(w) for w in _WORD.findall(text) if len(w) > 1 and not _function_word(w)}
 
 
 _ITEM = re.compile(r"\s*(?:[-*+]|\d{1,3}[.)])\s+|\s*\|")
@@ -214,7 +225,7 @@ def _unit_after(question: str) -> re.Pattern[str] | None:
     """The unit a number in the answer should carry: the noun after "how many" / "how much", or the
     units of "how long" and "how often"."""
     q = question.lower()
-    if match := re.search(r"\bhow (long|often|soon|early)\b", q):
+    if match := re.search(r"\bhow (long|often|soon|early|quickly|fast)\b", q):
         units = _UNITS.get(match.group(1), _UNITS["soon"])
         return re.compile(rf"\d[\d,.]*\s*(?:{units})\b|\b(?:{units})\b", re.I)
     if match := re.search(r"\bhow (?:many|much)\s+(?:of\s+(?:the|those|these|my)\s+)?([a-z]+)", q):
@@ -265,13 +276,14 @@ class Evidence:
     best_similarity: float  # the best sentence's cosine similarity to the question
     similarity_gap: float  # how far the best sentence stands out: its similarity less the median sentence's
     candidates: tuple[_Candidate, ...]
-    # The question asks for an amount ("how many", "is there a cap") and none of the best on-topic sentences
-    # holds one: the passages are about the topic but do not say what is asked.
+    # The question asks for an amount ("how many", "is there a cap") or a frequency and none of the best
+    # on-topic sentences holds one: the passages are about the topic but do not say what is asked.
     amount_missing: bool = False
 
 
-# A question that asks for an amount, whose answer must hold a number (or say there is none). "When" and
-# "how soon" are not among them: "before your first day" answers those without a number.
+# A question that asks for an amount, whose answer must hold a number (or say there is none), or how often,
+# answered by a frequency. "When" and "how soon" are not among them: "before your first day" answers those
+# without a number.
 _ASKS_AMOUNT = re.compile(
     r"\bhow (?:many|much)\b|\b(?:maximum|minimum|limit|cap|rate|percentage)\b|\b(?:which|what) version\b", re.I
 )
@@ -284,11 +296,26 @@ _AN_AMOUNT = re.compile(
 AMOUNT_AMONG = 8
 
 
+# "How often" is answered by a frequency: a number, or a word that says one.
+_ASKS_FREQUENCY = re.compile(r"\bhow often\b", re.I)
+_PERIOD = r"(?:minute|hour|day|night|week|weekday|month|quarter|year|sprint|shift|cycle|release|pay period)s?"
+_A_FREQUENCY = re.compile(
+    rf"\b(?:every|each|per|a|an|once\s+a|twice\s+a)\s+(?:other\s+|single\s+|\w+\s+)?{_PERIOD}\b"
+    r"|\b(?:daily|weekly|biweekly|bi-weekly|fortnightly|monthly|quarterly|annually|yearly|hourly|nightly)\b"
+    r"|\b(?:once|twice|\d+\s+times)\b",
+    re.I,
+)
+
+
 def _amount_missing(question: str, candidates: Sequence[_Candidate]) -> bool:
-    if not _ASKS_AMOUNT.search(question):
+    if _ASKS_AMOUNT.search(question):
+        says = [_AN_AMOUNT]
+    elif _ASKS_FREQUENCY.search(question):
+        says = [_AN_AMOUNT, _A_FREQUENCY]
+    else:
         return False
     best = [c for c in candidates if c.on_topic][:AMOUNT_AMONG]
-    return bool(best) and not any(_AN_AMOUNT.search(c.sentence) for c in best)
+    return bool(best) and not any(p.search(c.sentence) for c in best for p in says)
 
 
 _PART_SPLIT = re.compile(

@@ -441,3 +441,41 @@ def test_the_best_sentence_is_quoted_with_the_sentences_on_each_side():
     assert "That fixes the smartcard certificate is not trusted error" in text
     assert "pencil eraser" in text
     assert "open a ticket with the help desk" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "absent"),
+    [
+        # Contractions of function words, with either apostrophe, say nothing about the topic.
+        ("I'm new here and what's the VPN profile I'll need?", {"i'm", "what", "i'll"}),
+        ("We’re told it’s slow; don't we rotate keys?", {"we'r", "it'", "don't"}),
+        # The adverb of "how often" asks the question; the same word elsewhere is a word of the topic.
+        ("How often are keys rotated?", {"often"}),
+    ],
+)
+def test_function_words_and_question_adverbs_are_not_content_terms(question, absent):
+    terms = content_terms(question)
+
+    assert not terms & absent
+    assert "rotat" in terms or "vpn" in terms or "slow" in terms
+
+
+def test_a_word_that_is_a_question_adverb_elsewhere_is_still_a_content_term():
+    assert "long" in content_terms("Which tests run in the long suite?")
+
+
+def test_a_how_often_question_is_not_answered_by_passages_that_give_no_frequency():
+    laptops = passage(
+        1,
+        "Laptops are issued by IT on your first day. Your supervisor decides which laptop model you get. "
+        "Report a broken laptop to the IT service desk.",
+        "Laptops",
+    )
+    refreshed = passage(
+        1,
+        laptops.text + " IT replaces every laptop once every four years.",
+        "Laptops",
+    )
+
+    assert answer("How often does IT replace laptops?", laptops).startswith(NO_AMOUNT_FOUND)
+    assert "once every four years" in answer("How often does IT replace laptops?", refreshed)
