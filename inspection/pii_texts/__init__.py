@@ -9,9 +9,11 @@ people), so that precision is measured too.
 The templates are split once, in code, into two pools. `tuning` may be looked at while rules are written;
 `held_out` is written in other styles and for other errands (visitor logs, travel, legal holds, exports,
 transcripts, other languages) and is only measured. Both were written before the name and address rules
-they measure were read.
+they measure were read. A third pool, `fresh`, was written later by someone who had not read the rules,
+after the other two had been looked at while tuning (see `fresh`'s docstring for its errands and seed).
 
     python -m inspection.pii_texts --pool held_out --seed 3 --n 600 > held-out.jsonl
+    PYTHONHASHSEED=0 python -m inspection.pii_texts --pool fresh --seed 41 --n 600 > fresh-41.jsonl
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from inspection.pii_texts import held_out, tuning
+from inspection.pii_texts import fresh, held_out, tuning
 from inspection.pii_texts.draw import Draw, Piece, Pii, Templates
 
 TUNING = "tuning"
 HELD_OUT = "held_out"
-POOLS: dict[str, Templates] = {TUNING: tuning.TEMPLATES, HELD_OUT: held_out.TEMPLATES}
+FRESH = "fresh"
+POOLS: dict[str, Templates] = {TUNING: tuning.TEMPLATES, HELD_OUT: held_out.TEMPLATES, FRESH: fresh.TEMPLATES}
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def generate(seed: int, n: int, pool: str = TUNING) -> list[PiiText]:
     about equally frequent. The same seed, n and pool give the same texts under the same Faker version (the
     lock pins it). Raises ValueError for an unknown pool."""
     if pool not in POOLS:
-        raise ValueError(f"unknown pool {pool!r}: use {TUNING!r} or {HELD_OUT!r}")
+        raise ValueError(f"unknown pool {pool!r}: use {TUNING!r}, {HELD_OUT!r} or {FRESH!r}")
     templates = POOLS[pool]
     rng = random.Random(seed)
     draw = Draw(rng)

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from inspection.evaluation import evaluate_pii
-from inspection.pii_texts import HELD_OUT, POOLS, TUNING, assemble, generate, main
+from inspection.pii_texts import FRESH, HELD_OUT, POOLS, TUNING, assemble, generate, main
 from inspection.pii_texts.draw import Draw, Pii, transliterate
 
 LABELS = {"PERSON", "STREET_ADDRESS", "EMAIL_ADDRESS", "PHONE_NUMBER"}
@@ -23,7 +23,7 @@ def test_assemble_records_where_each_value_lands():
     assert [(s.start, s.end, s.label) for s in text.spans] == [(8, 17, "PERSON"), (19, 46, "STREET_ADDRESS")]
 
 
-@pytest.mark.parametrize("pool", [TUNING, HELD_OUT])
+@pytest.mark.parametrize("pool", [TUNING, HELD_OUT, FRESH])
 def test_every_span_of_every_template_is_the_value_inserted(pool):
     draw = Draw(random.Random(11))
     for template_id, template in POOLS[pool].items():
@@ -51,7 +51,17 @@ def test_pools_are_disjoint_fixed_and_about_two_to_one():
     assert 1.5 <= len(tuning) / len(held_out) <= 2.5
 
 
-@pytest.mark.parametrize("pool", [TUNING, HELD_OUT])
+def test_the_fresh_pool_shares_no_template_with_the_others_and_keeps_its_seed():
+    fresh = POOLS[FRESH]
+    others = {**POOLS[TUNING], **POOLS[HELD_OUT]}
+
+    assert len(fresh) >= 30
+    assert not set(fresh) & set(others)
+    assert not set(fresh.values()) & set(others.values())
+    assert generate(41, 40, FRESH) == generate(41, 40, FRESH)
+
+
+@pytest.mark.parametrize("pool", [TUNING, HELD_OUT, FRESH])
 def test_every_label_appears_and_some_texts_have_none(pool):
     texts = generate(2, 300, pool)
     labels = {s.label for t in texts for s in t.spans}
