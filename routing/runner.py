@@ -136,7 +136,7 @@ class DecisionRun:
         """
         began = time.perf_counter()
         bundle = self.bundle_for(target)
-        citations = CitationFilter(len(bundle.passages))
+        citations = CitationFilter(len(bundle.passages), check=not backend.writes_its_citations)
         restorer = StreamRestorer(self.vault)
         generation: Generation | None = None
         written: list[str] = []

@@ -159,6 +159,9 @@ class ChatBackend(ABC):
     # USD per million tokens; zero for what runs on our own hardware.
     price_input_per_mtok: float = 0.0
     price_output_per_mtok: float = 0.0
+    # True for a backend that writes each [n] itself, by construction only of passages given (the extractive
+    # answer): its text is not run through the citation check, which would cut a bracketed number it quotes.
+    writes_its_citations: bool = False
 
     @abstractmethod
     def generate(self, bundle: Bundle) -> Iterator[str]:

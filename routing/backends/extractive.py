@@ -556,6 +556,9 @@ class ExtractiveBackend(ChatBackend):
     name = "extractive"
     zone = "onprem"
     model = "extractive-v1"
+    # Its citations are its own, one per quoted sentence; a bracketed number inside a quoted sentence (a command's
+    # "DBClusters[0]", a footnote) is the passage's text and is left as it is.
+    writes_its_citations = True
 
     def generate(self, bundle: Bundle) -> Iterator[str]:
         if bundle.previous_question:

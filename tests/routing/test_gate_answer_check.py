@@ -162,3 +162,23 @@ def test_the_extractive_backend_is_never_withheld_for_quoting_its_passages(inges
 
     assert answer.backend == "extractive" and answer.withheld == ""
     assert "netdesk@corp.example or (555) 201-7788" in answer.text
+
+
+def test_a_command_quoted_by_the_extractive_backend_keeps_its_bracketed_index(ingest, employee, settings):
+    # In an answer a bracketed number is a citation, and one naming no passage sent is taken out: a quoted
+    # command's index ("DBClusters[0]") used to be cut, leaving a command that does not run.
+    settings.ANTHROPIC_API_KEY = ""
+    settings.LOCAL_LLM_BASE_URL = ""
+    ingest(
+        "rds-rotation.md",
+        "# Rotating the RDS password\n\nWait until the cluster status returns to available:\n\n"
+        "```\naws rds describe-db-clusters --db-cluster-identifier prod-main --query 'DBClusters[0].Status'\n"
+        "aws rds describe-db-clusters --db-cluster-identifier prod-main --query 'DBClusters[0].Endpoint'\n```",
+        "internal",
+    )
+
+    answer = answer_question(question="How do I check the RDS cluster status?", acting_user=employee).answer
+
+    assert answer.backend == "extractive"
+    assert "--query 'DBClusters[0].Status'" in answer.text
+    assert answer.citations_removed == 0
