@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from django.forms.models import model_to_dict
 
 from assistant.models import HistoryEntry
@@ -148,9 +149,15 @@ def test_a_cached_answer_quoting_an_identifier_from_nowhere_is_withheld_on_a_hit
     assert AuditEvent.objects.get(id=answer.audit_id).outcome == AuditEvent.Outcome.WITHHELD
 
 
-def test_the_extractive_backend_is_never_withheld_for_quoting_its_passages(ingest, employee, settings):
+@pytest.fixture
+def extractive_only(settings):
+    """No model configured: the in-process extractive backend answers."""
     settings.ANTHROPIC_API_KEY = ""
     settings.LOCAL_LLM_BASE_URL = ""
+
+
+@pytest.mark.usefixtures("extractive_only")
+def test_the_extractive_backend_is_never_withheld_for_quoting_its_passages(ingest, employee):
     ingest(
         "network-desk.md",
         "# Network desk\n\nThe network desk answers VPN tickets at netdesk@corp.example or (555) 201-7788, "
@@ -164,11 +171,10 @@ def test_the_extractive_backend_is_never_withheld_for_quoting_its_passages(inges
     assert "netdesk@corp.example or (555) 201-7788" in answer.text
 
 
-def test_a_command_quoted_by_the_extractive_backend_keeps_its_bracketed_index(ingest, employee, settings):
+@pytest.mark.usefixtures("extractive_only")
+def test_a_command_quoted_by_the_extractive_backend_keeps_its_bracketed_index(ingest, employee):
     # In an answer a bracketed number is a citation, and one naming no passage sent is taken out: a quoted
     # command's index ("DBClusters[0]") used to be cut, leaving a command that does not run.
-    settings.ANTHROPIC_API_KEY = ""
-    settings.LOCAL_LLM_BASE_URL = ""
     ingest(
         "rds-rotation.md",
         "# Rotating the RDS password\n\nWait until the cluster status returns to available:\n\n"
