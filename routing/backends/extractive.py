@@ -111,9 +111,14 @@ def _function_word(word: str) -> bool:
     return word in _STOPWORDS or _CONTRACTION.sub("", word) in _STOPWORDS
 
 
+# An HTTP status code stands for its class too: "coming back 5xx" is about the passage's "HTTP 502".
+_STATUS_CODE = re.compile(r"[1-5]\d\d")
+
+
 def content_terms(text: str) -> set[str]:
     text = _HOW_ADVERB.sub("how", text.lower().replace("’", "'"))
-    return {_stem(w) for w in _WORD.findall(text) if len(w) > 1 and not _function_word(w)}
+    words = [w for w in _WORD.findall(text) if len(w) > 1 and not _function_word(w)]
+    return {_stem(w) for w in words} | {w[0] + "xx" for w in words if _STATUS_CODE.fullmatch(w)}
 
 
 _ITEM = re.compile(r"\s*(?:[-*+]|\d{1,3}[.)])\s+|\s*\|")
