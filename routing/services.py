@@ -58,6 +58,7 @@ from routing.held import hold_request
 from routing.load import read_load
 from routing.policy.decide import (
     DROPPED_READ_BY_EXTRACTIVE,
+    INJECTION_NOTICES,
     Action,
     Decision,
     Health,
@@ -340,7 +341,11 @@ def stream_through_gate(
     # Record.
     answer.carried_class = carried_class
     sent = _sent(run, used, dropped)
-    notices = (DROPPED_READ_BY_EXTRACTIVE,) if len(sent) > len(used) else screened.notices
+    notices = screened.notices
+    if len(sent) > len(used) and screened.tell_user == INJECTION_NOTICES[InjectionAction.DROP]:
+        # The extractive answer read a dropped passage, so "left out of this answer" would be untrue; a sentence
+        # the policy wrote itself (`tell_user`) is the admin's and is told as written.
+        notices = (DROPPED_READ_BY_EXTRACTIVE,)
     yield Final(_finish(answer, sent, redacted, decision, request, notices, keep))
 
 

@@ -214,6 +214,23 @@ def test_a_dropped_passage_is_kept_from_models_but_the_extractive_answer_reads_i
     assert event.passages[-1]["chunk_id"] == flagged.id and event.passages[-1]["cited"]
 
 
+def test_the_policys_own_notice_is_told_when_the_extractive_answer_reads_a_dropped_passage(
+    ingest, employee, settings, edit_policy
+) -> None:
+    settings.ANTHROPIC_API_KEY = ""
+    settings.LOCAL_LLM_BASE_URL = ""
+    settings.CHUNK_MAX_CHARS = 400
+    told = "Ein Abschnitt mit Anweisungen an KI-Modelle wurde zurückgehalten."
+    edit_policy("  action: drop\n", f"  action: drop\n  tell_user: {told}\n")
+    ingest("rotation.md", LEAKED_KEYS)
+    ingest("keys.md", "# Deploy keys\n\nEach service has one deploy key, listed in the vault console.")
+
+    answer = answer_question(question="How quickly must a leaked deploy key be rotated?", acting_user=employee)
+
+    assert "within 15 minutes" in answer.text  # the dropped passage was read by the extractive answer
+    assert answer.notices == (told,)  # the admin's sentence, as written
+
+
 def test_a_dropped_passage_never_reaches_a_model_even_when_the_extractive_answer_could_read_it(
     ingest, employee, cloud
 ) -> None:
