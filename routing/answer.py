@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from retrieval.selectors import Passage
 
 
+# Outcomes of an attempt at a target that sent it nothing: answered from the cache, or not called (its circuit
+# open, the egress guard refusing the payload, the call not put on record first).
+NOT_SENT = frozenset({"cache_hit", "circuit_open", "egress_blocked", "not_recorded"})
+
+
 @dataclass(frozen=True)
 class SourcePassage:
     """A passage the user may read, as retrieval found it.
@@ -243,7 +248,7 @@ class GatedAnswer:
     def redacted_before_leaving(self) -> dict[str, int]:
         """What was replaced in the bundle, when the bundle went to a target outside on-prem; nothing when it
         stayed in the building (then nothing was redacted *for* anyone, and the page must not say so)."""
-        left = any(a.zone != "onprem" and a.outcome != "cache_hit" for a in self.attempts)
+        left = any(a.zone != "onprem" and a.outcome not in NOT_SENT for a in self.attempts)
         return self.redacted if left else {}
 
     @property

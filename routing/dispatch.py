@@ -10,6 +10,7 @@ that row's transaction (audit_interrupted_dispatches).
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from collections.abc import Sequence
@@ -17,24 +18,27 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from routing import metrics
 from routing.answer import GateRequest, SourcePassage
 from routing.audit import append_audit_event, audited_decision, audited_passage, audited_question
+from routing.errors import BackendError, ErrorKind
 from routing.facts import count_findings
 from routing.models import AuditEvent, Dispatch
 from routing.policy.decide import Decision, Target, Zone
 
 HOST = socket.gethostname()
+logger = logging.getLogger(__name__)
 
 
 @dataclass
 class DispatchLog:
     """A run's `before_call` (DecisionRun, ChatRun): before a call to a target outside on-prem, the request's
     Dispatch is committed (made on the first such call, its `calls` extended on the next ones). A database
-    error is raised, and the call is then not made: nothing leaves that is not on record.
+    error raises BackendError (not_recorded) and the call is not made: nothing leaves that is not on record; the
+    run goes on to the Decision's next target.
 
     Its transaction commits only where the gate runs outside one; an approved held request is sent inside the
     transaction that holds it (routing/approvals.py), so there the record commits with the audit row, in vain.
@@ -50,6 +54,18 @@ class DispatchLog:
         if target.zone == Zone.ONPREM:
             return
         self.calls.append({"target": target.name, "zone": str(target.zone)})
+        try:
+            self._record()
+        except DatabaseError:
+            # Not on record, so not made: the run goes on to the Decision's next target (on-prem ones need no
+            # record), and the attempt is audited as not_recorded. Not the backend's fault: no breaker counts it.
+            self.calls.pop()
+            logger.exception("The call to %s could not be put on record; it was not made", target.name)
+            raise BackendError(
+                f"{target.name}: not called, the call could not be put on record", kind=ErrorKind.NOT_RECORDED
+            ) from None
+
+    def _record(self) -> None:
         with transaction.atomic():
             if len(self.calls) > 1:
                 Dispatch.objects.filter(request_id=self.request.request_id).update(calls=self.calls)

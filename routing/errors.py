@@ -25,11 +25,19 @@ class ErrorKind(StrEnum):
     NOT_FOUND = "not_found"  # 404: wrong model name or URL
     EGRESS_BLOCKED = "egress_blocked"  # the outbound payload still held sensitive data
     CIRCUIT_OPEN = "circuit_open"  # not called: too many failures in a row, waiting before a trial call
+    NOT_RECORDED = "not_recorded"  # not called: the call could not be put on record first (a database error)
 
 
 # Kinds a retry cannot fix: the same request to the same backend fails the same way.
 PERMANENT_KINDS = frozenset(
-    {ErrorKind.BAD_REQUEST, ErrorKind.AUTH, ErrorKind.NOT_FOUND, ErrorKind.EGRESS_BLOCKED, ErrorKind.CIRCUIT_OPEN}
+    {
+        ErrorKind.BAD_REQUEST,
+        ErrorKind.AUTH,
+        ErrorKind.NOT_FOUND,
+        ErrorKind.EGRESS_BLOCKED,
+        ErrorKind.CIRCUIT_OPEN,
+        ErrorKind.NOT_RECORDED,
+    }
 )
 
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # Failures that say nothing about a backend's health: this request's own fault.
-REQUEST_FAULTS = frozenset({ErrorKind.BAD_REQUEST, ErrorKind.EGRESS_BLOCKED})
+REQUEST_FAULTS = frozenset({ErrorKind.BAD_REQUEST, ErrorKind.EGRESS_BLOCKED, ErrorKind.NOT_RECORDED})
 # Numbers for the circuit-state gauge.
 STATE_VALUES = {pybreaker.STATE_CLOSED: 0, pybreaker.STATE_HALF_OPEN: 1, pybreaker.STATE_OPEN: 2}
 

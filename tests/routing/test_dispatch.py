@@ -236,3 +236,26 @@ def test_a_process_killed_mid_stream_leaves_a_dispatch_that_becomes_one_interrup
     assert not Dispatch.objects.exists()
     chain = verify_chain()
     assert chain.ok and chain.rows == 1, chain
+
+
+def test_a_call_that_cannot_be_put_on_record_is_not_made_and_the_answer_falls_back_on_prem(db, employee, cloud):
+    # A real database error on the record's INSERT (a trigger), not a patched function.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION refuse_dispatch() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'dispatch table unavailable'; END $$"
+        )
+        cursor.execute(
+            f"CREATE TRIGGER refuse_dispatch BEFORE INSERT ON {Dispatch._meta.db_table} "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_dispatch()"
+        )
+    cloud.enqueue(Script(text=ANSWER))
+
+    answer = answer_through_gate(question=QUESTION, passages=[PASSAGE], acting_user=employee)
+
+    assert cloud_calls(cloud) == 0  # not on record, so not sent
+    assert answer.backend == "extractive"  # the Decision's on-prem rung answered
+    assert answer.redacted_before_leaving == {}  # nothing left: the page must not say it was redacted for anyone
+    event = AuditEvent.objects.get(id=answer.audit_id)
+    assert [(a["target"], a["outcome"]) for a in event.attempts][:1] == [("claude", "not_recorded")]
+    assert event.outcome != AuditEvent.Outcome.REFUSED and not Dispatch.objects.exists()
