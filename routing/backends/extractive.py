@@ -289,9 +289,10 @@ class Evidence:
 # A question that asks for an amount, whose answer must hold a number (or say there is none), or how often,
 # answered by a frequency. "When" and "how soon" are not among them: "before your first day" answers those
 # without a number.
-_ASKS_AMOUNT = re.compile(
-    r"\bhow (?:many|much)\b|\b(?:maximum|minimum|limit|cap|rate|percentage)\b|\b(?:which|what) version\b", re.I
-)
+_ASKS_AMOUNT = re.compile(r"\bhow (?:many|much)\b|\b(?:maximum|minimum|limit|cap|rate|percentage)\b", re.I)
+# "Which (Postgres) version": answered by a version ("15.4", "v1.29"), not by any figure.
+_ASKS_VERSION = re.compile(r"\b(?:which|what)\s+(?:[\w.-]+\s+){0,2}version\b", re.I)
+_A_VERSION = re.compile(r"\bv?\d+(?:\.\d+)+\b|\bv\d+\b|\bversion\s+\d+", re.I)
 _AN_AMOUNT = re.compile(
     _NUMBER.pattern + r"|\ban?\s+(?:few\s+|couple\s+of\s+)?(?:minute|hour|day|week|month|year|quarter)s?\b"
     r"|\bunlimited\b|\bno\s+(?:set\s+)?(?:limit|cap|maximum|minimum|fee|charge|cost)\b|\bfree\b",
@@ -313,7 +314,9 @@ _A_FREQUENCY = re.compile(
 
 
 def _amount_missing(question: str, candidates: Sequence[_Candidate]) -> bool:
-    if _ASKS_AMOUNT.search(question):
+    if _ASKS_VERSION.search(question):
+        says = [_A_VERSION]
+    elif _ASKS_AMOUNT.search(question):
         says = [_AN_AMOUNT]
     elif _ASKS_FREQUENCY.search(question):
         says = [_AN_AMOUNT, _A_FREQUENCY]

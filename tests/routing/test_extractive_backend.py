@@ -413,6 +413,17 @@ DONATION_PAGE = (
         ),
         # A question that asks for no amount is not held to one.
         ("How do I donate annual leave to a coworker?", "", True),
+        # "Which version" asks for a version, which no other figure answers.
+        (
+            "Which leave system version handles donations to a coworker?",
+            "The leave system moves donated leave to a coworker within 12 days.",
+            False,
+        ),
+        (
+            "Which leave system version handles donations to a coworker?",
+            "Donations of annual leave to a coworker run on version 4.2 of the leave system.",
+            True,
+        ),
     ],
 )
 def test_a_question_asking_for_an_amount_is_not_answered_by_passages_that_hold_none(question, limit_sentence, answered):
