@@ -8,7 +8,7 @@ import pytest
 
 from inspection import CustomPattern, inspect_text
 from routing.backends.anthropic import AnthropicBackend
-from routing.backends.base import BackendError, Bundle, ContextPassage
+from routing.backends.base import BackendError, Bundle, ContextPassage, boundary_code, build_prompt
 from routing.backends.openai_compatible import OpenAICompatibleBackend
 from routing.egress import EgressBlocked, check_outbound, guard_outbound, outbound_text
 from routing.redaction import Vault, redact, restore
@@ -151,3 +151,24 @@ def test_the_guard_leaves_names_to_where_each_part_was_inspected():
     # The name model read the question and each passage at the source; the guard checks identifiers.
     assert check_outbound("Runbook: deploys\nRoll back a bad deploy, then tell Homero Portillo.") == []
     assert [f.kind for f in check_outbound("Roll back, then mail homero@example.com.")] == ["email"]
+
+
+def test_the_prompts_own_framing_is_no_evidence_for_the_guard():
+    # A passage ending on a Title Case line, then the closing marker: a boundary code with digits in it read
+    # as a number under a name line (a contact block), and blocked most such bundles' calls.
+    bundles = [
+        Bundle(
+            question=f"Who do I call in week {week}?",
+            passages=(
+                ContextPassage(
+                    n=1, chunk_id=week, document_id=1, title="On-call", text="Page the primary.\nEscalation Contacts"
+                ),
+            ),
+        )
+        for week in range(1, 41)
+    ]
+
+    for bundle in bundles:
+        prompt = build_prompt(bundle)
+        assert check_outbound(f"{prompt.system}\n{prompt.user}") == []
+        assert not any(c.isdigit() for c in boundary_code(bundle))
