@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from routing.egress import guard_outbound, outbound_text
+from routing.egress import guard_outbound_texts, outbound_texts
 from routing.errors import BackendError, ErrorKind
 from routing.policy.decide import Load
 
@@ -385,7 +385,7 @@ class HttpChatBackend(ChatBackend):
         return {"request": [self._check_egress]} if self.guard_egress else {}
 
     def _check_egress(self, request: Any) -> None:
-        guard_outbound(outbound_text(request.read()), custom=self.egress_custom)
+        guard_outbound_texts(outbound_texts(request.read()), custom=self.egress_custom)
 
     chats = True
 
@@ -393,14 +393,14 @@ class HttpChatBackend(ChatBackend):
         """The egress guard over every text of the conversation, before the call (the request hook reads
         the exact bytes all the same)."""
         if self.guard_egress:
-            guard_outbound("\n\n".join(chat.texts()), custom=self.egress_custom)
+            guard_outbound_texts(chat.texts(), custom=self.egress_custom)
 
     def preflight(self, bundle: Bundle) -> None:
         """The egress guard over the prompt's text, before the call: the byte-exact check in the
         request hook stays, and this one lets the gate tell the request's own fault from the backend's."""
         if self.guard_egress:
             prompt = build_prompt(bundle)
-            guard_outbound(f"{prompt.system}\n{prompt.user}", custom=self.egress_custom)
+            guard_outbound_texts([prompt.system, prompt.user], custom=self.egress_custom)
 
     def close(self) -> None:
         """Release the connection pool."""
