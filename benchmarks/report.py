@@ -247,13 +247,18 @@ def _notes(result: dict[str, Any]) -> str:
     e2e = result.get("e2e", {})
     target = e2e.get("target_p95_ms")
     if e2e.get("latency_ms") and target and e2e["latency_ms"]["p95"] > target:
+        embedding = latency.get("query_embedding_ms")
+        of_which = f", of which embedding the query is about {_ms(embedding, 'median')}" if embedding else ""
         notes.append(
             f"**End to end** (p95 {_ms(e2e['latency_ms'])} against {target} ms): the fake cloud's 200 ms is "
             f"there (cloud call median {_ms(e2e.get('cloud_call_ms'), 'median')}), but retrieval inside the "
             f"loaded server takes {_ms(e2e.get('retrieval_ms'), 'median')} (p95 {_ms(e2e.get('retrieval_ms'))}), "
             "well above its time alone: each request costs the web workers "
-            f"{e2e.get('cpu_s', {}).get('workers_ms_per_request', '?')} ms of CPU, mostly the query embedding, "
-            "and 50 users keep two cores busy. The embedding lever above is the lever here too."
+            f"{e2e.get('cpu_s', {}).get('workers_ms_per_request', '?')} ms of CPU{of_which}, and 50 users keep "
+            "two cores busy. The rest is spread over the gate's steps (the name model on the question, the egress "
+            "guard on the prompt, the SDK's stream, the audit row, the page); an answer written on-prem after a "
+            "failed cloud call costs several times more (the extractive answer embeds every sentence it weighs)."
+            + _fallback_note(e2e)
         )
     redaction = result.get("redaction", {})
     ours = redaction.get("sluice", {}).get("recall", {})
@@ -599,7 +604,8 @@ def _e2e(result: dict[str, Any], plots: dict[str, str]) -> str:
         f"(uniform, seeded) before the next question. The cloud is the fake Anthropic server on 127.0.0.1, "
         f"streaming each answer over {e2e.get('cloud_ms')} ms; the response cache is off, so every question "
         "reaches it. Errors: non-200, transport errors, timeouts, error events, refusals and cut-off answers; "
-        f"answers written on-prem after a cloud failure are fallbacks ({e2e.get('fallbacks', 0)} here). "
+        f"answers written on-prem after a cloud failure are fallbacks ({e2e.get('fallbacks', 0)} here"
+        f"{_failed_calls(e2e)}). "
         f"Target basis: {e2e.get('target_basis', '?')}."
     )
     server = [
@@ -663,7 +669,32 @@ def _rss(result: dict[str, Any]) -> str:
     rss = result.get("rss_mb")
     if not rss:
         return ""
-    return f"\nResident memory of a web worker with the embedding model loaded: {rss} MB (largest worker)."
+    text = f"\nResident memory of a web worker with the embedding model loaded: {rss} MB (largest worker)."
+    held = result.get("e2e", {}).get("worker_libraries")
+    if held is None:
+        return text
+    torch_used = result.get("machine", {}).get("embedding_backend") == "torch"
+    unused = [name for name in ("torch", "scipy") if name in held and not (name == "torch" and torch_used)]
+    if unused:
+        return text + f" Its native libraries: {', '.join(held)}; {' and '.join(unused)} unused, there for spaCy."
+    return text + (
+        f" Its native libraries: {', '.join(held)}. Until issue 15 spaCy brought in torch (thinc imports it when "
+        "installed) and transformers with scipy (presidio-analyzer's spaCy component): some 300 MB a worker."
+    )
+
+
+def _failed_calls(e2e: dict[str, Any]) -> str:
+    """ ", after <outcome> <count> …" of the window's failed cloud calls (the fake's errors, the egress guard's
+    blocks), or "" without any, or for a run from before they were recorded."""
+    failed = e2e.get("failed_calls")
+    return ", after " + ", ".join(f"{kind} {n}" for kind, n in sorted(failed.items())) if failed else ""
+
+
+def _fallback_note(e2e: dict[str, Any]) -> str:
+    """What the window's fallbacks fell back from, when it had any: the outcomes of the failed cloud calls."""
+    if not e2e.get("fallbacks"):
+        return ""
+    return f" {e2e['fallbacks']} answers fell back on-prem{_failed_calls(e2e)}."
 
 
 def _remote_embedder(e2e: dict[str, Any]) -> str:
