@@ -618,7 +618,38 @@ def _e2e(result: dict[str, Any], plots: dict[str, str]) -> str:
     ]
     table = _table(("figure", "value"), rows + server)
     parts = ["## End to end through gunicorn", "", text, "", table, _rss(result), _remote_embedder(e2e)]
-    return "\n".join([*parts, _slow_streams(e2e)])
+    return "\n".join([*parts, _slow_streams(e2e), ISSUE_15])
+
+
+# Measured apart from any run of this page (interleaved runs of the same window, the code before and after), so
+# kept as written; the figures above are the page's own run.
+ISSUE_15 = """
+### Where the workers' CPU and memory went (issue 15, 2026-12-05)
+
+Measured on 2 cores of AMD EPYC (lscpu's model name), shared with other work, with `benchmarks.e2e.e2e_benchmark`: 50
+users for 60 s, thinking 5–15 s, the code before and after run in turn, twice each, on the same demo database,
+and the workers profiled with py-spy.
+
+| | before | after |
+| --- | --- | --- |
+| answers that fell back on-prem | 104 of 225, 101 of 269 | 0 of 275, 0 of 275 |
+| worker CPU per request | 200.3 ms, 177.5 ms | 64.9 ms, 62.3 ms |
+| resident memory of a worker, largest | 1,249.9 MB, 1,406.1 MB | 444.9 MB, 450.1 MB |
+| latency p95 (others' work beside it: a load of 4 to 8) | 6,910.0 ms, 1,890.0 ms | 441.3 ms, 494.5 ms |
+
+- **Fallbacks**: the cloud never failed. The egress guard stopped the call (`egress_blocked`) for 4 of the 9
+  questions: a passage's title line over a date, or over the closing marker's hexadecimal code, read as a name
+  heading a contact block (docs/inspection.md). Each such answer was then written by the extractive backend,
+  which embeds every sentence it weighs: some 300 ms of CPU, most of the CPU per request measured before.
+- **CPU after**: the egress guard read each prompt twice (the check before the call, then the request's exact
+  bytes), the system prompt included; it now reads the user's message once (strings read before are remembered
+  by digest), which took 77–81 ms a request to 68–69 ms in interleaved runs of 25 users. What is left is
+  spread thin: the query embedding (about 5 ms, as above), the name model on the question, the SDK's stream,
+  the database, the page.
+- **Memory**: loading spaCy imported torch (thinc does when it is installed) and presidio-analyzer's spaCy
+  component, which imports transformers and scipy: some 300 MB a worker that nothing used, and more as the
+  threads' heaps grew under load. Measured alone, a process holding the name model went from 491 to 159 MB
+  with the same findings on 400 texts."""
 
 
 def _served_by(run: dict[str, Any]) -> str:

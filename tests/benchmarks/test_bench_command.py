@@ -217,7 +217,7 @@ def test_a_missed_e2e_target_is_explained_with_the_cpu_per_request_and_what_the_
     assert "110 answers fell back on-prem, after egress_blocked 110." in page
     assert "are fallbacks (110 here, after egress_blocked 110)" in page
     clean = render(RUN | {"e2e": e2e | {"fallbacks": 0, "failed_calls": {}}}, plot_names={})
-    assert "fell back on-prem" not in clean and "are fallbacks (0 here)" in clean
+    assert "answers fell back on-prem" not in clean and "are fallbacks (0 here)" in clean
 
 
 def test_the_memory_of_a_worker_names_the_libraries_it_holds_and_those_it_does_not_use():
