@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from routing.errors import EgressBlocked
 from routing.redaction import PLACEHOLDER
+from routing.seen_texts import SeenTexts
 
 if TYPE_CHECKING:
     from inspection import CustomPattern, Finding
@@ -58,6 +59,10 @@ def check_outbound(payload_text: str, *, custom: Sequence[CustomPattern] = ()) -
     ]
 
 
+# What check_outbound() found in the strings this process read (by digest: no text is kept).
+OUTBOUND = SeenTexts(lambda text, custom: check_outbound(text, custom=custom))
+
+
 def guard_outbound(payload_text: str, *, custom: Sequence[CustomPattern] = ()) -> None:
     """Raise EgressBlocked when check_outbound() finds anything in `payload_text`."""
     findings = check_outbound(payload_text, custom=custom)
@@ -68,8 +73,6 @@ def guard_outbound(payload_text: str, *, custom: Sequence[CustomPattern] = ()) -
 def guard_outbound_texts(texts: Iterable[str], *, custom: Sequence[CustomPattern] = ()) -> None:
     """Raise EgressBlocked when check_outbound() finds anything in one of `texts`, each read on its own;
     texts this process found clean (or not) before are not read again."""
-    from routing.seen_texts import OUTBOUND
-
     found = OUTBOUND.findings(texts, custom=custom)
     counts = Counter(f.kind for findings in found.values() for f in findings)
     if counts:

@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterable, Sequence
 
 from inspection import CustomPattern, Finding, inspect_question
 from inspection.stored import inspector_version
-from routing.egress import check_outbound
 
 # About a thousand conversations of a few turns each; an entry is a digest and a few findings.
 MAX_ENTRIES = 8192
 
 Inspect = Callable[[str, Sequence[CustomPattern]], list[Finding]]
+_every: list[SeenTexts] = []  # for forget()
 
 
 class SeenTexts:
@@ -32,6 +32,7 @@ class SeenTexts:
         self.max_entries = max_entries
         self._lock = threading.Lock()
         self._seen: OrderedDict[tuple[bytes, tuple[CustomPattern, ...], str], tuple[Finding, ...]] = OrderedDict()
+        _every.append(self)
 
     def findings(self, texts: Iterable[str], *, custom: Sequence[CustomPattern]) -> dict[str, list[Finding]]:
         """Each distinct text's findings, from memory where this process inspected the text under the same
@@ -66,8 +67,6 @@ class SeenTexts:
 
 # The gateway's: texts of conversations, read in question mode (inspection.inspect_question).
 QUESTIONS = SeenTexts(lambda text, custom: inspect_question(text, custom=custom))
-# The egress guard's: the texts of outbound payloads, read as routing.egress.check_outbound reads them.
-OUTBOUND = SeenTexts(lambda text, custom: check_outbound(text, custom=custom))
 
 
 def inspect_texts(texts: Iterable[str], *, custom: Sequence[CustomPattern]) -> dict[str, list[Finding]]:
@@ -77,6 +76,7 @@ def inspect_texts(texts: Iterable[str], *, custom: Sequence[CustomPattern]) -> d
 
 
 def forget() -> None:
-    """Empty both memories (tests; a benchmark measuring texts seen for the first time)."""
-    QUESTIONS.forget()
-    OUTBOUND.forget()
+    """Empty every memory, the egress guard's (routing.egress.OUTBOUND) too (tests; a benchmark measuring texts
+    seen for the first time)."""
+    for seen in _every:
+        seen.forget()

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from inspection import CustomPattern, inspect_text
-from routing import seen_texts
+from routing import egress, seen_texts
 from routing.backends.anthropic import AnthropicBackend
 from routing.backends.base import SYSTEM_PROMPT, BackendError, Bundle, ContextPassage, boundary_code, build_prompt
 from routing.backends.openai_compatible import OpenAICompatibleBackend
@@ -184,9 +184,9 @@ def test_a_text_is_read_once_and_what_it_held_is_remembered_not_forgiven():
     question = "How long do refunds take?"
 
     guard_outbound_texts([SYSTEM_PROMPT, question])
-    assert len(seen_texts.OUTBOUND) == 2
+    assert len(egress.OUTBOUND) == 2
     guard_outbound_texts([SYSTEM_PROMPT, question, "user"])
-    assert len(seen_texts.OUTBOUND) == 3  # only the new string was read
+    assert len(egress.OUTBOUND) == 3  # only the new string was read
     for _ in range(2):
         with pytest.raises(EgressBlocked) as caught:
             guard_outbound_texts([SYSTEM_PROMPT, "Mail ada@example.com about it."])
