@@ -61,6 +61,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,6 +177,7 @@ def e2e_benchmark(
             logged = log_length(served_by.log)
             cpu_after = cpu_seconds(served_by.worker_pids()), resource.getrusage(resource.RUSAGE_SELF)
             rss = {pid: resident_mb(pid) for pid in served_by.worker_pids()}
+            holds = sorted(set().union(*(libraries_loaded(pid) for pid in served_by.worker_pids())))
             if fault_duration_s > 0:
                 served_by.fake.behave(**{"text": ANSWER, **fault})
                 failing = measure_window(
@@ -210,6 +212,9 @@ def e2e_benchmark(
             ),
         },
         "rss_mb": {"per_worker": sorted(v for v in rss.values() if v), "max": max(rss.values(), default=0.0)},
+        # What the workers' memory holds, of the native libraries that weigh most (issue 15: torch, and the scipy
+        # that transformers imports, came in with spaCy though neither is used).
+        "worker_libraries": holds,
         **target_figures(figures, cloud_ms=cloud_ms, retrieval_p95_ms=retrieval_p95_ms),
         # Where the benchmark's own time went: users signed in and gunicorn up with every worker warm,
         # the warm-up asks, and all of it.
@@ -430,16 +435,23 @@ def run_window(
 def server_side_ms(audit_ids: Sequence[int]) -> dict[str, Any]:
     """Per ask, from its rows: retrieval (the history entry's latency, measured from the start of the
     ask's service, less the gate's, measured from the gate's start: the search with its query
-    embedding) and the successful cloud call's time (the fake's fixed time plus the SDK's)."""
+    embedding), the successful cloud call's time (the fake's fixed time plus the SDK's), and the outcomes
+    of the calls that failed (what the fallbacks fell back from: the fake failing, or the gate stopping the
+    call, "egress_blocked"; a target skipped because its circuit is open made no call and is not counted)."""
     history = dict(HistoryEntry.objects.filter(audit_id__in=audit_ids).values_list("audit_id", "latency_ms"))
-    retrieval, cloud = [], []
+    retrieval, cloud, failed = [], [], Counter[str]()
     for audit_id, gate_ms, attempts in AuditEvent.objects.filter(id__in=audit_ids).values_list(
         "id", "latency_ms", "attempts"
     ):
         if audit_id in history:
             retrieval.append(history[audit_id] - gate_ms)
         cloud += [a["latency_ms"] for a in attempts if a.get("zone") == "cloud" and a.get("outcome") == "ok"]
-    return {"retrieval_ms": latency_summary(retrieval), "cloud_call_ms": latency_summary(cloud)}
+        failed.update(str(a.get("outcome")) for a in attempts if a.get("outcome") not in ("ok", "cache_hit"))
+    return {
+        "retrieval_ms": latency_summary(retrieval),
+        "cloud_call_ms": latency_summary(cloud),
+        "failed_calls": dict(failed),
+    }
 
 
 def children_of(pid: int) -> list[int]:
@@ -471,6 +483,23 @@ def resident_mb(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return round(int(line.split()[1]) / 1024, 1)
     return 0.0
+
+
+# A native library of each package as /proc/<pid>/maps names it.
+LIBRARIES = {
+    "onnxruntime": "/onnxruntime/capi/",
+    "spacy": "/spacy/",
+    "torch": "/torch/lib/libtorch",
+    "scipy": "/scipy/",
+}
+
+
+def libraries_loaded(pid: int) -> set[str]:
+    """Which of LIBRARIES process `pid` has mapped; empty when it is gone."""
+    with contextlib.suppress(OSError):
+        maps = Path(f"/proc/{pid}/maps").read_text()
+        return {name for name, marker in LIBRARIES.items() if marker in maps}
+    return set()
 
 
 def stop_process_group(process: subprocess.Popen[bytes]) -> None:

@@ -247,13 +247,18 @@ def _notes(result: dict[str, Any]) -> str:
     e2e = result.get("e2e", {})
     target = e2e.get("target_p95_ms")
     if e2e.get("latency_ms") and target and e2e["latency_ms"]["p95"] > target:
+        embedding = latency.get("query_embedding_ms")
+        of_which = f", of which embedding the query is about {_ms(embedding, 'median')}" if embedding else ""
         notes.append(
             f"**End to end** (p95 {_ms(e2e['latency_ms'])} against {target} ms): the fake cloud's 200 ms is "
             f"there (cloud call median {_ms(e2e.get('cloud_call_ms'), 'median')}), but retrieval inside the "
             f"loaded server takes {_ms(e2e.get('retrieval_ms'), 'median')} (p95 {_ms(e2e.get('retrieval_ms'))}), "
             "well above its time alone: each request costs the web workers "
-            f"{e2e.get('cpu_s', {}).get('workers_ms_per_request', '?')} ms of CPU, mostly the query embedding, "
-            "and 50 users keep two cores busy. The embedding lever above is the lever here too."
+            f"{e2e.get('cpu_s', {}).get('workers_ms_per_request', '?')} ms of CPU{of_which}, and 50 users keep "
+            "two cores busy. The rest is spread over the gate's steps (the name model on the question, the egress "
+            "guard on the prompt, the SDK's stream, the audit row, the page); an answer written on-prem after a "
+            "failed cloud call costs several times more (the extractive answer embeds every sentence it weighs)."
+            + _fallback_note(e2e)
         )
     redaction = result.get("redaction", {})
     ours = redaction.get("sluice", {}).get("recall", {})
@@ -599,7 +604,8 @@ def _e2e(result: dict[str, Any], plots: dict[str, str]) -> str:
         f"(uniform, seeded) before the next question. The cloud is the fake Anthropic server on 127.0.0.1, "
         f"streaming each answer over {e2e.get('cloud_ms')} ms; the response cache is off, so every question "
         "reaches it. Errors: non-200, transport errors, timeouts, error events, refusals and cut-off answers; "
-        f"answers written on-prem after a cloud failure are fallbacks ({e2e.get('fallbacks', 0)} here). "
+        f"answers written on-prem after a cloud failure are fallbacks ({e2e.get('fallbacks', 0)} here"
+        f"{_failed_calls(e2e)}). "
         f"Target basis: {e2e.get('target_basis', '?')}."
     )
     server = [
@@ -612,7 +618,38 @@ def _e2e(result: dict[str, Any], plots: dict[str, str]) -> str:
     ]
     table = _table(("figure", "value"), rows + server)
     parts = ["## End to end through gunicorn", "", text, "", table, _rss(result), _remote_embedder(e2e)]
-    return "\n".join([*parts, _slow_streams(e2e)])
+    return "\n".join([*parts, _slow_streams(e2e), ISSUE_15])
+
+
+# Measured apart from any run of this page (interleaved runs of the same window, the code before and after), so
+# kept as written; the figures above are the page's own run.
+ISSUE_15 = """
+### Where the workers' CPU and memory went (issue 15, 2026-12-05)
+
+Measured on 2 cores of AMD EPYC (lscpu's model name), shared with other work, with `benchmarks.e2e.e2e_benchmark`: 50
+users for 60 s, thinking 5–15 s, the code before and after run in turn, twice each, on the same demo database,
+and the workers profiled with py-spy.
+
+| | before | after |
+| --- | --- | --- |
+| answers that fell back on-prem | 104 of 225, 101 of 269 | 0 of 275, 0 of 275 |
+| worker CPU per request | 200.3 ms, 177.5 ms | 64.9 ms, 62.3 ms |
+| resident memory of a worker, largest | 1,249.9 MB, 1,406.1 MB | 444.9 MB, 450.1 MB |
+| latency p95 (others' work beside it: a load of 4 to 8) | 6,910.0 ms, 1,890.0 ms | 441.3 ms, 494.5 ms |
+
+- **Fallbacks**: the cloud never failed. The egress guard stopped the call (`egress_blocked`) for 4 of the 9
+  questions: a passage's title line over a date, or over the closing marker's hexadecimal code, read as a name
+  heading a contact block (docs/inspection.md). Each such answer was then written by the extractive backend,
+  which embeds every sentence it weighs: some 300 ms of CPU, most of the CPU per request measured before.
+- **CPU after**: the egress guard read each prompt twice (the check before the call, then the request's exact
+  bytes), the system prompt included; it now reads the user's message once (strings read before are remembered
+  by digest), which took 77–81 ms a request to 68–69 ms in interleaved runs of 25 users. What is left is
+  spread thin: the query embedding (about 5 ms, as above), the name model on the question, the SDK's stream,
+  the database, the page.
+- **Memory**: loading spaCy imported torch (thinc does when it is installed) and presidio-analyzer's spaCy
+  component, which imports transformers and scipy: some 300 MB a worker that nothing used, and more as the
+  threads' heaps grew under load. Measured alone, a process holding the name model went from 491 to 159 MB
+  with the same findings on 400 texts."""
 
 
 def _served_by(run: dict[str, Any]) -> str:
@@ -663,7 +700,32 @@ def _rss(result: dict[str, Any]) -> str:
     rss = result.get("rss_mb")
     if not rss:
         return ""
-    return f"\nResident memory of a web worker with the embedding model loaded: {rss} MB (largest worker)."
+    text = f"\nResident memory of a web worker with the embedding model loaded: {rss} MB (largest worker)."
+    held = result.get("e2e", {}).get("worker_libraries")
+    if held is None:
+        return text
+    torch_used = result.get("machine", {}).get("embedding_backend") == "torch"
+    unused = [name for name in ("torch", "scipy") if name in held and not (name == "torch" and torch_used)]
+    if unused:
+        return text + f" Its native libraries: {', '.join(held)}; {' and '.join(unused)} unused, there for spaCy."
+    return text + (
+        f" Its native libraries: {', '.join(held)}. Until issue 15 spaCy brought in torch (thinc imports it when "
+        "installed) and transformers with scipy (presidio-analyzer's spaCy component): some 300 MB a worker."
+    )
+
+
+def _failed_calls(e2e: dict[str, Any]) -> str:
+    """ ", after <outcome> <count> …" of the window's failed cloud calls (the fake's errors, the egress guard's
+    blocks), or "" without any, or for a run from before they were recorded."""
+    failed = e2e.get("failed_calls")
+    return ", after " + ", ".join(f"{kind} {n}" for kind, n in sorted(failed.items())) if failed else ""
+
+
+def _fallback_note(e2e: dict[str, Any]) -> str:
+    """What the window's fallbacks fell back from, when it had any: the outcomes of the failed cloud calls."""
+    if not e2e.get("fallbacks"):
+        return ""
+    return f" {e2e['fallbacks']} answers fell back on-prem{_failed_calls(e2e)}."
 
 
 def _remote_embedder(e2e: dict[str, Any]) -> str:

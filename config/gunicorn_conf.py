@@ -18,11 +18,15 @@ def warm_up_models() -> None:
     embedding model (about a second each on two cores). The name model first: the embedder may be a service
     that does not answer yet (EMBEDDING_BACKEND=remote, started beside this worker), and is then reached on
     the first question."""
+    from django.conf import settings
+
     from inspection import ner
-    from retrieval.embedders import get_embedder
+    from retrieval.embedders import get_embedder, resolve_backend
     from retrieval.errors import EmbeddingServiceError
 
-    ner.warm_up()
+    # Nothing else in a web worker imports torch unless the embedder runs on it (the name model needs none).
+    torch_used = resolve_backend(settings.EMBEDDING_BACKEND, device=settings.EMBEDDING_DEVICE) == "torch"
+    ner.warm_up(without_torch=not torch_used)
     try:
         get_embedder().embed("warm up")
     except EmbeddingServiceError as error:

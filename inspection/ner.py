@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import importlib
 import re
+import sys
 from typing import Any
 
 from inspection.findings import Finding
@@ -79,14 +80,28 @@ def _load() -> Any | None:
             module = importlib.import_module(name)  # imports spaCy too; ImportError when either is missing
         except ImportError:
             continue
+        # spaCy imports every installed package that offers pipeline components (entry points) whenever it makes
+        # a pipeline: presidio-analyzer's (installed for the redaction benchmark) imports transformers and torch,
+        # some 300 MB per process. This pipeline is made of spaCy's own components only.
+        from spacy.util import registry
+
+        registry._entry_point_factories.entry_points = False
         # The tagger (proper nouns) and the entity recogniser; the parser and lemmatiser would triple the cost.
         return module.load(exclude=["parser", "lemmatizer", "attribute_ruler", "senter"])
     return None
 
 
-def warm_up() -> None:
+def warm_up(*, without_torch: bool = False) -> None:
     """Load the model, the name lists and the vocabulary now rather than on the first text (a worker
-    calls this at start)."""
+    calls this at start). `without_torch`: for a process that does not run torch (its embedder is ONNX or a
+    service): spaCy is imported without letting thinc import torch, which it does whenever torch is installed
+    (about 200 MB resident) though this pipeline runs on numpy. torch can still be imported afterwards."""
+    if without_torch and "torch" not in sys.modules:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` raises ImportError meanwhile
+        try:
+            _load()
+        finally:
+            del sys.modules["torch"]
     if is_active():
         name_lists()
         common_words()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from routing.egress import guard_outbound, outbound_text
+from routing.egress import guard_outbound_texts, outbound_texts
 from routing.errors import BackendError, ErrorKind
 from routing.policy.decide import Load
 
@@ -251,19 +251,26 @@ FLAGGED_LINE = (
 # Per process and never sent alone: the code that marks a request's blocks is an HMAC of the bundle under it,
 # so the author of a passage cannot predict it (and so cannot close a passage early to speak as the question).
 _BOUNDARY_KEY = secrets.token_bytes(32)
+# The code's hex digits written as consonants: no digits, so that the egress guard, which reads the whole
+# prompt, never takes a code for a number beside a passage's title (a title line then a number reads as a
+# name heading a contact block), and no vowels, so that it spells no word.
+_LETTERS = str.maketrans("0123456789abcdef", "bcdfghjklmnpqrst")
 
 
 def boundary_code(bundle: Bundle) -> str:
-    """The code that delimits this bundle's passages and question in its prompt."""
-    return hmac.new(_BOUNDARY_KEY, repr(bundle).encode(), hashlib.sha256).hexdigest()[:16]
+    """The code that delimits this bundle's passages and question in its prompt: 16 lower-case consonants."""
+    return hmac.new(_BOUNDARY_KEY, repr(bundle).encode(), hashlib.sha256).hexdigest()[:16].translate(_LETTERS)
 
 
 def build_prompt(bundle: Bundle) -> Prompt:
     """The system prompt, and the user message holding the numbered passages, each delimited by markers with
     the bundle's boundary code (spotlighting: passages travel as data), then the question."""
     code = boundary_code(bundle)
+    # The title labelled as one: bare, a Title Case line over a passage that holds a year or a number reads to the
+    # egress guard as a name heading a contact block ("New Hire Onboarding Checklist" / "Last reviewed 2025-01-27").
     blocks = [
-        f"<passage {p.n} {code}>\n{FLAGGED_LINE if p.flagged else ''}{p.title}\n{p.text}\n</passage {p.n} {code}>"
+        f"<passage {p.n} {code}>\n{FLAGGED_LINE if p.flagged else ''}Title: {p.title}\n{p.text}\n"
+        f"</passage {p.n} {code}>"
         for p in bundle.passages
     ]
     passages = "\n\n".join(blocks) or "(no passages)"
@@ -381,7 +388,7 @@ class HttpChatBackend(ChatBackend):
         return {"request": [self._check_egress]} if self.guard_egress else {}
 
     def _check_egress(self, request: Any) -> None:
-        guard_outbound(outbound_text(request.read()), custom=self.egress_custom)
+        guard_outbound_texts(outbound_texts(request.read()), custom=self.egress_custom)
 
     chats = True
 
@@ -389,14 +396,14 @@ class HttpChatBackend(ChatBackend):
         """The egress guard over every text of the conversation, before the call (the request hook reads
         the exact bytes all the same)."""
         if self.guard_egress:
-            guard_outbound("\n\n".join(chat.texts()), custom=self.egress_custom)
+            guard_outbound_texts(chat.texts(), custom=self.egress_custom)
 
     def preflight(self, bundle: Bundle) -> None:
         """The egress guard over the prompt's text, before the call: the byte-exact check in the
         request hook stays, and this one lets the gate tell the request's own fault from the backend's."""
         if self.guard_egress:
             prompt = build_prompt(bundle)
-            guard_outbound(f"{prompt.system}\n{prompt.user}", custom=self.egress_custom)
+            guard_outbound_texts([prompt.system, prompt.user], custom=self.egress_custom)
 
     def close(self) -> None:
         """Release the connection pool."""

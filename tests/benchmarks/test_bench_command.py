@@ -198,3 +198,34 @@ def test_the_page_sets_the_remote_embedders_run_beside_the_in_process_one():
     assert "Embeddings as a service" not in render(
         RUN | {"e2e": {k: v for k, v in e2e.items() if k != "remote_embedder"}}, plot_names={}
     )
+
+
+def test_a_missed_e2e_target_is_explained_with_the_cpu_per_request_and_what_the_fallbacks_fell_back_from():
+    e2e = {
+        "users": 50, "duration_s": 60.0, "requests": 275, "errors": 0, "fallbacks": 110,
+        "failed_calls": {"egress_blocked": 110}, "latency_ms": {"median": 280.0, "p95": 476.0},
+        "retrieval_ms": {"median": 27.6, "p95": 59.3}, "cloud_call_ms": {"median": 216.7, "p95": 238.0},
+        "cpu_s": {"workers_ms_per_request": 166.0}, "target_p95_ms": 291.3,
+    }  # fmt: skip
+    retrieval = RUN["retrieval"] | {
+        "latency": RUN["retrieval"]["latency"] | {"query_embedding_ms": {"median": 6.1, "p95": 7.0}}
+    }
+
+    page = render(RUN | {"e2e": e2e, "retrieval": retrieval}, plot_names={})
+
+    assert "166.0 ms of CPU, of which embedding the query is about 6.1 ms" in page
+    assert "110 answers fell back on-prem, after egress_blocked 110." in page
+    assert "are fallbacks (110 here, after egress_blocked 110)" in page
+    clean = render(RUN | {"e2e": e2e | {"fallbacks": 0, "failed_calls": {}}}, plot_names={})
+    assert "answers fell back on-prem" not in clean and "are fallbacks (0 here)" in clean
+
+
+def test_the_memory_of_a_worker_names_the_libraries_it_holds_and_those_it_does_not_use():
+    e2e = {"users": 50, "requests": 10, "errors": 0, "latency_ms": {"median": 200.0, "p95": 250.0}}
+    lean = render(RUN | {"e2e": e2e | {"worker_libraries": ["onnxruntime", "spacy"]}, "rss_mb": 450.0}, plot_names={})
+    heavy = RUN | {"e2e": e2e | {"worker_libraries": ["onnxruntime", "scipy", "spacy", "torch"]}, "rss_mb": 1215.0}
+
+    assert "450.0 MB (largest worker). Its native libraries: onnxruntime, spacy. Until issue 15" in lean
+    assert "torch and scipy unused, there for spaCy." in render(heavy, plot_names={})
+    on_torch = heavy | {"machine": RUN["machine"] | {"embedding_backend": "torch"}}
+    assert "; scipy unused, there for spaCy." in render(on_torch, plot_names={})

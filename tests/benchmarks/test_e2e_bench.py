@@ -289,11 +289,15 @@ def test_a_short_run_through_gunicorn_then_a_failing_cloud(corpus):
 
     assert result["requests"] > 0 and result["errors"] == 0, (result["error_kinds"], result.get("server_errors"))
     assert result["zones"] == {"cloud": result["requests"]} and result["fallbacks"] == 0
+    assert result["failed_calls"] == {}  # none stopped by the egress guard either
     # The fake's fixed 200 ms is in the path, and the first words arrive before the end.
     assert result["latency_ms"]["p95"] >= 200 and result["cloud_call_ms"]["median"] >= 200
     assert result["first_token_ms"]["median"] < result["latency_ms"]["median"]
     assert result["retrieval_ms"]["n"] == result["requests"] and result["retrieval_ms"]["median"] > 0
-    assert len(result["rss_mb"]["per_worker"]) == 2 and result["rss_mb"]["max"] > 100  # torch and MiniLM
+    assert len(result["rss_mb"]["per_worker"]) == 2 and result["rss_mb"]["max"] > 100  # MiniLM and the name model
+    # ... on ONNX Runtime, without torch or scipy (spaCy's import brought them in before issue 15).
+    assert {"onnxruntime", "spacy"} <= set(result["worker_libraries"]), result["worker_libraries"]
+    assert not {"torch", "scipy"} & set(result["worker_libraries"]), result["worker_libraries"]
     assert result["target_p95_ms"] == pytest.approx(1.25 * (200 + result["retrieval_ms"]["p95"]), abs=0.1)
     assert result["worker_restarts"] == 0
 
@@ -303,6 +307,7 @@ def test_a_short_run_through_gunicorn_then_a_failing_cloud(corpus):
     assert failing["requests"] > 0 and failing["errors"] == 0, (failing["error_kinds"], failing.get("server_errors"))
     assert failing["fallbacks"] == failing["requests"] and failing["zones"] == {"onprem": failing["requests"]}
     assert failing["cloud_call_ms"]["n"] == 0
+    assert failing["failed_calls"].get("server_error", 0) > 0 and "egress_blocked" not in failing["failed_calls"]
 
     # Issue 11 §3: the same short run with the model out of the web workers, in infinity-emb on loopback
     # (what `bench` measures as e2e.remote_embedder): no errors, and each worker smaller by the model.

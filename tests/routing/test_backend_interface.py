@@ -116,7 +116,7 @@ def test_the_prompt_numbers_the_passages_and_asks_for_citations():
     assert "only the numbered passages" in prompt.system and "[1]" in prompt.system
     assert prompt.user == (
         f"CODE: {code}\n\nPassages:\n\n"
-        f"<passage 1 {code}>\nDeploys\nTo roll back a bad deploy, press Revert.\n</passage 1 {code}>\n\n"
+        f"<passage 1 {code}>\nTitle: Deploys\nTo roll back a bad deploy, press Revert.\n</passage 1 {code}>\n\n"
         f"<question {code}>\nHow do I roll back a bad deploy?\n</question {code}>\n\n"
         "Answer the question from passage 1, ending every sentence with the number of the passage it comes from, "
         "like [1]."

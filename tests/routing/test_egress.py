@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 
 from inspection import CustomPattern, inspect_text
+from routing import egress, seen_texts
 from routing.backends.anthropic import AnthropicBackend
-from routing.backends.base import BackendError, Bundle, ContextPassage
+from routing.backends.base import SYSTEM_PROMPT, BackendError, Bundle, ContextPassage, boundary_code, build_prompt
 from routing.backends.openai_compatible import OpenAICompatibleBackend
-from routing.egress import EgressBlocked, check_outbound, guard_outbound, outbound_text
+from routing.egress import EgressBlocked, check_outbound, guard_outbound, guard_outbound_texts, outbound_text
 from routing.redaction import Vault, redact, restore
 from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL, FAKE_LOCAL_MODEL
 
@@ -151,3 +153,59 @@ def test_the_guard_leaves_names_to_where_each_part_was_inspected():
     # The name model read the question and each passage at the source; the guard checks identifiers.
     assert check_outbound("Runbook: deploys\nRoll back a bad deploy, then tell Homero Portillo.") == []
     assert [f.kind for f in check_outbound("Roll back, then mail homero@example.com.")] == ["email"]
+
+
+def test_the_prompts_own_framing_is_no_evidence_for_the_guard():
+    # A passage ending on a Title Case line, then the closing marker: a boundary code with digits in it read
+    # as a number under a name line (a contact block), and blocked most such bundles' calls.
+    bundles = [
+        Bundle(
+            question=f"Who do I call in week {week}?",
+            passages=(
+                ContextPassage(
+                    n=1, chunk_id=week, document_id=1, title="On-call", text="Page the primary.\nEscalation Contacts"
+                ),
+            ),
+        )
+        for week in range(1, 41)
+    ]
+
+    for framed in bundles:
+        prompt = build_prompt(framed)
+        assert check_outbound(f"{prompt.system}\n{prompt.user}") == []
+        assert not any(c.isdigit() for c in boundary_code(framed))
+
+
+# -- each text read once: the check before the call and the exact bytes share what they read ----------------
+
+
+def test_a_text_is_read_once_and_what_it_held_is_remembered_not_forgiven():
+    seen_texts.forget()
+    question = "How long do refunds take?"
+
+    guard_outbound_texts([SYSTEM_PROMPT, question])
+    assert len(egress.OUTBOUND) == 2
+    guard_outbound_texts([SYSTEM_PROMPT, question, "user"])
+    assert len(egress.OUTBOUND) == 3  # only the new string was read
+    for _ in range(2):
+        with pytest.raises(EgressBlocked) as caught:
+            guard_outbound_texts([SYSTEM_PROMPT, "Mail ada@example.com about it."])
+        assert caught.value.counts == {"email": 1}
+    guard_outbound_texts(["Refund CU-88812?"])
+    with pytest.raises(EgressBlocked):  # read again under the policy's own patterns
+        guard_outbound_texts(["Refund CU-88812?"], custom=[CUSTOMER_ID])
+
+
+def test_the_exact_bytes_are_read_where_they_hold_a_string_the_check_before_the_call_did_not():
+    seen_texts.forget()
+    cloud = AnthropicBackend(api_key=FAKE_ANTHROPIC_KEY, base_url="http://127.0.0.1:9", model=FAKE_ANTHROPIC_MODEL)
+    asked = bundle("How long do refunds take?")
+    cloud.preflight(asked)
+    prompt = build_prompt(asked)
+    body = {"system": prompt.system, "messages": [{"role": "user", "content": prompt.user}]}
+
+    cloud._check_egress(httpx.Request("POST", "http://127.0.0.1:9/v1/messages", json=body))
+    with pytest.raises(EgressBlocked) as caught:
+        added = body | {"metadata": {"user_id": "ada@example.com"}}
+        cloud._check_egress(httpx.Request("POST", "http://127.0.0.1:9/v1/messages", json=added))
+    assert caught.value.counts == {"email": 1}

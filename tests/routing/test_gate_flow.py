@@ -31,6 +31,24 @@ def test_an_internal_question_goes_to_the_cloud_redacted_and_comes_back_restored
     assert event.policy_version and event.decision["redact"] is True
 
 
+def test_a_title_case_title_over_a_dated_passage_is_answered_by_the_cloud_not_blocked(ingest, employee, cloud):
+    # The prompt's title line over "Last reviewed 2025-01-27" once read to the egress guard as a name heading
+    # a contact block: the call was blocked and the answer written on-prem (4 of the demo's 9 bench questions).
+    ingest(
+        "onboarding.md",
+        "# New Hire Onboarding Checklist\n\nOwner: People Operations. Version 2.0. Last reviewed 2025-01-27.\n\n"
+        "In your first week, set up your laptop and meet your onboarding buddy.",
+        "internal",
+    )
+    cloud.enqueue(Script(text="Set up your laptop and meet your onboarding buddy [1]."))
+
+    answer = answer_question(question="What do I do in my first week?", acting_user=employee)
+
+    assert answer.backend == "claude" and not answer.fell_back
+    assert b"New Hire Onboarding Checklist" in cloud.received()
+    assert [a["outcome"] for a in AuditEvent.objects.get(id=answer.audit_id).attempts] == ["ok"]
+
+
 def test_confidential_passages_never_reach_the_cloud(ingest, admin, cloud):
     ingest("keys.md", "# Keys\n\nRoll back database credentials from the vault console.", "confidential")
 

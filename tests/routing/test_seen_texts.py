@@ -24,10 +24,10 @@ def _empty() -> Iterator[None]:
 def test_each_text_is_inspected_once_and_its_findings_are_the_inspectors() -> None:
     first = seen_texts.inspect_texts([EARLIER, "Which queue takes it?", EARLIER], custom=())
     assert first[EARLIER] == inspect_question(EARLIER)
-    assert len(seen_texts._seen) == 2
+    assert len(seen_texts.QUESTIONS) == 2
     again = seen_texts.inspect_texts([EARLIER, "Which queue takes it?", "And who approves that?"], custom=())
     assert again[EARLIER] == first[EARLIER]
-    assert len(seen_texts._seen) == 3  # only the new turn was added
+    assert len(seen_texts.QUESTIONS) == 3  # only the new turn was added
 
 
 def test_other_patterns_or_another_inspector_inspect_again() -> None:
@@ -40,16 +40,16 @@ def test_other_patterns_or_another_inspector_inspect_again() -> None:
         seen_texts.inspect_texts([text], custom=())
     finally:
         ner.set_enabled(None)
-    assert len(seen_texts._seen) == 3
+    assert len(seen_texts.QUESTIONS) == 3
 
 
 def test_no_text_is_kept_only_its_digest() -> None:
     seen_texts.inspect_texts([EARLIER], custom=())
-    (key,) = seen_texts._seen
-    assert EARLIER.encode() not in repr(key).encode() and "dana.cho" not in repr(seen_texts._seen)
+    (key,) = seen_texts.QUESTIONS._seen
+    assert EARLIER.encode() not in repr(key).encode() and "dana.cho" not in repr(seen_texts.QUESTIONS._seen)
 
 
 def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(seen_texts, "MAX_ENTRIES", 3)
+    monkeypatch.setattr(seen_texts.QUESTIONS, "max_entries", 3)
     seen_texts.inspect_texts([f"turn {n}" for n in range(5)], custom=())
-    assert len(seen_texts._seen) == 3
+    assert len(seen_texts.QUESTIONS) == 3
