@@ -74,6 +74,7 @@ from routing.redaction import SECRET, Vault, redact, restore
 from routing.route_sentence import FAILED_TEXT, answered_route, failed_route
 from routing.runner import Attempt, DecisionRun, Delta, Restart
 from routing.screening import Screened, screen_passages
+from routing.seen_texts import inspect_texts
 
 logger = logging.getLogger(__name__)
 
@@ -356,13 +357,15 @@ def _extractive_bundle(onprem: Bundle, dropped: Sequence[SourcePassage]) -> Bund
     return dataclasses.replace(onprem, passages=onprem.passages + extra)
 
 
-def _context(n: int, passage: SourcePassage, text: str, *, heading: str, flagged: bool) -> ContextPassage:
-    """`passage` as a bundle carries it, numbered `n`, with `text` (redacted or not)."""
+def _context(
+    n: int, passage: SourcePassage, text: str, *, heading: str, flagged: bool, title: str | None = None
+) -> ContextPassage:
+    """`passage` as a bundle carries it, numbered `n`, with `text` and `title` (redacted or not)."""
     return ContextPassage(
         n=n,
         chunk_id=passage.chunk_id,
         document_id=passage.document_id,
-        title=passage.title,
+        title=passage.title if title is None else title,
         text=text,
         neighbour=passage.neighbour,
         flagged=flagged,
@@ -631,14 +634,23 @@ def _minimise(
         question_findings = []
     redaction = redact(question, question_findings, vault)
     counts.update(redaction.counts_by_kind)
+    # A title travels with its passages and may name a person ("Handover notes from Dana Whitfield"): inspected
+    # as a question is (for recall; remembered per process by digest, titles recur) and redacted likewise.
+    title_findings = inspect_texts({p.title for p in passages}, custom=custom) if decision.redact else {}
+    titles: dict[str, str] = {}
     context = []
     for n, passage in enumerate(passages, 1):
-        text = passage.text
+        text, title = passage.text, passage.title
         if decision.redact:
             found = inspect_passage(text, stored=passage.stored_findings, custom=custom)
             passage_redaction = redact(text, found, vault)
             text = passage_redaction.text
             counts.update(passage_redaction.counts_by_kind)
+            if title not in titles:
+                title_redaction = redact(title, title_findings[title], vault)
+                titles[title] = title_redaction.text
+                counts.update(title_redaction.counts_by_kind)
+            title = titles[title]
         heading = "" if decision.redact else passage.heading_path
-        context.append(_context(n, passage, text, heading=heading, flagged=passage.flagged))
+        context.append(_context(n, passage, text, heading=heading, flagged=passage.flagged, title=title))
     return Bundle(question=redaction.text, passages=tuple(context)), dict(counts)

@@ -96,3 +96,17 @@ def test_route_explain_refuses_an_empty_question(db, tmp_path):
     empty, real = (json.loads(line) for line in out.getvalue().splitlines())
     assert empty["action"] == "refuse" and empty["targets"] == [] and "empty" in empty["reasons"][-1]
     assert real["action"] == "answer"
+
+
+def test_a_name_in_a_documents_title_leaves_redacted_like_its_text(ingest, employee, cloud):
+    # Titles travel with their passages; a title is inspected as the question is (what leaves is judged
+    # conservatively), and redacted with the same placeholders when the Decision redacts.
+    ingest("handover.md", "# Handover notes from Dana Whitfield\n\n" + DEPLOYS.split("\n\n", 1)[1])
+    cloud.enqueue(Script(text="Roll back from the deploy dashboard [1]."))
+
+    answer = answer_question(question="How do we roll back a bad deploy?", acting_user=employee)
+
+    sent = sent_text(cloud)
+    assert answer.backend == "claude" and cloud.requests
+    assert "Whitfield" not in sent and "[PERSON_1]" in sent
+    assert answer.passages[0].title == "Handover notes from Dana Whitfield"  # the reader sees it as written
