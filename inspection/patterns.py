@@ -203,7 +203,7 @@ _PHONE_START = re.compile(r"[+(\d](?<![\w+/.=:-].)")
 _PHONE_CONTEXT_BEFORE = re.compile(
     r"(?i)(?:\b(?:phone|telephone|tel|mobile|mob|cell|cellphone|fax|call|called|calling|dial|ring|text|sms|"
     r"whatsapp|contact|reach|reached|answering|messages?|hotline|helpline|landline|"
-    r"telefono|cellulare|cell|chiamare|chiamami|telefon|handy|mobil|anrufen|durchwahl|téléphone|tél|portable|"
+    r"telefono|cellulare|chiamare|chiamami|telefon|handy|mobil|anrufen|durchwahl|téléphone|tél|portable|"
     r"appeler|teléfono|móvil|movil|celular|llamar|telefone|ligar|telefoon|mobiel|komórka|kom|tlf|gsm)\b"
     r"|☎|📞)\.?(?:[^\n\d.!?]|(?<=\bno)\.|(?<=\bnr)\.){0,30}$"
 )
@@ -211,7 +211,8 @@ _PHONE_CONTEXT_AFTER = re.compile(
     r"(?i)^[\s\-–(,:]{0,3}(?:office|fax|mobile|mob|cell|home|work|tel|phone|ext|durchwahl)\b"
 )
 _DATE_PREFIX = re.compile(
-    r"(?:19|20)\d\d([-./])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|[12]\d|3[01])([-./])(?:0?[1-9]|1[0-2])\2\d{4}"
+    r"(?:19|20)\d\d([-./])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|[12]\d|3[01])([-./])(?:0?[1-9]|1[0-2])\2\d{4}"
 )
 # A date: year, month and day in some order, with one kind of separator ("693-91-78" is no date).
 _DATE_LIKE = re.compile(r"(?:\d{4}|\d{1,2})([-./])(?:0?[1-9]|[12]\d|3[01])\1(?:\d{4}|\d{1,2})")
@@ -232,8 +233,8 @@ _MONEY_BEFORE = re.compile(r"[$€£¥₹§]\s?$|\b(?:USD|EUR|GBP|CHF|JPY|INR)\s
 # Amounts and quantities: a currency or a unit right after the number.
 _QUANTITY_AFTER = re.compile(
     r"(?i)^\s?(?:[$€£¥₹%]|(?:USD|EUR|GBP|CHF|JPY|INR|euros?|dollars?|pounds?|mg|g|kg|µg|μg|microg|ml|mL|µl|"
-    r"μl|l|iu|units|mmhg|kcal|km|m|cm|mm|grams?|people|persons|adults|subjects|patients|participants|cases|deaths|births|times|"
-    r"years|months|weeks|days|hours)\b)"
+    r"μl|l|iu|units|mmhg|kcal|km|m|cm|mm|grams?|people|persons|adults|subjects|patients|participants|"
+    r"cases|deaths|births|times|years|months|weeks|days|hours)\b)"
 )
 # Look-alikes by shape alone: a year range, a range of decimals, a number with thousands separators (not
 # 3-3-3 with spaces or dots: Spanish, Polish and Portuguese mobiles are written so), an air waybill (airline
