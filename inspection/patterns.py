@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 import phonenumbers
+from phonenumbers import PhoneNumberType
 
 from inspection.findings import Finding
 from inspection.scan import finditer_at
@@ -151,6 +152,8 @@ def find_ssns(text: str) -> list[Finding]:
 # --- IP addresses -------------------------------------------------------------------------------
 
 _IPV4 = re.compile(r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w]|\.\d)")
+# A country code or a trunk prefix "(0)" right before four dotted groups of digits.
+_PHONE_BEFORE_DOTS = re.compile(r"(?:\+\d{1,3}[ .-]?|\(0\) ?)$")
 _IPV6 = re.compile(
     r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{1,4})?(?:%[\w.]+)?(?![\w:]|\.\w)"
 )
@@ -161,6 +164,8 @@ def find_ip_addresses(text: str) -> list[Finding]:
     findings = []
     if "." in text:
         for m in _IPV4.finditer(text):
+            if _PHONE_BEFORE_DOTS.search(text, max(0, m.start() - 6), m.start()):
+                continue  # "+49 221.206.99.95": a phone number grouped with dots
             try:
                 ipaddress.IPv4Address(m.group())
             except ValueError:
@@ -182,34 +187,85 @@ def find_ip_addresses(text: str) -> list[Finding]:
 
 # --- phone numbers ------------------------------------------------------------------------------
 
-# A run of digits with the separators people put in phone numbers. Newlines end a number.
+# A run of digits with the separators people put in phone numbers (a slash after the area code is German,
+# Italian and Hungarian usage), after "+", "00" or "(+39)". Newlines end a number.
+_EXTENSION = r"(?:[xX]|[eE][xX][tT](?:[eE][nN][sS][iI][oO][nN])?\.?|[iI][nN][tT](?:[eE][rR][nN][oO])?\.?|#)"
 _PHONE = re.compile(
-    r"(?<![\w+/.=:-])(?:\+|\b00)?(?:\(\d{1,5}\)[ .-]?)?\d[\d(). \t-]{4,24}\d"
-    r"(?:[ \t]?(?:[xX]|[eE][xX][tT](?:[eE][nN][sS][iI][oO][nN])?\.?|#)[ \t]?\d{1,6})?(?![\w/]|[.\-]\d|:\d)"
+    r"(?<![\w+/.=:-])(?:\(\+\d{1,3}\)[ .-]?|\+|\b00)?(?:\(\d{1,5}\)[ ./-]?)?\d[\d(). \t/-]{2,24}\d"
+    rf"(?:[ \t]?{_EXTENSION}[ \t]?\d{{1,6}})?(?![\w/]|[.\-]\d|:\d)"
 )
-# A business number's extension: "x4587", "ext. 12", "extension 301", "#12".
-_PHONE_EXTENSION = re.compile(r"[ \t]?(?:[xX]|[eE][xX][tT](?:[eE][nN][sS][iI][oO][nN])?\.?|#)[ \t]?\d{1,6}$")
+# A business number's extension: "x4587", "ext. 12", "extension 301", "#12", Italian "int. 12".
+_PHONE_EXTENSION = re.compile(rf"[ \t]?{_EXTENSION}[ \t]?\d{{1,6}}$")
 # Where a phone number can start: "+", "(" or a digit, not after a word character or [+/.=:-].
 _PHONE_START = re.compile(r"[+(\d](?<![\w+/.=:-].)")
+# Words that say a phone number follows, in the languages of the numbering plans tried below, in the same
+# sentence ("cell lines, respectively. PD 0332991" is a compound's code).
 _PHONE_CONTEXT_BEFORE = re.compile(
     r"(?i)(?:\b(?:phone|telephone|tel|mobile|mob|cell|cellphone|fax|call|called|calling|dial|ring|text|sms|"
-    r"whatsapp|contact|reach|reached|answering|messages?|hotline|helpline|landline)\b"
-    r"|☎)[^\n\d]{0,20}$"
+    r"whatsapp|contact|reach|reached|answering|messages?|hotline|helpline|landline|"
+    r"telefono|cellulare|chiamare|chiamami|telefon|handy|mobil|anrufen|durchwahl|téléphone|tél|portable|"
+    r"appeler|teléfono|móvil|movil|celular|llamar|telefone|ligar|telefoon|mobiel|komórka|kom|tlf|gsm)\b"
+    r"|☎|📞)\.?(?:[^\n\d.!?]|(?<=\bno)\.|(?<=\bnr)\.){0,30}$"
 )
-_PHONE_CONTEXT_AFTER = re.compile(r"(?i)^[\s\-–(,:]{0,3}(?:office|fax|mobile|mob|cell|home|work|tel|phone|ext)\b")
-_DATE_PREFIX = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}")
-_DATE_LIKE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
-# Words right before a number (at most "number", "no." or "code" and a separator between) that make it a
+_PHONE_CONTEXT_AFTER = re.compile(
+    r"(?i)^[\s\-–(,:]{0,3}(?:office|fax|mobile|mob|cell|home|work|tel|phone|ext|durchwahl)\b"
+)
+_DATE_PREFIX = re.compile(
+    r"(?:19|20)\d\d([-./])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|[12]\d|3[01])([-./])(?:0?[1-9]|1[0-2])\2\d{4}"
+)
+# A date: year, month and day in some order, with one kind of separator ("693-91-78" is no date).
+_DATE_LIKE = re.compile(r"(?:\d{4}|\d{1,2})([-./])(?:0?[1-9]|[12]\d|3[01])\1(?:\d{4}|\d{1,2})")
+# Words right before a number (at most "number is", "no." or "code" and a separator between) that make it a
 # postcode, a unit or a reference, not a phone. Only right before: in "wrong number on the account: it
 # says (415) 555-0134" the number is a phone.
 _NOT_PHONE_BEFORE = re.compile(
     r"(?i)\b(?:zip|postal|postcode|post code|plz|cep|apt|suite|unit|room|order|invoice|ref|reference|"
-    r"account|acct|id|ticket|case|serial|version)\b(?:\s*(?:number|num|no|nr|code|id)\b\.?)?\s*[:#.\-–]?\s*$"
+    r"account|acct|id|ticket|case|serial|version|awb|waybill|tracking|shipment|consignment|parcel|package|"
+    r"container|booking|confirmation|po|sku|part|item|lot|batch|isbn|issn|doi|pmid|ein|fein|tin|vat|"
+    r"identification|iban|bic|swift|imei|policy|claim|member|customer|client|employee|patient|record|"
+    r"registration|license|licence|permit|file|docket|contract|receipt|transaction|pp|pages?)s?\b"
+    r"(?:\s+(?:fragment|ending(?:\s+in)?|starting(?:\s+with)?))?"
+    r"(?:\s*(?:number|num|no|nr|n°|code|id)\b\.?(?:\s+(?:is|was))?)?[\s:#.\-–)*_]{0,6}$"
 )
-_MONEY_BEFORE = re.compile(r"[$€£¥₹]\s?$|\b(?:USD|EUR|GBP|CHF|JPY|INR)\s?$")
+# An amount, or a section of a code of law ("§301-10.450").
+_MONEY_BEFORE = re.compile(r"[$€£¥₹§]\s?$|\b(?:USD|EUR|GBP|CHF|JPY|INR)\s?$")
+# Amounts and quantities: a currency or a unit right after the number.
+_QUANTITY_AFTER = re.compile(
+    r"(?i)^\s?(?:[$€£¥₹%]|(?:USD|EUR|GBP|CHF|JPY|INR|euros?|dollars?|pounds?|mg|g|kg|µg|μg|microg|ml|mL|µl|"
+    r"μl|l|iu|units|mmhg|kcal|km|m|cm|mm|grams?|people|persons|adults|subjects|patients|participants|"
+    r"cases|deaths|births|times|years|months|weeks|days|hours)\b)"
+)
+# Look-alikes by shape alone: a year range, a range of decimals, a number with thousands separators (not
+# 3-3-3 with spaces or dots: Spanish, Polish and Portuguese mobiles are written so), an air waybill (airline
+# prefix and eight digits; with a leading 0 it is a landline of Beijing, Munich or Delhi as well, so it takes
+# the word "AWB" to be one), a US employer identification number, the US social security number's shape
+# (the SSN detector judges it), a reference numbered by its year.
+_NOT_PHONE_SHAPE = re.compile(
+    r"(?:19|20)\d\d ?[-–/] ?(?:19|20)\d\d|\d+\.\d+ ?- ?\d+\.\d+|\d{1,2}([ .])\d{3}(?:\1\d{3})+|\d{1,3}(?:,\d{3})+"
+    r"|[1-9]\d{2}[- ]\d{8}|[1-9]\d-\d{7}|\d{3}-\d\d-\d{4}|(?:19|20)\d\d/\d{3,}"
+)
 _NANP_SHAPE = re.compile(r"(?:\+?1[ .-]|001[ .-])?(?:\(\d{3}\) ?|\d{3}([ .-]))\d{3}([ .-])\d{4}")
-# Regions whose numbering plans are tried for numbers written without a country code.
-PHONE_REGIONS = ("US", "GB", "DE", "FR", "IN", "AU", "IT", "ES", "NL", "BR")
+# Regions whose numbering plans are tried for numbers written without a country code, the most permissive
+# early (Germany's plan accepts most lengths), so a valid number is usually settled in three tries.
+PHONE_REGIONS = (
+    "US", "GB", "DE", "FR", "IN", "AU", "IT", "ES", "NL", "BR", "PL", "MX", "JP", "CN", "RU", "TR", "NG", "VN",
+)  # fmt: skip
+# A run of 10-11 digits with no separator is a phone without a word saying so only when it is a national
+# number with its trunk prefix or a mobile number of one of these plans; otherwise it is as likely an id.
+_MOBILE_REGIONS = ("IT", "IN", "CN", "GB", "BR", "MX", "NG", "TR", "VN", "ES", "FR", "PL", "RU")
+_TRUNK_NUMBER = re.compile(r"0[1-9]\d{8,9}")
+
+
+def _international(raw: str) -> str | None:
+    """The number as libphonenumber reads an international one ("+39 …"), or None if it has no country code."""
+    if raw.startswith("+"):
+        return raw
+    if raw.startswith("00"):
+        return "+" + raw[2:]
+    if raw.startswith("(+"):
+        return "+" + raw[2:].replace(")", "", 1)
+    return None
 
 
 def _phone_confidence(raw: str, before: str, after: str) -> float:
@@ -218,36 +274,34 @@ def _phone_confidence(raw: str, before: str, after: str) -> float:
         # The number is judged without its extension; an extension is said only of phone numbers.
         return _phone_confidence(raw[: extension.start()], before, "ext")
     digits = re.sub(r"\D", "", raw)
-    international = raw.startswith("+") or raw.startswith("00")
+    international = _international(raw)
     if not 7 <= len(digits) <= 15 or (international and len(digits) < 8):
         return 0.0
     if _DATE_PREFIX.match(raw) or _DATE_LIKE.fullmatch(raw) or _MONEY_BEFORE.search(before):
         return 0.0
-    if "  " in raw or "\t" in raw or raw.count("(") != raw.count(")"):
+    if "  " in raw or "\t" in raw or raw.count("(") != raw.count(")") or raw.find(")") < raw.find("("):
         return 0.0
     context = bool(_PHONE_CONTEXT_BEFORE.search(before) or _PHONE_CONTEXT_AFTER.match(after))
-    if not context and _NOT_PHONE_BEFORE.search(before):
+    if not context and (
+        _NOT_PHONE_BEFORE.search(before) or _QUANTITY_AFTER.match(after) or _NOT_PHONE_SHAPE.fullmatch(raw)
+    ):
         return 0.0
     groups = re.findall(r"\d+", raw)
-    if not context and not international and len(groups) == 2 and len(groups[1]) < max(4, len(groups[0])):
-        # National numbers end with the subscriber part, the longest group: "5521 119" or "48334 36" are a
-        # house number and a street number, "3610-114" a postcode.
+    if not context and not international and not _national_grouping(raw, groups):
         return 0.0
-    separated = digits != raw.lstrip("+")
-    valid = possible = False
-    if international:
+    separated = len(groups) > 1
+    if international is not None:
         try:
-            number = phonenumbers.parse("+" + raw[2:] if raw.startswith("00") else raw, None)
+            number = phonenumbers.parse(international, None)
         except phonenumbers.NumberParseException:
-            number = None
-        if number is not None:
-            valid = phonenumbers.is_valid_number(number)
-            possible = valid or phonenumbers.is_possible_number(number)
-        if valid:
+            return 0.0  # no such country code
+        if phonenumbers.is_valid_number(number):
             return 0.95
-        return 0.8 if possible and (separated or context) else 0.0
+        # A country code and the grouping of a phone number: anyone reads it as one, whatever its digits.
+        return 0.9 if separated or context or len(digits) >= 10 else 0.0
     # Whether some plan finds it possible only matters with context and no separators (see below).
     possible_matters = context and not separated
+    valid = possible = False
     for region in PHONE_REGIONS:
         try:
             number = phonenumbers.parse(raw, region)
@@ -257,18 +311,65 @@ def _phone_confidence(raw: str, before: str, after: str) -> float:
             valid = possible = True
             break
         possible = possible or (possible_matters and phonenumbers.is_possible_number(number))
-    if valid and (separated or context):
-        return 0.9 if context else 0.8
-    if context and (possible or separated):
-        return 0.75
+    if context and (valid or possible or separated):
+        # Said to be a phone: strong enough to stay one inside an address block ("Tel. (05485) 19048").
+        return 0.9
+    if valid and separated:
+        return 0.8
     if valid:
-        # A bare run of digits that some numbering plan accepts: as likely an order or account number.
-        return 0.5
+        # A bare run of digits that some numbering plan accepts: as likely an order or account number,
+        # unless it is written as a national number (trunk prefix) or is a mobile number.
+        return 0.7 if 10 <= len(digits) <= 11 and _national_or_mobile(raw) else 0.5
     if _NANP_SHAPE.fullmatch(raw):
         # Written the North American way (3-3-4, one separator), it reads as a phone to anyone, whether
         # or not the area code is assigned: judged conservatively.
         return 0.7
+    if separated and _phone_grouped(raw, groups):
+        return 0.7
     return 0.0
+
+
+def _national_grouping(raw: str, groups: list[str]) -> bool:
+    """Whether a number with no country code and no word saying it is a phone is grouped as national numbers
+    are: they end with the subscriber part, the longest group ("5521 119" or "48334 36" are a house number
+    and a street number, "3610-114" a postcode); a single digit stands only after a trunk prefix (Budapest's
+    "06 1 …"), not in "1995 1.55"; a slash follows an area code with its trunk prefix ("030/1234567") or an
+    Italian mobile's prefix ("347/1234567"), where "3529/5237" and "10/2011" are fractions and dates."""
+    if len(groups) == 2 and len(groups[1]) < max(4, len(groups[0])):
+        return False
+    if raw[0] not in "08(" and any(len(g) == 1 for g in groups[1:]):
+        return False
+    if not raw.lstrip("(").startswith("0") and all(len(g) <= 2 for g in groups) and len(groups) != 4:
+        # "10 11 12 13 14": a list of references. Numbers in pairs start with 0 (French) or are four
+        # pairs (Danish, Norwegian).
+        return False
+    if "/" in raw:
+        left, right = raw.split("/", 1)
+        italian_mobile = re.fullmatch(r"3\d\d ?", left) and 6 <= sum(ch.isdigit() for ch in right) <= 7
+        return left.lstrip("( ").startswith("0") or bool(italian_mobile)
+    return True
+
+
+def _national_or_mobile(digits: str) -> bool:
+    if _TRUNK_NUMBER.fullmatch(digits):
+        return True
+    for region in _MOBILE_REGIONS:
+        number = phonenumbers.parse(digits, region)
+        if phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) == PhoneNumberType.MOBILE:
+            return True
+    return False
+
+
+def _phone_grouped(raw: str, groups: list[str]) -> bool:
+    """Whether a number no plan tried accepts is still grouped as people group phone numbers: with a trunk
+    prefix ("0", "(0…)", Russia's "8") or in three or more groups, each of two to five digits after the
+    first (as "8 605 879 5123", "06-1/326 0666")."""
+    if raw.lstrip("(").startswith("0") or (groups[0] == "8" and len(groups) >= 4):
+        return True
+    if all(len(g) == 4 for g in groups[:-1]):
+        return False  # groups of four are how card numbers and IBANs are printed
+    # "10 11 12 13 14" is a list of references: a subscriber number has a group of three digits or more.
+    return len(groups) >= 3 and all(2 <= len(g) <= 5 for g in groups[1:]) and max(map(len, groups)) >= 3
 
 
 def find_phones(text: str, *, min_confidence: float = 0.6, taken: Sequence[tuple[int, int]] = ()) -> list[Finding]:
@@ -298,8 +399,8 @@ def find_phones(text: str, *, min_confidence: float = 0.6, taken: Sequence[tuple
 
 # A line break (with the spaces around it) between two parts of what may be one number.
 _LINE_BREAK_IN_NUMBER = re.compile(
-    r"(?:(?<=[\d().-])|(?<=[eE][xX][tT])|(?<=[eE][xX][tT]\.)|(?<=[nN][sS][iI][oO][nN]))[ \t]*\r?\n[ \t]*"
-    r"(?=[\d(]|[xX#][ \t]?\d|[eE][xX][tT])"
+    r"(?:(?<=[\d()./-])|(?<=[eE][xX][tT])|(?<=[eE][xX][tT]\.)|(?<=[nN][sS][iI][oO][nN]))[ \t]*\r?\n[ \t]*"
+    r"(?=[\d(/]|[xX#][ \t]?\d|[eE][xX][tT]|[iI][nN][tT])"
 )
 
 
@@ -311,7 +412,7 @@ def _rejoin_lines(text: str) -> tuple[str, list[int]]:
     for m in _LINE_BREAK_IN_NUMBER.finditer(text):
         pieces.append(text[pos : m.start()])
         origin.extend(range(pos, m.start()))
-        if text[m.start() - 1] not in "-.":
+        if text[m.start() - 1] not in "-./":
             pieces.append(" ")
             origin.append(m.start())
         pos = m.end()

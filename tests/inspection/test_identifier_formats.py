@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from inspection import inspect_question
-from inspection.formats import FAMILIES, samples
+from inspection import inspect_question, inspect_text
+from inspection.formats import FAMILIES, look_alikes, samples
 
 HELD_OUT_SEED = 31337
 
@@ -24,6 +24,16 @@ def test_every_family_is_found_at_least_98_in_100_times() -> None:
     recall = {family: hits[family] / totals[family] for family in totals}
     assert set(recall) == {*FAMILIES, "unicode_hidden"}
     assert min(recall.values()) >= 0.98, recall
+
+
+def test_phone_shaped_look_alikes_are_found_as_phones_at_most_1_in_100_times() -> None:
+    # Air waybills, tracking, order and invoice numbers, ranges, amounts, dates, versions, card and IBAN
+    # fragments: most said to be what they are by the word before them.
+    texts = list(look_alikes(HELD_OUT_SEED, 300))
+    flagged = [t for t in texts for read in (inspect_question, inspect_text) if any(f.kind == "phone" for f in read(t))]
+
+    assert len({t[:12] for t in texts}) > 20
+    assert len(flagged) <= 6, flagged
 
 
 def test_the_generator_is_the_same_for_the_same_seed_and_spans_hold_the_identifier() -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from inspection import inspect_question
 from routing.redaction import StreamRestorer, Vault, placeholder_label, redact, restore
 
 
@@ -212,3 +213,23 @@ def test_stream_restore_never_holds_more_than_the_longest_placeholder():
 
 def test_stream_restore_with_an_empty_vault_passes_text_through():
     assert stream_restore(Vault(), ["[EMAIL_", "1] ok"])[1] == ["[EMAIL_", "1] ok", ""]
+
+
+def test_phone_numbers_found_by_inspection_are_replaced_exactly_as_written_and_the_waybill_stays():
+    text = (
+        "Consegna AWB 456-78376788 a Via Garibaldi 12, 00184 Roma RM.\n"
+        "Tel. 06 4821 9930 int. 12, cell. (+39) 347/123 4567 o +39 512 345 6789."
+    )
+    findings = [f for f in inspect_question(text) if f.kind == "phone"]
+    vault = Vault()
+
+    redaction = redact(text, findings, vault)
+
+    assert [text[f.start : f.end] for f in findings] == [
+        "06 4821 9930 int. 12",
+        "(+39) 347/123 4567",
+        "+39 512 345 6789",
+    ]
+    assert redaction.text.endswith("Tel. [PHONE_1], cell. [PHONE_2] o [PHONE_3].")
+    assert "AWB 456-78376788" in redaction.text
+    assert restore(redaction.text, vault) == text
