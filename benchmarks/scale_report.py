@@ -4,6 +4,7 @@ run (docs/benchmarks/scale.json): a table per size, the fitted growth exponents,
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -188,12 +189,19 @@ def _ndcg(step: dict[str, Any], mode: str) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
+# Beyond this a crossing says nothing (a nearly flat curve of a short run reaches any limit only in 10^300 chunks,
+# past what a float holds).
+NEVER_CHUNKS = 1e15
+
+
 def crossing(run: dict[str, Any], name: str, limit: float) -> float | None:
-    """The collection size at which a figure reaches `limit` along its fitted curve."""
+    """The collection size at which a figure reaches `limit` along its fitted curve; None when it does not grow,
+    or reaches it only beyond NEVER_CHUNKS."""
     exponent_, value = exponent(run, name), measured(run, name)
     if not exponent_ or not value or exponent_ <= 0:
         return None
-    return run["steps"][-1]["chunks"] * (limit / value) ** (1 / exponent_)
+    log_chunks = math.log(run["steps"][-1]["chunks"]) + math.log(limit / value) / exponent_
+    return math.exp(log_chunks) if log_chunks <= math.log(NEVER_CHUNKS) else None
 
 
 def _pruning_cost(step: dict[str, Any]) -> str:

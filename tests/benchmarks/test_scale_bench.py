@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from benchmarks.corpus import SCIFACT
 from benchmarks.report import SCALE_RUN, render, write_report
 from benchmarks.scale import SERIES, growth_exponent
-from benchmarks.scale_report import hybrid_from_parts, projected, render_scale
+from benchmarks.scale_report import crossing, hybrid_from_parts, projected, render_scale
 from tests.benchmarks.test_bench_command import RUN
 
 SCIFACT_PRESENT = (SCIFACT / "corpus.jsonl").exists()  # ../shared/eval, beside the project, not in it
@@ -106,6 +106,20 @@ def test_each_figure_is_carried_along_its_own_curve_and_hybrid_along_its_parts()
     assert projected(run, "HNSW index", 10_000_000) == pytest.approx(1600 * 10_000_000 / 2**20)
     # 45 ms, plus the vector list's growth (10 -> about 20 ms); the flat pruned list adds nothing.
     assert hybrid_from_parts(run, 1_000_000) == pytest.approx(45.0 + 10.0 * (10**0.301 - 1))
+
+
+def test_a_nearly_flat_curve_reaches_no_limit_and_the_section_still_renders():
+    # Two small sizes measured a few microseconds apart fit an exponent near 0: the 10 s statement timeout is
+    # then reached only past any float (it raised OverflowError and the page was not written).
+    run = _scale_run()
+    run["steps"][0] = _step(200, hybrid=40.0, vector=5.0, pruned=10.0, exact=20.0)
+    run["steps"][1] = _step(600, hybrid=40.0, vector=5.0, pruned=10.0, exact=20.025)
+
+    assert 0 < growth_exponent([200, 600], [20.0, 20.025]) <= 0.002
+    assert crossing(run, "exact keyword list p50", 10_000) is None
+    assert "### At 1 million and 10 million chunks" in render_scale(run, plot=None)
+    # A curve that does grow still crosses where its fitted line says.
+    assert crossing(_scale_run(), "exact keyword list p50", 10_000) == pytest.approx(100_000 * 10_000 / 200)
 
 
 def test_the_section_shows_each_size_the_exponents_and_the_projections():
