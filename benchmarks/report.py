@@ -339,8 +339,9 @@ def _gate_note(gate: dict[str, Any], steps: dict[str, Any] | None) -> str:
     return (
         f"**Gate overhead** (p95 {_ms(gate)}): most of it is the name model reading the question "
         f"({_ms(steps['name_model'], 'median')}, p95 {_ms(steps['name_model'])}: spaCy's small English pipeline on "
-        "the sentences of the question that can hold a capitalised name, about 0.1 ms a word on two cores; here "
-        "the question's first two sentences, which hold the name and the card). Without it the gate takes "
+        "the sentences of the question that hold a word shaped as a name, outside the identifiers other "
+        "detectors found, about 0.1 ms a word on two cores; here the question's first sentence, which holds the "
+        "name). Without it the gate takes "
         f"{_ms(without, 'median')} (p95 {_ms(without)}): the other detectors, the policy read "
         f"({_ms(steps['policy_read'], 'median')}), the audit row in two statements "
         f"({_ms(steps['audit_row'], 'median')}: the chain's lock, head and next id in one, then the INSERT) and "

@@ -208,12 +208,15 @@ def _detect(text: str, custom: Sequence[CustomPattern], *, question: bool, names
     taken = _outranking_phones(findings + declared)
     addresses = find_addresses(text)
     findings += _outside_addresses(find_phones(text, taken=taken), addresses)
+    # Identifiers found so far: a word inside one does not send its sentence to the name model.
+    identifiers = [(f.start, f.end) for f in findings + declared]
     findings += find_people(text)
     findings += find_labelled_fields(text)
     findings += addresses
     findings += declared
     if names:
-        findings += _people_apart_from(ner.find_entities(text, in_question=question), addresses, text)
+        people = ner.find_entities(text, in_question=question, taken=identifiers)
+        findings += _people_apart_from(people, addresses, text)
     return resolve_overlaps(findings)
 
 

@@ -56,7 +56,7 @@ def test_reading_only_those_sentences_finds_the_people_reading_the_whole_text_fi
     either way, hence one in a hundred)."""
     padded = [_padded(t) for t in generate(7, 120, pool)]
     read_pieces = [ner.find_entities(text, in_question=in_question) for text, _ in padded]
-    monkeypatch.setattr(ner, "model_spans", lambda text, names: [(0, len(text))])
+    monkeypatch.setattr(ner, "model_spans", lambda text, names, **_: [(0, len(text))])
     read_whole = [ner.find_entities(text, in_question=in_question) for text, _ in padded]
     found_whole = found_pieces = 0
     for (_, people), whole, part in zip(padded, read_whole, read_pieces, strict=True):
@@ -81,3 +81,40 @@ def _padded(text: PiiText) -> tuple[str, list[tuple[int, int]]]:
 
 def _overlap(finding: ner.Finding, span: tuple[int, int]) -> bool:
     return finding.start < span[1] and span[0] < finding.end
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The OUTCOME of CD4 and PI3K in HSCs was measured by DNA assays.",  # capitals, digits, acronyms
+        "Results were sent to the Board on Tuesday.",  # everyday words, capitalised, apart
+        "Step 3: click Reset MFA.",  # an everyday word beside an acronym
+        "T cells and B cells rose.",  # single letters
+    ],
+)
+def test_a_sentence_whose_capitalised_words_are_shaped_as_no_name_is_left_out(sentence):
+    text = FILLER * 3 + sentence + " " + FILLER * 3
+    assert not any(sentence[:20] in p for p in pieces(text))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Please forward the plan to Kang Gang as well.", "Kang Gang"),  # two everyday words, side by side
+        ("Escalate to Wiśniewska before noon.", "Wiśniewska"),  # no everyday word
+        ("Copy SMITH on the ticket.", "SMITH"),  # a surname in capitals
+    ],
+)
+def test_a_sentence_with_a_name_shaped_word_is_read(sentence, name):
+    text = FILLER * 3 + sentence + " " + FILLER * 3
+    assert any(name in p for p in pieces(text))
+
+
+def test_a_word_inside_an_identifier_found_by_another_detector_does_not_make_its_sentence_read():
+    sentence = "Send it to IBAN GB82 WEST 1234 5698 7654 32 today."  # WEST is a surname in capitals
+    text = FILLER * 3 + sentence + " " + FILLER * 3
+    assert any("WEST" in p for p in pieces(text))
+    start = text.index("GB82")
+    taken = [(start, start + len("GB82 WEST 1234 5698 7654 32"))]
+    read = [text[s:e] for s, e in ner.model_spans(text, name_lists(), taken=taken)]
+    assert not any("WEST" in p for p in read)
