@@ -21,6 +21,7 @@ from django.contrib.auth.models import Group
 from django.db import DatabaseError, connection, transaction
 
 from accounts.clearance import Classification
+from benchmarks import ingest_cpu
 from benchmarks.corpus import SYNTHETIC_PREFIX, Sources, drop_bulk_indexes, load_synthetic, rebuild_indexes
 from benchmarks.stats import Latency
 from retrieval.bm25 import query_lexemes
@@ -86,8 +87,10 @@ def ingestion(sources: Sources, *, uploads: int = 100) -> dict[str, Any]:
     embedder.embed_batch(texts)
     embed_rate = len(texts) / (time.perf_counter() - started)
     worker_rate = _upload_worker(files[:uploads], chunks=sum(len(file_texts) for file_texts in per_file[:uploads]))
+    cpu = ingest_cpu.reading_cpu(files)  # each stage alone, before the run it explains
     started = time.perf_counter()
-    ingest_sources(files)
+    with ingest_cpu.cpu_of_run(cpu, chunks=len(texts)):
+        ingest_sources(files)
     bulk_rate = len(texts) / (time.perf_counter() - started)
     return {
         "documents": len(files),
@@ -100,6 +103,7 @@ def ingestion(sources: Sources, *, uploads: int = 100) -> dict[str, Any]:
             "chunks_per_s": round(worker_rate, 2),
             "ratio": round(worker_rate / embed_rate, 3),
         },
+        "cpu": cpu,
     }
 
 

@@ -249,18 +249,29 @@ def _country_then_postcode() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?i:{names})[ \t,]+(?P<code>\d{{4,6}})\b(?![.,:/]?\d)")
 
 
+# A number that may be a postcode, and the separators the pattern allows before it.
+_CODE_CANDIDATE = re.compile(r"(?<!\d)\d{4,6}(?!\d)")
+_LONGEST_COUNTRY = 64  # characters, at least: the longest name in Faker's list has 44
+
+
 def _country_postcodes(text: str) -> list[Finding]:
     """A country followed by a postcode, the end of an address block printed on one line; a year is no
-    postcode ("Germany 2024")."""
-    if not re.search(r"\d{4}", text):
-        return []
-    found = []
-    for m in _country_then_postcode().finditer(text):
-        code = m.group("code")
-        if len(code) == 4 and code[:2] in ("19", "20"):
-            continue
-        found.append(Finding("address", m.start(), m.end(), 0.6, "address_pattern"))
-    return found
+    postcode ("Germany 2024"). The pattern (an alternation of some 240 names) is tried only just before each
+    number of four to six digits, where any match of it must lie (a tenth of the time on a 2 KB question)."""
+    found: dict[tuple[int, int], Finding] = {}
+    pattern = _country_then_postcode()
+    for candidate in _CODE_CANDIDATE.finditer(text):
+        begin = candidate.start()
+        while begin > 0 and text[begin - 1] in " \t,":
+            begin -= 1
+        begin = max(0, begin - _LONGEST_COUNTRY)
+        # The pattern looks two characters past the number ("0150.5" is no postcode).
+        for m in pattern.finditer(text, begin, min(len(text), candidate.end() + 2)):
+            code = m.group("code")
+            if m.end("code") != candidate.end() or (len(code) == 4 and code[:2] in ("19", "20")):
+                continue
+            found[(m.start(), m.end())] = Finding("address", m.start(), m.end(), 0.6, "address_pattern")
+    return list(found.values())
 
 
 # "lives on the north side of Joaquin Suarez 2906", "return it to Leon and Eyrarodda 66": a capitalised

@@ -229,3 +229,32 @@ def test_the_memory_of_a_worker_names_the_libraries_it_holds_and_those_it_does_n
     assert "torch and scipy unused, there for spaCy." in render(heavy, plot_names={})
     on_torch = heavy | {"machine": RUN["machine"] | {"embedding_backend": "torch"}}
     assert "; scipy unused, there for spaCy." in render(on_torch, plot_names={})
+
+
+def test_a_missed_ingestion_target_is_explained_from_the_cpu_each_stage_took():
+    cpu = {
+        "chunks": 515,
+        "ms_per_chunk": {
+            "parse_and_chunk": 0.2, "detectors": 0.9, "name_model": 7.9, "injection_cues": 2.0, "model": 40.0,
+        },
+        "process_ms_per_chunk": 55.0,
+        "database_ms_per_chunk": 5.0,
+    }  # fmt: skip
+    ingest = RUN["retrieval"]["ingest"] | {
+        "ratio": 0.66,
+        "ingest_chunks_per_s": 6.6,
+        "upload_worker": {"documents": 2, "chunks_per_s": 6.5, "ratio": 0.65},
+        "cpu": cpu,
+    }
+    run = RUN | {"retrieval": RUN["retrieval"] | {"ingest": ingest}}
+
+    page = render(run, plot_names={})
+
+    rows = {line.split("|")[1].strip(): line for line in page.splitlines() if line.startswith("| ")}
+    assert "| 7.9 |" in rows["reading: the name model"]
+    assert "| 5.0 |" in rows["the whole `ingest` run: the database server"]
+    note = next(line for line in page.splitlines() if line.startswith("- **Ingestion**"))
+    # 60 ms a chunk in all, two thirds of it the model's; reading 11 ms; storing the 9 ms left; 90 % leaves 4.4.
+    assert "60.0 ms a chunk (55.0 in this process, 5.0 in the database server), 67% of it the model's" in note
+    assert "Reading takes 11.0 ms a chunk, of which the name model 7.9" in note
+    assert "about 9.0" in note and "leaves the rest 4.4 ms a chunk" in note

@@ -62,6 +62,12 @@ def test_ingest_grow_search_and_judge_a_small_collection(db):
     sweep = candidates_sweep(reader, sources, retrieval.COLLECTION, counts=(200, 10))
 
     assert ingest["chunks"] == 4 and ingest["ingest_chunks_per_s"] > 0 and ingest["embed_chunks_per_s"] > 0
+    # Where the CPU went: every stage measured, the model's CPU the largest; the run cost the database CPU too.
+    cpu = ingest["cpu"]
+    assert cpu["chunks"] == 4
+    assert set(cpu["ms_per_chunk"]) == {"parse_and_chunk", "detectors", "name_model", "injection_cues", "model"}
+    assert cpu["ms_per_chunk"]["model"] > cpu["ms_per_chunk"]["parse_and_chunk"] > 0
+    assert cpu["process_ms_per_chunk"] > 0 and cpu["database_ms_per_chunk"] > 0
     assert grown.chunks == 300 == Chunk.objects.filter(document__collection=retrieval.COLLECTION).count()
     assert Document.objects.filter(collection=retrieval.COLLECTION).count() == grown.documents
     # The indexes dropped for the bulk load are back.
