@@ -2,8 +2,9 @@
 
 The lists are Faker's (the `faker` package, MIT): the person providers of its 80-odd locales, each built
 from a country's published name statistics. They are read from the installed package once per process
-(about 60 ms, 30,000 given names and 28,000 surnames); nothing is downloaded. Names written in other
-scripts are kept too: a Cyrillic or Greek name is as personal as a Latin one.
+(about 60 ms, 31,000 given names and 28,700 surnames, with the Latin spellings of names some locales list in
+their own script); nothing is downloaded. Names written in other scripts are kept too: a Cyrillic or Greek
+name is as personal as a Latin one.
 
 A list says that a word *can* be a name ("Will", "Page" and "Summer" are given names), never that it is
 one: `inspection.ner` asks the tagger too.
@@ -16,8 +17,12 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 
-_GIVEN = ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary")
-_FAMILY = ("last_names", "last_names_male", "last_names_female")
+# With the Latin spellings of names some locales list in their own script (Japanese, Chinese: "Tomoya Tanaka").
+_GIVEN = (
+    "first_names", "first_names_male", "first_names_female", "first_names_nonbinary",
+    "first_romanized_names", "first_romanized_names_male", "first_romanized_names_female",
+)  # fmt: skip
+_FAMILY = ("last_names", "last_names_male", "last_names_female", "last_romanized_names")
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,7 @@ def find_entities(text: str, *, in_question: bool = False, taken: Sequence[tuple
         findings += [Finding(f.kind, f.start + offset, f.end + offset, f.confidence, f.detector) for f in found]
     if in_question:
         findings += _lower_case_people(nlp.make_doc(text), names)
+        findings += _signature(text, names)
     return [trimmed for f in findings if (trimmed := _without_title(f, text)) is not None]
 
 
@@ -317,12 +318,17 @@ def _company_follows(doc: Any, end: int) -> bool:
         token = doc[i]
         word = token.text.casefold()
         if word in _NOT_A_PERSON_AFTER:
-            return True
+            # "Gareth Carr, Flat 10, …": an address begins after the name, no company ends it.
+            return not (i > end and doc[i - 1].text == "," and word in STREET_WORDS and _number_at(doc, i + 1))
         if token.tag_ in _PROPER or word in {",", "and", "&"}:
             i += 1
             continue
         return False
     return False
+
+
+def _number_at(doc: Any, i: int) -> bool:
+    return i < len(doc) and doc[i].like_num
 
 
 def _gazetteer_people(doc: Any, names: NameLists, *, in_question: bool) -> list[Finding]:
@@ -343,12 +349,18 @@ def _gazetteer_people(doc: Any, names: NameLists, *, in_question: bool) -> list[
         if not in_question and end - start == 1 and words[0].casefold() in common_words():
             has_given = False  # "Council", "General": everyday words, unless the model or the context says so
         surname_like = any(len(w) > 4 and w.casefold().endswith(_SURNAME_ENDINGS) for w in words)
+        # An initial and a word that is no everyday word: "M. Czulak", "A. Młot".
+        surname_like |= (
+            end - start == 2 and len(words[0]) == 2 and words[0].endswith(".") and len(words[1]) > 2
+            and words[1].casefold() not in common_words() and words[1][1:].islower()
+        )  # fmt: skip
         if (
             has_given
             or surname_like
             or (end - start > 1 and names.is_family(words[-1]))
             or _beside_a_name(doc, start, end, names)
             or _cued(doc, start, end)
+            or (in_question and _listed_subject(doc, start, end, names))
         ):
             findings.append(Finding("person", doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), 0.6, "gazetteer"))
     return findings
@@ -368,11 +380,45 @@ def _lower_case_people(doc: Any, names: NameLists) -> list[Finding]:
         if j + 1 < len(doc) and _INITIAL.fullmatch(doc[j].text) and doc[j].text.islower():
             j += 1  # "bertram m. jørgensen"
         last = doc[j].text
-        if not (last.islower() and last.isalpha() and len(last) > 2) or last in common:
+        if not (last.islower() and last.isalpha() and len(last) > 2):
             continue
-        if names.is_family(last) or last.endswith(_SURNAME_ENDINGS):
+        if last in common and (first in common or first in _EVERYDAY_GIVEN):
+            continue  # "mark smith", "will terraform"; but "erika ellis", "debra miller"
+        kin = j + 1 < len(doc) and doc[j + 1].text.casefold() in _KIN
+        if kin and last.endswith("s") and (_surname(last[:-1], names) or last[:-1] not in common):
+            # "leif nguyens manager", "faisal zidans boss": a possessive typed without its apostrophe
+            found.append(Finding("person", token.idx, doc[j].idx + len(last) - 1, 0.6, "gazetteer"))
+            continue
+        # A rare given name, then a word that is no everyday word, then what follows a name ("is", "said").
+        after = doc[j + 1].text.casefold() if j + 1 < len(doc) else ""
+        rare = first not in common and last not in common
+        if _surname(last, names) or (rare and after in _SPEECH | _WEAKLY_AFTER | _AFTER_A_FIRST_NAME):
             found.append(Finding("person", token.idx, doc[j].idx + len(last), 0.6, "gazetteer"))
     return found + _lower_case_first_names(doc, names, taken=[(f.start, f.end) for f in found])
+
+
+# A message's last line after a blank line or a sign-off ("Thanks,"): one to three capitalised words.
+_SIGNATURE = re.compile(
+    r"(?:\n[ \t]*\n|,[ \t]*\n)[ \t]*(?P<name>[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){0,2})[ \t]*\Z"
+)
+
+
+def _signature(text: str, names: NameLists) -> list[Finding]:
+    """The name a message is signed with: its last line alone, after a blank line or a sign-off, capitalised
+    words the first of which is a listed given name ("…take a look?\n\nHellevi", "Thanks,\nTara Nunez")."""
+    m = _SIGNATURE.search(text.rstrip())
+    if not m:
+        return []
+    words = m.group("name").split()
+    if not all(w[:1].isupper() and _name_shaped(w.rstrip(".")) for w in words):
+        return []
+    if not names.is_given(words[0].rstrip(".")) and words[0].casefold() in common_words():
+        return []  # "Thanks", "Cheers": a sign-off, not a name
+    return [Finding("person", m.start("name"), m.end("name"), 0.6, "gazetteer")]
+
+
+def _surname(word: str, names: NameLists) -> bool:
+    return names.is_family(word) or (len(word) > 4 and word.endswith(_SURNAME_ENDINGS))
 
 
 # Around a first name typed alone in lower case in chat: "tell venedykt", "bo said", "thx julie".
@@ -387,8 +433,9 @@ _EVERYDAY_GIVEN = frozenset(
     will mark max grant rose june may bill pat sue art ray guy jack frank hope faith joy dawn summer april
     august sandy rusty chase hunter page del don dean earl gene glen jay lane lee les lou mason miles
     nick norm ward wade penny ruby amber iris daisy holly ivy lily violet star sky river storm king prince
+    among an can else ever hence less made my per us
     """.split()  # noqa: SIM905
-)
+)  # the last line: English stop words (spaCy's list) that a name list holds ("hey can u ask …")
 
 
 def _lower_case_first_names(doc: Any, names: NameLists, *, taken: list[tuple[int, int]]) -> list[Finding]:
@@ -407,10 +454,22 @@ def _lower_case_first_names(doc: Any, names: NameLists, *, taken: list[tuple[int
             continue
         before = doc[token.i - 1].text.casefold() if token.i else ""
         after = doc[token.i + 1].text.casefold() if token.i + 1 < len(doc) else ""
-        strong = before in _ADDRESSING or after in _SPEECH
+        # Two given names joined by "and" ("so juliette and kalina are out") are people.
+        paired = (after == "and" and _lower_given(doc, token.i + 2, names)) or (
+            before == "and" and _lower_given(doc, token.i - 2, names)
+        )
+        strong = before in _ADDRESSING or after in _SPEECH or paired
         if strong or ((after in _WEAKLY_AFTER or after in _AFTER_A_FIRST_NAME) and word not in common):
             found.append(Finding("person", token.idx, token.idx + len(word), 0.5, "gazetteer"))
     return found
+
+
+def _lower_given(doc: Any, i: int, names: NameLists) -> bool:
+    """The i-th token is a listed given name typed in lower case that is no everyday word ("kalina")."""
+    if not 0 <= i < len(doc):
+        return False
+    word = doc[i].text
+    return word.islower() and word.isalpha() and len(word) > 2 and word not in _EVERYDAY_GIVEN and names.is_given(word)
 
 
 _OTHER_ENTITIES = frozenset({"ORG", "FAC", "GPE", "LOC", "PRODUCT"})
@@ -492,14 +551,40 @@ def _proper(token: Any) -> bool:
     word = token.text
     if not word[:1].isupper() or not word.replace("-", "").replace("'", "").replace(".", "").isalpha():
         return False
-    if token.ent_type_ in _NOT_PEOPLE_ENTITIES or word == "I":
+    if word == "I":
+        return False
+    if token.ent_type_ in _NOT_PEOPLE_ENTITIES and not _given_then_family(token):
         return False
     if token.tag_ in _PROPER or _INITIAL.fullmatch(word):
         return True
-    if word.isupper() or token.i == 0 or token.tag_ not in _CONTENT_TAGS:
+    if word.isupper():
         return False
-    before = token.doc[token.i - 1]
-    return before.text not in _OPENS_A_SENTENCE and "\n" not in before.whitespace_
+    before = token.doc[token.i - 1] if token.i else None
+    opens = before is None or before.text in _OPENS_A_SENTENCE or "\n" in before.whitespace_
+    if opens:
+        # "Aleksander covers the phone", "Pinto mentored two juniors": a listed name, no everyday word, and a verb.
+        following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        return (
+            following is not None
+            and following.tag_ in _AFTER_A_NAME
+            and name_lists().is_name(word)
+            and word.casefold() not in common_words()
+        )
+    return token.tag_ in _CONTENT_TAGS
+
+
+def _given_then_family(token: Any) -> bool:
+    """A listed given name followed by a capitalised listed surname ("Ilona Fodor"), which the model may
+    read as a nationality or a place."""
+    names = name_lists()
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return (
+        following is not None
+        and following.text[:1].isupper()
+        and names.is_given(token.text)
+        and names.is_family(following.text)
+        and "\n" not in token.whitespace_
+    )
 
 
 _SPEECH = frozenset(
@@ -525,7 +610,25 @@ def _cued(doc: Any, start: int, end: int) -> bool:
         return True
     if after and after[0] in _SPEECH:
         return True
+    # "approved by Dekker", "signed off by Ochnio"; "ask for Oryna at reception"
+    by_someone = before == "by" and start > 1 and doc[start - 2].tag_ == "VBN"
+    asked_for = before == "for" and start > 1 and doc[start - 2].text.casefold() == "ask"
+    word = doc[start].text
+    if (by_someone or asked_for) and end - start == 1 and word.casefold() not in common_words():
+        return name_lists().is_name(word)  # not "provided by Equifax"
     return len(after) == 2 and after[0] in {"'s", "’s"} and after[1] in _KIN
+
+
+def _listed_subject(doc: Any, start: int, end: int, names: NameLists) -> bool:
+    """A lone listed surname that is no everyday word, opening a sentence or a clause and followed by what
+    follows a name ("…; Losekann covers the Kafka side", "Kabus mentored two juniors")."""
+    word = doc[start].text
+    if end - start != 1 or not names.is_family(word) or word.casefold() in common_words():
+        return False
+    before = doc[start - 1] if start else None
+    opens = before is None or before.text in _OPENS_A_SENTENCE or "\n" in before.whitespace_
+    following = doc[end] if end < len(doc) else None
+    return opens and following is not None and following.tag_ in _AFTER_A_NAME
 
 
 def _beside_a_name(doc: Any, start: int, end: int, names: NameLists) -> bool:

@@ -12,6 +12,7 @@ user wrote, invisible ones inside it included. Pure: no Django.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -28,9 +29,15 @@ _DOTS = frozenset("\u3002\uff61\u2024")
 _INVISIBLE = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800") | frozenset(map(chr, range(0xFE00, 0xFE10)))
 
 
+_LOOK_ALIKE_LETTERS = frozenset(chr(c) for c in _LOOK_ALIKES)
+# A run of letters (the module's notion of a word).
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 @functools.lru_cache(maxsize=4096)
-def fold(ch: str) -> str:
-    """One character as the detectors read it ("" for an invisible one)."""
+def fold(ch: str, *, look_alikes: bool = True) -> str:
+    """One character as the detectors read it ("" for an invisible one); `look_alikes`: a letter drawn like a
+    Latin one is read as that Latin letter."""
     if ch in _INVISIBLE or unicodedata.category(ch) == "Cf":
         return ""
     if ch in _DASHES:
@@ -40,7 +47,8 @@ def fold(ch: str) -> str:
     decimal = unicodedata.decimal(ch, None)
     if decimal is not None:
         return str(decimal)
-    return unicodedata.normalize("NFKC", ch).translate(_LOOK_ALIKES)
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded.translate(_LOOK_ALIKES) if look_alikes else folded
 
 
 @dataclass(frozen=True)
@@ -64,8 +72,9 @@ def normalise(text: str) -> Normalised:
         return Normalised(text)
     pieces: list[str] = []
     origin: list[int] = []
+    native = _native_words(text)
     for i, ch in enumerate(text):
-        folded = fold(ch) if ord(ch) > 127 else ch
+        folded = fold(ch, look_alikes=i not in native) if ord(ch) > 127 else ch
         if folded:
             pieces.append(folded)
             origin.extend([i] * len(folded))
@@ -73,3 +82,18 @@ def normalise(text: str) -> Normalised:
     if normalised == text:
         return Normalised(text)
     return Normalised(normalised, tuple(origin))
+
+
+def _native_words(text: str) -> set[int]:
+    """Positions of the letters of words written in another script than Latin, whose look-alike letters are
+    left as they are: a word with no Latin letter and at least one letter drawn like no Latin one ("Омелян",
+    "Σταύρος") is that script's word, and a name read as such; a Latin word with a Cyrillic "о" in it, or a
+    word made only of look-alikes ("АКІА"), is read in Latin, as a filter-dodger would have it read."""
+    positions: set[int] = set()
+    for m in _LETTERS.finditer(text):
+        word = m.group()
+        if word.isascii() or any(c.isascii() for c in word):
+            continue
+        if any(c not in _LOOK_ALIKE_LETTERS for c in word):
+            positions.update(range(m.start(), m.end()))
+    return positions
