@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from django.db import connection
 
-from benchmarks import retrieval
+from benchmarks import ingest_cpu, retrieval
 from benchmarks.candidates import candidates_sweep
 from benchmarks.corpus import SourceDocument, Sources, sentences_of, synthetic_chunks
 from benchmarks.database import throwaway_database
@@ -62,12 +62,13 @@ def test_ingest_grow_search_and_judge_a_small_collection(db):
     sweep = candidates_sweep(reader, sources, retrieval.COLLECTION, counts=(200, 10))
 
     assert ingest["chunks"] == 4 and ingest["ingest_chunks_per_s"] > 0 and ingest["embed_chunks_per_s"] > 0
-    # Where the CPU went: every stage measured, the model's CPU the largest; the run cost the database CPU too.
+    # Where the CPU went: every stage measured, the model's CPU the largest; the database server's CPU read (a
+    # few chunks may cost it less than the clock's tick of 10 ms).
     cpu = ingest["cpu"]
     assert cpu["chunks"] == 4
     assert set(cpu["ms_per_chunk"]) == {"parse_and_chunk", "detectors", "name_model", "injection_cues", "model"}
     assert cpu["ms_per_chunk"]["model"] > cpu["ms_per_chunk"]["parse_and_chunk"] > 0
-    assert cpu["process_ms_per_chunk"] > 0 and cpu["database_ms_per_chunk"] > 0
+    assert cpu["process_ms_per_chunk"] > 0 and cpu["database_ms_per_chunk"] >= 0
     assert grown.chunks == 300 == Chunk.objects.filter(document__collection=retrieval.COLLECTION).count()
     assert Document.objects.filter(collection=retrieval.COLLECTION).count() == grown.documents
     # The indexes dropped for the bulk load are back.
@@ -129,3 +130,18 @@ def test_without_the_evaluation_data_the_demo_corpus_stands_in(monkeypatch, tmp_
     assert "demo corpus" in sources.name and not sources.qrels
     assert len(sources.queries) == 5 and all(q.endswith("?") for q in sources.queries.values())
     assert len(sources.documents) >= 5 and len(sources.sentences) > 100
+
+
+def test_the_database_servers_cpu_is_read_from_its_own_processes(db):
+    """The processes whose CPU counts as the database server's: the postmaster of this connection's backend and
+    its children, this backend among them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    processes = ingest_cpu._server_processes()
+    assert backend in {p.pid for p in processes}
+    assert all("postgres" in p.name() for p in processes)
+    seconds = ingest_cpu._cpu_seconds(processes)
+    with connection.cursor() as cursor:  # some work for the server: its CPU grows
+        cursor.execute("SELECT count(*) FROM generate_series(1, 3000000)")
+    assert ingest_cpu._cpu_seconds(processes)[backend] > seconds[backend]
