@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from inspection.findings import Finding
-from inspection.gazetteer import name_lists
+from inspection.gazetteer import common_words, name_lists
 
 # Words of a field's name (split at "_", "-", blanks and case changes) that mark a person's or an address's.
 _PERSON_KEYS = frozenset(
@@ -63,18 +63,37 @@ def _field_kind(key: str) -> str | None:
     return None
 
 
+# Small words of surnames written in lower case: "da Mota", "das Neves, Isaac", "Zoë van den Velden".
+_PARTICLES = frozenset(
+    "da das de del della der den di do dos du la le van von ter ten bin ibn al el y".split()  # noqa: SIM905
+)
+
+
 def _is_name(value: str) -> bool:
-    """One to four capitalised words, not all acronyms; a word alone must be a listed name, several must
-    hold a listed name or a word that is no everyday word ("Service Desk" is no one)."""
+    """One to four capitalised words (particles aside), not all acronyms; a word alone must be a listed name,
+    several must hold a listed name, or be words shaped as names none of which is an everyday word ("Service
+    Desk" is no one; "Domna Pappa" is someone)."""
     words = value.replace(",", " ").split()
+    capitalised = [w for w in words if w not in _PARTICLES]
     if not (
         _NAME_VALUE.match(value)
-        and all(w[0].isupper() for w in words)
-        and not all(w.isupper() and len(w) > 1 for w in words)
+        and capitalised
+        and all(w[0].isupper() for w in capitalised)
+        and not all(w.isupper() and len(w) > 1 for w in capitalised)
     ):
         return False
     names = name_lists()
-    return any(names.is_name(w) for w in words)
+    if any(names.is_name(w) for w in capitalised):
+        return True
+    # Unlisted: every word shaped as a name (no acronym, no digit) and none an everyday word ("Agency PoC",
+    # "GSA Finance" are not).
+    common = common_words()
+    return len(capitalised) > 1 and all(_name_shaped(w) and w.casefold() not in common for w in capitalised)
+
+
+def _name_shaped(word: str) -> bool:
+    """A capital, then lower-case letters only ("Pappa", "Pöllänen"; not "PoC", "GSA", "Q3")."""
+    return len(word) > 1 and word[1:].isalpha() and word[1:].islower()
 
 
 def _is_address(value: str) -> bool:
