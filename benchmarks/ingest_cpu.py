@@ -11,12 +11,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
-import psutil
 from django.db import connection
 
+from benchmarks.e2e import children_of, cpu_seconds
 from inspection import inspect_text, ner
 from inspection.injection import inspect_cues
 from retrieval.embedders import get_embedder
@@ -55,14 +55,16 @@ def reading_cpu(files: Sequence[tuple[str, bytes]]) -> dict[str, Any]:
 @contextmanager
 def cpu_of_run(result: dict[str, Any], *, chunks: int) -> Iterator[None]:
     """Fill `result` with the CPU milliseconds per chunk that the block cost this process (every thread) and
-    the database server (its processes alive at the end: a backend that ended meanwhile is not counted)."""
-    process_before, server_before = time.process_time(), _cpu_seconds(_server_processes())
+    the database server (its processes alive at the end: a backend that ended meanwhile is not counted; None
+    when the server's processes cannot be read, a server on another machine)."""
+    process_before, server_before = time.process_time(), cpu_seconds(_server_processes())
     yield
     process = time.process_time() - process_before
-    server_after = _cpu_seconds(_server_processes())
+    server_pids = _server_processes()
+    server_after = cpu_seconds(server_pids)
     server = sum(seconds - server_before.get(pid, 0.0) for pid, seconds in server_after.items())
     result["process_ms_per_chunk"] = round(process * 1000 / chunks, 2)
-    result["database_ms_per_chunk"] = round(server * 1000 / chunks, 2)
+    result["database_ms_per_chunk"] = round(server * 1000 / chunks, 2) if server_pids else None
 
 
 def _thread_seconds(work: Callable[[], object]) -> float:
@@ -71,21 +73,14 @@ def _thread_seconds(work: Callable[[], object]) -> float:
     return time.thread_time() - started
 
 
-def _server_processes() -> list[psutil.Process]:
-    """The database server's processes: its postmaster (the parent of this connection's backend) and children."""
+def _server_processes() -> list[int]:
+    """The database server's processes: its postmaster (from postmaster.pid in its data folder) and children;
+    [] when that folder is not readable here."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        backend = psutil.Process(cursor.fetchone()[0])
-    postmaster = backend.parent() or backend
-    return [postmaster, *postmaster.children()]
-
-
-def _cpu_seconds(processes: Sequence[psutil.Process]) -> dict[int, float]:
-    seconds = {}
-    for process in processes:
-        try:
-            times = process.cpu_times()
-        except psutil.Error:  # a backend that ended meanwhile
-            continue
-        seconds[process.pid] = times.user + times.system
-    return seconds
+        cursor.execute("SHOW data_directory")
+        folder = Path(cursor.fetchone()[0])
+    try:
+        postmaster = int((folder / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return []
+    return [postmaster, *children_of(postmaster)]

@@ -597,10 +597,9 @@ def _ingest_cpu(cpu: dict[str, Any] | None) -> list[str]:
         ("reading: the injection cues", ms["injection_cues"]),
     ]
     if "process_ms_per_chunk" in cpu:
-        rows += [
-            ("the whole `ingest` run: this process, every thread", cpu["process_ms_per_chunk"]),
-            ("the whole `ingest` run: the database server", cpu["database_ms_per_chunk"]),
-        ]
+        rows.append(("the whole `ingest` run: this process, every thread", cpu["process_ms_per_chunk"]))
+    if cpu.get("database_ms_per_chunk") is not None:
+        rows.append(("the whole `ingest` run: the database server", cpu["database_ms_per_chunk"]))
     return [
         "",
         "Where the CPU goes, in milliseconds of CPU per chunk: each stage alone on the same files (the thread's "
