@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from inspection.findings import Finding
-from inspection.gazetteer import common_words, name_lists
+from inspection.gazetteer import common_words, name_lists, name_shaped
 
 # Words of a field's name (split at "_", "-", blanks and case changes) that mark a person's or an address's.
 _PERSON_KEYS = frozenset(
@@ -88,12 +88,7 @@ def _is_name(value: str) -> bool:
     # Unlisted: every word shaped as a name (no acronym, no digit) and none an everyday word ("Agency PoC",
     # "GSA Finance" are not).
     common = common_words()
-    return len(capitalised) > 1 and all(_name_shaped(w) and w.casefold() not in common for w in capitalised)
-
-
-def _name_shaped(word: str) -> bool:
-    """A capital, then lower-case letters only ("Pappa", "Pöllänen"; not "PoC", "GSA", "Q3")."""
-    return len(word) > 1 and word[1:].isalpha() and word[1:].islower()
+    return len(capitalised) > 1 and all(name_shaped(w) and w.casefold() not in common for w in capitalised)
 
 
 def _is_address(value: str) -> bool:

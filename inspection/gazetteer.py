@@ -40,6 +40,14 @@ class NameLists:
         return self.is_given(word) or self.is_family(word)
 
 
+def name_shaped(word: str) -> bool:
+    """A capitalised word drawn as a name is: not a single letter, not in capitals only ("DNA", "GSA") or opening
+    with two ("HSCs", "MAb"), no digit ("CD4", "Q3")."""
+    return not (
+        len(word) < 2 or word[1].isupper() or any(c.isdigit() for c in word) or not any(c.islower() for c in word[1:])
+    )
+
+
 @functools.cache
 def name_lists() -> NameLists:
     """The given names and surnames of every locale Faker ships, case-folded."""

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from inspection.findings import Finding
-from inspection.gazetteer import NameLists, common_words, name_lists
+from inspection.gazetteer import NameLists, common_words, name_lists, name_shaped
 from inspection.names import TITLES
 from inspection.street_types import STREET_WORDS
 
@@ -231,7 +231,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 def _may_hold_a_name(sentence: str, names: NameLists) -> bool:
     """Whether `sentence` holds a capitalised word that may be (part of) a name: one of the name lists; else
-    one shaped as a name (`_name_shaped`) that is no everyday word, or is one beside another capitalised
+    one shaped as a name (`gazetteer.name_shaped`) that is no everyday word, or is one beside another capitalised
     word ("Kang Gang", "Du Cane", but not "the Council" or "Reset MFA")."""
     common = common_words()
     words = list(_WORD.finditer(sentence))
@@ -241,7 +241,7 @@ def _may_hold_a_name(sentence: str, names: NameLists) -> bool:
             continue
         if names.is_name(word):
             return True
-        if not _name_shaped(word):
+        if not name_shaped(word):
             continue
         if word.casefold() not in common or _in_a_run(sentence, words, i):
             return True
@@ -254,17 +254,9 @@ def _in_a_run(sentence: str, words: list[re.Match[str]], i: int) -> bool:
         if 0 <= j < len(words):
             other = words[j].group()
             between = sentence[min(words[i].end(), words[j].end()) : max(words[i].start(), words[j].start())]
-            if other[:1].isupper() and _name_shaped(other) and between.strip(" ") == "":
+            if other[:1].isupper() and name_shaped(other) and between.strip(" ") == "":
                 return True
     return False
-
-
-def _name_shaped(word: str) -> bool:
-    """Not shaped as no name is: a single letter, a word in capitals only ("DNA", "OUTCOME") or opening with
-    two ("HSCs", "MAb"), one with a digit ("CD4", "PI3K")."""
-    return not (
-        len(word) == 1 or word[1].isupper() or any(c.isdigit() for c in word) or not any(c.islower() for c in word[1:])
-    )
 
 
 def _without_title(f: Finding, text: str) -> Finding | None:
@@ -410,7 +402,7 @@ def _signature(text: str, names: NameLists) -> list[Finding]:
     if not m:
         return []
     words = m.group("name").split()
-    if not all(w[:1].isupper() and _name_shaped(w.rstrip(".")) for w in words):
+    if not all(w[:1].isupper() and name_shaped(w.rstrip(".")) for w in words):
         return []
     if not names.is_given(words[0].rstrip(".")) and words[0].casefold() in common_words():
         return []  # "Thanks", "Cheers": a sign-off, not a name
