@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 __all__ = [
     "EgressBlocked",
     "check_outbound",
-    "guard_outbound",
     "guard_outbound_texts",
     "outbound_text",
     "outbound_texts",
@@ -61,13 +60,6 @@ def check_outbound(payload_text: str, *, custom: Sequence[CustomPattern] = ()) -
 
 # What check_outbound() found in the strings this process read (by digest: no text is kept).
 OUTBOUND = SeenTexts(lambda text, custom: check_outbound(text, custom=custom))
-
-
-def guard_outbound(payload_text: str, *, custom: Sequence[CustomPattern] = ()) -> None:
-    """Raise EgressBlocked when check_outbound() finds anything in `payload_text`."""
-    findings = check_outbound(payload_text, custom=custom)
-    if findings:
-        raise EgressBlocked(Counter(f.kind for f in findings))
 
 
 def guard_outbound_texts(texts: Iterable[str], *, custom: Sequence[CustomPattern] = ()) -> None:

@@ -12,7 +12,7 @@ from routing import egress, seen_texts
 from routing.backends.anthropic import AnthropicBackend
 from routing.backends.base import SYSTEM_PROMPT, BackendError, Bundle, ContextPassage, boundary_code, build_prompt
 from routing.backends.openai_compatible import OpenAICompatibleBackend
-from routing.egress import EgressBlocked, check_outbound, guard_outbound, guard_outbound_texts, outbound_text
+from routing.egress import EgressBlocked, check_outbound, guard_outbound_texts, outbound_text
 from routing.redaction import Vault, redact, restore
 from tests.conftest import FAKE_ANTHROPIC_KEY, FAKE_ANTHROPIC_MODEL, FAKE_LOCAL_MODEL
 
@@ -29,7 +29,7 @@ def test_a_placeholder_only_payload_passes():
     payload = "Can [PERSON_1] email [EMAIL_1] about [CUSTOM_CUSTOMER_ID_1] or call [PHONE_2]? Key: [SECRET_1]."
 
     assert check_outbound(payload, custom=[CUSTOMER_ID]) == []
-    guard_outbound(payload, custom=[CUSTOMER_ID])
+    guard_outbound_texts([payload], custom=[CUSTOMER_ID])
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def test_a_placeholder_only_payload_passes():
 )
 def test_a_payload_with_raw_sensitive_data_is_blocked_with_counts_only(payload, kind):
     with pytest.raises(EgressBlocked) as caught:
-        guard_outbound(payload, custom=[CUSTOMER_ID])
+        guard_outbound_texts([payload], custom=[CUSTOMER_ID])
 
     blocked = caught.value
     assert kind in blocked.counts
