@@ -595,20 +595,26 @@ _KIN = frozenset(
 
 def _cued(doc: Any, start: int, end: int) -> bool:
     """A name the words around it say is a person's: speech ("says Gerste", "Gerste said", "according to
-    Gerste") or kin ("Asya's kid")."""
+    Gerste"), kin ("Asya's kid"), an approval ("approved by Dekker") or a desk ("ask for Oryna")."""
     before = doc[start - 1].text.casefold() if start else ""
     after = [t.text.casefold() for t in doc[end : end + 2]]
     if before in _SPEECH or (start > 1 and doc[start - 2].text.casefold() == "according" and before == "to"):
         return True
     if after and after[0] in _SPEECH:
         return True
-    # "approved by Dekker", "signed off by Ochnio"; "ask for Oryna at reception"
+    if len(after) == 2 and after[0] in {"'s", "’s"} and after[1] in _KIN:
+        return True
+    # A listed name that is no everyday word after a participle and "by" ("approved by Dekker"; not "provided by
+    # Equifax") or after "ask for" ("ask for Oryna at reception").
     by_someone = before == "by" and start > 1 and doc[start - 2].tag_ == "VBN"
     asked_for = before == "for" and start > 1 and doc[start - 2].text.casefold() == "ask"
     word = doc[start].text
-    if (by_someone or asked_for) and end - start == 1 and word.casefold() not in common_words():
-        return name_lists().is_name(word)  # not "provided by Equifax"
-    return len(after) == 2 and after[0] in {"'s", "’s"} and after[1] in _KIN
+    return (
+        (by_someone or asked_for)
+        and end - start == 1
+        and word.casefold() not in common_words()
+        and name_lists().is_name(word)
+    )
 
 
 def _listed_subject(doc: Any, start: int, end: int, names: NameLists) -> bool:
