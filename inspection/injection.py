@@ -478,17 +478,17 @@ def inspect_injection(text: str, vector: Sequence[float] | None = None) -> Injec
     which also embeds its title and headings, will do). With it the classifier scores the text too
     (`with_classifier`); without it, the cues alone. Raises ValueError for a vector of the wrong size.
     """
-    return with_classifier(inspect_cues(text), vector)
+    return with_classifier(text, inspect_cues(text), vector)
 
 
-def with_classifier(cues: InjectionVerdict, vector: Sequence[float] | None) -> InjectionVerdict:
-    """The cues' verdict on a text with the classifier's view of the text's `vector`: the higher score of
-    the two, and the cue "classifier" named when the classifier's score decides a flag. Unchanged without a
-    vector or without a shipped classifier."""
+def with_classifier(text: str, cues: InjectionVerdict, vector: Sequence[float] | None) -> InjectionVerdict:
+    """The cues' verdict on `text` with the classifier's view of it (its words and its `vector`): the higher
+    score of the two, and the cue "classifier" named when the classifier's score decides a flag. Unchanged
+    without a vector or without a shipped classifier."""
     classifier = shipped_classifier()
     if vector is None or classifier is None:
         return cues
-    learned = round(classifier.probability(vector), 4)
+    learned = round(classifier.probability(vector, text), 4)
     if learned <= cues.score:
         return cues
     named = (*cues.cues, CLASSIFIER_CUE) if learned >= DEFAULT_THRESHOLD else cues.cues

@@ -32,12 +32,12 @@ def classifier_applies() -> bool:
 
 
 def judge_with_vectors(
-    verdicts: Sequence[InjectionVerdict], vectors: Sequence[Sequence[float]]
+    texts: Sequence[str], verdicts: Sequence[InjectionVerdict], vectors: Sequence[Sequence[float]]
 ) -> list[InjectionVerdict]:
-    """The cues' `verdicts` on some texts with the classifier's view of their vectors (the embedder's)."""
+    """The cues' `verdicts` on `texts` with the classifier's view of them and their vectors (the embedder's)."""
     if not classifier_applies():
         return list(verdicts)
-    return [with_classifier(v, vector) for v, vector in zip(verdicts, vectors, strict=True)]
+    return [with_classifier(t, v, vector) for t, v, vector in zip(texts, verdicts, vectors, strict=True)]
 
 
 def inspect_injection_texts(texts: Sequence[str]) -> list[InjectionVerdict]:
@@ -45,7 +45,7 @@ def inspect_injection_texts(texts: Sequence[str]) -> list[InjectionVerdict]:
     cues = [inspect_cues(text) for text in texts]
     if not texts or not classifier_applies():
         return cues
-    return judge_with_vectors(cues, get_embedder().embed_batch(list(texts)))
+    return judge_with_vectors(texts, cues, get_embedder().embed_batch(list(texts)))
 
 
 def inspect_passages(passages: Sequence[Passage]) -> dict[int, InjectionVerdict]:

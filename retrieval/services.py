@@ -458,7 +458,7 @@ def _insert_chunks(document_id: int, chunks: Sequence[PreparedChunk], vectors: S
     for ordinal, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True)):
         injection = chunk.injection
         if injection is not None and applies:
-            injection = with_classifier(injection, vector)
+            injection = with_classifier(chunk.text, injection, vector)
         rows.append(
             (
                 document_id,

@@ -56,8 +56,8 @@ def test_it_flags_unseen_typed_injections_the_cues_miss_and_no_runbook_sentence(
     verdicts = inspect_injection_texts(UNSEEN_INJECTIONS + RUNBOOK)
 
     injections, runbook = verdicts[: len(UNSEEN_INJECTIONS)], verdicts[len(UNSEEN_INJECTIONS) :]
-    # A weak layer on its own (docs/inspection.md: 0.42 recall on deepset's held-out half): 2 of these 10.
-    assert sum(v.flagged() and CLASSIFIER_CUE in v.cues for v in injections) >= 2
+    # A layer that misses some on its own (docs/inspection.md): 5 of these 10 since it reads words too, 2 before.
+    assert sum(v.flagged() and CLASSIFIER_CUE in v.cues for v in injections) >= 4
     assert not any(v.flagged() for v in runbook)
     labels = [1] * len(injections) + [0] * len(runbook)
     assert binary_report([v.score for v in verdicts], labels, threshold=DEFAULT_THRESHOLD)["auc"] >= 0.8
