@@ -18,11 +18,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from inspection.deobfuscate import readings
 from inspection.injection_model import shipped_classifier
 
 DEFAULT_THRESHOLD = 0.5
 # The cue name a verdict carries when the classifier's score is above the cues' and flags the text.
 CLASSIFIER_CUE = "classifier"
+# Named beside the cues that fired on another reading of the text (decoded, unscrambled, folded).
+DISGUISED_CUE = "disguised"
 
 _I = re.IGNORECASE
 
@@ -441,7 +444,18 @@ def _join_spaced(run: re.Match[str]) -> str:
 
 
 def inspect_cues(text: str) -> InjectionVerdict:
-    """Score `text` by the cues alone and name those that fired."""
+    """Score `text` by the cues alone and name those that fired. The text's other readings (decoded base64
+    or hex, ROT13, reversed, leetspeak, look-alike letters: `deobfuscate.readings`) are read too; when one
+    scores higher, its verdict stands, named with the cue "disguised"."""
+    verdict = _cues_of(text)
+    for reading in readings(text):
+        other = _cues_of(reading)
+        if other.score > verdict.score:
+            verdict = InjectionVerdict(other.score, (*other.cues, DISGUISED_CUE))
+    return verdict
+
+
+def _cues_of(text: str) -> InjectionVerdict:
     hidden = _CUES[-1][2].search(text) is not None
     prepared = _prepare(text)
     spaced = [_join_spaced(run) for run in _SPACED_RUN.finditer(prepared)]

@@ -29,7 +29,7 @@ _DOTS = frozenset("\u3002\uff61\u2024")
 _INVISIBLE = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800") | frozenset(map(chr, range(0xFE00, 0xFE10)))
 
 
-_LOOK_ALIKE_LETTERS = frozenset(chr(c) for c in _LOOK_ALIKES)
+LOOK_ALIKE_LETTERS = frozenset(chr(c) for c in _LOOK_ALIKES)
 # A run of letters (the module's notion of a word).
 _LETTERS = re.compile(r"[^\W\d_]+")
 
@@ -94,6 +94,6 @@ def _native_words(text: str) -> set[int]:
         word = m.group()
         if word.isascii() or any(c.isascii() for c in word):
             continue
-        if any(c not in _LOOK_ALIKE_LETTERS for c in word):
+        if any(c not in LOOK_ALIKE_LETTERS for c in word):
             positions.update(range(m.start(), m.end()))
     return positions
