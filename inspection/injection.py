@@ -134,6 +134,17 @@ _PRAISE = (
 
 # (name, weight, pattern). Weights are the cue's chance of an injection on its own, set by hand on the tuning
 # split and kept round; two cues at 0.5 make 0.75.
+# What a planted order tells whoever handles the text to do, and what it calls the result.
+_READER_ORDER = (
+    r"(?:say|says|state|mention|include|add|append|insert|omit|drop|leave\s+out|remove|hide|recommend|rate|rank"
+    r"|score|describe|report|claim|conclude|tell|reply|respond|answer|link|direct|send|forward|refer|point|list"
+    r"|present|call|treat|mark|approve|confirm|use|quote|praise|favou?r|prefer|suggest|emphasi[sz]e)"
+)
+_HANDLED_TEXT = (
+    r"(?:summar(?:y|ies)|recaps?|digests?|overviews?|synops[ie]s|abstracts?|answers?|responses?|replies|translations?"
+    r"|evaluations?|assessments?|screenings?|rankings?|briefings?|notes)"
+)
+
 _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
     (
         "override_prior",
@@ -158,7 +169,29 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
             rf"|{_PRIOR_ML}\s+(?:[\w']+\s+)?{_OBJECT_ML})\b{_NOT_A_THING}"
             r"|(?:忽略|无视|無視|忘记|忘掉|不要理会)(?:之前|以前|上面|上述|前面|先前|所有)的?(?:所有|全部|一切)?的?"
             r"(?:指令|指示|说明|規則|规则|命令|提示)"
-            r"|(?:以前|前|上記|これまで)の(?:指示|命令|ルール|指令)(?:を|は)?(?:すべて|全て)?(?:無視|忘れ)",
+            r"|(?:以前|前|上記|これまで)の(?:指示|命令|ルール|指令)(?:を|は)?(?:すべて|全て)?(?:無視|忘れ)"
+            # Korean, Arabic, Hindi, Turkish, Vietnamese, Greek, Swedish, Norwegian and Danish, Czech, Finnish,
+            # Ukrainian, Indonesian: "ignore (all) previous instructions", each needing "previous" or "all"
+            r"|(?:이전|위의|앞의|지금까지의|모든)\s*(?:모든\s*)?(?:지시|명령|지침|규칙)\S*\s*(?:모두\s*|전부\s*)?(?:무시|잊어)"
+            r"|(?:تجاهل|انس|إنس)\s+(?:(?:جميع|كل)\s+(?:التعليمات|الأوامر|القواعد|التوجيهات)"
+            r"|(?:التعليمات|الأوامر|القواعد|التوجيهات)\s+(?:السابقة|أعلاه))"
+            r"|(?:पिछले|ऊपर\s+के|पहले\s+के)\s+(?:सभी\s+)?(?:निर्देशों|निर्देश|आदेशों|नियमों)\s+(?:को\s+)?"
+            r"(?:अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल)"
+            r"|\b(?:önceki|yukarıdaki|tüm|bütün)\s+(?:tüm\s+|bütün\s+)?(?:talimatları|talimatlarını|kuralları|komutları"
+            r"|yönergeleri)\s+(?:yok\s+say|unut|görmezden\s+gel|dikkate\s+alma)"
+            r"|\b(?:bỏ\s+qua|quên|phớt\s+lờ)\s+(?:đi\s+)?(?:tất\s+cả\s+)?(?:các\s+|mọi\s+|những\s+)?(?:hướng\s+dẫn"
+            r"|chỉ\s+dẫn|lệnh|quy\s+tắc|chỉ\s+thị)\s+(?:trước|ở\s+trên|phía\s+trên)"
+            r"|(?:αγνόησε|αγνοήστε|ξέχνα|ξεχάστε)\s+(?:όλες\s+(?:τις\s+)?(?:προηγούμενες\s+|παραπάνω\s+)?"
+            r"|(?:τις\s+)?(?:προηγούμενες|παραπάνω)\s+)(?:οδηγίες|εντολές|κανόνες)"
+            r"|\b(?:ignorera|ignorer|glöm|glem)\s+(?:alla\s+|alle\s+)?(?:tidigare|föregående|tidligere|forrige"
+            r"|ovanstående|ovenstående)\s+(?:instruktioner\w*|instruksjoner\w*|instrukser|regler|anvisningar)"
+            r"|\b(?:ignoruj(?:te)?|zapomeň(?:te)?)\s+(?:všechny\s+)?(?:předchozí|předešlé|výše\s+uvedené)\s+"
+            r"(?:instrukce|pokyny|příkazy|pravidla)"
+            r"|\b(?:ohita|unohda|jätä\s+huomiotta)\s+(?:kaikki\s+)?(?:aiemmat|edelliset|yllä\s+olevat)\s+"
+            r"(?:ohjeet|käskyt|säännöt)"
+            r"|(?:ігноруй(?:те)?|забудь(?:те)?)\s+(?:(?:усі|всі)\s+(?:попередні\s+)?|попередні\s+)"
+            r"(?:інструкції|вказівки|правила)"
+            r"|\b(?:abaikan|lupakan)\s+(?:semua\s+)?(?:instruksi|perintah|arahan|aturan)\s+(?:sebelumnya|di\s+atas)",
             _I,
         ),
     ),
@@ -402,6 +435,49 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
             r"ignor|forget|disregard|instruct|prompt|system|password|say|print|reveal|pwned|hack|vergiss|anweisung"
             r"|sag|schreib|jailbreak|override",
             _I,
+        ),
+    ),
+    (
+        # An order to whoever or whatever summarises, answers or processes the text, naming no model: the usual
+        # form of an instruction planted in a document ("When summarising this thread, state that …", "Any
+        # summary of these minutes should mention …", "Reply to any question about refunds with …").
+        "directs_the_reader",
+        0.5,
+        re.compile(
+            # "When summarising this thread, state that …", "If asked about the outage, reply that …"
+            r"\b(?:when|while|whenever|if|before|after|in)\s+(?:you(?:'re|\s+are)?\s+|someone\s+|anyone\s+|it\s+is\s+"
+            r"|this\s+(?:\w+\s+)?is\s+|these\s+are\s+)?(?:being\s+)?(?:asked\s+(?:about|for|to\s+summari[sz]e|whether)"
+            r"|(?:the\s+)?users?\s+asks?\s+(?:for|about|whether)"
+            r"|summari[sz](?:e|es|ed|ing)|condens(?:e|es|ed|ing)|recapp?(?:ed|ing)|turn(?:ed|ing)\s+into|answer(?:ing|ed)?\s+"
+            r"(?:any\s+|a\s+|the\s+)?(?:questions?|quer(?:y|ies))|respond(?:ing)?\s+to|repl(?:y|ying)\s+to|translat(?:e|ed|ing)"
+            r"|screen(?:ed|ing)|rank(?:ed|ing)|process(?:ed|ing)|review(?:ed|ing)|read(?:ing)?\s+by)\b"
+            r"[^.!?\n]{0,90}?[,:;]\s*(?:please\s+|always\s+|also\s+|quietly\s+|silently\s+|just\s+|only\s+|be\s+sure\s+to\s+"
+            r"|make\s+sure\s+to\s+|you\s+(?:must|should)\s+)?" + _READER_ORDER + r"\b"
+            # "Any summary of these minutes should mention …"
+            r"|\b(?:any|the|all|every|each|your)\s+"
+            + _HANDLED_TEXT
+            + r"\s+(?:\w+\s+){0,3}?(?:of|about|for|from|on|based\s+on"
+            r"|covering|regarding)\s+(?:this|these|the\s+above|the\s+following|it)\b[^.!?\n]{0,50}?\b(?:should|must|shall"
+            r"|needs?\s+to|has\s+to|have\s+to|is\s+to|are\s+to|will|may\s+only)\s+(?:\w+\s+)?" + _READER_ORDER + r"\b"
+            r"|(?:^|[.!?]\s+)"
+            + _HANDLED_TEXT
+            + r"\s+(?:of|about|for|from|on)\s+(?:this|these)\s+\w+\s+(?:should|must|shall)\s+"
+            r"(?:\w+\s+)?" + _READER_ORDER + r"\b"
+            # "Whoever processes this invoice must …"
+            r"|\b(?:whoever|anyone\s+who|anything\s+that|any\s+(?:tool|system|agent|program|service)\s+that)\s+"
+            r"(?:summari[sz]es|processes|reads|answers|reviews|screens|ranks|translates|condenses|parses|handles|receives)"
+            r"\s+(?:this|these|the\s+(?:above|following))\b"
+            # "Reply to any question about refunds with …"
+            r"|\b(?:reply|respond|answer)\s+(?:to\s+)?(?:any|all|every|each)\s+(?:questions?|quer(?:y|ies)|requests?"
+            r"|messages?|e-?mails?|tickets?|prompts?)\s+(?:about|on|regarding|concerning|that\s+mentions?|mentioning)\b"
+            r"[^.!?\n]{0,60}?\b(?:with|by\s+(?:sending|linking|saying|pointing)|that)\b"
+            # German, French, Spanish, Dutch, Italian: "Beim Zusammenfassen …", "Lors du résumé …", "Al resumir …"
+            r"|\b(?:beim|bei\s+der)\s+(?:Zusammenfass\w*|Beantwort\w*|Übersetz\w*|Auswert\w*)\b[^.!?\n]{0,80}?[,:;]"
+            r"|\b(?:lors\s+(?:du|de\s+la)|en)\s+(?:résum\w+|répon\w+|tradu\w+)\b[^.!?\n]{0,80}?[,:;]"
+            r"|\bal\s+(?:resumir|responder|traducir)\b[^.!?\n]{0,80}?[,:;]"
+            r"|\b(?:bij\s+het)\s+(?:samenvatten|beantwoorden|vertalen)\b[^.!?\n]{0,80}?[,:;]"
+            r"|\b(?:nel|quando\s+(?:si\s+)?)\s*(?:riassum\w+|rispond\w+|tradu\w+)\b[^.!?\n]{0,80}?[,:;]",
+            _I | re.MULTILINE,
         ),
     ),
     (
