@@ -26,6 +26,33 @@ DEFAULT_THRESHOLD = 0.5
 CLASSIFIER_CUE = "classifier"
 # Named beside the cues that fired on another reading of the text (decoded, unscrambled, folded).
 DISGUISED_CUE = "disguised"
+# What each cue name means, as admins and auditors read it beside a flagged passage.
+CUE_EXPLANATIONS = {
+    "override_prior": "tells the reader to ignore or replace the instructions it was given",
+    "forget_before": "tells the reader to forget or ignore what came before",
+    "new_task": 'turns the reader to a new task after praise or with "your new task"',
+    "reveal_prompt": "asks for the reader's system prompt, instructions or configuration",
+    "role_reassign": "gives the reader a persona or a mode without rules",
+    "addressed_to_model": "gives an order to AI models or language models reading the text",
+    "addressed_to_assistant": 'is a note to "the assistant" (counted only beside another cue)',
+    "system_marker": "carries fake system or admin markers",
+    "secrecy": "asks to hide the note, or what was done, from the user",
+    "exfiltrate": "asks to send conversation data, credentials or keys to an address outside",
+    "forced_output": "replaces the answer with a fixed text",
+    "fake_context": "opens with a made-up context and question of its own",
+    "spaced_letters": "spells an order in spaced-out letters",
+    "directs_the_reader": "orders whoever summarises, answers or processes the text what to say or do",
+    "hidden_text": "holds hidden text (zero-width characters, comments, invisible styles)",
+    CLASSIFIER_CUE: "reads as an injected instruction to the trained classifier",
+    DISGUISED_CUE: "the order is disguised (encoded, scrambled, leetspeak or look-alike letters)",
+}
+
+
+def explain_cue(name: str) -> str:
+    """A cue's name with what it means ("override_prior: tells the reader to …"); the name alone if unknown."""
+    meaning = CUE_EXPLANATIONS.get(name)
+    return f"{name}: {meaning}" if meaning else name
+
 
 _I = re.IGNORECASE
 

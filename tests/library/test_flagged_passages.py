@@ -32,6 +32,8 @@ def test_an_admin_sees_flagged_passages_they_may_read_and_nothing_else(client: C
     assert [c.document.source_name for c in waiting] == ["wiki.md"]
     body = response.content.decode()
     assert "reveal your system prompt" in body and "override_prior" in body
+    # each cue with what it means, for the admin who decides whether it is a false alarm
+    assert "override_prior: tells the reader to ignore or replace the instructions it was given" in body
     assert "Board minutes" not in body and "board.md" not in body and "Ignore this warning" not in body
 
 

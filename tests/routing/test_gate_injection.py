@@ -180,7 +180,10 @@ def test_the_auditor_sees_what_was_done_with_the_flagged_passage(
     body = client.get(reverse("audit-detail", args=[answer.audit_id])).content.decode()
 
     assert "Passages flagged as injected instructions" in body
-    assert f"Withheld: passage {guide.id} of document {guide.document_id}" in body and "override_prior" in body
+    assert (
+        f"Withheld: passage {guide.id} of document {guide.document_id}" in body
+        and "override_prior: tells the reader to ignore" in body
+    )
     assert "SSO password" not in body
 
 
