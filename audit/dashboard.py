@@ -11,6 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 PERIODS = (7, 30, 90)
+# Rows of the trail that are no request: an admin's review of a flagged passage (library/services.py).
+REQUESTS_ONLY = "outcome NOT IN ('flag_cleared', 'flag_restored')"
 
 # The zone an answer came from: that of its successful (or cached) attempt; refusals and
 # answers nobody finished have none.
@@ -21,7 +23,7 @@ CASE WHEN e.outcome = 'refused' THEN 'refused' ELSE coalesce(
 """
 ROUTES_PER_DAY = f"""
 SELECT (e.created_at AT TIME ZONE %s)::date AS day, {ZONE_OF_EVENT} AS zone, count(*)
-FROM routing_auditevent e WHERE e.created_at >= %s GROUP BY 1, 2 ORDER BY 1
+FROM routing_auditevent e WHERE e.created_at >= %s AND e.{REQUESTS_ONLY} GROUP BY 1, 2 ORDER BY 1
 """
 LATENCY_PER_TARGET = """
 SELECT a->>'target', a->>'zone', count(*),
@@ -35,11 +37,11 @@ COST_PER_DAY = """
 SELECT (created_at AT TIME ZONE %s)::date, workload, sum(cost_usd)
 FROM routing_auditevent WHERE created_at >= %s GROUP BY 1, 2 ORDER BY 1
 """
-RATES_PER_DAY = """
+RATES_PER_DAY = f"""
 SELECT (created_at AT TIME ZONE %s)::date, count(*),
        avg(CASE WHEN fallback_used THEN 1.0 ELSE 0.0 END),
        avg(CASE WHEN outcome = 'refused' THEN 1.0 ELSE 0.0 END)
-FROM routing_auditevent WHERE created_at >= %s GROUP BY 1 ORDER BY 1
+FROM routing_auditevent WHERE created_at >= %s AND {REQUESTS_ONLY} GROUP BY 1 ORDER BY 1
 """
 REDACTION_KINDS = """
 SELECT r.key, sum(r.value::int) FROM routing_auditevent e, jsonb_each_text(e.redacted) r

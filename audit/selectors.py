@@ -25,6 +25,8 @@ NO_ROUTE = {
     AuditEvent.Outcome.REFUSED: "refused",
     AuditEvent.Outcome.CUT_OFF: "cut off",
     AuditEvent.Outcome.INTERRUPTED: "interrupted",
+    AuditEvent.Outcome.FLAG_CLEARED: "admin review",
+    AuditEvent.Outcome.FLAG_RESTORED: "admin review",
 }
 # Filters that are plain equality on a column, by the form's field name.
 EXACT_FILTERS = {

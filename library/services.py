@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.clearance import Classification
@@ -12,6 +13,7 @@ from accounts.models import User
 from library.selectors import readable_chunks
 from retrieval.models import Chunk, Document
 from retrieval.services import IngestResult, check_may_label, delete_document, reclassify_document, reingest_document
+from routing.audit import record_flag_review
 
 logger = logging.getLogger(__name__)
 
@@ -41,16 +43,19 @@ def reingest_library_document(*, document: Document) -> IngestResult:
     return reingest_document(document=document)
 
 
+@transaction.atomic
 def review_flagged_passage(*, chunk_id: int, cleared: bool, acting_user: User) -> Chunk | None:
     """Clear a passage's injection flag as a false alarm (`cleared`), or flag it again; who and when are kept
-    on it. Only a passage of a document `acting_user` may read is found (the access filter in SQL); None
-    otherwise, whether it exists or not."""
-    chunk = readable_chunks(acting_user).filter(id=chunk_id).first()
+    on it, and the review is a row of the hash-chained audit log (written in the same transaction: no review
+    without its row). Only a passage of a document `acting_user` may read is found (the access filter in
+    SQL); None otherwise, whether it exists or not."""
+    chunk = readable_chunks(acting_user).select_related("document").filter(id=chunk_id).first()
     if chunk is None:
         return None
     chunk.injection_cleared_by = acting_user.get_username() if cleared else ""
     chunk.injection_cleared_at = timezone.now() if cleared else None
     chunk.save(update_fields=["injection_cleared_by", "injection_cleared_at"])
+    record_flag_review(chunk, cleared=cleared, acting_user=acting_user)
     logger.info(
         "%s %s passage %s of document %s (injection score %.2f)",
         acting_user.get_username(),

@@ -376,3 +376,34 @@ def keep_beside_audit(keep: KeepWithAudit | None, answer: GatedAnswer) -> Except
         logger.error("Audit row %s kept without its history entry (%s)", answer.audit_id, type(exc).__name__)
         return exc
     return None
+
+
+def record_flag_review(chunk: Any, *, cleared: bool, acting_user: Any) -> AuditEvent:
+    """The chain's row of an admin's review of a passage flagged as injected instructions: who, which passage
+    of which document (by id: a file name can hold a name), its score and cues, and whether the flag was
+    cleared as a false alarm or restored. No text of the passage: auditors open it in the library."""
+    document = chunk.document
+    return append_audit_event(
+        acting_user=acting_user,
+        username=acting_user.get_username(),
+        role=str(acting_user.role),
+        question="",
+        findings={},
+        passages=[{"chunk_id": chunk.id, "document_id": document.id, "classification": int(document.classification)}],
+        data_class=int(document.classification),
+        policy_version="",
+        decision={
+            "injection_review": {
+                "action": "cleared" if cleared else "restored",
+                "chunk_id": chunk.id,
+                "document_id": document.id,
+                "score": chunk.injection_score,
+                "cues": list(chunk.injection_cues or []),
+            }
+        },
+        attempts=[],
+        backend="",
+        model="",
+        outcome=AuditEvent.Outcome.FLAG_CLEARED if cleared else AuditEvent.Outcome.FLAG_RESTORED,
+        latency_ms=0.0,
+    )

@@ -26,6 +26,9 @@ class AuditEvent(models.Model):
         EXPIRED = "expired", "Expired unapproved"
         # Sent outside on-prem by a process that died before the answer ended (routing/dispatch.py).
         INTERRUPTED = "interrupted", "Interrupted after it was sent"
+        # An admin's review of a passage flagged as injected instructions (library/services.py): not a request.
+        FLAG_CLEARED = "flag_cleared", "Injection flag cleared"
+        FLAG_RESTORED = "flag_restored", "Injection flag restored"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)

@@ -50,6 +50,17 @@ def test_the_figures_come_from_the_period_only(trail):
     assert latency["local"].p95_ms == pytest.approx(4000.0)  # failed tries are not latencies of answers
 
 
+def test_an_admins_review_of_a_flagged_passage_is_no_request(trail, write_audit, admin):
+    for outcome in (AuditEvent.Outcome.FLAG_CLEARED, AuditEvent.Outcome.FLAG_RESTORED):
+        write_audit(admin, attempts=[], backend="", outcome=outcome, cost_usd=0.0, redacted={})
+
+    board = build_dashboard(30)
+
+    assert board.total_requests == 4 and board.zones == {"cloud": 2, "onprem": 1, "refused": 1}
+    [today] = board.rates
+    assert today.requests == 4
+
+
 def test_ninety_days_include_the_older_request(trail):
     assert build_dashboard(90).total_requests == 5
 

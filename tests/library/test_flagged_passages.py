@@ -11,6 +11,8 @@ from accounts.clearance import Classification
 from accounts.roles import Role
 from retrieval.models import Chunk
 from retrieval.services import reinspect_chunks
+from routing.audit import verify_chain
+from routing.models import AuditEvent
 from tests.conftest import Ingest, make_user
 
 PLANTED = (
@@ -54,6 +56,33 @@ def test_clearing_a_false_alarm_records_who_and_moves_it_then_it_can_be_flagged_
 
     chunk.refresh_from_db()
     assert chunk.injection_cleared_by == "" and chunk.injection_cleared_at is None
+
+
+def test_each_review_is_a_row_of_the_audit_chain_that_auditors_read(
+    client: Client, ingest: Ingest, admin, auditor
+) -> None:
+    chunk = ingest("wiki.md", PLANTED).document.chunks.get()
+    client.force_login(admin)
+
+    client.post(reverse("library-flag-clear", args=[chunk.id]))
+    client.post(reverse("library-flag-restore", args=[chunk.id]))
+
+    cleared, restored = AuditEvent.objects.order_by("id")
+    assert (cleared.outcome, restored.outcome) == ("flag_cleared", "flag_restored")
+    review = cleared.decision["injection_review"]
+    assert review["action"] == "cleared" and review["chunk_id"] == chunk.id
+    assert review["document_id"] == chunk.document_id and "override_prior" in review["cues"]
+    assert cleared.username == "ada" and cleared.acting_user == admin and cleared.question == ""
+    assert "wiki.md" not in str(cleared.decision) and "reveal your system prompt" not in str(cleared.decision)
+    assert verify_chain().ok
+    client.force_login(auditor)
+    body = client.get(reverse("audit-detail", args=[cleared.id])).content.decode()
+    assert f"Admin review #{cleared.id}" in body
+    assert f"ada cleared the injection flag of\n    passage {chunk.id} of document {chunk.document_id}" in body
+    assert "override_prior: tells the reader to ignore" in body
+    log = client.get(reverse("audit-log"), {"outcome": "flag_restored"}).content.decode()
+    assert reverse("audit-detail", args=[restored.id]) in log
+    assert reverse("audit-detail", args=[cleared.id]) not in log
 
 
 def test_a_passage_above_ones_clearance_cannot_be_cleared_and_answers_as_if_absent(
