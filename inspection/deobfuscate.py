@@ -17,6 +17,7 @@ import binascii
 import codecs
 import re
 
+from inspection.gazetteer import common_words
 from inspection.normalise import LOOK_ALIKE_LETTERS as _LOOK_ALIKE_LETTERS
 from inspection.normalise import fold
 
@@ -85,7 +86,8 @@ def _decoded(text: str) -> list[str]:
 
 
 def _common_share(text: str) -> float:
-    words = _WORD.findall(text.lower())
+    # Words of two letters or more: the single letters of scrambled text ("i", "a") say nothing.
+    words = [w for w in _WORD.findall(text.lower()) if len(w) > 1]
     return sum(w in _COMMON for w in words) / len(words) if len(words) >= 3 else 0.0
 
 
@@ -116,11 +118,12 @@ def _fold_mixed(match: re.Match[str]) -> str:
 
 
 def _spell(match: re.Match[str]) -> str:
-    # A word of `_SPELLED`, or any word of letters once two or more of its characters are read as letters
-    # ("3v3ry7h1ng"); "ipv4" and "h264" stay as they are.
+    # A word of `_SPELLED`, or an everyday word once two or more of its characters are read as letters
+    # ("3v3ry7h1ng"); "ipv4", "h264", "CD33" and "p53" stay as they are.
     word = match.group(0)
     spelled = word.translate(_LEET)
-    substituted = sum(a != b for a, b in zip(word, spelled, strict=True))
-    if spelled.lower() in _SPELLED or (substituted >= 2 and spelled.isalpha()):
+    folded = spelled.casefold()
+    if folded in _SPELLED:
         return spelled
-    return word
+    substituted = sum(a != b for a, b in zip(word, spelled, strict=True))
+    return spelled if substituted >= 2 and spelled.isalpha() and folded in common_words() else word
