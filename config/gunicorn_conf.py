@@ -34,6 +34,11 @@ def warm_up_models() -> None:
 
 
 def post_worker_init(worker: Any) -> None:
+    # httpx is imported here, whole, before any thread starts: the openai SDK looks it up in sys.modules and
+    # could otherwise find it half imported by another thread ("partially initialized module 'httpx' has no
+    # attribute 'URL'", seen once when the warm-up and another thread built a client at the same moment).
+    import httpx  # noqa: F401
+
     # Load the models in the background once the worker runs, so the first
     # question does not wait for them (they are never loaded at import time).
     threading.Thread(target=warm_up_models, name="models-warm-up", daemon=True).start()

@@ -20,7 +20,7 @@ from retrieval.selectors import Passage, get_reader, readable_document_ids
 from routing.answer import SourcePassage
 from routing.budgets import BudgetStatus, budget_status, budget_status_of_team
 from routing.facts import build_request_facts, count_findings, facts_for_user
-from routing.models import AuditEvent
+from routing.models import REVIEW_OUTCOMES, AuditEvent
 from routing.policy.decide import Action, Decision, Health, Policy, RequestFacts, decide
 from routing.policy.loader import PolicyError
 from routing.policy.versions import get_active_policy
@@ -240,6 +240,7 @@ def replay_audited_requests(*, policy: Policy, limit: int) -> Replay:
     budget_exhausted = _budget_lookup()
     events = list(
         AuditEvent.objects.select_related("acting_user")
+        .exclude(outcome__in=REVIEW_OUTCOMES)
         .prefetch_related("acting_user__groups")
         .defer("attempts", "refusal_reason", "prev_hash", "row_hash")
         .order_by("-created_at", "-id")[:limit]

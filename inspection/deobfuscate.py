@@ -25,7 +25,11 @@ _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-
 _HEX_RUN = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{2}[\s:]?){8,}(?![0-9A-Za-z])")
 _WORD = re.compile(r"[^\W\d_]+")
 _MIXED_WORD = re.compile(r"\w+")
-_LEET_WORD = re.compile(r"(?<![\w@$])(?=[\w@$|!]*[A-Za-z])(?=[\w@$|!]*[0-9@$|!])[A-Za-z0-9@$]+(?:[|!][A-Za-z0-9@$]+)*")
+# A match starts only where no word character, "@", "$", "|" or "!" comes before: else a long run of "!" would be
+# tried from every position (quadratic).
+_LEET_WORD = re.compile(
+    r"(?<![\w@$|!])(?=[\w@$|!]*[A-Za-z])(?=[\w@$|!]*[0-9@$|!])[A-Za-z0-9@$]+(?:[|!][A-Za-z0-9@$]+)*"
+)
 _LEET = str.maketrans("013457@$|!", "oieastasli")
 # Words common in English and in the injections of every set: a text that holds few of them and whose ROT13 or
 # reversed reading holds many has been scrambled.

@@ -198,27 +198,31 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
             r"(?:指令|指示|说明|規則|规则|命令|提示)"
             r"|(?:以前|前|上記|これまで)の(?:指示|命令|ルール|指令)(?:を|は)?(?:すべて|全て)?(?:無視|忘れ)"
             # Korean, Arabic, Hindi, Turkish, Vietnamese, Greek, Swedish, Norwegian and Danish, Czech, Finnish,
-            # Ukrainian, Indonesian: "ignore (all) previous instructions", each needing "previous" or "all"
-            r"|(?:이전|위의|앞의|지금까지의|모든)\s*(?:모든\s*)?(?:지시|명령|지침|규칙)\S*\s*(?:모두\s*|전부\s*)?(?:무시|잊어)"
-            r"|(?:تجاهل|انس|إنس)\s+(?:(?:جميع|كل)\s+(?:التعليمات|الأوامر|القواعد|التوجيهات)"
-            r"|(?:التعليمات|الأوامر|القواعد|التوجيهات)\s+(?:السابقة|أعلاه))"
-            r"|(?:पिछले|ऊपर\s+के|पहले\s+के)\s+(?:सभी\s+)?(?:निर्देशों|निर्देश|आदेशों|नियमों)\s+(?:को\s+)?"
-            r"(?:अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल)"
-            r"|\b(?:önceki|yukarıdaki|tüm|bütün)\s+(?:tüm\s+|bütün\s+)?(?:talimatları|talimatlarını|kuralları|komutları"
-            r"|yönergeleri)\s+(?:yok\s+say|unut|görmezden\s+gel|dikkate\s+alma)"
-            r"|\b(?:bỏ\s+qua|quên|phớt\s+lờ)\s+(?:đi\s+)?(?:tất\s+cả\s+)?(?:các\s+|mọi\s+|những\s+)?(?:hướng\s+dẫn"
-            r"|chỉ\s+dẫn|lệnh|quy\s+tắc|chỉ\s+thị)\s+(?:trước|ở\s+trên|phía\s+trên)"
+            # Ukrainian, Indonesian: "ignore (all) previous instructions", each needing "previous" or "all" and
+            # instructions or commands (not rules, which people are told to forget or keep), and not the
+            # negated verb ("무시하지 마세요", "unutma", "đừng quên": do not ignore, do not forget)
+            r"|(?:이전|위의|앞의|지금까지의|모든)\s*(?:모든\s*)?(?:지시|명령|지침)\S{0,6}\s*(?:모두\s*|전부\s*)?"
+            r"(?:무시(?!하지)|잊어(?!\s*버리지\s*마))"
+            r"|(?:تجاهل|انس|إنس)\s+(?:(?:جميع|كل)\s+(?:التعليمات|الأوامر|التوجيهات)"
+            r"|(?:التعليمات|الأوامر|التوجيهات)\s+(?:السابقة|أعلاه))"
+            r"|(?:पिछले|ऊपर\s+के|पहले\s+के)\s+(?:सभी\s+)?(?:निर्देशों|निर्देश|आदेशों)\s+(?:को\s+)?"
+            r"(?:अनदेखा\s+कर(?:ें|ो|िए)|नज़रअंदाज़\s+कर(?:ें|ो|िए)|नजरअंदाज\s+कर(?:ें|ो|िए)|भूल\s+जा(?:ओ|एं|इए))"
+            r"|\b(?:önceki|yukarıdaki|tüm|bütün)\s+(?:tüm\s+|bütün\s+)?(?:talimatları|talimatlarını|komutları"
+            r"|yönergeleri)\s+(?:yok\s+say(?:ın)?|unut(?:un)?|görmezden\s+gel(?:in)?)\b"
+            r"|(?<!đừng\s)(?<!chớ\s)\b(?:bỏ\s+qua|quên|phớt\s+lờ)\s+(?:đi\s+)?(?:tất\s+cả\s+)?(?:các\s+|mọi\s+"
+            r"|những\s+)?(?:hướng\s+dẫn|chỉ\s+dẫn|lệnh|chỉ\s+thị)\s+(?:trước\s+đó|ở\s+trên|phía\s+trên|trước)\b"
+            r"(?!\s+khi\b)"
             r"|(?:αγνόησε|αγνοήστε|ξέχνα|ξεχάστε)\s+(?:όλες\s+(?:τις\s+)?(?:προηγούμενες\s+|παραπάνω\s+)?"
-            r"|(?:τις\s+)?(?:προηγούμενες|παραπάνω)\s+)(?:οδηγίες|εντολές|κανόνες)"
+            r"|(?:τις\s+)?(?:προηγούμενες|παραπάνω)\s+)(?:οδηγίες|εντολές)"
             r"|\b(?:ignorera|ignorer|glöm|glem)\s+(?:alla\s+|alle\s+)?(?:tidigare|föregående|tidligere|forrige"
-            r"|ovanstående|ovenstående)\s+(?:instruktioner\w*|instruksjoner\w*|instrukser|regler|anvisningar)"
+            r"|ovanstående|ovenstående)\s+(?:instruktioner\w*|instruksjoner\w*|instrukser|anvisningar)\b"
             r"|\b(?:ignoruj(?:te)?|zapomeň(?:te)?)\s+(?:všechny\s+)?(?:předchozí|předešlé|výše\s+uvedené)\s+"
-            r"(?:instrukce|pokyny|příkazy|pravidla)"
+            r"(?:instrukce|pokyny|příkazy)\b"
             r"|\b(?:ohita|unohda|jätä\s+huomiotta)\s+(?:kaikki\s+)?(?:aiemmat|edelliset|yllä\s+olevat)\s+"
-            r"(?:ohjeet|käskyt|säännöt)"
+            r"(?:ohjeet|käskyt)\b"
             r"|(?:ігноруй(?:те)?|забудь(?:те)?)\s+(?:(?:усі|всі)\s+(?:попередні\s+)?|попередні\s+)"
-            r"(?:інструкції|вказівки|правила)"
-            r"|\b(?:abaikan|lupakan)\s+(?:semua\s+)?(?:instruksi|perintah|arahan|aturan)\s+(?:sebelumnya|di\s+atas)",
+            r"(?:інструкції|вказівки)"
+            r"|\b(?:abaikan|lupakan)\s+(?:semua\s+)?(?:instruksi|perintah|arahan)\s+(?:sebelumnya|di\s+atas)\b",
             _I,
         ),
     ),
@@ -475,8 +479,7 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
             r"\b(?:when|while|whenever|if|before|after|in)\s+(?:you(?:'re|\s+are)?\s+|someone\s+|anyone\s+|it\s+is\s+"
             r"|this\s+(?:\w+\s+)?is\s+|these\s+are\s+)?(?:being\s+)?(?:asked\s+(?:about|for|to\s+summari[sz]e|whether)"
             r"|(?:the\s+)?users?\s+asks?\s+(?:for|about|whether)"
-            r"|summari[sz](?:e|es|ed|ing)|condens(?:e|es|ed|ing)|recapp?(?:ed|ing)|turn(?:ed|ing)\s+into|answer(?:ing|ed)?\s+"
-            r"(?:any\s+|a\s+|the\s+)?(?:questions?|quer(?:y|ies))|respond(?:ing)?\s+to|repl(?:y|ying)\s+to|translat(?:e|ed|ing)"
+            r"|summari[sz](?:e|es|ed|ing)|condens(?:e|es|ed|ing)|recapp?(?:ed|ing)|turn(?:ed|ing)\s+into|translat(?:e|ed|ing)"
             r"|screen(?:ed|ing)|rank(?:ed|ing)|process(?:ed|ing)|review(?:ed|ing)|read(?:ing)?\s+by)\b"
             r"[^.!?\n]{0,90}?[,:;]\s*(?:please\s+|always\s+|also\s+|quietly\s+|silently\s+|just\s+|only\s+|be\s+sure\s+to\s+"
             r"|make\s+sure\s+to\s+|you\s+(?:must|should)\s+)?" + _READER_ORDER + r"\b"
@@ -493,17 +496,19 @@ _CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
             # "Whoever processes this invoice must …"
             r"|\b(?:whoever|anyone\s+who|anything\s+that|any\s+(?:tool|system|agent|program|service)\s+that)\s+"
             r"(?:summari[sz]es|processes|reads|answers|reviews|screens|ranks|translates|condenses|parses|handles|receives)"
-            r"\s+(?:this|these|the\s+(?:above|following))\b"
+            r"\s+(?:this|these|the\s+(?:above|following))\b[^.!?\n]{0,60}?\b(?:must|should|shall|needs?\s+to|has\s+to"
+            r"|is\s+to|are\s+to)\s+(?:\w+\s+)?" + _READER_ORDER + r"\b"
             # "Reply to any question about refunds with …"
             r"|\b(?:reply|respond|answer)\s+(?:to\s+)?(?:any|all|every|each)\s+(?:questions?|quer(?:y|ies)|requests?"
             r"|messages?|e-?mails?|tickets?|prompts?)\s+(?:about|on|regarding|concerning|that\s+mentions?|mentioning)\b"
             r"[^.!?\n]{0,60}?\b(?:with|by\s+(?:sending|linking|saying|pointing)|that)\b"
-            # German, French, Spanish, Dutch, Italian: "Beim Zusammenfassen …", "Lors du résumé …", "Al resumir …"
-            r"|\b(?:beim|bei\s+der)\s+(?:Zusammenfass\w*|Beantwort\w*|Übersetz\w*|Auswert\w*)\b[^.!?\n]{0,80}?[,:;]"
-            r"|\b(?:lors\s+(?:du|de\s+la)|en)\s+(?:résum\w+|répon\w+|tradu\w+)\b[^.!?\n]{0,80}?[,:;]"
-            r"|\bal\s+(?:resumir|responder|traducir)\b[^.!?\n]{0,80}?[,:;]"
-            r"|\b(?:bij\s+het)\s+(?:samenvatten|beantwoorden|vertalen)\b[^.!?\n]{0,80}?[,:;]"
-            r"|\b(?:nel|quando\s+(?:si\s+)?)\s*(?:riassum\w+|rispond\w+|tradu\w+)\b[^.!?\n]{0,80}?[,:;]",
+            # German, French, Spanish, Dutch, Italian, summarising only (answering is how letters open), the text
+            # named: "Beim Zusammenfassen dieses Protokolls: …", "Lors du résumé de ce courriel, …"
+            r"|\b(?:beim|bei\s+der)\s+Zusammenfass\w*\s+(?:dieses|dieser|des|der)\b[^.!?\n]{0,80}?[,:;]"
+            r"|\blors\s+(?:du|de\s+la)\s+résum\w+\s+(?:de\s+)?(?:ce|cette|ces)\b[^.!?\n]{0,80}?[,:;]"
+            r"|\bal\s+resumir\s+(?:este|esta|estos|estas)\b[^.!?\n]{0,80}?[,:;]"
+            r"|\bbij\s+het\s+samenvatten\s+van\s+(?:dit|deze)\b[^.!?\n]{0,80}?[,:;]"
+            r"|\bnel\s+riassumere\s+(?:questo|questa|questi|queste)\b[^.!?\n]{0,80}?[,:;]",
             _I | re.MULTILINE,
         ),
     ),
@@ -554,7 +559,8 @@ def inspect_cues(text: str) -> InjectionVerdict:
     for reading in readings(text):
         other = _cues_of(reading)
         if other.score > verdict.score:
-            verdict = InjectionVerdict(other.score, (*other.cues, DISGUISED_CUE))
+            named = dict.fromkeys((*other.cues, *verdict.cues, DISGUISED_CUE))
+            verdict = InjectionVerdict(other.score, tuple(named))
     return verdict
 
 

@@ -389,7 +389,7 @@ def record_flag_review(chunk: Any, *, cleared: bool, acting_user: Any) -> AuditE
         role=str(acting_user.role),
         question="",
         findings={},
-        passages=[{"chunk_id": chunk.id, "document_id": document.id, "classification": int(document.classification)}],
+        passages=[],  # no passage was sent anywhere: the passage and its document are in `decision`
         data_class=int(document.classification),
         policy_version="",
         decision={

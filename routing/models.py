@@ -72,6 +72,10 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["team", "created_at"], name="audit_team_month")]
 
 
+# Rows of the audit chain that are an admin's review of a flagged passage, not a request.
+REVIEW_OUTCOMES = (AuditEvent.Outcome.FLAG_CLEARED, AuditEvent.Outcome.FLAG_RESTORED)
+
+
 class Dispatch(models.Model):
     """A request on its way to a target outside on-prem, committed before anything is sent and deleted in the
     transaction of the request's audit row (routing/dispatch.py): one of the two always exists. One left

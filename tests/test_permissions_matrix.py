@@ -25,7 +25,7 @@ from accounts.models import ApiKey, User
 from api.endpoints import Endpoint
 from assistant.services import answer_question
 from audit.charts import CHARTS
-from retrieval.models import IngestionJob
+from retrieval.models import Chunk, IngestionJob
 from routing.models import PolicyVersion
 from routing.policy.versions import get_active_policy, read_default_policy_text, save_and_activate_policy
 
@@ -315,6 +315,9 @@ def sample(users: dict[str, User], ingest: Callable[..., Any]) -> Callable[[Rout
         for name, converter in route.converters.items():
             if name in makers:
                 kwargs[name] = makers[name]()
+                if name == "chunk_id" and route.name.startswith("library-flag-"):
+                    # Only a passage flagged as injected instructions can be cleared or flagged again.
+                    Chunk.objects.filter(id=kwargs[name]).update(injection_score=1.0)
             else:  # unknown parameter: an absent object
                 kwargs[name] = 999999 if isinstance(converter, IntConverter) else "sample"
                 exists = False

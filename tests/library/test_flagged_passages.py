@@ -85,6 +85,17 @@ def test_each_review_is_a_row_of_the_audit_chain_that_auditors_read(
     assert reverse("audit-detail", args=[cleared.id]) not in log
 
 
+def test_a_passage_that_is_not_flagged_cannot_be_reviewed(client: Client, ingest: Ingest, admin) -> None:
+    chunk = ingest("alerts.md", BENIGN).document.chunks.get()
+    client.force_login(admin)
+
+    response = client.post(reverse("library-flag-clear", args=[chunk.id]))
+
+    assert response.status_code == 404
+    chunk.refresh_from_db()
+    assert chunk.injection_cleared_by == "" and not AuditEvent.objects.exists()
+
+
 def test_a_passage_above_ones_clearance_cannot_be_cleared_and_answers_as_if_absent(
     client: Client, ingest: Ingest
 ) -> None:
