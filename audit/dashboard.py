@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import timezone
 
+from routing.models import REVIEW_OUTCOMES
+
 PERIODS = (7, 30, 90)
-# Rows of the trail that are no request: an admin's review of a flagged passage (library/services.py).
-REQUESTS_ONLY = "outcome NOT IN ('flag_cleared', 'flag_restored')"
+# Rows of the trail that are no request: an admin's review of a flagged passage (routing.models.REVIEW_OUTCOMES).
+REQUESTS_ONLY = "outcome NOT IN ({})".format(", ".join(f"'{outcome}'" for outcome in REVIEW_OUTCOMES))
 
 # The zone an answer came from: that of its successful (or cached) attempt; refusals and
 # answers nobody finished have none.

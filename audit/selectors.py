@@ -17,7 +17,7 @@ from accounts.clearance import Classification
 from retrieval.bm25 import TEXT_SEARCH_CONFIG
 from routing.audit import ChainReport
 from routing.audit_head import head_file_setting, verify_audit_log
-from routing.models import AuditEvent
+from routing.models import REVIEW_OUTCOMES, AuditEvent
 
 PAGE_SIZE = 50
 # Outcomes with no answering target: the route column names the outcome instead.
@@ -25,8 +25,7 @@ NO_ROUTE = {
     AuditEvent.Outcome.REFUSED: "refused",
     AuditEvent.Outcome.CUT_OFF: "cut off",
     AuditEvent.Outcome.INTERRUPTED: "interrupted",
-    AuditEvent.Outcome.FLAG_CLEARED: "admin review",
-    AuditEvent.Outcome.FLAG_RESTORED: "admin review",
+    **dict.fromkeys(REVIEW_OUTCOMES, "admin review"),
 }
 # Filters that are plain equality on a column, by the form's field name.
 EXACT_FILTERS = {

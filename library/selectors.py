@@ -153,10 +153,18 @@ def readable_chunks(user: User) -> QuerySet[Chunk]:
     )
 
 
+def flagged_chunks(user: User, threshold: float | None = None) -> QuerySet[Chunk]:
+    """Passages `user` may read that score at or above `threshold` (default: the active policy's injection
+    threshold) as injected instructions, cleared or not; the access filter and the threshold are in SQL."""
+    if threshold is None:
+        threshold = get_active_policy(store_default=False).injection.threshold
+    return readable_chunks(user).filter(injection_score__gte=threshold)
+
+
 def list_flagged_passages(user: User) -> FlaggedPassages:
     """The library's flagged passages for `user`, under the active policy's injection threshold."""
     handling = get_active_policy(store_default=False).injection
-    chunks = readable_chunks(user).filter(injection_score__gte=handling.threshold)
+    chunks = flagged_chunks(user, handling.threshold)
     return FlaggedPassages(
         threshold=handling.threshold,
         action=str(handling.action),

@@ -10,11 +10,10 @@ from django.utils import timezone
 
 from accounts.clearance import Classification
 from accounts.models import User
-from library.selectors import readable_chunks
+from library.selectors import flagged_chunks
 from retrieval.models import Chunk, Document
 from retrieval.services import IngestResult, check_may_label, delete_document, reclassify_document, reingest_document
 from routing.audit import record_flag_review
-from routing.policy.versions import get_active_policy
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +49,7 @@ def review_flagged_passage(*, chunk_id: int, cleared: bool, acting_user: User) -
     on it, and the review is a row of the hash-chained audit log (written in the same transaction: no review
     without its row). Only a flagged passage (at or above the active policy's threshold) of a document
     `acting_user` may read is found (the access filter in SQL); None otherwise, whether it exists or not."""
-    threshold = get_active_policy(store_default=False).injection.threshold
-    chunk = (
-        readable_chunks(acting_user)
-        .select_related("document")
-        .filter(id=chunk_id, injection_score__gte=threshold)
-        .first()
-    )
+    chunk = flagged_chunks(acting_user).filter(id=chunk_id).first()
     if chunk is None:
         return None
     chunk.injection_cleared_by = acting_user.get_username() if cleared else ""

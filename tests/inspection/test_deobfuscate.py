@@ -8,7 +8,7 @@ import codecs
 
 import pytest
 
-from inspection.deobfuscate import readings
+from inspection.deobfuscate import _LEET_WORD, readings
 from inspection.injection import DISGUISED_CUE, inspect_cues
 
 ORDERS = [
@@ -78,9 +78,12 @@ def test_the_cues_of_the_text_as_written_stay_named_beside_those_of_its_reading(
     assert {"directs_the_reader", "override_prior", DISGUISED_CUE} <= set(verdict.cues)
 
 
-def test_a_long_run_of_leetspeak_marks_is_read_in_linear_time():
-    # A match may start only at the first of a run of "!" or "|": 100,000 of them were quadratic (38 s).
-    assert readings("!" * 100_000) == [] and readings("|" * 50_000 + "$!" * 25_000) == []
+def test_a_leetspeak_word_starts_only_at_the_first_mark_of_a_run():
+    # Else a match is tried from every "!" or "|" of a run, each scanning to its end: 100,000 "!" in a gateway
+    # tool result took 38 s. No timing here: the rule that keeps it linear is checked instead.
+    assert _LEET_WORD.match("!!!!1gn0r3", 4) is None and _LEET_WORD.match("||x1", 2) is None
+    assert _LEET_WORD.match("1gn0r3!", 0) is not None and _LEET_WORD.match(" 1gn0r3", 1) is not None
+    assert readings("!" * 100_000) == []
 
 
 def test_an_encoded_harmless_sentence_is_read_but_not_flagged():
