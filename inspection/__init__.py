@@ -27,6 +27,7 @@ from inspection.patterns import (
     find_phones,
     find_ssns,
 )
+from inspection.repeated_names import repeated_names
 from inspection.secrets import find_secrets
 
 __all__ = [
@@ -217,7 +218,9 @@ def _detect(text: str, custom: Sequence[CustomPattern], *, question: bool, names
     if names:
         people = ner.find_entities(text, in_question=question, taken=identifiers)
         findings += _people_apart_from(people, addresses, text)
-    return resolve_overlaps(findings)
+    resolved = resolve_overlaps(findings)
+    # A surname or a given name found once, written again alone later, is the same person.
+    return resolve_overlaps(resolved + repeated_names(text, resolved))
 
 
 def _people_apart_from(found: list[Finding], addresses: list[Finding], text: str) -> list[Finding]:

@@ -17,6 +17,7 @@ from inspection import _outside_addresses, inspect_text, names, ner, patterns, r
 from inspection.fields import find_labelled_fields
 from inspection.findings import Finding
 from inspection.normalise import normalise
+from inspection.repeated_names import repeated_names
 from inspection.scan import _FOLD_ODD, Words, finditer_at, folded, line_starts
 
 EVAL = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
@@ -195,6 +196,7 @@ def every_phone_checked(original: str):
     findings += find_labelled_fields(text)
     findings += addresses
     findings = resolve_overlaps(findings)
+    findings = resolve_overlaps(findings + repeated_names(text, findings))
     if normalised.origin is None:
         return findings
     return resolve_overlaps(
