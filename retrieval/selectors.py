@@ -24,6 +24,7 @@ from retrieval import bm25
 from retrieval.embedders import get_embedder
 from retrieval.fusion import Fused, Ranked, fuse
 from retrieval.models import MAIN_COLLECTION, Chunk, Document, vector_literal
+from retrieval.shorthand import with_expansions
 
 SearchMode = Literal["hybrid", "vector", "keyword"]
 # A search that takes longer than this is cancelled: better an error than a stuck worker.
@@ -180,6 +181,8 @@ def rank_chunks(reader: Reader, query: str, *, mode: SearchMode, candidates: int
     Outside a transaction the vector list is read on a pool thread's own connection at the same time as the
     keyword list on this one. Inside one (a test's, an admin action's) another connection would not see its
     uncommitted rows, so only the embedding runs beside the keyword list and the vector list follows here."""
+    # Shorthand ("prod db", "k8s creds") is searched with what it stands for beside it.
+    query = with_expansions(query)
     vector: list[Ranked] = []
     keyword: list[Ranked] = []
     vector_list: Future[list[Ranked]] | None = None

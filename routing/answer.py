@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
 
 # Outcomes of an attempt at a target that sent it nothing: answered from the cache, or not called (its circuit
-# open, the egress guard refusing the payload, the call not put on record first).
-NOT_SENT = frozenset({"cache_hit", "circuit_open", "egress_blocked", "not_recorded"})
+# open, the egress guard refusing the payload, the call not put on record first, the passages holding no answer
+# for a target that requires evidence).
+NOT_SENT = frozenset({"cache_hit", "circuit_open", "egress_blocked", "not_recorded", "no_evidence"})
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,9 @@ class ErrorKind(StrEnum):
     EGRESS_BLOCKED = "egress_blocked"  # the outbound payload still held sensitive data
     CIRCUIT_OPEN = "circuit_open"  # not called: too many failures in a row, waiting before a trial call
     NOT_RECORDED = "not_recorded"  # not called: the call could not be put on record first (a database error)
+    # Not called: the target requires evidence (policy `requires_evidence`) and the on-prem check found that
+    # the passages do not hold an answer; a small model asked anyway invents one.
+    NO_EVIDENCE = "no_evidence"
 
 
 # Kinds a retry cannot fix: the same request to the same backend fails the same way.
@@ -37,6 +40,7 @@ PERMANENT_KINDS = frozenset(
         ErrorKind.EGRESS_BLOCKED,
         ErrorKind.CIRCUIT_OPEN,
         ErrorKind.NOT_RECORDED,
+        ErrorKind.NO_EVIDENCE,
     }
 )
 

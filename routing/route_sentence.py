@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
+from routing.errors import ErrorKind
 from routing.policy.decide import Decision, OnFailure, Target
 from routing.runner import Attempt
 
@@ -68,7 +69,9 @@ def failures(attempts: Sequence[Attempt]) -> str:
     for a in attempts:
         kinds.setdefault(a.target, Counter())[a.outcome] += 1
     return ", ".join(
-        f"{target} failed ({', '.join(k if n == 1 else f'{k} ×{n}' for k, n in counts.items())})"
+        f"{target} not asked (the passages do not hold an answer)"
+        if set(counts) == {ErrorKind.NO_EVIDENCE}
+        else f"{target} failed ({', '.join(k if n == 1 else f'{k} ×{n}' for k, n in counts.items())})"
         for target, counts in kinds.items()
     )
 

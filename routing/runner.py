@@ -21,6 +21,7 @@ import pybreaker
 
 from routing import metrics, resilience
 from routing.backends.base import Bundle, ChatBackend, Generation, Usage, build_prompt
+from routing.backends.extractive import passages_answer
 from routing.errors import BackendError, EgressBlocked, ErrorKind
 from routing.grounding import CitationFilter
 from routing.redaction import StreamRestorer, Vault
@@ -142,8 +143,13 @@ class DecisionRun:
         written: list[str] = []
         checked: list[str] = []
         try:
-            # Before the breaker: a bundle the egress guard refuses is this request's fault, not the backend's.
+            # Before the breaker: a bundle the egress guard refuses is this request's fault, not the backend's;
+            # so are passages that hold no answer, for a target the policy asks only when they do.
             backend.preflight(bundle)
+            if target.requires_evidence and not passages_answer(bundle):
+                raise BackendError(
+                    f"{target.name}: not asked, the passages do not hold an answer", kind=ErrorKind.NO_EVIDENCE
+                )
             with resilience.breaker(target.name).calling():
                 if self.before_call is not None:
                     self.before_call(target)

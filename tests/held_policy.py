@@ -12,7 +12,7 @@ RULE_ENDS = (
 
 def activate_held_policy(approve: str = "{by: [admin, engineering], expires_after: 2h}") -> None:
     """The default policy with its internal and personal-data rules holding every request for `approve`."""
-    text = read_default_policy_text().replace('version: "default-2"', 'version: "held-1"')
+    text = read_default_policy_text().replace('version: "default-3"', 'version: "held-1"')
     for end in RULE_ENDS:
         assert end in text
         text = text.replace(end, end.replace("    explain", f"    approve: {approve}\n    explain"))

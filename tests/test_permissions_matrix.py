@@ -268,7 +268,7 @@ def _answer(users: dict[str, User]) -> Any:
 def _held(users: dict[str, User]) -> int:
     """erin's question held for approval by admins: the default policy with its public rule holding."""
     rule = "    on_failure: degrade\n    explain: Public data"
-    text = read_default_policy_text().replace('version: "default-2"', 'version: "held-sample"')
+    text = read_default_policy_text().replace('version: "default-3"', 'version: "held-sample"')
     save_and_activate_policy(text=text.replace(rule, rule.replace("    explain", "    approve: true\n    explain")),
                              acting_user=None)  # fmt: skip
     held_id = _answer(users).answer.held_id

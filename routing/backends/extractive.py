@@ -33,6 +33,7 @@ from rapidfuzz.distance import OSA
 from inspection.injection import inspect_injection
 from retrieval.embedders import get_embedder, loaded_embed
 from retrieval.follow_up import PreviousTurn, standalone_query
+from retrieval.shorthand import expansion, with_expansions
 from routing.backends.base import Bundle, ChatBackend, ContextPassage
 from routing.similarity import Embed, cosine
 
@@ -69,7 +70,8 @@ _STOPWORDS = frozenset(
     should so than that the their them then there these they this to up us was we what when where which who why will
     with would you your into about after before over under not no yes any all each also must just got get getting
     im i'm i've ive am been being some much many need know want like please tell thing things one hi hey ok okay
-    lot lots really because now going very still actually currently anyone someone something""",
+    lot lots really because now going very still actually currently anyone someone something
+    whats hows wheres whos thats theres dont doesnt didnt cant wont isnt arent wasnt youre theyre""",
     )
 )
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")  # of lower-cased text
@@ -117,8 +119,14 @@ _STATUS_CODE = re.compile(r"[1-5]\d\d")
 
 def content_terms(text: str) -> set[str]:
     text = _HOW_ADVERB.sub("how", text.lower().replace("’", "'"))
-    words = [w for w in _WORD.findall(text) if len(w) > 1 and not _function_word(w)]
+    # Shorthand is read as what it stands for, on both sides: "prod db" meets "production database".
+    words = [w for word in _WORD.findall(text) for w in _spelled(word) if len(w) > 1 and not _function_word(w)]
     return {_stem(w) for w in words} | {w[0] + "xx" for w in words if _STATUS_CODE.fullmatch(w)}
+
+
+def _spelled(word: str) -> list[str]:
+    full = expansion(word)
+    return [word] if full is None else full.split()
 
 
 _ITEM = re.compile(r"\s*(?:[-*+]|\d{1,3}[.)])\s+|\s*\|")
@@ -362,7 +370,7 @@ def mend_typos(question: str, passages: Sequence[ContextPassage], known: frozens
     def mend(match: re.Match[str]) -> str:
         word = match.group(0)
         low = word.lower()
-        if len(low) < 5 or low in counts or low in known or not low.isalpha() or _stem(low) in stems:
+        if len(low) < 5 or low in counts or low in known or not low.isalpha() or _stem(low) in stems or expansion(low):
             return word
         limit = 1 if len(low) < 8 else 2
         near = [
@@ -413,7 +421,7 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     )
     parts = question_parts(question)
     if embed is not None:
-        vectors = embed([question, *parts] + [s for *_, s, _ in rows])
+        vectors = embed([with_expansions(question), *parts] + [s for *_, s, _ in rows])
         sentence_vectors = vectors[1 + len(parts) :]
         similarity = [cosine(vectors[0], v) for v in sentence_vectors]
         part_similarity = [[cosine(q, v) for q in vectors[1 : 1 + len(parts)]] for v in sentence_vectors]
@@ -560,6 +568,23 @@ def _known_words() -> frozenset[str]:
     return get_embedder().vocabulary()
 
 
+def _weighed(bundle: Bundle) -> tuple[Evidence, bool]:
+    """The evidence of `bundle`'s passages, and whether it says they answer the question."""
+    if bundle.previous_question:
+        # A follow-up ("and who approves that?") is weighed as retrieval searched it: with what it refers to.
+        standalone = standalone_query(bundle.question, PreviousTurn(bundle.previous_question))
+        bundle = dataclasses.replace(bundle, question=standalone)
+    embed = loaded_embed() if bundle.passages else None
+    evidence = weigh_evidence(bundle, embed, _known_words() if embed is not None else frozenset())
+    return evidence, answers_question(evidence, with_embeddings=embed is not None)
+
+
+def passages_answer(bundle: Bundle) -> bool:
+    """Whether the passages of `bundle` hold an answer to its question, by the evidence the extractive answer
+    abstains on (`answers_question`): checked on-prem before a target with `requires_evidence` is called."""
+    return _weighed(bundle)[1]
+
+
 class ExtractiveBackend(ChatBackend):
     name = "extractive"
     zone = "onprem"
@@ -569,13 +594,8 @@ class ExtractiveBackend(ChatBackend):
     writes_its_citations = True
 
     def generate(self, bundle: Bundle) -> Iterator[str]:
-        if bundle.previous_question:
-            # A follow-up ("and who approves that?") is weighed as retrieval searched it: with what it refers to.
-            standalone = standalone_query(bundle.question, PreviousTurn(bundle.previous_question))
-            bundle = dataclasses.replace(bundle, question=standalone)
-        embed = loaded_embed() if bundle.passages else None
-        evidence = weigh_evidence(bundle, embed, _known_words() if embed is not None else frozenset())
-        chosen = select_sentences(evidence) if answers_question(evidence, with_embeddings=embed is not None) else []
+        evidence, answers = _weighed(bundle)
+        chosen = select_sentences(evidence) if answers else []
         if not chosen:
             yield NO_AMOUNT_FOUND if evidence.amount_missing else NOTHING_FOUND
             if closest := closest_documents(bundle.passages):

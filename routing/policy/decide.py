@@ -159,6 +159,9 @@ class Target:
     timeout_s: float = 60.0
     # Set: when its server reports this much load, a wider target its rule allows is tried first.
     saturated_when: Saturation | None = None
+    # Called only when the on-prem evidence check finds that the passages hold an answer (the extractive
+    # answer's check): for a small model, which answers from the nearest passage rather than say it cannot.
+    requires_evidence: bool = False
 
     @property
     def in_process(self) -> bool:

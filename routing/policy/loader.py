@@ -380,7 +380,15 @@ def _read_groups(r: _Reader, value: Any, kinds: tuple[str, ...]) -> dict[str, tu
     return result
 
 
-TARGET_KEYS = ("zone", "backend", "tier", "price_per_million_tokens", "timeout_s", "saturated_when")
+TARGET_KEYS = (
+    "zone",
+    "backend",
+    "tier",
+    "price_per_million_tokens",
+    "timeout_s",
+    "saturated_when",
+    "requires_evidence",
+)
 SATURATION_KEYS = ("waiting_over", "running_over")
 # The backends whose servers report their load (routing/load.py reads it).
 REPORTS_LOAD = ("openai_compatible",)
@@ -418,6 +426,10 @@ def _read_targets(r: _Reader, value: Any) -> dict[str, Target]:
         if backend == "extractive" and zone is not None and zone != Zone.ONPREM:
             r.err((*p, "zone"), f"{what}: the extractive backend runs in-process, so its zone is onprem")
             continue
+        requires_evidence = False
+        if "requires_evidence" in entry:
+            label = f"{what}: requires_evidence"
+            requires_evidence = bool(r.boolean(entry["requires_evidence"], (*p, "requires_evidence"), label))
         saturation = None
         if "saturated_when" in entry:
             saturation = _read_saturation(r, entry["saturated_when"], (*p, "saturated_when"), what, backend)
@@ -433,6 +445,7 @@ def _read_targets(r: _Reader, value: Any) -> dict[str, Target]:
                 price_output_per_mtok=prices["output"],
                 timeout_s=timeout,
                 saturated_when=saturation,
+                requires_evidence=requires_evidence,
             )
     return result
 

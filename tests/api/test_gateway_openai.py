@@ -270,7 +270,7 @@ def test_a_request_a_rule_would_hold_for_approval_is_refused_not_held(key: str, 
     from routing.policy.versions import read_default_policy_text, save_and_activate_policy
 
     rule = "    on_failure: degrade\n    explain: Internal data may go to the cloud only redacted"
-    text = read_default_policy_text().replace('version: "default-2"', 'version: "approve-1"')
+    text = read_default_policy_text().replace('version: "default-3"', 'version: "approve-1"')
     save_and_activate_policy(
         text=text.replace(rule, rule.replace("    explain", "    approve: true\n    explain")), acting_user=None
     )

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 TRIAGE_POLICY = (
     read_default_policy_text()
-    .replace('version: "default-2"', 'version: "triage-1"')
+    .replace('version: "default-3"', 'version: "triage-1"')
     .replace("rules:\n", "workloads: [ticket-triage]\n\nrules:\n", 1)
     .replace(
         "  - name: secret-stays-onprem",

@@ -48,7 +48,7 @@ def test_the_active_policy_simulated_changes_nothing(client, admin, traffic):
     assert response.status_code == 200
     result = response.json()
     assert (result["read"], result["replayed"], result["skipped"], result["refused_now"]) == (3, 3, 0, 0)
-    assert result["changes"] == [] and result["policy_version"] == "default-2" and result["limit"] == 200
+    assert result["changes"] == [] and result["policy_version"] == "default-3" and result["limit"] == 200
 
 
 def test_a_draft_simulated_lists_the_requests_whose_route_changes_and_writes_nothing(client, admin, traffic):
@@ -62,7 +62,7 @@ def test_a_draft_simulated_lists_the_requests_whose_route_changes_and_writes_not
     assert (change["username"], change["old_action"], change["new_action"]) == ("erin", "answer", "refuse")
     assert change["old_targets"] == [{"name": "extractive", "zone": "onprem"}] and change["new_targets"] == []
     assert {t["name"] for t in result["down_now"]} == {"claude", "local"}
-    assert written() == before and get_active_policy().version == "default-2"
+    assert written() == before and get_active_policy().version == "default-3"
 
 
 def test_an_invalid_draft_names_its_problems_by_line(client, admin):
@@ -111,7 +111,7 @@ def test_explain_under_a_draft_and_refusing_what_the_facts_cannot_say(client, ad
     bad_class = post(client, key, "explain", {**line, "classifications": ["secret"]})
 
     assert active["targets"][0]["name"] == "claude" and len(active["targets"]) > 1  # then on-prem fallbacks
-    assert active["policy_version"] == "default-2"
+    assert active["policy_version"] == "default-3"
     assert drafted["policy_version"] == "2" and [t["name"] for t in drafted["targets"]] == ["claude"]
     assert bad_zone.status_code == 400 and "health" in bad_zone.json()["message"]
     assert bad_class.status_code == 400 and "classifications" in bad_class.json()["fields"]

@@ -52,7 +52,7 @@ def write_audit(db: None) -> WriteAudit:
             "findings": {},
             "passages": [{"n": 1, "chunk_id": 7, "document_id": 3, "classification": "internal", "cited": True}],
             "data_class": 1,
-            "policy_version": "default-2",
+            "policy_version": "default-3",
             "decision": DECISION,
             "attempts": [CLAUDE_OK],
             "backend": "claude",

@@ -102,7 +102,7 @@ def test_default_policy_keeps_sensitive_requests_onprem_and_costs_less_than_clou
         assert total == pytest.approx(
             (tokens["input"] * PRICE_INPUT_PER_MTOK + tokens["output"] * PRICE_OUTPUT_PER_MTOK) / 1e6
         )
-    assert get_active_policy().version == "default-2"  # the active policy is put back
+    assert get_active_policy().version == "default-3"  # the active policy is put back
 
 
 def test_checker_flags_a_restricted_passage_on_the_wire_and_names_only_its_document(small_corpus):

@@ -16,7 +16,7 @@ Draft = Callable[..., str]
 
 def draft(version: str, *replacements: tuple[str, str]) -> str:
     """The default policy renamed `version`, with each (old, new) passage replaced (which must be there)."""
-    text = DEFAULT_TEXT.replace('version: "default-2"', f'version: "{version}"')
+    text = DEFAULT_TEXT.replace('version: "default-3"', f'version: "{version}"')
     for old, new in replacements:
         assert old in text, f"not in the default policy: {old!r}"
         text = text.replace(old, new)
@@ -28,7 +28,7 @@ def two_versions(admin: User) -> tuple[PolicyVersion, PolicyVersion]:
     """The default policy stored on first use, then version "2" saved and activated by the admin."""
     get_active_policy()
     save_and_activate_policy(text=draft("2"), acting_user=admin, comment="second version")
-    return PolicyVersion.objects.get(version="default-2"), PolicyVersion.objects.get(version="2")
+    return PolicyVersion.objects.get(version="default-3"), PolicyVersion.objects.get(version="2")
 
 
 def written() -> tuple[int, ...]:

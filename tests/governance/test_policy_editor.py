@@ -34,7 +34,7 @@ def line_of(text: str, fragment: str) -> int:
 def test_the_editor_starts_with_the_active_text(editor: Client) -> None:
     page = editor.get("/manage/policy/edit/").content.decode()
 
-    assert "version: &quot;default-2&quot;" in page
+    assert "version: &quot;default-3&quot;" in page
     assert 'name="text"' in page and "Save and activate" in page
     assert 'formaction="/manage/policy/edit/simulate/"' in page and 'formaction="/manage/policy/edit/replay/"' in page
 
@@ -44,7 +44,7 @@ def test_a_valid_draft_is_validated_and_nothing_is_activated(editor: Client) -> 
 
     assert response.status_code == 200
     assert "The draft is valid: version 2, 3 targets, 7 rules. Nothing was activated." in response.content.decode()
-    assert PolicyVersion.objects.get(is_active=True).version == "default-2"
+    assert PolicyVersion.objects.get(is_active=True).version == "default-3"
     assert not PolicyVersion.objects.filter(version="2").exists()
 
 
@@ -71,7 +71,7 @@ def test_a_malformed_draft_shows_the_line_and_reason_and_the_active_policy_stays
     assert marked_line in page
     # with the lines around it, not the whole draft
     assert f'id="line-{bad_line - 3}"' in page and f'id="line-{bad_line - 4}"' not in page
-    assert PolicyVersion.objects.get(is_active=True).version == "default-2"
+    assert PolicyVersion.objects.get(is_active=True).version == "default-3"
     assert not PolicyVersion.objects.filter(version="2").exists()
     assert PolicyChange.objects.count() == 1
 
@@ -84,7 +84,7 @@ def test_broken_yaml_is_shown_at_its_line(editor: Client) -> None:
     assert response.status_code == 422
     assert "not valid YAML" in response.content.decode()
     assert b'class="policy-line-error"' in response.content
-    assert get_active_policy().version == "default-2"
+    assert get_active_policy().version == "default-3"
 
 
 def test_save_and_activate_stores_a_version_and_a_change_with_the_admins_name(editor: Client, admin: User) -> None:
@@ -109,7 +109,7 @@ def test_save_and_activate_stores_a_version_and_a_change_with_the_admins_name(ed
     assert (change.username, change.acting_user, change.from_version, change.to_version, change.comment) == (
         "ada",
         admin,
-        "default-2",
+        "default-3",
         "2",
         "fewer public passages",
     )
@@ -123,7 +123,7 @@ def test_saving_needs_a_comment(editor: Client) -> None:
 
     assert response.status_code == 422
     assert "This field is required for this button." in response.content.decode()
-    assert get_active_policy().version == "default-2"
+    assert get_active_policy().version == "default-3"
 
 
 def test_reusing_a_stored_version_name_with_other_text_is_refused_at_the_version_line(editor: Client) -> None:
@@ -132,8 +132,8 @@ def test_reusing_a_stored_version_name_with_other_text_is_refused_at_the_version
     response = editor.post("/manage/policy/edit/save/", {"text": text, "comment": "oops", "workload": "interactive"})
 
     assert response.status_code == 422
-    line = line_of(text, 'version: "default-2"')
-    assert f'<a href="#line-{line}">line {line}</a>: version &#x27;default-2&#x27; is already stored' in (
+    line = line_of(text, 'version: "default-3"')
+    assert f'<a href="#line-{line}">line {line}</a>: version &#x27;default-3&#x27; is already stored' in (
         response.content.decode()
     )
     assert PolicyVersion.objects.count() == 1 and PolicyChange.objects.count() == 1

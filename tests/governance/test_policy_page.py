@@ -21,7 +21,7 @@ def page(client: Client, admin: User) -> Client:
 def test_before_the_first_question_the_default_file_is_shown_and_nothing_is_stored(page: Client) -> None:
     html = page.get("/manage/policy/").content.decode()
 
-    assert "default-2" in html and "routing/policies/default.yaml" in html
+    assert "default-3" in html and "routing/policies/default.yaml" in html
     assert '<li value="1" id="line-1"><code># Sluice&#x27;s default routing policy' in html
     assert not PolicyVersion.objects.exists()
 
@@ -44,7 +44,7 @@ def test_the_page_shows_the_active_text_who_activated_it_and_the_history(
     assert "second version" in html and "<strong>active</strong>" in html
     assert "default policy, stored on first use" in html
     # changes: who, from which to which
-    assert "<td>ada</td>\n        <td>default-2</td>\n        <td>2</td>" in html
+    assert "<td>ada</td>\n        <td>default-3</td>\n        <td>2</td>" in html
     assert "Sluice (automatic)" in html
 
 
@@ -53,7 +53,7 @@ def test_a_stored_version_is_viewable(page: Client, two_versions: Versions) -> N
 
     html = page.get(f"/manage/policy/versions/{old.id}/").content.decode()
 
-    assert "Policy version default-2" in html and "version: &quot;default-2&quot;" in html
+    assert "Policy version default-3" in html and "version: &quot;default-3&quot;" in html
     assert "Activate this version" in html
     assert page.get("/manage/policy/versions/999999/").status_code == 404
 
@@ -72,16 +72,16 @@ def test_activating_an_old_version_rolls_back_and_records_who(
     response = page.post(f"/manage/policy/versions/{old.id}/activate/", {"comment": "roll back"})
 
     assert response.status_code == 302 and response["Location"] == "/manage/policy/"
-    assert get_active_policy().version == "default-2"
+    assert get_active_policy().version == "default-3"
     change = PolicyChange.objects.first()
     assert change is not None
     assert (change.username, change.from_version, change.to_version, change.comment) == (
         "ada",
         "2",
-        "default-2",
+        "default-3",
         "roll back",
     )
-    assert "Version default-2 is the active policy now." in page.get("/manage/policy/").content.decode()
+    assert "Version default-3 is the active policy now." in page.get("/manage/policy/").content.decode()
 
 
 def test_a_stored_version_that_no_longer_validates_is_not_activated(page: Client, two_versions: Versions) -> None:

@@ -12,7 +12,7 @@ from accounts.models import User
 from routing.models import PolicyChange, PolicyVersion
 from tests.governance.conftest import draft
 
-# (method, path): every view of governance/urls.py; {id} is the stored version "default-2", not active.
+# (method, path): every view of governance/urls.py; {id} is the stored version "default-3", not active.
 VIEWS = [
     ("get", "/manage/policy/"),
     ("get", "/manage/policy/versions/{id}/"),

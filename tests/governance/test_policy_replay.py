@@ -113,7 +113,7 @@ def test_replay_lists_exactly_the_requests_whose_route_changes(
     # admins may not read the auditors' detail page: the request is named by its id only
     assert f"<td>#{traffic['internal-1']}</td>" in page and 'href="/audit/' not in page
     assert written() == before
-    assert get_active_policy().version == "default-2"
+    assert get_active_policy().version == "default-3"
 
 
 def test_a_draft_that_changes_the_targets_is_replayed_with_the_health_of_now(

@@ -146,7 +146,7 @@ def test_the_page_says_when_the_active_policy_routes_it_differently(simulate, in
     assert simulation.decision.action == "refuse" and simulation.decision.targets == ()
     assert [t.name for t in simulation.active_decision.targets] == ["claude", "extractive"]
     page = response.content.decode()
-    assert "Version default-2 routes it differently: answer," in page
+    assert "Version default-3 routes it differently: answer," in page
     assert '<strong class="refusal">refuse</strong>' in page
     assert cloud.requests == []
 

@@ -111,7 +111,7 @@ def test_the_on_prem_target_shows_its_queue_and_whether_it_is_saturated(client, 
 
     local = "    backend: openai_compatible\n    tier: small\n"
     text = read_default_policy_text().replace(local, local + "    saturated_when: {waiting_over: 8}\n")
-    save_and_activate_policy(text=text.replace('"default-2"', '"burst-1"'), acting_user=None)
+    save_and_activate_policy(text=text.replace('"default-3"', '"burst-1"'), acting_user=None)
     onprem.waiting, onprem.running = 14, 3
     client.force_login(admin)
 

@@ -189,7 +189,7 @@ def test_default_policy_table(
     assert decision.redact is redact
     assert decision.rule_name == rule
     assert decision.on_failure == on_failure
-    assert decision.policy_version == "default-2"
+    assert decision.policy_version == "default-3"
     assert decision.reasons  # every decision says why
 
 

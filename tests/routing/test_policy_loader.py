@@ -66,7 +66,7 @@ def problems(text: str) -> list[PolicyProblem]:
 
 def test_the_default_policy_loads() -> None:
     policy = load_policy(DEFAULT_TEXT)
-    assert policy.version == "default-2"
+    assert policy.version == "default-3"
     assert [(t.name, t.zone, t.backend) for t in policy.targets] == [
         ("claude", Zone.CLOUD, "anthropic"),
         ("local", Zone.ONPREM, "openai_compatible"),

@@ -18,7 +18,7 @@ DEFAULT_TEXT = read_default_policy_text()
 
 
 def draft(version: str) -> str:
-    return DEFAULT_TEXT.replace('version: "default-2"', f'version: "{version}"')
+    return DEFAULT_TEXT.replace('version: "default-3"', f'version: "{version}"')
 
 
 def active_version() -> str:
@@ -27,18 +27,18 @@ def active_version() -> str:
 
 def test_the_default_policy_is_stored_as_the_first_version_on_first_use(db: None) -> None:
     policy = get_active_policy()
-    assert policy.version == "default-2"
+    assert policy.version == "default-3"
     stored = PolicyVersion.objects.get()
-    assert (stored.version, stored.is_active, stored.created_by, stored.text) == ("default-2", True, None, DEFAULT_TEXT)
+    assert (stored.version, stored.is_active, stored.created_by, stored.text) == ("default-3", True, None, DEFAULT_TEXT)
     change = PolicyChange.objects.get()
-    assert (change.acting_user, change.from_version, change.to_version) == (None, "", "default-2")
+    assert (change.acting_user, change.from_version, change.to_version) == (None, "", "default-3")
     # a second call reads it back and writes nothing
-    assert get_active_policy().version == "default-2"
+    assert get_active_policy().version == "default-3"
     assert PolicyChange.objects.count() == 1
 
 
 def test_a_read_only_caller_gets_the_default_without_storing_it(db: None) -> None:
-    assert get_active_policy(store_default=False).version == "default-2"
+    assert get_active_policy(store_default=False).version == "default-3"
     assert not PolicyVersion.objects.exists()
 
 
@@ -53,7 +53,7 @@ def test_an_admin_activates_a_new_version_and_the_change_is_recorded(admin: User
     assert (change.acting_user, change.username, change.from_version, change.to_version, change.comment) == (
         admin,
         "ada",
-        "default-2",
+        "default-3",
         "2",
         "tighter CI rule",
     )
@@ -70,8 +70,8 @@ def test_an_invalid_policy_is_rejected_with_its_line_and_the_old_one_stays_activ
     assert [str(p) for p in raised.value.errors] == [
         f"line {line}: rule 'internal-cloud-redacted': unknown target 'claud' (known: claude, local, extractive)"
     ]
-    assert active_version() == "default-2"
-    assert list(PolicyVersion.objects.values_list("version", flat=True)) == ["default-2"]
+    assert active_version() == "default-3"
+    assert list(PolicyVersion.objects.values_list("version", flat=True)) == ["default-3"]
     assert PolicyChange.objects.count() == 1
 
 

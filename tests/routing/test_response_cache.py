@@ -249,7 +249,7 @@ def test_a_new_policy_version_misses(ingest, employee, admin, cloud):
     ingest("deploys.md", DEPLOYS, "internal")
     answer_question(question=QUESTION, acting_user=employee)
     text = read_default_policy_text()
-    save_and_activate_policy(text=text.replace('version: "default-2"', 'version: "default-3"'), acting_user=admin)
+    save_and_activate_policy(text=text.replace('version: "default-3"', 'version: "default-4"'), acting_user=admin)
 
     second = answer_question(question=QUESTION, acting_user=employee)
 

@@ -96,14 +96,14 @@ def test_each_request_gets_one_json_decision_under_the_default_policy(db: None, 
         assert decision["data_class"] == expected["data_class"], request
         if "findings" in expected:
             assert decision["findings"] == expected["findings"], request
-        assert decision["policy_version"] == "default-2"
+        assert decision["policy_version"] == "default-3"
         assert decision["reasons"]
     assert decisions[0]["targets"][0] == {"name": "claude", "zone": "cloud"}
     assert decisions[3]["findings"].get("custom:customer_id") == 1
     assert decisions[4]["findings"].get("secret", 0) >= 1
     assert any("secret" in reason for reason in decisions[4]["reasons"])
     assert any("budget" in reason for reason in decisions[6]["reasons"])
-    assert err.strip() == "7 requests under policy default-2: 7 answered, 0 refused"
+    assert err.strip() == "7 requests under policy default-3: 7 answered, 0 refused"
 
 
 def test_it_calls_nothing_and_writes_nothing(db: None, tmp_path: Path) -> None:
@@ -114,7 +114,7 @@ def test_it_calls_nothing_and_writes_nothing(db: None, tmp_path: Path) -> None:
 
 
 def test_a_draft_policy_can_be_explained_before_it_is_activated(db: None, tmp_path: Path) -> None:
-    draft = read_default_policy_text().replace('version: "default-2"', 'version: "draft-2"')
+    draft = read_default_policy_text().replace('version: "default-3"', 'version: "draft-2"')
     # the draft sends public questions on-prem first
     draft = draft.replace(
         "    when: {data_class: public}\n    targets: [claude, local]",
@@ -163,13 +163,13 @@ def test_without_json_it_prints_a_readable_explanation(db: None, tmp_path: Path)
     first, *rest = out.splitlines()
     assert first.startswith("#1 answer: local (onprem) → extractive (onprem); internal; redact=True;")
     assert "    claude (cloud) is down." in rest
-    assert rest[-1] == "1 requests under policy default-2: 1 answered, 0 refused"
+    assert rest[-1] == "1 requests under policy default-3: 1 answered, 0 refused"
 
 
 def test_a_draft_with_saturated_when_can_be_replayed_under_a_load(db: None, tmp_path: Path) -> None:
     local = "    backend: openai_compatible\n    tier: small\n"
     draft = read_default_policy_text().replace(local, local + "    saturated_when: {waiting_over: 8}\n")
-    (tmp_path / "draft.yaml").write_text(draft.replace('version: "default-2"', 'version: "burst-draft"'))
+    (tmp_path / "draft.yaml").write_text(draft.replace('version: "default-3"', 'version: "burst-draft"'))
     personal = {"question": "Mail dana.cho@quillfern.example the runbook", "classifications": ["internal"]}
     requests = [
         {**personal, "load": {"local": {"waiting": 14, "running": 3}}},

@@ -1,0 +1,69 @@
+"""A small on-prem model answers from the nearest passage when the documents hold no answer (measured: ten
+unanswerable questions of ten answered, docs/answer-quality.md). The default policy's local target requires
+evidence: the gate checks on-prem, before the call, that the passages hold an answer, and when they do not,
+the model is not asked and the extractive answer says so. Through the real gate and the fake OpenAI-compatible
+server on loopback."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.selectors import get_reader, search_passages
+from routing.answer import SourcePassage
+from routing.backends.extractive import NOTHING_FOUND
+from routing.models import AuditEvent
+from routing.policy.loader import PolicyError, load_policy
+from routing.policy.versions import read_default_policy_text
+from routing.services import answer_through_gate
+
+LEAVE = """# Leave
+
+Employees earn 13 days of sick leave a year. Annual leave is requested in the HR system two weeks ahead.
+Unused annual leave of up to 240 hours carries over into the next leave year.
+"""
+
+
+def passages_for(ingest, user, question: str) -> list[SourcePassage]:
+    ingest("leave.md", LEAVE, "internal")
+    return [SourcePassage.of(p) for p in search_passages(get_reader(user), question, k=5).passages]
+
+
+def test_the_default_policy_asks_the_local_model_only_with_evidence():
+    targets = {t.name: t for t in load_policy(read_default_policy_text()).targets}
+    assert targets["local"].requires_evidence and not targets["claude"].requires_evidence
+
+
+def test_passages_that_hold_no_answer_are_not_sent_to_the_local_model(ingest, employee, onprem):
+    question = "Can I bring my dog to the Chicago office?"
+    onprem.behave(text="No, dogs are not allowed in the Chicago office [1].")
+
+    passages = passages_for(ingest, employee, question)
+
+    answer = answer_through_gate(question=question, passages=passages, acting_user=employee)
+
+    assert onprem.requests == []  # the model was never asked
+    assert answer.backend == "extractive" and answer.text.startswith(NOTHING_FOUND)
+    assert "local not asked (the passages do not hold an answer)" in answer.route
+    event = AuditEvent.objects.get(id=answer.audit_id)
+    assert [(a["target"], a["outcome"]) for a in event.attempts][0] == ("local", "no_evidence")
+    assert event.outcome == AuditEvent.Outcome.NOTHING_FOUND
+
+
+def test_passages_that_answer_are_sent_to_the_local_model(ingest, employee, onprem):
+    question = "How many days of sick leave do employees earn a year?"
+    onprem.behave(text="Employees earn 13 days of sick leave a year [1].")
+
+    passages = passages_for(ingest, employee, question)
+
+    answer = answer_through_gate(question=question, passages=passages, acting_user=employee)
+
+    assert len(onprem.requests) == 1
+    assert answer.backend == "local" and "13 days" in answer.text
+
+
+@pytest.mark.parametrize("value", ["always", 1])
+def test_requires_evidence_must_be_true_or_false(value):
+    text = read_default_policy_text().replace("requires_evidence: true", f"requires_evidence: {value}")
+
+    with pytest.raises(PolicyError, match="requires_evidence must be true or false"):
+        load_policy(text)
