@@ -154,8 +154,11 @@ def find_entities(text: str, *, in_question: bool = False, taken: Sequence[tuple
             if ent.label_ == "PERSON" and _model_person_holds(doc, ent.start, ent.end, names)
         ]
         findings += [Finding(f.kind, f.start + offset, f.end + offset, f.confidence, f.detector) for f in found]
+    # A full name typed in lower case ("hi this is mercedes gori") is read in documents too (a transcript, a
+    # forwarded chat); a lone given name in lower case only in what a user types, where "tell bo" is a person
+    # and in a document's prose "floor and wing" would be two.
+    findings += _lower_case_people(nlp.make_doc(text), names, lone=in_question)
     if in_question:
-        findings += _lower_case_people(nlp.make_doc(text), names)
         findings += _signature(text, names)
     return [trimmed for f in findings if (trimmed := _without_title(f, text)) is not None]
 
@@ -358,7 +361,7 @@ def _gazetteer_people(doc: Any, names: NameLists, *, in_question: bool) -> list[
     return findings
 
 
-def _lower_case_people(doc: Any, names: NameLists) -> list[Finding]:
+def _lower_case_people(doc: Any, names: NameLists, *, lone: bool = True) -> list[Finding]:
     """A name typed in lower case, as people type questions ("what did olga krylova's ticket say"): a
     listed given name, an initial at most, then a surname that is no everyday word and is listed or ends
     as surnames do ("krylova", "mazzi", "jørgensen"); "will terraform" and "mark smith" are not taken."""
@@ -386,6 +389,8 @@ def _lower_case_people(doc: Any, names: NameLists) -> list[Finding]:
         rare = first not in common and last not in common
         if _surname(last, names) or (rare and after in _SPEECH | _WEAKLY_AFTER | _AFTER_A_FIRST_NAME):
             found.append(Finding("person", token.idx, doc[j].idx + len(last), 0.6, "gazetteer"))
+    if not lone:
+        return found
     return found + _lower_case_first_names(doc, names, taken=[(f.start, f.end) for f in found])
 
 

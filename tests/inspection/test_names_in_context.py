@@ -77,3 +77,17 @@ def test_a_latin_word_spelled_with_a_look_alike_letter_is_still_read_in_latin():
     assert normalise("\u0410\u041a\u0406\u0410").text == "AKIA"
     # a Cyrillic word is left in its own script
     assert normalise("Омелян").text == "Омелян"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a full name typed in lower case is someone's in a document too: a transcript, a pasted chat
+        ("Voicemail (auto-transcribed): hi this is ottilie lindqvist um calling about my badge", ["ottilie lindqvist"]),
+        ("who replaced virgilio monti as the contact for the vendor?", ["virgilio monti"]),
+        # a lone given name in lower case is read only in what a user types: in prose these are things
+        ("You can request lockers by floor and wing, or by the location label.", []),
+    ],
+)
+def test_a_full_name_in_lower_case_is_found_in_documents(text, names):
+    assert people(text, question=False) == names
