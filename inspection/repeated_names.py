@@ -19,6 +19,7 @@ sets it adds 1 to 2 points of person recall (docs/inspection.md).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from inspection.findings import Finding
@@ -34,7 +35,9 @@ _ARTICLE_BEFORE = re.compile(
 
 
 def repeated_names(text: str, findings: Sequence[Finding]) -> list[Finding]:
-    """Person findings for the other occurrences, outside every finding, of the words of the people found."""
+    """Person findings for the other occurrences, outside every finding, of the words of the people found.
+    `findings` do not overlap (resolve_overlaps'), so whether a match falls inside one is a binary search;
+    all the words sought are matched in one pass, so a long contact list costs one scan of the text."""
     people = [f for f in findings if f.kind == "person"]
     if not people:
         return []
@@ -45,20 +48,26 @@ def repeated_names(text: str, findings: Sequence[Finding]) -> list[Finding]:
         for f in people
         if len(found_words := _WORD.findall(text[f.start : f.end])) >= 2
         for w in found_words
-        if len(w) >= 3 and w[0].isupper() and not w.isupper()
+        if len(w) >= 3 and w[0].isupper() and not w.isupper() and names.is_name(w)
     }
+    if not words:
+        return []
+    # An everyday word the text itself uses as a word ("will", "grant") is not sought.
+    in_lower_case = {w for w in _WORD.findall(text) if w.islower()}
+    everyday = {w for w in words if w.casefold() in common}
+    sought = words - {w for w in everyday if w.lower() in in_lower_case}
+    if not sought:
+        return []
     taken = sorted((f.start, f.end) for f in findings)
+    starts = [start for start, _ in taken]
+    alternatives = "|".join(re.escape(w) for w in sorted(sought, key=len, reverse=True))
     found: list[Finding] = []
-    for word in sorted(words):
-        if not names.is_name(word):
+    for m in re.finditer(rf"(?<![\w'’-])(?:{alternatives})(?![\w-])", text):
+        i = bisect_right(starts, m.start()) - 1  # the last finding starting at or before the match
+        inside = (i >= 0 and taken[i][1] > m.start()) or (i + 1 < len(taken) and taken[i + 1][0] < m.end())
+        if inside:
             continue
-        everyday = word.casefold() in common
-        if everyday and re.search(rf"(?<![\w'’-]){re.escape(word.lower())}(?![\w-])", text):
-            continue  # the text itself uses the word as a word ("will", "grant")
-        for m in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w-])", text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
-            if everyday and _ARTICLE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
-                continue
-            found.append(Finding("person", m.start(), m.end(), CONFIDENCE, DETECTOR))
+        if m.group() in everyday and _ARTICLE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        found.append(Finding("person", m.start(), m.end(), CONFIDENCE, DETECTOR))
     return found

@@ -20,7 +20,7 @@ from routing.policy.versions import get_active_policy
 ATTEMPTS_TODAY_SQL = """
 SELECT a->>'target' AS target,
        count(*) AS tries,
-       count(*) FILTER (WHERE a->>'outcome' NOT IN ('ok', 'cache_hit')) AS failures,
+       count(*) FILTER (WHERE a->>'outcome' NOT IN ('ok', 'cache_hit', 'no_evidence')) AS failures,
        count(*) FILTER (WHERE a->>'outcome' = 'cache_hit') AS cache_hits,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY (a->>'latency_ms')::float)
            FILTER (WHERE a->>'outcome' = 'ok') AS p50,

@@ -13,6 +13,7 @@ from inspection.findings import Finding
 from inspection.injection import InjectionVerdict, inspect_injection
 from inspection.stored import StoredFindings, inspector_version
 from retrieval.injection import inspect_passages
+from routing.errors import ErrorKind
 from routing.policy.decide import Decision, Target, Zone
 from routing.runner import Attempt, Delta, Restart
 
@@ -242,8 +243,11 @@ class GatedAnswer:
 
     @property
     def fell_back(self) -> bool:
-        """Answered by a later target than the first one tried (a retry of the same one is no fallback)."""
-        return self.answered_by is not None and any(a.target != self.answered_by.name for a in self.attempts)
+        """Answered by a later target than the first one tried (a retry of the same one is no fallback; nor is
+        a target not asked because the passages hold no answer)."""
+        return self.answered_by is not None and any(
+            a.target != self.answered_by.name and a.outcome != ErrorKind.NO_EVIDENCE for a in self.attempts
+        )
 
     @property
     def redacted_before_leaving(self) -> dict[str, int]:

@@ -217,6 +217,7 @@ def _targets(held: HeldRequest) -> tuple[Target, ...]:
             price_input_per_mtok=t["price_input_per_mtok"],
             price_output_per_mtok=t["price_output_per_mtok"],
             timeout_s=t["timeout_s"],
+            requires_evidence=t.get("requires_evidence", False),
         )
         for t in held.targets
     )

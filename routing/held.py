@@ -102,6 +102,7 @@ def hold_request(
                     "price_input_per_mtok": t.price_input_per_mtok,
                     "price_output_per_mtok": t.price_output_per_mtok,
                     "timeout_s": t.timeout_s,
+                    "requires_evidence": t.requires_evidence,
                 }
                 for t in decision.targets
             ],

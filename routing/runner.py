@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pybreaker
 
+from retrieval.errors import EmbedderUnavailable
 from routing import metrics, resilience
 from routing.backends.base import Bundle, ChatBackend, Generation, Usage, build_prompt
 from routing.backends.extractive import passages_answer
@@ -101,7 +102,12 @@ class DecisionRun:
 
     def __iter__(self) -> Iterator[Delta | Restart]:
         partial: tuple[Target, str, str] | None = None  # (target, text, model) of the last answer cut mid-way
+        no_evidence = False
         for target in self.decision.targets:
+            if no_evidence and not target.in_process:
+                # The passages hold no answer: no other model is asked to write one (a later target may be
+                # less local, the cloud after `local`); the in-process extractive answer says so.
+                continue
             backend = resilience.backend_for(target, policy_version=self.decision.policy_version, custom=self.custom)
             try:
                 for attempt in resilience.retrying(target, sleep=self.sleep):
@@ -119,6 +125,7 @@ class DecisionRun:
                             raise
             except BackendError as exc:
                 logger.warning("Target %s failed: %s", target.name, exc.kind)
+                no_evidence = no_evidence or exc.kind == ErrorKind.NO_EVIDENCE
                 continue
             return
         if partial is not None:
@@ -146,7 +153,7 @@ class DecisionRun:
             # Before the breaker: a bundle the egress guard refuses is this request's fault, not the backend's;
             # so are passages that hold no answer, for a target the policy asks only when they do.
             backend.preflight(bundle)
-            if target.requires_evidence and not passages_answer(bundle):
+            if target.requires_evidence and not _passages_answer(bundle):
                 raise BackendError(
                     f"{target.name}: not asked, the passages do not hold an answer", kind=ErrorKind.NO_EVIDENCE
                 )
@@ -205,6 +212,16 @@ class DecisionRun:
         self.attempts.append(
             attempt_of(target, backend, generation, outcome, began, usage, estimated, citations_removed)
         )
+
+
+def _passages_answer(bundle: Bundle) -> bool:
+    """passages_answer, or True when the check itself cannot run (the embedding service is down): the check
+    keeps a small model from inventing an answer, it is no reason to refuse one."""
+    try:
+        return passages_answer(bundle)
+    except EmbedderUnavailable:
+        logger.warning("The evidence check could not embed the passages; the target is asked without it")
+        return True
 
 
 def attempt_of(

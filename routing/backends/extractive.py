@@ -106,7 +106,7 @@ def _stem(word: str) -> str:
 # A contraction of a function word ("I'm", "what's", "that'll", "don't") is a function word.
 _CONTRACTION = re.compile(r"(?:'(?:s|m|d|ll|re|ve)|n't)$")
 # The adverb of "how often", "how long", "how soon" asks the question; it is not what the question is about.
-_HOW_ADVERB = re.compile(r"\bhow\s+(?:often|long|soon|early|late|quickly|fast|far|old)\b")
+_HOW_ADVERB = re.compile(r"\bhow\s+(?:often|long|soon|early|late|quickly|fast|far|old)\b", re.I)
 
 
 def _function_word(word: str) -> bool:
@@ -118,15 +118,16 @@ _STATUS_CODE = re.compile(r"[1-5]\d\d")
 
 
 def content_terms(text: str) -> set[str]:
-    text = _HOW_ADVERB.sub("how", text.lower().replace("’", "'"))
+    text = _HOW_ADVERB.sub("how", text.replace("’", "'"))
     # Shorthand is read as what it stands for, on both sides: "prod db" meets "production database".
-    words = [w for word in _WORD.findall(text) for w in _spelled(word) if len(w) > 1 and not _function_word(w)]
+    words = [w for word in _ANY_CASE_WORD.findall(text) for w in _spelled(word) if len(w) > 1 and not _function_word(w)]
     return {_stem(w) for w in words} | {w[0] + "xx" for w in words if _STATUS_CODE.fullmatch(w)}
 
 
 def _spelled(word: str) -> list[str]:
-    full = expansion(word)
-    return [word] if full is None else full.split()
+    """The lower-cased word, or the words a shorthand word typed in lower case stands for ("Max" is a name)."""
+    full = expansion(word) if word.islower() else None
+    return [word.lower()] if full is None else full.split()
 
 
 _ITEM = re.compile(r"\s*(?:[-*+]|\d{1,3}[.)])\s+|\s*\|")

@@ -51,3 +51,8 @@ def test_a_question_in_shorthand_finds_the_passage_that_spells_it_out(ingest, em
     found = search_passages(get_reader(employee), "prod db pw", k=3, mode="keyword").passages
 
     assert found[0].source_name == "db.md"
+
+
+def test_a_shorthand_word_typed_with_a_capital_is_read_as_written():
+    assert content_terms("Who is Max?") == {"max"}  # a name, not "maximum"
+    assert content_terms("whats the max ttl") == {"maximum", "ttl"}

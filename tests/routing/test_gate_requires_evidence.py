@@ -10,8 +10,9 @@ import pytest
 
 from retrieval.selectors import get_reader, search_passages
 from routing.answer import SourcePassage
+from routing.approvals import _targets
 from routing.backends.extractive import NOTHING_FOUND
-from routing.models import AuditEvent
+from routing.models import AuditEvent, HeldRequest
 from routing.policy.loader import PolicyError, load_policy
 from routing.policy.versions import read_default_policy_text
 from routing.services import answer_through_gate
@@ -67,3 +68,36 @@ def test_requires_evidence_must_be_true_or_false(value):
 
     with pytest.raises(PolicyError, match="requires_evidence must be true or false"):
         load_policy(text)
+
+
+def test_no_other_model_is_asked_when_the_passages_hold_no_answer(ingest, employee, cloud, onprem):
+    # A question naming a person: the default policy's rule tries local, then the cloud (redacted), then degrades
+    # to the extractive answer. With no answer in the passages, neither model is asked, not even the cloud.
+    question = "Can Dana Whitfield bring her dog to the Chicago office?"
+    passages = passages_for(ingest, employee, question)
+
+    answer = answer_through_gate(question=question, passages=passages, acting_user=employee)
+
+    assert onprem.requests == [] and cloud.requests == []
+    assert answer.backend == "extractive" and answer.text.startswith(NOTHING_FOUND)
+    event = AuditEvent.objects.get(id=answer.audit_id)
+    assert event.decision["rule"] == "customer-data-private-first"
+    assert [(a["target"], a["outcome"]) for a in event.attempts] == [("local", "no_evidence"), ("extractive", "ok")]
+    assert not event.fallback_used  # not asked is no failure of the local model
+
+
+def test_a_held_request_keeps_the_targets_evidence_requirement():
+    held = HeldRequest(targets=[{**TARGET_ROW, "requires_evidence": True}, TARGET_ROW])
+
+    assert [t.requires_evidence for t in _targets(held)] == [True, False]
+
+
+TARGET_ROW = {
+    "name": "local",
+    "zone": "onprem",
+    "backend": "openai_compatible",
+    "tier": "small",
+    "price_input_per_mtok": 0.0,
+    "price_output_per_mtok": 0.0,
+    "timeout_s": 120.0,
+}
