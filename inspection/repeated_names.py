@@ -35,23 +35,30 @@ _ARTICLE_BEFORE = re.compile(
 
 
 def repeated_names(text: str, findings: Sequence[Finding]) -> list[Finding]:
-    """Person findings for the other occurrences, outside every finding, of the words of the people found.
-    `findings` do not overlap (resolve_overlaps'), so whether a match falls inside one is a binary search;
-    all the words sought are matched in one pass, so a long contact list costs one scan of the text."""
-    people = [f for f in findings if f.kind == "person"]
-    if not people:
-        return []
-    common = common_words()
+    """Person findings for the other occurrences, outside every finding, of the words of the people found."""
+    return name_occurrences(text, name_words(text, findings), findings)
+
+
+def name_words(text: str, findings: Sequence[Finding]) -> set[str]:
+    """The words of the full names found in `text` worth seeking elsewhere: capitalised, three letters or more,
+    held by the name lists."""
     names = name_lists()
-    words = {
+    return {
         w
-        for f in people
-        if len(found_words := _WORD.findall(text[f.start : f.end])) >= 2
+        for f in findings
+        if f.kind == "person" and len(found_words := _WORD.findall(text[f.start : f.end])) >= 2
         for w in found_words
         if len(w) >= 3 and w[0].isupper() and not w.isupper() and names.is_name(w)
     }
+
+
+def name_occurrences(text: str, words: set[str], findings: Sequence[Finding]) -> list[Finding]:
+    """Person findings for the occurrences of `words` in `text` outside its `findings` (which do not overlap,
+    as resolve_overlaps leaves them: whether a match falls inside one is a binary search). All the words are
+    matched in one pass, so a long contact list costs one scan of the text."""
     if not words:
         return []
+    common = common_words()
     # An everyday word the text itself uses as a word ("will", "grant") is not sought.
     in_lower_case = {w for w in _WORD.findall(text) if w.islower()}
     everyday = {w for w in words if w.casefold() in common}

@@ -22,7 +22,8 @@ from django.db import transaction
 from accounts.clearance import Classification
 from accounts.models import ApiKey, User
 from accounts.selectors import get_user_groups
-from inspection import CustomPattern, Finding, inspect_question, inspect_text
+from inspection import CustomPattern, Finding, inspect_question, inspect_text, resolve_overlaps
+from inspection.repeated_names import name_occurrences, name_words
 from inspection.stored import inspect_passage
 from retrieval.embedders import loaded_embed
 from retrieval.follow_up import standalone_query
@@ -639,10 +640,14 @@ def _minimise(
     title_findings = inspect_texts({p.title for p in passages}, custom=custom) if decision.redact else {}
     titles: dict[str, str] = {}
     context = []
+    # A name the question gives in full ("Did Zdenka Hrubá approve it?") is sought in the passages too: a
+    # passage that writes only "Hrubá approved …" would otherwise say whom the redacted question is about.
+    asked_about = name_words(question, findings) if decision.redact else set()
     for n, passage in enumerate(passages, 1):
         text, title = passage.text, passage.title
         if decision.redact:
             found = inspect_passage(text, stored=passage.stored_findings, custom=custom)
+            found = resolve_overlaps(found + name_occurrences(text, asked_about, found))
             passage_redaction = redact(text, found, vault)
             text = passage_redaction.text
             counts.update(passage_redaction.counts_by_kind)

@@ -58,3 +58,16 @@ def test_the_lone_surname_is_redacted_with_the_full_name():
     redacted = redact(CHAT, inspect_question(CHAT), Vault()).text
 
     assert "Hrubá" not in redacted and "Zdenka" not in redacted
+
+
+def test_a_name_the_question_gives_in_full_is_redacted_where_a_passage_writes_it_alone(ingest, employee, cloud):
+    from routing.egress import outbound_text
+    from routing.services import answer_question
+
+    ingest("refunds.md", "# Refunds\n\nRefunds over 500 euros need a second approver. Hrubá approved the March batch.")
+
+    answer = answer_question(question="Did Zdenka Hrubá approve the March refunds batch?", acting_user=employee)
+
+    sent = "\n".join(outbound_text(request.body) for request in cloud.requests)
+    assert answer.backend == "claude" and "approved the March batch" in sent  # the passage went, redacted
+    assert "Hrubá" not in sent and "Zdenka" not in sent
