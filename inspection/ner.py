@@ -362,9 +362,11 @@ def _gazetteer_people(doc: Any, names: NameLists, *, in_question: bool) -> list[
 
 
 def _lower_case_people(doc: Any, names: NameLists, *, lone: bool = True) -> list[Finding]:
-    """A name typed in lower case, as people type questions ("what did olga krylova's ticket say"): a
-    listed given name, an initial at most, then a surname that is no everyday word and is listed or ends
-    as surnames do ("krylova", "mazzi", "jørgensen"); "will terraform" and "mark smith" are not taken."""
+    """A name typed in lower case, as people type questions ("what did olga krylova's ticket say") and as
+    transcripts write them: a listed given name, an initial at most, then a surname that is no everyday word
+    and is listed or ends as surnames do ("krylova", "mazzi", "jørgensen"); "will terraform" and "mark smith"
+    are not taken. With `lone`, also a given name alone where the words around it say it is someone's
+    (`_lower_case_first_names`: for what a user types, not for a document's prose)."""
     found = []
     common = common_words()
     for i, token in enumerate(doc[:-1]):

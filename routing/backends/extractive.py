@@ -31,7 +31,7 @@ import snowballstemmer
 from rapidfuzz.distance import OSA
 
 from inspection.injection import inspect_injection
-from retrieval.embedders import get_embedder, loaded_embed
+from retrieval.embedders import embedder_is_loaded, get_embedder, loaded_embed
 from retrieval.follow_up import PreviousTurn, standalone_query
 from retrieval.shorthand import expansion, with_expansions
 from routing.backends.base import Bundle, ChatBackend, ContextPassage
@@ -575,7 +575,15 @@ def _weighed(bundle: Bundle) -> tuple[Evidence, bool]:
         # A follow-up ("and who approves that?") is weighed as retrieval searched it: with what it refers to.
         standalone = standalone_query(bundle.question, PreviousTurn(bundle.previous_question))
         bundle = dataclasses.replace(bundle, question=standalone)
-    embed = loaded_embed() if bundle.passages else None
+    return _weighed_with(bundle, with_model=embedder_is_loaded())
+
+
+# The gate weighs a bundle before asking a target that requires evidence, and the extractive answer that follows
+# when it finds none weighs the same bundle again: the second time is read from here (some 0.3 s of CPU saved).
+# A few bundles only, so that questions are not kept in memory beyond their requests.
+@functools.lru_cache(maxsize=4)
+def _weighed_with(bundle: Bundle, *, with_model: bool) -> tuple[Evidence, bool]:
+    embed = loaded_embed() if with_model and bundle.passages else None
     evidence = weigh_evidence(bundle, embed, _known_words() if embed is not None else frozenset())
     return evidence, answers_question(evidence, with_embeddings=embed is not None)
 

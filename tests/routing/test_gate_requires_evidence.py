@@ -11,7 +11,7 @@ import pytest
 from retrieval.selectors import get_reader, search_passages
 from routing.answer import SourcePassage
 from routing.approvals import _targets
-from routing.backends.extractive import NOTHING_FOUND
+from routing.backends.extractive import NOTHING_FOUND, _weighed_with
 from routing.models import AuditEvent, HeldRequest
 from routing.policy.loader import PolicyError, load_policy
 from routing.policy.versions import read_default_policy_text
@@ -39,6 +39,7 @@ def test_passages_that_hold_no_answer_are_not_sent_to_the_local_model(ingest, em
     onprem.behave(text="No, dogs are not allowed in the Chicago office [1].")
 
     passages = passages_for(ingest, employee, question)
+    weighed = _weighed_with.cache_info()
 
     answer = answer_through_gate(question=question, passages=passages, acting_user=employee)
 
@@ -48,6 +49,9 @@ def test_passages_that_hold_no_answer_are_not_sent_to_the_local_model(ingest, em
     event = AuditEvent.objects.get(id=answer.audit_id)
     assert [(a["target"], a["outcome"]) for a in event.attempts][0] == ("local", "no_evidence")
     assert event.outcome == AuditEvent.Outcome.NOTHING_FOUND
+    # The extractive answer read the evidence the check had weighed, instead of embedding every sentence again.
+    assert _weighed_with.cache_info().misses == weighed.misses + 1
+    assert _weighed_with.cache_info().hits == weighed.hits + 1
 
 
 def test_passages_that_answer_are_sent_to_the_local_model(ingest, employee, onprem):
