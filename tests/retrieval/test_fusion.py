@@ -5,6 +5,7 @@ from retrieval.fusion import (
     MIN_KEYWORD_WEIGHT,
     Ranked,
     agreement,
+    disagreement_penalty,
     fuse,
     keyword_weight,
     short_query_damping,
@@ -96,3 +97,18 @@ def test_the_keyword_weight_shrinks_as_a_query_with_a_confident_dense_match_gets
     assert weights == sorted(weights)
     assert weights[0] == MIN_KEYWORD_WEIGHT and weights[0] < weights[-1]
     assert short_query_damping(vector, None) == 0.0
+
+
+def test_a_weak_dense_list_is_no_evidence_against_an_exact_match():
+    # "Can I just use ngrok to show a partner the app?": the one passage naming the tool (99) is the keyword
+    # list's first and absent from a dense list whose best match is weak and about something else.
+    keyword = [Ranked(id=99, score=15.7)] + [Ranked(id=i, score=14.9 - (i - 20) / 10) for i in range(20, 30)]
+    weak = [Ranked(id=i, score=0.40 - (i - 1) / 1000) for i in range(1, 40)]
+    unsure = [Ranked(id=i, score=0.45 - (i - 1) / 1000) for i in range(1, 40)]
+
+    assert disagreement_penalty(weak, keyword) > disagreement_penalty(unsure, keyword) == 0.6
+    assert [f.id for f in fuse(weak, keyword, query_terms=7)].index(99) < 3
+    # The same disagreement still costs the keyword list where the dense list is sure of itself.
+    sure = [Ranked(id=i, score=0.70 - (i - 1) / 1000) for i in range(1, 40)]
+    assert disagreement_penalty(sure, keyword) == 0.6
+    assert [f.id for f in fuse(sure, keyword, query_terms=7)][0] == 1

@@ -203,3 +203,29 @@ def test_a_seeded_sample_asks_the_same_few_questions_in_the_files_order(tmp_path
     ids = [line["id"] for line in first["per_question"]]
     assert len(ids) == 3 and ids == sorted(ids, key=[q["id"] for q in QUESTIONS].index)
     assert ids == [line["id"] for line in again["per_question"]]
+
+
+@pytest.mark.django_db
+def test_an_answer_set_becomes_a_beir_folder_with_the_lists_the_product_reads(tmp_path, corpus, monkeypatch):
+    # scripts/answer_set_lists.py, run in this process so that it sees the test database.
+    import importlib
+
+    questions = write_questions(tmp_path, QUESTIONS)
+    out = tmp_path / "beir"
+    argv = ["answer_set_lists.py", str(questions), "--corpus", str(corpus), "--out", str(out)]
+    monkeypatch.setattr(sys, "argv", argv)
+    importlib.import_module("scripts.answer_set_lists").main()
+
+    qrels = (out / "qrels" / "test.tsv").read_text().splitlines()
+    assert qrels == [
+        "query-id\tcorpus-id\tscore",
+        "a1\tleave/parental.md\t1",
+        "a2\ttools/laptops.md\t1",
+        "a3\ttravel/per-diem.md\t1",
+    ]
+    rows = {row["query_id"]: row for row in map(json.loads, (out / "lists.jsonl").read_text().splitlines())}
+    assert set(rows) == {"a1", "a2", "a3"}  # the unanswerable ones judge no file
+    # Each list names the file of each chunk; the parental-leave question's keyword list leads with its file.
+    assert rows["a1"]["keyword"][0][0] == "leave/parental.md"
+    assert {file for file, _, _ in rows["a1"]["vector"]} == set(CORPUS)
+    assert not Document.objects.exists()  # the throwaway collection is dropped
