@@ -8,7 +8,8 @@ heading) contains, and its MiniLM similarity to the question (the retrieval mode
 the process). A sentence holding what the question asks for scores more: a number for "how many"
 (more when it comes with the unit asked for: "240 hours" for "how many hours"), a place for "where",
 a name for "who", a command for "how do I". A question that asks several things ("How often…, and
-where…?") gets the best sentence for each part first. The answer is the best sentences within a
+where…?") gets the best sentence for each part first; one that asks how to do something, the steps of the
+procedure that holds its best sentence, in order. The answer is the best sentences within a
 length budget, one paragraph per passage, a sentence said once even when two passages overlap.
 
 Whether to answer at all is decided from evidence about the question, not one sentence's score:
@@ -143,7 +144,13 @@ MIN_SENTENCE = 20
 
 
 def _cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+    """The cells of a table line. Ingestion joins cells with " | " and no border, so a line that starts with "|"
+    has an empty first cell (a matrix whose corner is blank: " | SEV1 | SEV2"); a line written by hand with a
+    border on both sides ("| a | b |") has its border dropped."""
+    line = line.strip()
+    if len(line) > 1 and line.startswith("|") and line.endswith("|"):
+        line = line[1:-1]
+    return [cell.strip() for cell in line.split("|")]
 
 
 def _table(lines: list[str]) -> list[str] | None:
@@ -293,6 +300,8 @@ class Evidence:
     # The question asks for an amount ("how many", "is there a cap") or a frequency and none of the best
     # on-topic sentences holds one: the passages are about the topic but do not say what is asked.
     amount_missing: bool = False
+    # The question asks how to do something ("how do I …", "what are the steps"): a procedure answers it.
+    asks_steps: bool = False
 
 
 # A question that asks for an amount, whose answer must hold a number (or say there is none), or how often,
@@ -307,6 +316,12 @@ _AN_AMOUNT = re.compile(
     r"|\bunlimited\b|\bno\s+(?:set\s+)?(?:limit|cap|maximum|minimum|fee|charge|cost)\b|\bfree\b",
     re.I,
 )
+_ASKS_STEPS = re.compile(
+    r"\bhow (?:do|can|should|would) (?:i|we|you)\b|\bhow to\b|\bwhat (?:are )?(?:the )?steps\b|\bprocedure\b", re.I
+)
+# A passage with this many lines of steps (list items, command lines) or more, holding the best sentence, is a
+# procedure: for a question that asks how, its steps are quoted in order.
+MIN_STEPS = 3
 # How many of the best on-topic sentences are read for the amount asked.
 AMOUNT_AMONG = 8
 
@@ -458,7 +473,14 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     evidence_similarity = [sim for (rank, *_), sim in zip(rows, similarity, strict=True) if ranked[rank]]
     ordered = sorted(evidence_similarity, reverse=True) + [0.0] * max(0, MIN_SAMPLE - len(evidence_similarity))
     gap = ordered[0] - ordered[len(ordered) // 2]
-    return Evidence(coverage, ordered[0], gap, tuple(candidates), _amount_missing(question, candidates))
+    return Evidence(
+        coverage,
+        ordered[0],
+        gap,
+        tuple(candidates),
+        _amount_missing(question, candidates),
+        asks_steps=bool(_ASKS_STEPS.search(question)),
+    )
 
 
 def _share(weight: dict[str, float], wanted: set[str], found: set[str]) -> float:
@@ -526,6 +548,19 @@ def select_sentences(evidence: Evidence) -> list[_Candidate]:
                     break
                 take(item)
         return True
+
+    if evidence.asks_steps:
+        # "How do I make the standby the new primary?": the runbook's steps, in order, not its three best lines
+        # spread over the passages (the step that says "promote" may score below a step's note).
+        top = evidence.candidates[0]
+        steps = sorted(
+            (c for c in evidence.candidates if c.passage_rank == top.passage_rank and c.item),
+            key=lambda c: c.order,
+        )
+        if top in steps and len(steps) >= MIN_STEPS:
+            take(top)
+            for step in steps:
+                take(step)
 
     on_topic = [c for c in evidence.candidates if c.on_topic]
     for part in range(len(evidence.candidates[0].parts)):

@@ -13,6 +13,7 @@ from routing.backends.extractive import content_terms
         ("rollback cmd for dockline-api?", "rollback cmd command for dockline-api?"),
         ("k8s creds in prod", "k8s kubernetes creds credentials in prod production"),
         ("max ttl w/o approval", "max maximum ttl w/o without approval"),
+        ("ack time for sev2 oncall?", "ack acknowledge time for sev2 oncall on call?"),
     ],
 )
 def test_shorthand_is_searched_with_what_it_stands_for_beside_it(typed, searched):

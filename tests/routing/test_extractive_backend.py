@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.embedders import get_embedder
+from retrieval.parsing import parse_document
 from routing.backends import get_backend
 from routing.backends.base import Bundle, ContextPassage
 from routing.backends.extractive import (
@@ -353,6 +354,50 @@ def test_a_table_row_is_read_with_its_header():
     )
 
     assert "Share: 3; Custodian role: Director of SRE; Storage location: Bank safe deposit box, Columbus [1]" in text
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_matrix_with_a_blank_corner_is_read_row_by_row_with_its_header(fmt):
+    # Row labels down the first column, levels across the header, the corner cell empty: as ingestion parses it.
+    source = {
+        "md": "# Severity matrix\n\n| | SEV1 | SEV2 |\n| --- | --- | --- |\n"
+        "| **Acknowledge within** | 5 minutes | 15 minutes |\n| **Who is paged** | Primary and secondary | Primary |\n",
+        "html": "<h1>Severity matrix</h1><table><tr><th></th><th>SEV1</th><th>SEV2</th></tr>"
+        "<tr><td>Acknowledge within</td><td>5 minutes</td><td>15 minutes</td></tr>"
+        "<tr><td>Who is paged</td><td>Primary and secondary</td><td>Primary</td></tr></table>",
+    }[fmt]
+    (section,) = parse_document(f"severity.{fmt}", source.encode()).sections
+
+    text = answer("How quickly does a SEV2 page have to be acknowledged?", passage(1, section.text))
+
+    assert "Acknowledge within; SEV1: 5 minutes; SEV2: 15 minutes [1]" in text
+    assert "| SEV1" not in text
+
+
+def test_a_question_that_asks_how_gets_the_procedures_steps_in_order():
+    # The step that says what to do ("Promote …") scores below a step's aside that shares the question's words.
+    steps = (
+        "- Declare an incident in the channel. Loss of the orders database primary is SEV1 because checkout stops.\n"
+        "- Confirm the primary is really down, not only its monitoring path.\n"
+        "- Fence the old primary so that it cannot accept writes if it comes back.\n"
+        "- Promote the replica with the least lag.\n"
+        "- Repoint the connection pooler to the new host."
+    )
+    text = answer(
+        "The orders database primary is dead, how do I make the standby the new primary?",
+        passage(1, steps),
+        passage(2, "Backups keep running from the new primary's write-ahead log; nothing changes for them."),
+    )
+
+    lines = [line.removesuffix(" [1]") for line in text.splitlines() if line.endswith("[1]")]
+    assert lines == [
+        "Declare an incident in the channel.",
+        "Loss of the orders database primary is SEV1 because checkout stops.",
+        "Confirm the primary is really down, not only its monitoring path.",
+        "Fence the old primary so that it cannot accept writes if it comes back.",
+        "Promote the replica with the least lag.",
+        "Repoint the connection pooler to the new host.",
+    ]
 
 
 def test_the_lines_of_a_code_block_are_quoted_whole_and_short_ones_kept():
