@@ -182,12 +182,20 @@ def _sentences(text: str, heading: str) -> list[tuple[str, str, bool]]:
     arguments). Any other sentence of MIN_SENTENCE characters or fewer is kept only when it is on a line of
     its own and holds a fact (a figure, an address): "Call 555-0100" answers, "Overview" does not."""
     found: list[tuple[str, str, bool]] = []
+    introduced = False  # the block before ended with a list item that announces what follows ("… run:")
     for block in re.split(r"\n\s*\n", text):
         lines = [line for line in block.splitlines() if line.strip()]
         if not lines:
             continue
+        announced, introduced = introduced, bool(_ITEM.match(lines[-1])) and lines[-1].rstrip().endswith(":")
         if (rows := _table(lines)) is not None:
             found.extend((heading, row, True) for row in rows if _quotable(row, True))
+            continue
+        if announced and len(lines) == 1 and not _ITEM.match(lines[0]):
+            # The one-line code block of a step ("- Promote the chosen replica:" then the command): part of it.
+            line = lines[0].strip()
+            if _quotable(line, True) or len(line.split()) >= 2:
+                found.append((heading, line, True))
             continue
         # Markdown headings opening a block (a passage written by hand, not by ingestion) are its context.
         while lines and (match := _HEADING.match(lines[0])):

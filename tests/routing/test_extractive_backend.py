@@ -380,7 +380,8 @@ def test_a_question_that_asks_how_gets_the_procedures_steps_in_order():
         "- Declare an incident in the channel. Loss of the orders database primary is SEV1 because checkout stops.\n"
         "- Confirm the primary is really down, not only its monitoring path.\n"
         "- Fence the old primary so that it cannot accept writes if it comes back.\n"
-        "- Promote the replica with the least lag.\n"
+        "- Promote the replica with the least lag:\n\n"
+        "dbctl promote --cluster orders\n\n"
         "- Repoint the connection pooler to the new host."
     )
     text = answer(
@@ -395,7 +396,8 @@ def test_a_question_that_asks_how_gets_the_procedures_steps_in_order():
         "Loss of the orders database primary is SEV1 because checkout stops.",
         "Confirm the primary is really down, not only its monitoring path.",
         "Fence the old primary so that it cannot accept writes if it comes back.",
-        "Promote the replica with the least lag.",
+        "Promote the replica with the least lag:",
+        "dbctl promote --cluster orders",  # the step's one-line code block is part of the step
         "Repoint the connection pooler to the new host.",
     ]
 
