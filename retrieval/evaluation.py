@@ -28,6 +28,7 @@ from retrieval.fusion import Ranked, fuse
 from retrieval.parsing import Section
 from retrieval.selectors import Reader, keyword_candidates, vector_candidates
 from retrieval.services import PreparedChunk, drop_collection, prepare_chunks, store_document
+from retrieval.shorthand import with_expansions
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +173,9 @@ def evaluate(folder: Path, *, modes: list[str], k: int, dump_lists: Path | None 
         results = {mode: ModeResult() for mode in modes}
         embedder = get_embedder()
         dump = dump_lists.open("w") if dump_lists else None
-        for query_id, text in data.queries.items():
+        for query_id, query in data.queries.items():
+            # As rank_chunks reads a query: shorthand ("prod db") searched with what it stands for beside it.
+            text = with_expansions(query)
             t0 = time.perf_counter()
             vector = vector_candidates(reader, embedder.embed(text), limit=candidates)
             t1 = time.perf_counter()
