@@ -138,8 +138,9 @@ _FACT_TOKEN = re.compile(r"\d|@|https?://|`|\$ |--\w|\b[A-Z]{2,}\b|\b\w+\.\w{2,4
 # A header cell of a table names a column ("Storage location"); one that starts in lower case or holds a flag, a
 # path or a redirection is a shell pipeline's command ("kubectl get pods | grep Crash"), which ingestion writes
 # like a table once its code fence is gone.
-_HEADER_CELL = re.compile(r"[A-Z0-9#(%][^/$=<>`]*")
-_FLAG = re.compile(r"(?:^|\s)-{1,2}\w")
+_HEADER_CELL = re.compile(r"[A-Z0-9#(%][^$=<>`]*")
+# A flag ("-n", "--all") or a path ("/var/log", "./run", "~/x"); a slash between words is not one ("US/Eastern").
+_FLAG = re.compile(r"(?:^|\s)(?:-{1,2}\w|[.~]?/\w)")
 MIN_SENTENCE = 20
 
 

@@ -418,6 +418,20 @@ def test_the_lines_of_a_code_block_are_quoted_whole_and_short_ones_kept():
     assert "kubectl get pods [1]" in text
 
 
+def test_a_header_with_a_slash_between_words_is_still_a_header():
+    # "US/Eastern", "Black Friday / Cyber Monday": not a path, so the table is read with its header.
+    text = answer(
+        "When is the peak season freeze this year?",
+        passage(
+            1,
+            "Window | Dates (all times US/Eastern) | Type\nPeak season | Nov 20 18:00 - Dec 2 09:00 | Hard\n"
+            "Year end | Dec 22 - Jan 3 | Soft",
+        ),
+    )
+
+    assert "Window: Peak season; Dates (all times US/Eastern): Nov 20 18:00 - Dec 2 09:00; Type: Hard [1]" in text
+
+
 def test_a_shell_pipeline_is_not_read_as_a_table():
     # Ingestion drops code fences, so a block of pipelines looks like "cell | cell" rows: its "header" is a
     # command, and the lines are quoted as they are.
