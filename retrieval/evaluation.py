@@ -47,6 +47,38 @@ class BeirSet:
     qrels: dict[str, dict[str, int]]
 
 
+@dataclass(frozen=True)
+class QueryLists:
+    """A query's two candidate lists, read as search reads them, and how long each took."""
+
+    text: str  # the query as searched: shorthand spelled out beside it
+    vector: list[Ranked]
+    keyword: list[Ranked]
+    query_terms: int  # distinct lexemes the keyword list searched for (the fusion reads the query's length)
+    vector_s: float
+    keyword_s: float
+
+    def dumped(self, query_id: str, chunk_docs: dict[int, str]) -> str:
+        """One line of `eval_retrieval --dump-lists` (scripts/fusion_study.py): each list as [doc, chunk, score]."""
+        lists = {
+            name: [[chunk_docs.get(r.id), r.id, r.score] for r in items]
+            for name, items in (("vector", self.vector), ("keyword", self.keyword))
+        }
+        return json.dumps({"query_id": query_id, **lists})
+
+
+def read_lists(reader: Reader, query: str, *, candidates: int) -> QueryLists:
+    """Both lists for `query` as rank_chunks reads them (shorthand spelled out beside it), one after the other so
+    that each is timed alone."""
+    text = with_expansions(query)
+    t0 = time.perf_counter()
+    vector = vector_candidates(reader, get_embedder().embed(text), limit=candidates)
+    t1 = time.perf_counter()
+    lexemes = query_lexemes(text)
+    keyword = keyword_candidates(reader, text, limit=candidates, lexemes=lexemes)
+    return QueryLists(text, vector, keyword, len(lexemes), t1 - t0, time.perf_counter() - t1)
+
+
 @dataclass
 class ModeResult:
     run: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -171,33 +203,20 @@ def evaluate(folder: Path, *, modes: list[str], k: int, dump_lists: Path | None 
         chunk_docs = ingest_corpus(data.corpus, collection)
         ingest_seconds = time.perf_counter() - started
         results = {mode: ModeResult() for mode in modes}
-        embedder = get_embedder()
         dump = dump_lists.open("w") if dump_lists else None
         for query_id, query in data.queries.items():
-            # As rank_chunks reads a query: shorthand ("prod db") searched with what it stands for beside it.
-            text = with_expansions(query)
-            t0 = time.perf_counter()
-            vector = vector_candidates(reader, embedder.embed(text), limit=candidates)
-            t1 = time.perf_counter()
-            lexemes = query_lexemes(text)
-            keyword = keyword_candidates(reader, text, limit=candidates, lexemes=lexemes)
-            query_terms = len(lexemes)
-            t2 = time.perf_counter()
+            read = read_lists(reader, query, candidates=candidates)
             if dump:
-                lists_json = {
-                    name: [[chunk_docs.get(r.id), r.id, r.score] for r in items]
-                    for name, items in (("vector", vector), ("keyword", keyword))
-                }
-                dump.write(json.dumps({"query_id": query_id, **lists_json}) + "\n")
+                dump.write(read.dumped(query_id, chunk_docs) + "\n")
             lists: dict[str, tuple[list[Ranked], list[Ranked], float]] = {
-                "vector": (vector, [], t1 - t0),
-                "keyword": ([], keyword, t2 - t1),
-                "hybrid": (vector, keyword, t2 - t0),
+                "vector": (read.vector, [], read.vector_s),
+                "keyword": ([], read.keyword, read.keyword_s),
+                "hybrid": (read.vector, read.keyword, read.vector_s + read.keyword_s),
             }
             for mode in modes:
                 v, kw, seconds = lists[mode]
                 t3 = time.perf_counter()
-                fused = fuse(v, kw, query_terms=query_terms)
+                fused = fuse(v, kw, query_terms=read.query_terms)
                 results[mode].query_ms.append((seconds + time.perf_counter() - t3) * 1000)
                 results[mode].run[query_id] = documents_run((f.id for f in fused), chunk_docs, depth)
         if dump:

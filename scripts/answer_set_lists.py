@@ -32,12 +32,10 @@ django.setup()
 from django.conf import settings  # noqa: E402
 
 from accounts.clearance import Classification  # noqa: E402
-from retrieval.bm25 import query_lexemes  # noqa: E402
-from retrieval.embedders import get_embedder  # noqa: E402
+from retrieval.evaluation import read_lists  # noqa: E402
 from retrieval.models import Chunk  # noqa: E402
-from retrieval.selectors import Reader, keyword_candidates, vector_candidates  # noqa: E402
+from retrieval.selectors import Reader  # noqa: E402
 from retrieval.services import drop_collection  # noqa: E402
-from retrieval.shorthand import with_expansions  # noqa: E402
 from routing.evaluation import ingest_folder, load_questions  # noqa: E402
 
 
@@ -55,32 +53,22 @@ def main() -> None:
         documents, failed = ingest_folder(args.corpus, collection)
         if failed:
             print(f"not ingested: {failed}", file=sys.stderr)
-        files_of = dict(documents)
         chunk_docs = Chunk.objects.filter(document__collection=collection).values_list("id", "document_id")
-        chunk_file = {chunk: files_of[doc] for chunk, doc in chunk_docs}
-        embedder = get_embedder()
+        chunk_file = {chunk: documents[doc] for chunk, doc in chunk_docs}
         with (args.out / "lists.jsonl").open("w") as dump, (args.out / "queries.jsonl").open("w") as queries:
             for q in questions:
-                text = with_expansions(q.question)
-                vector = vector_candidates(reader, embedder.embed(text), limit=settings.SEARCH_CANDIDATES)
-                keyword = keyword_candidates(
-                    reader, text, limit=settings.SEARCH_CANDIDATES, lexemes=query_lexemes(text)
-                )
-                row = {
-                    name: [[chunk_file.get(r.id), r.id, r.score] for r in items]
-                    for name, items in (("vector", vector), ("keyword", keyword))
-                }
-                dump.write(json.dumps({"query_id": q.id, **row}) + "\n")
-                queries.write(json.dumps({"_id": q.id, "text": text}) + "\n")
+                read = read_lists(reader, q.question, candidates=settings.SEARCH_CANDIDATES)
+                dump.write(read.dumped(q.id, chunk_file) + "\n")
+                queries.write(json.dumps({"_id": q.id, "text": read.text}) + "\n")
     finally:
         drop_collection(collection)
     (args.out / "qrels" / "test.tsv").write_text(
         "query-id\tcorpus-id\tscore\n" + "".join(f"{q.id}\t{f}\t1\n" for q in questions for f in q.files)
     )
     (args.out / "corpus.jsonl").write_text(
-        "".join(json.dumps({"_id": name, "title": "", "text": ""}) + "\n" for name in sorted(set(files_of.values())))
+        "".join(json.dumps({"_id": name, "title": "", "text": ""}) + "\n" for name in sorted(set(documents.values())))
     )
-    print(f"{len(questions)} questions, {len(files_of)} files: {args.out}")
+    print(f"{len(questions)} questions, {len(documents)} files: {args.out}")
 
 
 if __name__ == "__main__":

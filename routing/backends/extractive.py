@@ -328,8 +328,8 @@ _AN_AMOUNT = re.compile(
 _ASKS_STEPS = re.compile(
     r"\bhow (?:do|can|should|would) (?:i|we|you)\b|\bhow to\b|\bwhat (?:are )?(?:the )?steps\b|\bprocedure\b", re.I
 )
-# A passage with this many lines of steps (list items, command lines) or more, holding the best sentence, is a
-# procedure: for a question that asks how, its steps are quoted in order.
+# A passage with this many lines of steps (list items, and the commands a step introduces) or more, holding the
+# best sentence, is a procedure: for a question that asks how, its steps are quoted in order.
 MIN_STEPS = 3
 # How many of the best on-topic sentences are read for the amount asked.
 AMOUNT_AMONG = 8
@@ -567,7 +567,7 @@ def select_sentences(evidence: Evidence) -> list[_Candidate]:
             key=lambda c: c.order,
         )
         if top in steps and len(steps) >= MIN_STEPS:
-            take(top)
+            take(top)  # first, so that a length budget a long procedure fills still holds the best step
             for step in steps:
                 take(step)
 
