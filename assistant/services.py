@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet, Value
+from django.db.models import Count, F, QuerySet, Value, Window
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -107,6 +107,9 @@ def _stream(
     # the answer is audited leaves it without turns: no page lists it, and the retention job deletes it.
     if conversation is None:
         conversation = Conversation.objects.create(owner=acting_user, title=question[:TITLE_CHARS])
+        context = ConversationContext(id=conversation.id, turn=1)  # nothing carried over: no query for it
+    else:
+        context = conversation_context(conversation)
     entries: list[HistoryEntry] = []
 
     def keep(answer: GatedAnswer) -> None:
@@ -118,7 +121,7 @@ def _stream(
         acting_user=acting_user,
         workload=workload,
         api_key=api_key,
-        conversation=conversation_context(conversation),
+        conversation=context,
         keep=keep,
     )
     for event in events:
@@ -130,9 +133,14 @@ def _stream(
 
 def conversation_context(conversation: Conversation) -> ConversationContext:
     """What the conversation's earlier turns carry over to its next question: its class, whether a turn held
-    a secret, and its last turn's question and citations (what a follow-up refers to)."""
-    turns = conversation.turns.order_by("-created_at", "-id")
-    last = turns.only("question", "citations").first()
+    a secret, and its last turn's question and citations (what a follow-up refers to). One query: the last
+    turn with the number of turns beside it."""
+    last = (
+        conversation.turns.order_by("-created_at", "-id")
+        .only("conversation_id", "question", "citations")
+        .annotate(turn_count=Window(Count("id")))
+        .first()
+    )
     previous = None
     if last is not None:
         cited = [c for c in last.citations if isinstance(c, dict)]
@@ -143,14 +151,16 @@ def conversation_context(conversation: Conversation) -> ConversationContext:
         )
     return ConversationContext(
         id=conversation.id,
-        turn=turns.count() + 1,
+        turn=(last.turn_count if last is not None else 0) + 1,
         previous=previous,
         data_class=conversation.data_class,
         held_secret=conversation.held_secret,
     )
 
 
-@transaction.atomic
+# No savepoint of its own: the gate calls it inside the audit row's transaction, in a savepoint that a failure
+# here rolls back to (routing.audit.keep_beside_audit); alone, it is its own transaction.
+@transaction.atomic(savepoint=False)
 def keep_in_history(
     *, answer: GatedAnswer, acting_user: User, conversation: Conversation | None = None
 ) -> HistoryEntry:

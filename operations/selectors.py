@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from routing import resilience
 from routing.backends import configured_backends
-from routing.budgets import BudgetStatus, budget_status_of_team
+from routing.budgets import BudgetStatus, budget_statuses
 from routing.load import read_load
 from routing.policy.decide import Target
 from routing.policy.versions import get_active_policy
@@ -101,4 +101,4 @@ def list_targets(*, probe: bool) -> list[TargetRow]:
 def list_budgets() -> list[BudgetStatus]:
     """Every team with a budget, or with members billed to it, with this month's spend."""
     teams = Group.objects.filter(budget__isnull=False) | Group.objects.filter(members_billed__isnull=False)
-    return [budget_status_of_team(team) for team in teams.distinct().order_by("name")]
+    return list(budget_statuses(teams.distinct().order_by("name")).values())

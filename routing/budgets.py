@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -45,15 +45,30 @@ def budget_status(user: User) -> BudgetStatus:
     Checked before each request: requests already in flight may take a team a
     little past its limit, never further than their own cost.
     """
-    if user.team is None:
+    if user.team_id is None:
         return BudgetStatus(team="", limit_usd=None, spent_usd=Decimal(0))
-    return budget_status_of_team(user.team)
+    found = budget_statuses(Group.objects.filter(pk=user.team_id))
+    return found.get(user.team_id) or BudgetStatus(team="", limit_usd=None, spent_usd=Decimal(0))
 
 
 def budget_status_of_team(team: Group) -> BudgetStatus:
-    budget = TeamBudget.objects.filter(team=team).first()
-    limit = budget.monthly_limit_usd if budget else None
-    return BudgetStatus(team=team.name, limit_usd=limit, spent_usd=spent_this_month(team.name))
+    return budget_statuses(Group.objects.filter(pk=team.pk))[team.pk]
+
+
+def budget_statuses(teams: QuerySet[Group]) -> dict[int, BudgetStatus]:
+    """Each team's name, limit and spending this month, in one query (it is read before every request)."""
+    limit = TeamBudget.objects.filter(team=OuterRef("pk")).order_by("id").values("monthly_limit_usd")[:1]
+    spent = (
+        AuditEvent.objects.filter(team=OuterRef("name"), created_at__gte=month_start())
+        .values("team")
+        .annotate(total=Sum("cost_usd"))
+        .values("total")
+    )
+    rows = teams.annotate(limit=Subquery(limit), spent=Subquery(spent)).values_list("pk", "name", "limit", "spent")
+    return {
+        pk: BudgetStatus(team=name, limit_usd=limit, spent_usd=Decimal(str(round(spent or 0.0, 6))))
+        for pk, name, limit, spent in rows
+    }
 
 
 @transaction.atomic

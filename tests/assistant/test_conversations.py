@@ -14,7 +14,7 @@ from accounts.clearance import Classification
 from accounts.models import User
 from accounts.roles import Role
 from assistant.models import Conversation, HistoryEntry
-from assistant.services import answer_question
+from assistant.services import answer_question, conversation_context
 from fakes.anthropic_server import FakeAnthropic
 from fakes.openai_server import FakeOpenAI
 from retrieval.services import IngestResult
@@ -249,3 +249,21 @@ def test_the_history_lists_conversations_and_opens_one_to_continue_it(
     assert "2 questions" in listed
     assert FIRST in opened and FOLLOW_UP in opened
     assert f'name="conversation" value="{first.conversation_id}"' in opened
+
+
+def test_a_later_turn_is_numbered_from_its_earlier_turns_read_in_one_query(
+    employee: User, ingest: Ingest, django_assert_num_queries
+) -> None:
+    ingest("access.md", ACCESS)
+    first = answer_question(question=FIRST, acting_user=employee)
+    answer_question(question=FOLLOW_UP, acting_user=employee, conversation_id=first.conversation_id)
+    conversation = Conversation.objects.get()
+
+    with django_assert_num_queries(1):
+        context = conversation_context(conversation)
+    third = answer_question(
+        question="And how long does it last?", acting_user=employee, conversation_id=conversation.id
+    )
+
+    assert (context.id, context.turn, context.previous.question) == (conversation.id, 3, FOLLOW_UP)
+    assert AuditEvent.objects.get(id=third.answer.audit_id).decision["conversation"]["turn"] == 3

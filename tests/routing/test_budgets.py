@@ -310,3 +310,25 @@ def test_set_budget_rejects_an_unknown_team_and_creates_nothing(db):
 
     assert not Group.objects.filter(name="nobody").exists()
     assert not TeamBudget.objects.exists()
+
+
+def test_a_budget_is_read_in_one_query_and_every_teams_list_in_one(pia, django_assert_num_queries):
+    from operations.selectors import list_budgets
+
+    budget("platform", "3.00")
+    budget("sales", "2.00")
+    spend("platform", 1.25)
+    spend("platform", 0.5, at=month_start() - timedelta(days=1))  # last month: not counted
+    spend("sales", 2.0)
+    pia = User.objects.get(pk=pia.pk)  # the team not loaded yet
+
+    with django_assert_num_queries(1):
+        status = budget_status(pia)
+    with django_assert_num_queries(1):
+        listed = list_budgets()
+
+    assert status == type(status)(team="platform", limit_usd=Decimal("3.00"), spent_usd=Decimal("1.25"))
+    assert [(s.team, s.limit_usd, s.spent_usd, s.exhausted) for s in listed] == [
+        ("platform", Decimal("3.00"), Decimal("1.25"), False),
+        ("sales", Decimal("2.00"), Decimal("2.0"), True),
+    ]
