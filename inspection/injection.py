@@ -19,11 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from inspection.deobfuscate import readings
-from inspection.injection_model import shipped_classifier
+from inspection.injection_model import shipped_classifier, shipped_sentence_head
 
 DEFAULT_THRESHOLD = 0.5
 # The cue name a verdict carries when the classifier's score is above the cues' and flags the text.
 CLASSIFIER_CUE = "classifier"
+# … and when the sentence head's score (one sentence read alone) is the highest and flags it.
+SENTENCE_CUE = "planted_sentence"
 # Named beside the cues that fired on another reading of the text (decoded, unscrambled, folded).
 DISGUISED_CUE = "disguised"
 # What each cue name means, as admins and auditors read it beside a flagged passage.
@@ -44,6 +46,7 @@ CUE_EXPLANATIONS = {
     "directs_the_reader": "orders whoever summarises, answers or processes the text what to say or do",
     "hidden_text": "holds hidden text (zero-width characters, comments, invisible styles)",
     CLASSIFIER_CUE: "reads as an injected instruction to the trained classifier",
+    SENTENCE_CUE: "one of its sentences, read alone, is an instruction planted for a model (a trained classifier)",
     DISGUISED_CUE: "the order is disguised (encoded, scrambled, leetspeak or look-alike letters)",
 }
 
@@ -599,22 +602,27 @@ def inspect_injection(text: str, vector: Sequence[float] | None = None) -> Injec
 
     `vector`: the text's unit-length embedding by `classifier_model_id()`'s model (a chunk's stored vector,
     which also embeds its title and headings, will do). With it the classifier scores the text too
-    (`with_classifier`); without it, the cues alone. Raises ValueError for a vector of the wrong size.
+    (`with_classifier`); without it, the cues and the sentence head. Raises ValueError for a vector of the
+    wrong size.
     """
     return with_classifier(text, inspect_cues(text), vector)
 
 
 def with_classifier(text: str, cues: InjectionVerdict, vector: Sequence[float] | None) -> InjectionVerdict:
-    """The cues' verdict on `text` with the classifier's view of it (its words and its `vector`): the higher
-    score of the two, and the cue "classifier" named when the classifier's score decides a flag. Unchanged
-    without a vector or without a shipped classifier."""
+    """The cues' verdict on `text` with the classifiers' view of it: the whole text's (its words and its
+    `vector`, only with a vector) and the sentence head's (each sentence's words alone, which finds one
+    planted sentence in a long passage). The highest score of the three stands; when a classifier's decides a
+    flag, its cue is named ("classifier", "planted_sentence"). Unchanged without shipped weights."""
+    learned, cue = 0.0, ""
     classifier = shipped_classifier()
-    if vector is None or classifier is None:
-        return cues
-    learned = round(classifier.probability(vector, text), 4)
+    if vector is not None and classifier is not None:
+        learned, cue = round(classifier.probability(vector, text), 4), CLASSIFIER_CUE
+    head = shipped_sentence_head()
+    if head is not None and (by_sentence := round(head.score(text), 4)) > learned:
+        learned, cue = by_sentence, SENTENCE_CUE
     if learned <= cues.score:
         return cues
-    named = (*cues.cues, CLASSIFIER_CUE) if learned >= DEFAULT_THRESHOLD else cues.cues
+    named = (*cues.cues, cue) if learned >= DEFAULT_THRESHOLD else cues.cues
     return InjectionVerdict(learned, named)
 
 

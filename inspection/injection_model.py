@@ -9,6 +9,11 @@ English model blurs: other languages, odd spellings, a persona's name. It is tra
 (scripts/train_injection_classifier.py) on the named sources of `injection_corpus`; its weights ship in
 `injection_model.json` with each source's SHA-256.
 
+Beside it, a second regression reads each sentence of a text alone (`SentenceHead`, its words only): an
+instruction planted in an ordinary passage is one sentence among many, which the whole text's view dilutes.
+The text's score is then the higher of the two, the sentence's mapped so that it flags only when it is sure
+(`SentenceHead.score`).
+
 Pure: no Django. Reads its weights file once per process; scikit-learn is imported only to train.
 """
 
@@ -33,9 +38,17 @@ WEIGHTS = Path(__file__).with_name("injection_model.json")
 # Regularisation of the fit: measured with C = 1, 3 and 10 (docs/inspection.md); 3 found as many held-out
 # typed injections as 10 with fewer of the 18F handbook's paragraphs flagged.
 C = 3.0
+# The sentence head's fit (C and class weights) and where its probability starts to flag (`flag_at`): chosen on
+# validation documents made from the tuning halves only (docs/inspection.md, 2026-12-06).
+SENTENCE_C = 10.0
+SENTENCE_FLAG_AT = 0.9
 DECIMALS = 6
 GRAM_BUCKETS = 16384
 _WORD = re.compile(r"\w+")
+# Where a sentence ends, for the sentence head: after . ! ? and a space, or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# Shorter pieces (a heading, a table cell) carry too few words to judge alone.
+_SENTENCE_MIN_WORDS = 3
 
 
 def gram_buckets(text: str) -> list[int]:
@@ -71,6 +84,43 @@ class InjectionClassifier:
         return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
+def sentences_of(text: str) -> list[str]:
+    """The sentences the sentence head reads: pieces ending at . ! ? or a line break, of three words or more,
+    Markdown headings left out (a title such as "About this document" orders nobody)."""
+    pieces = (piece.strip() for piece in _SENTENCE_END.split(text))
+    return [s for s in pieces if len(s.split()) >= _SENTENCE_MIN_WORDS and not s.startswith("#")]
+
+
+@dataclass(frozen=True)
+class SentenceHead:
+    """A logistic regression over one sentence's hashed words (`gram_buckets`), trained on instructions
+    planted for a model against the sentences of ordinary documents."""
+
+    intercept: float
+    gram_weights: tuple[float, ...]
+    flag_at: float = SENTENCE_FLAG_AT
+
+    def probability(self, sentence: str) -> float:
+        buckets = gram_buckets(sentence)
+        z = self.intercept
+        if buckets:
+            z += math.fsum(self.gram_weights[b] for b in buckets) / math.sqrt(len(buckets))
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+    def highest(self, text: str) -> float:
+        """The highest probability of any sentence of `text` (0 without a sentence long enough)."""
+        return max((self.probability(s) for s in sentences_of(text)), default=0.0)
+
+    def score(self, text: str) -> float:
+        """`highest` on the detector's scale: at or above `flag_at` it maps onto 0.5..1 (a flag for typed
+        content; a passage needs 0.7, a sentence probability of flag_at + 0.4 × (1 − flag_at)), below it onto
+        0..0.5, where it still ranks texts but flags none."""
+        p = self.highest(text)
+        if p >= self.flag_at:
+            return 0.5 + 0.5 * (p - self.flag_at) / (1.0 - self.flag_at)
+        return 0.5 * p / self.flag_at
+
+
 def classifier_from_json(stored: dict[str, Any]) -> InjectionClassifier:
     grams = tuple(float(w) for w in stored.get("gram_weights", ()))
     if grams and len(grams) != GRAM_BUCKETS:
@@ -83,12 +133,34 @@ def classifier_from_json(stored: dict[str, Any]) -> InjectionClassifier:
     )
 
 
+def sentence_head_from_json(stored: dict[str, Any]) -> SentenceHead | None:
+    """The sentence head stored beside the classifier (its "sentences"); None in weights from before it."""
+    head = stored.get("sentences")
+    if not head:
+        return None
+    grams = tuple(float(w) for w in head["gram_weights"])
+    if len(grams) != GRAM_BUCKETS:
+        raise ValueError(f"{len(grams)} sentence word weights, not {GRAM_BUCKETS}: train the classifier again")
+    return SentenceHead(intercept=float(head["intercept"]), gram_weights=grams, flag_at=float(head["flag_at"]))
+
+
 @functools.cache
 def shipped_classifier() -> InjectionClassifier | None:
     """The classifier whose weights ship with Sluice; None when the file is missing (cues only, then)."""
-    if not WEIGHTS.is_file():
-        return None
-    return classifier_from_json(json.loads(WEIGHTS.read_text(encoding="utf-8")))
+    stored = _shipped()
+    return classifier_from_json(stored) if stored else None
+
+
+@functools.cache
+def shipped_sentence_head() -> SentenceHead | None:
+    """The sentence head whose weights ship with Sluice (in the classifier's file); None without one."""
+    stored = _shipped()
+    return sentence_head_from_json(stored) if stored else None
+
+
+@functools.cache
+def _shipped() -> dict[str, Any] | None:
+    return json.loads(WEIGHTS.read_text(encoding="utf-8")) if WEIGHTS.is_file() else None
 
 
 def texts_digest(texts: Sequence[LabelledText]) -> str:
@@ -104,6 +176,14 @@ def features(vectors: Sequence[Sequence[float]], texts: Sequence[str]) -> Any:
     import numpy as np
     from scipy import sparse
 
+    return sparse.hstack([sparse.csr_matrix(np.asarray(vectors, dtype=np.float64)), word_features(texts)]).tocsr()
+
+
+def word_features(texts: Sequence[str]) -> Any:
+    """Each text's hashed words and word pairs, present, scaled to unit length: a sparse matrix."""
+    import numpy as np
+    from scipy import sparse
+
     rows, cols, values = [], [], []
     for row, text in enumerate(texts):
         buckets = gram_buckets(text)
@@ -112,8 +192,34 @@ def features(vectors: Sequence[Sequence[float]], texts: Sequence[str]) -> Any:
         rows += [row] * len(buckets)
         cols += buckets
         values += [1.0 / math.sqrt(len(buckets))] * len(buckets)
-    grams = sparse.csr_matrix((values, (rows, cols)), shape=(len(texts), GRAM_BUCKETS), dtype=np.float64)
-    return sparse.hstack([sparse.csr_matrix(np.asarray(vectors, dtype=np.float64)), grams]).tocsr()
+    return sparse.csr_matrix((values, (rows, cols)), shape=(len(texts), GRAM_BUCKETS), dtype=np.float64)
+
+
+def train_sentence_head(
+    planted: Sequence[str], ordinary: Sequence[str], *, provenance: dict[str, Any]
+) -> dict[str, Any]:
+    """Fit the sentence head (L2, SENTENCE_C, classes weighted to balance, lbfgs: deterministic) on `planted`
+    instructions against `ordinary` sentences; return what the weights file stores under "sentences"."""
+    import numpy as np
+    import sklearn
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    design = sparse.vstack([word_features(planted), word_features(ordinary)]).tocsr()
+    labels = np.r_[np.ones(len(planted)), np.zeros(len(ordinary))]
+    fitted = LogisticRegression(C=SENTENCE_C, max_iter=5000, class_weight="balanced").fit(design, labels)
+    return {
+        "intercept": round(float(fitted.intercept_[0]), DECIMALS),
+        "gram_weights": [round(float(w), DECIMALS) for w in fitted.coef_[0]],
+        "flag_at": SENTENCE_FLAG_AT,
+        "training": {
+            **provenance,
+            "n": len(labels),
+            "positives": len(planted),
+            "estimator": f"sklearn {sklearn.__version__} LogisticRegression(C={SENTENCE_C}, balanced, lbfgs, L2)",
+            "features": f"one sentence's words and word pairs, CRC-32 mod {GRAM_BUCKETS}, present, unit length",
+        },
+    }
 
 
 def train_classifier(

@@ -3,7 +3,7 @@
 Its classifier reads all-MiniLM-L6-v2 vectors. A chunk's vector is computed at ingestion anyway, so a
 passage is scored from it; a text without one (a tool result in the gateway, a stale passage's) is
 embedded here. With an embedder of another model (a remote service serving something else) the vectors
-mean nothing to the classifier, and the cues score alone.
+mean nothing to the classifier, and the cues and the sentence head (which reads words only) score alone.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def judge_with_vectors(
 ) -> list[InjectionVerdict]:
     """The cues' `verdicts` on `texts` with the classifier's view of them and their vectors (the embedder's)."""
     if not classifier_applies():
-        return list(verdicts)
+        return [with_classifier(t, v, None) for t, v in zip(texts, verdicts, strict=True)]
     return [with_classifier(t, v, vector) for t, v, vector in zip(texts, verdicts, vectors, strict=True)]
 
 
@@ -44,7 +44,7 @@ def inspect_injection_texts(texts: Sequence[str]) -> list[InjectionVerdict]:
     """Score texts that have no vector yet: they are embedded in one call when the classifier applies."""
     cues = [inspect_cues(text) for text in texts]
     if not texts or not classifier_applies():
-        return cues
+        return [with_classifier(t, v, None) for t, v in zip(texts, cues, strict=True)]
     return judge_with_vectors(texts, cues, get_embedder().embed_batch(list(texts)))
 
 

@@ -457,8 +457,8 @@ def _insert_chunks(document_id: int, chunks: Sequence[PreparedChunk], vectors: S
     rows = []
     for ordinal, (chunk, vector) in enumerate(zip(chunks, vectors, strict=True)):
         injection = chunk.injection
-        if injection is not None and applies:
-            injection = with_classifier(chunk.text, injection, vector)
+        if injection is not None:  # the sentence head reads words only: it applies whatever the embedder
+            injection = with_classifier(chunk.text, injection, vector if applies else None)
         rows.append(
             (
                 document_id,

@@ -6,7 +6,8 @@ Usage:
 
 The data, named in the file it writes with SHA-256 (inspection/injection_corpus.py): the tuning halves of
 deepset's prompt injections, PyRIT's jailbreak templates, the 18F handbook's paragraphs and SciFact's queries,
-and the texts `injection_texts` generates at the tuning seeds. PyRIT's wheel is fetched by pip (no
+and the texts `injection_texts` generates at the tuning seeds; beside it the sentence head, on sentences of the
+same tuning halves and the hand-written pools of inspection/injection_plants.py. PyRIT's wheel is fetched by pip (no
 dependencies, not installed) into .data/training/ and checked by its SHA-256. The texts are embedded by the
 configured embedder (EMBEDDING_BACKEND), all-MiniLM-L6-v2; the fit is deterministic, so the same vectors give
 the same weights.
@@ -36,15 +37,28 @@ from inspection.injection_corpus import (  # noqa: E402
     SHARED_EVAL,
     fetch_wheel,
     handbook_files,
+    sentence_sources,
     training_sources,
 )
-from inspection.injection_model import WEIGHTS, texts_digest, train_classifier  # noqa: E402
+from inspection.injection_model import (  # noqa: E402
+    WEIGHTS,
+    texts_digest,
+    train_classifier,
+    train_sentence_head,
+)
 from inspection.injection_texts import TUNING_SEEDS  # noqa: E402
 from retrieval.embedders import get_embedder  # noqa: E402
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _strings_digest(texts: list[str]) -> str:
+    digest = hashlib.sha256()
+    for text in texts:
+        digest.update(text.encode("utf-8") + b"\n")
+    return digest.hexdigest()
 
 
 def main() -> int:
@@ -87,6 +101,17 @@ def main() -> int:
             "script": "scripts/train_injection_classifier.py",
         },
     )
+    planted, ordinary = sentence_sources(sources)
+    weights["sentences"] = train_sentence_head(
+        planted,
+        ordinary,
+        provenance={
+            "planted_sha256": _strings_digest(planted),
+            "ordinary_sha256": _strings_digest(ordinary),
+            "sources": "inspection.injection_corpus.sentence_sources: the tuning halves above and "
+            "inspection/injection_plants.py",
+        },
+    )
     written = json.dumps(weights, indent=None, separators=(",", ":"), ensure_ascii=False) + "\n"
     if not args.check:
         args.out.write_text(written, encoding="utf-8")
@@ -94,7 +119,8 @@ def main() -> int:
         return 0
     shipped = json.loads(args.out.read_text(encoding="utf-8"))
     old = shipped["coefficients"] + shipped.get("gram_weights", [])
-    new = weights["coefficients"] + weights["gram_weights"]
+    old += shipped.get("sentences", {}).get("gram_weights", [])
+    new = weights["coefficients"] + weights["gram_weights"] + weights["sentences"]["gram_weights"]
     drift = max(abs(a - b) for a, b in zip(old, new, strict=False)) if len(old) == len(new) else float("inf")
     drift = max(drift, abs(shipped["intercept"] - weights["intercept"]))
     same_data = shipped["training"]["texts_sha256"] == weights["training"]["texts_sha256"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from inspection.evaluation import binary_report
-from inspection.injection import DEFAULT_THRESHOLD, injection_score, inspect_injection
+from inspection.injection import DEFAULT_THRESHOLD, injection_score, inspect_cues, inspect_injection
 from inspection.injection_texts import benign_trigger_texts, deepset_split, planted_documents
 
 INJECTIONS = [
@@ -71,7 +71,10 @@ def test_the_verdict_names_its_cues_and_zero_width_characters_do_not_hide_words(
 
 
 def test_hidden_markup_alone_is_not_an_injection():
-    assert injection_score('<span style="display:none">menu</span> <!-- layout -->') == 0.0
+    verdict = inspect_injection('<span style="display:none">menu</span> <!-- layout -->')
+
+    assert inspect_cues('<span style="display:none">menu</span> <!-- layout -->').score == 0.0
+    assert verdict.score < 0.1 and verdict.cues == ()  # the sentence head's rank of it, far from a flag
 
 
 def test_the_tuning_sets_keep_their_figures():
@@ -101,8 +104,8 @@ def test_deepset_split_is_fixed():
 
 
 def test_every_cue_says_what_it_means():
-    from inspection.injection import _CUES, CLASSIFIER_CUE, CUE_EXPLANATIONS, DISGUISED_CUE, explain_cue
+    from inspection.injection import _CUES, CLASSIFIER_CUE, CUE_EXPLANATIONS, DISGUISED_CUE, SENTENCE_CUE, explain_cue
 
-    assert {name for name, _, _ in _CUES} | {CLASSIFIER_CUE, DISGUISED_CUE} == set(CUE_EXPLANATIONS)
+    assert {name for name, _, _ in _CUES} | {CLASSIFIER_CUE, DISGUISED_CUE, SENTENCE_CUE} == set(CUE_EXPLANATIONS)
     assert explain_cue("secrecy") == "secrecy: asks to hide the note, or what was done, from the user"
     assert explain_cue("no_such_cue") == "no_such_cue"
