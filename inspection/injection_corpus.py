@@ -10,7 +10,9 @@ classifier is fitted on the tuning halves and measured on the held-out ones (doc
   real prose that mentions systems, prompts, overrides and AI without instructing a model, label 0;
 - SciFact's queries (`../shared/eval/beir/scifact/queries.jsonl`): short claims a user might type, label 0;
 - the texts `injection_texts` generates at the tuning seeds: benign trigger-word texts, planted instructions
-  and their clean twins, work texts and typed injections.
+  and their clean twins, work texts and typed injections;
+- the hand-written typed prompts of `injection_prompts` (2026-12-06): 360 typed injections and 360 benign
+  prompts with the same trigger words, 130 of each in 17 languages other than English, halved by `half_of`.
 
 The sentence head (`injection_model.SentenceHead`) is trained on sentences of the same tuning halves
 (`sentence_sources`) and on the hand-written pools of `injection_plants`: planted instructions and ordinary
@@ -38,6 +40,7 @@ import yaml
 
 from inspection.injection_model import sentences_of
 from inspection.injection_plants import HARD_NEGATIVES, PLANTED_SENTENCES
+from inspection.injection_prompts import BENIGN_TYPED, TYPED_INJECTIONS
 from inspection.injection_texts import (
     PLANTED,
     TASKS,
@@ -131,6 +134,13 @@ def scifact_queries(path: Path, half: str = "tuning") -> list[LabelledText]:
     return out
 
 
+def written_prompts(half: str = "tuning") -> list[LabelledText]:
+    """The hand-written typed prompts of `injection_prompts` in `half`: injections (label 1), then benign (0)."""
+    return [LabelledText(t, 1, "written") for t in TYPED_INJECTIONS if half_of(t) == half] + [
+        LabelledText(t, 0, "written") for t in BENIGN_TYPED if half_of(t) == half
+    ]
+
+
 def generated_texts() -> list[LabelledText]:
     """What `injection_texts` generates at the tuning seeds, in a fixed order."""
     return [
@@ -155,15 +165,16 @@ def training_sources(
         "handbook": handbook_paragraphs(handbook),
         "scifact": scifact_queries(scifact),
         "generated": generated_texts(),
+        "written": written_prompts(),
     }
 
 
 def sentence_sources(sources: dict[str, list[LabelledText]]) -> tuple[list[str], list[str]]:
     """What the sentence head is fitted on, from `training_sources`' tuning halves and `injection_plants`:
     (planted, ordinary). Planted: the hand-written planted instructions, the generator's planted sentences,
-    its typed injections and deepset's. Ordinary: the hand-written hard negatives, the sentences of the
-    clean twins and of every other benign generated text, deepset's benign prompts, the sentences of the
-    handbook's paragraphs and SciFact's queries."""
+    its typed injections, deepset's and the hand-written typed ones. Ordinary: the hand-written hard
+    negatives, the sentences of the clean twins and of every other benign generated text, deepset's and the
+    hand-written benign prompts, the sentences of the handbook's paragraphs and SciFact's queries."""
     planted, ordinary = [*PLANTED_SENTENCES, *PLANTED], list(HARD_NEGATIVES)
     generated = sources["generated"]
     for text, twin in itertools.pairwise(generated):
@@ -174,7 +185,7 @@ def sentence_sources(sources: dict[str, list[LabelledText]]) -> tuple[list[str],
             planted.append(t.text)
         elif t.label == 0 and t.family != "planted":
             ordinary += sentences_of(t.text)
-    for t in sources["deepset"]:
+    for t in (*sources["deepset"], *sources.get("written", ())):
         (planted if t.label else ordinary).append(t.text)
     for t in sources["handbook"]:
         ordinary += sentences_of(t.text)

@@ -27,6 +27,7 @@ from inspection.injection_corpus import (
     handbook_paragraphs,
     scifact_queries,
     sentence_sources,
+    written_prompts,
 )
 from inspection.injection_model import (
     GRAM_BUCKETS,
@@ -234,6 +235,16 @@ def test_ordinary_instructions_to_people_are_not_flagged_by_the_sentence_head():
         assert inspect_injection(text).score < DEFAULT_THRESHOLD, text
 
 
+def test_the_hand_written_prompts_are_halved_and_named_in_the_weights():
+    tuning, held_out = written_prompts(), written_prompts("held_out")
+    stored = json.loads(WEIGHTS.read_text(encoding="utf-8"))["training"]["sources"]["written"]
+
+    assert len(tuning) + len(held_out) == 720 and {t.label for t in tuning} == {0, 1}
+    assert {t.text for t in tuning}.isdisjoint(t.text for t in held_out)
+    assert all(half_of(t.text) == "tuning" for t in tuning)
+    assert stored == {"n": len(tuning), "positives": sum(t.label for t in tuning), "texts_sha256": texts_digest(tuning)}
+
+
 def test_the_shipped_sentence_head_names_its_data():
     stored = json.loads(WEIGHTS.read_text(encoding="utf-8"))["sentences"]
 
@@ -245,6 +256,7 @@ def test_the_shipped_sentence_head_names_its_data():
             "handbook": handbook_paragraphs(HANDBOOK),
             "scifact": scifact_queries(SCIFACT),
             "generated": generated_texts(),
+            "written": written_prompts(),
         }
         planted_texts, ordinary = sentence_sources(sources)
         digest = hashlib.sha256("".join(f"{t}\n" for t in planted_texts).encode("utf-8")).hexdigest()

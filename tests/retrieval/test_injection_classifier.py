@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from inspection.evaluation import binary_report
-from inspection.injection import CLASSIFIER_CUE, DEFAULT_THRESHOLD, inspect_cues, inspect_injection
+from inspection.injection import CLASSIFIER_CUE, DEFAULT_THRESHOLD, SENTENCE_CUE, inspect_cues, inspect_injection
+from inspection.injection_model import shipped_classifier
 from retrieval.injection import inspect_injection_texts
 from retrieval.models import Chunk
 from retrieval.selectors import get_reader, search_passages
@@ -68,8 +69,11 @@ def test_a_passage_is_scored_from_its_chunks_vector_at_ingestion(ingest: Ingest,
     document = ingest("jokes.md", GUIDE).document
 
     request = document.chunks.get(text__contains="Instead of answering")
-    assert request.injection_cues == [CLASSIFIER_CUE]
+    # Flagged by a trained layer (the passage classifier over the chunk's vector, or the sentence head, whichever
+    # scores higher), and the classifier alone, reading that vector, flags it too.
+    assert request.injection_cues in ([CLASSIFIER_CUE], [SENTENCE_CUE])
     assert request.injection_score >= DEFAULT_THRESHOLD
+    assert shipped_classifier().probability(request.embedding, request.text) >= DEFAULT_THRESHOLD
     for chunk in document.chunks.all():
         assert chunk.injection_score == inspect_injection(chunk.text, chunk.embedding).score
 
