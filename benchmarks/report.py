@@ -646,8 +646,8 @@ def _ingest_note(ingest: dict[str, Any]) -> str:
         "name model's levers, measured on 2026-12-06 (2 cores of AMD EPYC, 500 SciFact abstracts): its sentences "
         "read in batches of 64 across documents instead of per chunk cost 11.1 ms of CPU an abstract instead of "
         "15.3 (a quarter less; larger batches are slower again), and leaving the part-of-speech tagger out 40 % "
-        "less at a loss of 0.12 to 0.16 of PERSON recall (the gate's note above). Both together would leave "
-        "reading near 7 ms a chunk and storing as it is: about 70 % of the model's rate, not 90 %. On two cores "
+        "less at a loss of 0.12 to 0.16 of PERSON recall (the gate's note above). Both together would about "
+        "halve the name model's CPU and leave storing as it is: about 70 % of the model's rate, not 90 %. On two cores "
         "no lever is left; on a machine with more cores than the model uses, reading and storing run beside it."
     )
 
