@@ -18,7 +18,7 @@ from governance.errors import SimulationOutOfReach
 from inspection import inspect_question
 from retrieval.selectors import Passage, get_reader, readable_document_ids
 from routing.answer import SourcePassage
-from routing.budgets import BudgetStatus, budget_status, budget_status_of_team
+from routing.budgets import BudgetStatus, budget_status, budget_statuses
 from routing.facts import build_request_facts, count_findings, facts_for_user
 from routing.models import REVIEW_OUTCOMES, AuditEvent
 from routing.policy.decide import Action, Decision, Health, Policy, RequestFacts, decide
@@ -199,8 +199,8 @@ def _budget_lookup() -> Callable[[str], bool]:
         if not team:
             return False
         if team not in spent:
-            group = Group.objects.filter(name=team).first()
-            spent[team] = group is not None and budget_status_of_team(group).exhausted
+            found = budget_statuses(Group.objects.filter(name=team)).values()
+            spent[team] = any(status.exhausted for status in found)
         return spent[team]
 
     return exhausted

@@ -185,7 +185,7 @@ def sentence_sources(sources: dict[str, list[LabelledText]]) -> tuple[list[str],
             planted.append(t.text)
         elif t.label == 0 and t.family != "planted":
             ordinary += sentences_of(t.text)
-    for t in (*sources["deepset"], *sources.get("written", ())):
+    for t in (*sources["deepset"], *sources["written"]):
         (planted if t.label else ordinary).append(t.text)
     for t in sources["handbook"]:
         ordinary += sentences_of(t.text)

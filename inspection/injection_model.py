@@ -77,11 +77,20 @@ class InjectionClassifier:
         if len(vector) != len(self.coefficients):
             raise ValueError(f"a vector of {len(vector)} dimensions, not the classifier's {len(self.coefficients)}")
         z = self.intercept + math.fsum(w * float(x) for w, x in zip(self.coefficients, vector, strict=True))
-        if self.gram_weights:
-            buckets = gram_buckets(text)
-            if buckets:
-                z += math.fsum(self.gram_weights[b] for b in buckets) / math.sqrt(len(buckets))
-        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+        return _sigmoid(z + _words_term(self.gram_weights, text))
+
+
+def _words_term(gram_weights: Sequence[float], text: str) -> float:
+    """The hashed words' part of a logit: their weights summed, scaled as in training (unit length); 0 without
+    word weights or words."""
+    if not gram_weights:
+        return 0.0
+    buckets = gram_buckets(text)
+    return math.fsum(gram_weights[b] for b in buckets) / math.sqrt(len(buckets)) if buckets else 0.0
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
 def sentences_of(text: str) -> list[str]:
@@ -101,11 +110,7 @@ class SentenceHead:
     flag_at: float = SENTENCE_FLAG_AT
 
     def probability(self, sentence: str) -> float:
-        buckets = gram_buckets(sentence)
-        z = self.intercept
-        if buckets:
-            z += math.fsum(self.gram_weights[b] for b in buckets) / math.sqrt(len(buckets))
-        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+        return _sigmoid(self.intercept + _words_term(self.gram_weights, sentence))
 
     def highest(self, text: str) -> float:
         """The highest probability of any sentence of `text` (0 without a sentence long enough)."""
@@ -161,6 +166,14 @@ def shipped_sentence_head() -> SentenceHead | None:
 @functools.cache
 def _shipped() -> dict[str, Any] | None:
     return json.loads(WEIGHTS.read_text(encoding="utf-8")) if WEIGHTS.is_file() else None
+
+
+def strings_digest(texts: Sequence[str]) -> str:
+    """SHA-256 of plain strings, one a line: what the sentence head was fitted on."""
+    digest = hashlib.sha256()
+    for text in texts:
+        digest.update(text.encode("utf-8") + b"\n")
+    return digest.hexdigest()
 
 
 def texts_digest(texts: Sequence[LabelledText]) -> str:

@@ -33,12 +33,6 @@ def month_start() -> Any:
     return timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def spent_this_month(team: str) -> Decimal:
-    """What requests charged to `team` cost since the first of this month, as the audit recorded it."""
-    total = AuditEvent.objects.filter(team=team, created_at__gte=month_start()).aggregate(total=Sum("cost_usd"))
-    return Decimal(str(round(total["total"] or 0.0, 6)))
-
-
 def budget_status(user: User) -> BudgetStatus:
     """The budget of the team that pays for `user`'s answers.
 

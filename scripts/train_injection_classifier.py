@@ -5,11 +5,12 @@ Usage:
   python scripts/train_injection_classifier.py --check    # train again and compare with the shipped file
 
 The data, named in the file it writes with SHA-256 (inspection/injection_corpus.py): the tuning halves of
-deepset's prompt injections, PyRIT's jailbreak templates, the 18F handbook's paragraphs and SciFact's queries,
-and the texts `injection_texts` generates at the tuning seeds; beside it the sentence head, on sentences of the
-same tuning halves and the hand-written pools of inspection/injection_plants.py. PyRIT's wheel is fetched by pip (no
-dependencies, not installed) into .data/training/ and checked by its SHA-256. The texts are embedded by the
-configured embedder (EMBEDDING_BACKEND), all-MiniLM-L6-v2; the fit is deterministic, so the same vectors give
+deepset's prompt injections, PyRIT's jailbreak templates, the 18F handbook's paragraphs, SciFact's queries and
+the typed prompts of inspection/injection_prompts.py, and the texts `injection_texts` generates at the tuning
+seeds; beside it the sentence head, on sentences of the same tuning halves and the planted instructions of
+inspection/injection_plants.py. PyRIT's wheel is fetched by pip (no dependencies, not installed) into
+.data/training/ and checked by its SHA-256. The texts are embedded by the configured embedder
+(EMBEDDING_BACKEND), all-MiniLM-L6-v2; the fit is deterministic, so the same vectors give
 the same weights.
 """
 
@@ -42,6 +43,7 @@ from inspection.injection_corpus import (  # noqa: E402
 )
 from inspection.injection_model import (  # noqa: E402
     WEIGHTS,
+    strings_digest,
     texts_digest,
     train_classifier,
     train_sentence_head,
@@ -52,13 +54,6 @@ from retrieval.embedders import get_embedder  # noqa: E402
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _strings_digest(texts: list[str]) -> str:
-    digest = hashlib.sha256()
-    for text in texts:
-        digest.update(text.encode("utf-8") + b"\n")
-    return digest.hexdigest()
 
 
 def main() -> int:
@@ -106,8 +101,8 @@ def main() -> int:
         planted,
         ordinary,
         provenance={
-            "planted_sha256": _strings_digest(planted),
-            "ordinary_sha256": _strings_digest(ordinary),
+            "planted_sha256": strings_digest(planted),
+            "ordinary_sha256": strings_digest(ordinary),
             "sources": "inspection.injection_corpus.sentence_sources: the tuning halves above and "
             "inspection/injection_plants.py",
         },

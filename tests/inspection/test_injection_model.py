@@ -39,6 +39,7 @@ from inspection.injection_model import (
     sentences_of,
     shipped_classifier,
     shipped_sentence_head,
+    strings_digest,
     texts_digest,
     train_classifier,
     train_sentence_head,
@@ -259,6 +260,6 @@ def test_the_shipped_sentence_head_names_its_data():
             "written": written_prompts(),
         }
         planted_texts, ordinary = sentence_sources(sources)
-        digest = hashlib.sha256("".join(f"{t}\n" for t in planted_texts).encode("utf-8")).hexdigest()
-        assert stored["training"]["planted_sha256"] == digest
+        assert stored["training"]["planted_sha256"] == strings_digest(planted_texts)
+        assert stored["training"]["ordinary_sha256"] == strings_digest(ordinary)
         assert stored["training"]["n"] == len(planted_texts) + len(ordinary)
