@@ -2,11 +2,16 @@
 // (delta, restart, final). Without this script (or without fetch streams) the form posts as a plain form.
 // The answer is drafted below the conversation's earlier turns; the final event's HTML replaces the whole
 // conversation, and its `conversation` id goes into the form, so the next question is a follow-up.
+// One question at a time: the question box is emptied when it is sent (the draft card shows it) and the
+// Ask button is disabled until the answer is finished, so a follow-up typed meanwhile is neither lost nor
+// sent before the conversation it follows exists.
 (function () {
   "use strict";
   const form = document.getElementById("ask-form");
   if (!form || !window.fetch || !window.TextDecoder || !window.ReadableStream) return;
   const status = document.getElementById("asking");
+  const button = form.querySelector("button[type=submit]");
+  let busy = false;
 
   function resultSection() {
     return document.getElementById("result");
@@ -86,10 +91,16 @@
 
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
+    if (busy) return; // Enter pressed while an answer is still being written
     const body = new FormData(form);
     const question = String(body.get("question") || "").trim();
+    const box = form.elements.question;
+    busy = true;
+    button.disabled = true;
+    box.value = "";
     status.hidden = false;
     const view = draft(question);
+    let sent = false;
     try {
       const response = await fetch(form.dataset.streamUrl, {
         method: "POST",
@@ -101,13 +112,17 @@
         replaceResult(await response.text());
       } else if (!(await read(response, view))) {
         throw new Error("the answer stopped before it was finished");
+      } else {
+        sent = true;
       }
-      form.reset();
     } catch (error) {
       view.note.textContent =
         "The connection was lost before the answer was finished. Ask again; what was sent is in the audit log.";
       view.note.hidden = false;
     } finally {
+      if (!sent && !box.value) box.value = question; // to correct or ask again without typing it again
+      busy = false;
+      button.disabled = false;
       status.hidden = true;
     }
   });

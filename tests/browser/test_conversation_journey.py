@@ -43,8 +43,11 @@ def test_employee_asks_a_follow_up_in_one_conversation_and_continues_it_from_the
 
     page.get_by_label("Your question").fill("How do I request production access?")
     page.get_by_role("button", name="Ask").click()
+    expect(page.get_by_label("Your question")).to_have_value("")  # emptied when sent: the draft card shows it
     first = page.get_by_role("article").filter(has_text="How do I request production access?")
     expect(first).to_contain_text("tsh request create")
+    # Typed while the first answer may still be streaming: the Ask button waits for it (disabled until its
+    # final event, which carries the conversation), so the follow-up is neither cleared nor sent without it.
     page.get_by_label("Your question").fill("And who approves that?")
     page.get_by_role("button", name="Ask").click()
 
