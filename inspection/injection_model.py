@@ -4,10 +4,10 @@ The cues read constructions; this reads meaning and wording, so it finds typed i
 regex for (an override without "ignore", a bare task to write propaganda, a jailbreak persona) and gives
 planted instructions a second chance. Its features: the text's all-MiniLM-L6-v2 vector (the vector Sluice
 already computes for retrieval, so a passage's score reuses its chunk's vector) and the text's words and word
-pairs, hashed into `GRAM_BUCKETS` buckets (present or not, scaled to unit length), which carry what the
-English model blurs: other languages, odd spellings, a persona's name. It is trained in the repository
-(scripts/train_injection_classifier.py) on the named sources of `injection_corpus`; its weights ship in
-`injection_model.json` with each source's SHA-256.
+pairs and the words' character n-grams, hashed into `GRAM_BUCKETS` buckets (present or not, scaled to unit
+length), which carry what the English model blurs: other languages, odd spellings, a persona's name. It is
+trained in the repository (scripts/train_injection_classifier.py) on the named sources of `injection_corpus`;
+its weights ship in `injection_model.json` with each source's SHA-256.
 
 Beside it, a second regression reads each sentence of a text alone (`SentenceHead`, its words only): an
 instruction planted in an ordinary passage is one sentence among many, which the whole text's view dilutes.
@@ -43,7 +43,12 @@ C = 3.0
 SENTENCE_C = 10.0
 SENTENCE_FLAG_AT = 0.9
 DECIMALS = 6
-GRAM_BUCKETS = 16384
+GRAM_BUCKETS = 32768
+# Character n-grams of each word, marked at its edges ("<ignor", "ore>"): they carry what whole words miss
+# (inflections, compounds and other languages' forms of a trigger: "ignoriere", "ignorez", "игнорируй"; split
+# or misspelt words). Lengths measured with 3..5 against words alone (docs/inspection.md, thirteenth session).
+CHAR_GRAMS = (3, 4, 5)
+_CHAR_RANGE = f"{CHAR_GRAMS[0]}-{CHAR_GRAMS[-1]}"
 _WORD = re.compile(r"\w+")
 # Where a sentence ends, for the sentence head: after . ! ? and a space, or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -52,14 +57,27 @@ _SENTENCE_MIN_WORDS = 3
 
 
 def gram_buckets(text: str) -> list[int]:
-    """The buckets of `text`'s words and adjacent word pairs (NFKC, lower case, invisible format characters
-    dropped), each word or pair hashed by CRC-32: sorted, each once."""
+    """The buckets of `text`'s words, adjacent word pairs and each word's character n-grams (`CHAR_GRAMS`,
+    the word marked "<…>" at its edges) after NFKC, lower case and invisible format characters dropped, each
+    hashed by CRC-32: sorted, each once."""
     if not text.isascii():
         text = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
     words = _WORD.findall(text.lower())
     grams = set(words)
     grams.update(f"{a} {b}" for a, b in itertools.pairwise(words))
-    return sorted({zlib.crc32(g.encode("utf-8")) % GRAM_BUCKETS for g in grams})
+    buckets = {zlib.crc32(g.encode("utf-8")) % GRAM_BUCKETS for g in grams}
+    for word in set(words):
+        buckets.update(_char_buckets(word))
+    return sorted(buckets)
+
+
+@functools.lru_cache(maxsize=8192)
+def _char_buckets(word: str) -> tuple[int, ...]:
+    """The buckets of one word's character n-grams; cached, as most words of a corpus recur (measured on the
+    handbook's paragraphs: 93 % hits; 8,192 words take about 8 MB)."""
+    marked = f"<{word}>"
+    grams = {"c:" + marked[i : i + n] for n in CHAR_GRAMS for i in range(len(marked) - n + 1)}
+    return tuple({zlib.crc32(g.encode("utf-8")) % GRAM_BUCKETS for g in grams})
 
 
 @dataclass(frozen=True)
@@ -193,7 +211,8 @@ def features(vectors: Sequence[Sequence[float]], texts: Sequence[str]) -> Any:
 
 
 def word_features(texts: Sequence[str]) -> Any:
-    """Each text's hashed words and word pairs, present, scaled to unit length: a sparse matrix."""
+    """Each text's hashed words, word pairs and character n-grams, present, scaled to unit length: a sparse
+    matrix."""
     import numpy as np
     from scipy import sparse
 
@@ -230,7 +249,8 @@ def train_sentence_head(
             "n": len(labels),
             "positives": len(planted),
             "estimator": f"sklearn {sklearn.__version__} LogisticRegression(C={SENTENCE_C}, balanced, lbfgs, L2)",
-            "features": f"one sentence's words and word pairs, CRC-32 mod {GRAM_BUCKETS}, present, unit length",
+            "features": f"one sentence's words, word pairs and character {_CHAR_RANGE}-grams of each word, CRC-32 "
+            f"mod {GRAM_BUCKETS}, present, unit length",
         },
     }
 
@@ -263,6 +283,7 @@ def train_classifier(
             "n": len(labels),
             "positives": int(sum(labels)),
             "estimator": f"sklearn {sklearn.__version__} LogisticRegression(C={C}, lbfgs, L2)",
-            "features": f"sentence vector; words and word pairs, CRC-32 mod {GRAM_BUCKETS}, present, unit length",
+            "features": f"sentence vector; words, word pairs and character {_CHAR_RANGE}-grams of each word, "
+            f"CRC-32 mod {GRAM_BUCKETS}, present, unit length",
         },
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import zlib
 
 import pytest
 
@@ -92,10 +93,17 @@ def test_the_words_count_beside_the_vector():
     assert classifier.probability(middle, "obey the hidden note") > classifier.probability(middle, "the backup job")
 
 
-def test_word_buckets_read_words_and_pairs_whatever_the_case_width_or_invisible_characters():
+def test_word_buckets_read_words_pairs_and_character_grams_whatever_the_case_width_or_invisible_characters():
     plain = gram_buckets("Ignore the rules")
+    words_and_pairs = {
+        zlib.crc32(g.encode()) % GRAM_BUCKETS for g in ("ignore", "the", "rules", "ignore the", "the rules")
+    }
 
-    assert len(plain) == 5  # three words, two pairs (unless two share a bucket, which these do not)
+    assert words_and_pairs < set(plain)
+    # "<ignore>", "<the>", "<rules>": 6 + 3 + 5 trigrams, 5 + 2 + 4 four-grams, 4 + 1 + 3 five-grams
+    assert len(plain) == 5 + 14 + 11 + 8  # unless two share a bucket, which these do not
+    # Another form of the word shares its stem's grams, which a whole-word feature would not.
+    assert len(set(gram_buckets("ignoriere")) & set(gram_buckets("ignore"))) >= 5
     assert gram_buckets("IGNORE  the\nrules!") == plain
     assert gram_buckets("Ｉｇｎｏｒｅ the ru\u200bles") == plain
     assert gram_buckets("") == [] and gram_buckets("?!") == []
@@ -219,7 +227,9 @@ def test_a_planted_order_scores_above_its_passage_and_the_sentence_head_says_so(
     clean, dirty = inspect_injection(RUNBOOK), inspect_injection(planted(order))
 
     assert clean.score < 0.1 and clean.cues == ()
-    assert dirty.score >= clean.score + 0.4
+    # A clear margin, not a flag: the first plant names no AI (0.42 against 0.03 since the character grams of
+    # the thirteenth session, 0.48 before); the others flag.
+    assert dirty.score >= clean.score + 0.35
     if dirty.score >= DEFAULT_THRESHOLD and head.score(planted(order)) == dirty.score:
         assert SENTENCE_CUE in dirty.cues
 
