@@ -12,11 +12,14 @@ classifier is fitted on the tuning halves and measured on the held-out ones (doc
 - the texts `injection_texts` generates at the tuning seeds: benign trigger-word texts, planted instructions
   and their clean twins, work texts and typed injections;
 - the hand-written typed prompts of `injection_prompts` (2026-12-06): 360 typed injections and 360 benign
-  prompts with the same trigger words, 130 of each in 17 languages other than English, halved by `half_of`.
+  prompts with the same trigger words, 130 of each in 17 languages other than English; since the thirteenth
+  session those of `injection_prompts_disguised` (320 and 320, obfuscated, fake structure, task swaps,
+  framing, 110 of each in 12 other languages) and the benign texts of `injection_benign_triggers`; all
+  halved by `half_of` (the source "written").
 
 The sentence head (`injection_model.SentenceHead`) is trained on sentences of the same tuning halves
-(`sentence_sources`) and on the hand-written pools of `injection_plants`: planted instructions and ordinary
-sentences that share their words.
+(`sentence_sources`) and on the hand-written pools of `injection_plants` and `injection_plants_quiet`:
+planted instructions and ordinary sentences that share their words.
 
 Pure: no Django.
 """
@@ -38,6 +41,7 @@ from typing import Any
 
 import yaml
 
+from inspection import injection_benign_triggers, injection_plants_quiet, injection_prompts_disguised
 from inspection.injection_model import sentences_of
 from inspection.injection_plants import HARD_NEGATIVES, PLANTED_SENTENCES
 from inspection.injection_prompts import BENIGN_TYPED, TYPED_INJECTIONS
@@ -134,10 +138,20 @@ def scifact_queries(path: Path, half: str = "tuning") -> list[LabelledText]:
     return out
 
 
+# The hand-written typed texts, injections and benign, in a fixed order (pools of 2026-12-06).
+WRITTEN_INJECTIONS = (*TYPED_INJECTIONS, *injection_prompts_disguised.TYPED_INJECTIONS)
+WRITTEN_BENIGN = (
+    *BENIGN_TYPED,
+    *injection_prompts_disguised.BENIGN_TYPED,
+    *injection_benign_triggers.BENIGN_TRIGGER_TEXTS,
+)
+
+
 def written_prompts(half: str = "tuning") -> list[LabelledText]:
-    """The hand-written typed prompts of `injection_prompts` in `half`: injections (label 1), then benign (0)."""
-    return [LabelledText(t, 1, "written") for t in TYPED_INJECTIONS if half_of(t) == half] + [
-        LabelledText(t, 0, "written") for t in BENIGN_TYPED if half_of(t) == half
+    """The hand-written typed texts (`WRITTEN_INJECTIONS`, `WRITTEN_BENIGN`) in `half`: injections (label 1),
+    then benign (0)."""
+    return [LabelledText(t, 1, "written") for t in WRITTEN_INJECTIONS if half_of(t) == half] + [
+        LabelledText(t, 0, "written") for t in WRITTEN_BENIGN if half_of(t) == half
     ]
 
 
@@ -170,12 +184,14 @@ def training_sources(
 
 
 def sentence_sources(sources: dict[str, list[LabelledText]]) -> tuple[list[str], list[str]]:
-    """What the sentence head is fitted on, from `training_sources`' tuning halves and `injection_plants`:
-    (planted, ordinary). Planted: the hand-written planted instructions, the generator's planted sentences,
-    its typed injections, deepset's and the hand-written typed ones. Ordinary: the hand-written hard
-    negatives, the sentences of the clean twins and of every other benign generated text, deepset's and the
-    hand-written benign prompts, the sentences of the handbook's paragraphs and SciFact's queries."""
-    planted, ordinary = [*PLANTED_SENTENCES, *PLANTED], list(HARD_NEGATIVES)
+    """What the sentence head is fitted on, from `training_sources`' tuning halves and the hand-written pools
+    of `injection_plants` and `injection_plants_quiet`: (planted, ordinary). Planted: the hand-written
+    planted instructions, the generator's planted sentences, its typed injections, deepset's and the
+    hand-written typed ones. Ordinary: the hand-written hard negatives, the sentences of the clean twins and of
+    every other benign generated text, deepset's and the hand-written benign texts, the sentences of the
+    handbook's paragraphs and SciFact's queries."""
+    planted = [*PLANTED_SENTENCES, *injection_plants_quiet.PLANTED_SENTENCES, *PLANTED]
+    ordinary = [*HARD_NEGATIVES, *injection_plants_quiet.HARD_NEGATIVES]
     generated = sources["generated"]
     for text, twin in itertools.pairwise(generated):
         if text.family == "planted" and text.label == 1 and twin.label == 0:

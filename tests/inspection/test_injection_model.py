@@ -22,6 +22,8 @@ from inspection.injection import (
 )
 from inspection.injection_corpus import (
     SHARED_EVAL,
+    WRITTEN_BENIGN,
+    WRITTEN_INJECTIONS,
     deepset_texts,
     generated_texts,
     half_of,
@@ -250,7 +252,9 @@ def test_the_hand_written_prompts_are_halved_and_named_in_the_weights():
     tuning, held_out = written_prompts(), written_prompts("held_out")
     stored = json.loads(WEIGHTS.read_text(encoding="utf-8"))["training"]["sources"]["written"]
 
-    assert len(tuning) + len(held_out) == 720 and {t.label for t in tuning} == {0, 1}
+    assert len(tuning) + len(held_out) == len(WRITTEN_INJECTIONS) + len(WRITTEN_BENIGN) == 1780
+    assert {t.label for t in tuning} == {0, 1}
+    assert set(WRITTEN_INJECTIONS).isdisjoint(WRITTEN_BENIGN)  # no text with both labels
     assert {t.text for t in tuning}.isdisjoint(t.text for t in held_out)
     assert all(half_of(t.text) == "tuning" for t in tuning)
     assert stored == {"n": len(tuning), "positives": sum(t.label for t in tuning), "texts_sha256": texts_digest(tuning)}
