@@ -59,6 +59,14 @@ class AuditFilterForm(forms.Form):
     cache_hit = forms.TypedChoiceField(
         label="Cache hit", required=False, choices=YES_NO, coerce=_yes_no, empty_value=None
     )
+    typed_injection = forms.TypedChoiceField(
+        label="Reads as a prompt injection",
+        required=False,
+        choices=YES_NO,
+        coerce=_yes_no,
+        empty_value=None,
+        help_text="The question, or a gateway conversation's last user message, scored as typed injection.",
+    )
     date_from = forms.DateField(label="From (date)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(
         label="To (date, inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})

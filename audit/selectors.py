@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -63,6 +63,14 @@ def filter_audit_events(filters: Mapping[str, Any]) -> QuerySet[AuditEvent]:
             events = events.filter(**{column: filters[name]})
     if "user" in filters:
         events = events.filter(username__iexact=filters["user"])
+    if "typed_injection" in filters:
+        # A row without a gateway entry has no key to test there (NULL in SQL): it is said "not" explicitly.
+        in_gateway = Q(decision__has_key="gateway") & Q(decision__gateway__has_key="user_message_injection")
+        typed = Q(decision__has_key="question_injection") | in_gateway
+        not_in_gateway = ~Q(decision__has_key="gateway") | ~Q(decision__gateway__has_key="user_message_injection")
+        events = events.filter(
+            typed if filters["typed_injection"] else ~Q(decision__has_key="question_injection") & not_in_gateway
+        )
     # Bounds on created_at itself rather than created_at::date, so its index serves the range.
     if "date_from" in filters:
         events = events.filter(created_at__gte=_day_start(filters["date_from"]))

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from inspection.deobfuscate import readings
 from inspection.injection_model import shipped_classifier, shipped_sentence_head
@@ -624,6 +625,15 @@ def with_classifier(text: str, cues: InjectionVerdict, vector: Sequence[float] |
         return cues
     named = (*cues.cues, cue) if learned >= DEFAULT_THRESHOLD else cues.cues
     return InjectionVerdict(learned, named)
+
+
+def judge_typed(text: str) -> dict[str, Any] | None:
+    """What the audit row keeps of typed content (a question) that reads as a prompt injection at the
+    detector's threshold: {"score", "cues"}; None when it does not. Cues and the sentence head only, no vector
+    (the gate does not embed the question again): on the held-out typed sets they find about three quarters
+    of what the full detector finds, at fewer false alarms (docs/inspection.md)."""
+    verdict = inspect_injection(text)
+    return {"score": verdict.score, "cues": list(verdict.cues)} if verdict.flagged() else None
 
 
 def injection_score(text: str, vector: Sequence[float] | None = None) -> float:

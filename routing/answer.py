@@ -175,6 +175,8 @@ class GateRequest:
     started: float  # time.perf_counter() when the gate took it
     # What the policy did with passages flagged as injected instructions (routing.screening), as audited.
     injection: dict[str, Any] | None = None
+    # The question itself when it reads as a prompt injection (typed content): {"score", "cues"}.
+    question_injection: dict[str, Any] | None = None
     api_key: ApiKey | None = None  # the key that made the request, when a program did
     # A gateway conversation: its transcript, already redacted (the audit keeps it instead of `question`
     # redacted with `findings`, whose offsets are each text's own), and what the audit row says of the call.

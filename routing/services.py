@@ -23,6 +23,7 @@ from accounts.clearance import Classification
 from accounts.models import ApiKey, User
 from accounts.selectors import get_user_groups
 from inspection import CustomPattern, Finding, inspect_question, inspect_text, resolve_overlaps
+from inspection.injection import judge_typed
 from inspection.repeated_names import name_occurrences, name_words
 from inspection.stored import inspect_passage
 from retrieval.embedders import loaded_embed
@@ -238,6 +239,9 @@ def stream_through_gate(
     # Inspect the question, on-prem.
     custom = policy.custom_patterns
     findings = inspect_question(question, custom=custom)
+    # A question that reads as a prompt injection is answered as any other (it is the asker's own request and
+    # reaches only passages the asker may read), but the audit row says so for auditors.
+    typed = judge_typed(question)
     # Decide, from the facts of the request.
     budget = budget_status(acting_user)
     if groups is None:
@@ -262,6 +266,7 @@ def stream_through_gate(
         budget.team,
         started,
         injection=screened.audit_json(),
+        question_injection=typed,
         api_key=api_key,
         conversation=conversation.audit_json(follow_up=follow_up) if conversation else None,
     )

@@ -234,11 +234,17 @@ def test_a_user_message_that_reads_as_an_injection_is_sent_as_written_and_shown_
     client.force_login(auditor)
     page = client.get(reverse("audit-detail", args=[event.pk])).content.decode()
     assert "The last user message reads as a prompt injection (score" in page and "override_prior" in page
+    found = client.get(reverse("audit-log"), {"typed_injection": "yes"}).content.decode()
+    assert f"/audit/{event.pk}/" in found
 
 
-def test_an_ordinary_user_message_is_not_recorded_as_an_injection(key: str, cloud) -> None:
+def test_an_ordinary_user_message_is_not_recorded_as_an_injection(key: str, cloud, auditor: User, client) -> None:
     cloud.enqueue(Script(text="Use the runbook."))
     messages = [{"role": "user", "content": "Ignore the flaky test for now; how do I rerun the nightly export?"}]
     with in_process() as http:
         openai_client(key, http).chat.completions.create(model="sluice-auto", messages=messages)
-    assert "user_message_injection" not in AuditEvent.objects.get().decision["gateway"]
+    event = AuditEvent.objects.get()
+    assert "user_message_injection" not in event.decision["gateway"]
+    client.force_login(auditor)
+    found = client.get(reverse("audit-log"), {"typed_injection": "no"}).content.decode()
+    assert f"/audit/{event.pk}/" in found  # a gateway row without the key is "no", not left out
