@@ -630,8 +630,8 @@ def with_classifier(text: str, cues: InjectionVerdict, vector: Sequence[float] |
 def judge_typed(text: str) -> dict[str, Any] | None:
     """What the audit row keeps of typed content (a question) that reads as a prompt injection at the
     detector's threshold: {"score", "cues"}; None when it does not. Cues and the sentence head only, no vector
-    (the gate does not embed the question again): on the held-out typed sets they find about three quarters
-    of what the full detector finds, at fewer false alarms (docs/inspection.md)."""
+    (the gate does not embed the question again): on the held-out typed sets they find about four fifths of
+    what the full detector finds, at fewer false alarms (docs/inspection.md)."""
     verdict = inspect_injection(text)
     return {"score": verdict.score, "cues": list(verdict.cues)} if verdict.flagged() else None
 

@@ -44,10 +44,16 @@ SENTENCE_C = 10.0
 SENTENCE_FLAG_AT = 0.9
 DECIMALS = 6
 GRAM_BUCKETS = 32768
-# Character n-grams of each word, marked at its edges ("<ignor", "ore>"): they carry what whole words miss
-# (inflections, compounds and other languages' forms of a trigger: "ignoriere", "ignorez", "игнорируй"; split
-# or misspelt words). Lengths measured with 3..5 against words alone (docs/inspection.md, thirteenth session).
+# Character n-grams of each word, marked at its edges ("<igno", "ore>"): they carry what whole words miss
+# (inflections, compounds and a trigger's forms in related languages: "ignoriere", "ignorez"; split or misspelt
+# words). Lengths measured with 3..5 against words alone (docs/inspection.md, thirteenth session).
 CHAR_GRAMS = (3, 4, 5)
+# A longer word (a hash, a base64 run) gives the grams of its first this many characters only, so that one
+# 200,000-character token costs no more than an ordinary word; 22 of the 28,090 training texts have one.
+CHAR_GRAM_WORD = 64
+# Words up to this length have their grams cached (most words of a corpus recur): the cache then holds at
+# most 8,192 × 72 grams, about 20 MB, about 6 MB for ordinary words.
+_CACHED_WORD = 24
 _CHAR_RANGE = f"{CHAR_GRAMS[0]}-{CHAR_GRAMS[-1]}"
 _WORD = re.compile(r"\w+")
 # Where a sentence ends, for the sentence head: after . ! ? and a space, or at a line break.
@@ -67,17 +73,20 @@ def gram_buckets(text: str) -> list[int]:
     grams.update(f"{a} {b}" for a, b in itertools.pairwise(words))
     buckets = {zlib.crc32(g.encode("utf-8")) % GRAM_BUCKETS for g in grams}
     for word in set(words):
-        buckets.update(_char_buckets(word))
+        buckets.update(_cached_char_buckets(word) if len(word) <= _CACHED_WORD else _char_buckets(word))
     return sorted(buckets)
 
 
-@functools.lru_cache(maxsize=8192)
 def _char_buckets(word: str) -> tuple[int, ...]:
-    """The buckets of one word's character n-grams; cached, as most words of a corpus recur (measured on the
-    handbook's paragraphs: 93 % hits; 8,192 words take about 8 MB)."""
-    marked = f"<{word}>"
+    """The buckets of one word's character n-grams (of its first CHAR_GRAM_WORD characters, the word marked
+    "<…>" at its edges; a longer word has no end mark)."""
+    marked = f"<{word}>" if len(word) <= CHAR_GRAM_WORD else f"<{word[:CHAR_GRAM_WORD]}"
     grams = {"c:" + marked[i : i + n] for n in CHAR_GRAMS for i in range(len(marked) - n + 1)}
     return tuple({zlib.crc32(g.encode("utf-8")) % GRAM_BUCKETS for g in grams})
+
+
+# 93 % hits on the handbook's paragraphs.
+_cached_char_buckets = functools.lru_cache(maxsize=8192)(_char_buckets)
 
 
 @dataclass(frozen=True)
@@ -249,8 +258,8 @@ def train_sentence_head(
             "n": len(labels),
             "positives": len(planted),
             "estimator": f"sklearn {sklearn.__version__} LogisticRegression(C={SENTENCE_C}, balanced, lbfgs, L2)",
-            "features": f"one sentence's words, word pairs and character {_CHAR_RANGE}-grams of each word, CRC-32 "
-            f"mod {GRAM_BUCKETS}, present, unit length",
+            "features": f"one sentence's words, word pairs and character {_CHAR_RANGE}-grams of each word's first "
+            f"{CHAR_GRAM_WORD} characters, CRC-32 mod {GRAM_BUCKETS}, present, unit length",
         },
     }
 
@@ -283,7 +292,7 @@ def train_classifier(
             "n": len(labels),
             "positives": int(sum(labels)),
             "estimator": f"sklearn {sklearn.__version__} LogisticRegression(C={C}, lbfgs, L2)",
-            "features": f"sentence vector; words, word pairs and character {_CHAR_RANGE}-grams of each word, "
-            f"CRC-32 mod {GRAM_BUCKETS}, present, unit length",
+            "features": f"sentence vector; words, word pairs and character {_CHAR_RANGE}-grams of each word's "
+            f"first {CHAR_GRAM_WORD} characters, CRC-32 mod {GRAM_BUCKETS}, present, unit length",
         },
     }

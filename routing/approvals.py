@@ -266,6 +266,7 @@ def _stored(held: HeldRequest, vault: Vault) -> _Stored:
         started=time.perf_counter(),
         api_key=ApiKey.objects.filter(id=held.api_key_id).first() if held.api_key_id else None,
         redacted_question=held.question,
+        question_injection=d.get("question_injection"),
         held={"id": held.id, "approved_by": held.decided_by_name},
     )
     return _Stored(Bundle(question=held.question, passages=context), passages, decision, request)

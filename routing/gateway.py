@@ -24,7 +24,7 @@ from accounts.clearance import Classification
 from accounts.models import ApiKey, User
 from accounts.selectors import get_user_groups
 from inspection import CustomPattern, Finding
-from inspection.injection import InjectionVerdict
+from inspection.injection import judge_typed
 from retrieval.injection import inspect_injection_texts
 from routing import resilience
 from routing.answer import GatedAnswer, GateRequest
@@ -145,6 +145,11 @@ def open_chat(ask: ChatAsk, *, acting_user: User, api_key: ApiKey | None, worklo
     # Every request carries the whole conversation: texts seen in an earlier turn are not inspected again.
     found = inspect_texts(ask.chat.texts(), custom=custom)
     findings = [f for text in found.values() for f in text]
+    # The last user message, judged as typed content (cues and sentence head, as an ask's question): one that
+    # reads as an injection is sent as written, since it is the caller's request, but the audit row says so,
+    # refused or not (a jailbreak typed by a person, or text an agent pasted in from elsewhere).
+    if typed := judge_typed(ask.chat.last_user_text):
+        gateway["user_message_injection"] = typed
     budget = budget_status(acting_user)
     facts = facts_for_user(
         user=acting_user,
@@ -187,14 +192,10 @@ def open_chat(ask: ChatAsk, *, acting_user: User, api_key: ApiKey | None, worklo
         counts.update(redaction.counts_by_kind)
         return redaction.text
 
-    chat, flagged, typed = _mark_injected(ask.chat.map_text(minimise), policy.injection.threshold)
+    chat, flagged = _mark_injected(ask.chat.map_text(minimise), policy.injection.threshold)
     if flagged:
         gateway["flagged_tool_results"] = flagged
         decision = dataclasses.replace(decision, notices=(*decision.notices, FLAGGED_NOTICE))
-    if typed is not None and typed.flagged():
-        # The caller's own message is sent as written (it is the caller's request), but auditors see that it
-        # reads as an injection: a jailbreak typed by a person, or text an agent pasted in from elsewhere.
-        gateway["user_message_injection"] = {"score": typed.score, "cues": list(typed.cues)}
     run = ChatRun(
         chat=chat,
         decision=decision,
@@ -218,24 +219,19 @@ FLAGGED_NOTICE = (
 )
 
 
-def _mark_injected(chat: Chat, threshold: float) -> tuple[Chat, int, InjectionVerdict | None]:
+def _mark_injected(chat: Chat, threshold: float) -> tuple[Chat, int]:
     """The conversation with each tool result that scores at least `threshold` for injected instructions
-    marked as such, how many were, and the verdict on the last user message (None without one), which is
-    judged as typed content (at the detector's own threshold) and never changed."""
-    # Tool results and the last user message have no vector yet: they are embedded for the classifier in one
-    # call. Earlier user messages were judged with the requests that first sent them.
+    marked as such, and how many were."""
+    # Tool results have no vector yet: they are embedded for the classifier in one call.
     results = [m.text for m in chat.messages if m.role == Speaker.TOOL]
-    last = chat.last_user_text
-    judged = inspect_injection_texts([*results, last] if last else results)
-    typed = judged.pop() if last else None
-    verdicts = iter(judged)
+    verdicts = iter(inspect_injection_texts(results))
     marked, messages = 0, []
     for message in chat.messages:
         if message.role == Speaker.TOOL and next(verdicts).flagged(threshold):
             message = dataclasses.replace(message, text=FLAGGED_TOOL_LINE + message.text)
             marked += 1
         messages.append(message)
-    return dataclasses.replace(chat, messages=tuple(messages)), marked, typed
+    return dataclasses.replace(chat, messages=tuple(messages)), marked
 
 
 def _shape(chat: Chat) -> dict[str, Any]:

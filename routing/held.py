@@ -92,7 +92,9 @@ def hold_request(
             redacted=redacted,
             data_class=int(Classification(decision.data_class)),
             policy_version=decision.policy_version,
-            decision=decision_json(decision),
+            # The question's typed-injection verdict travels with it, for the row written when it is approved.
+            decision=decision_json(decision)
+            | ({"question_injection": request.question_injection} if request.question_injection else {}),
             targets=[
                 {
                     "name": t.name,

@@ -35,17 +35,20 @@
     text.className = "answer-text streaming";
     card.append(heading, note, text);
     section.append(card);
-    return { text: text, note: note };
+    return { card: card, text: text, note: note };
   }
 
+  // Returns whether the HTML held a result to show (an error page of a proxy or of a refused CSRF token
+  // does not).
   function replaceResult(html) {
     const template = document.createElement("template");
     template.innerHTML = html; // rendered and escaped by the server's template
     const fresh = template.content.getElementById("result");
-    if (!fresh) return;
+    if (!fresh) return false;
     resultSection().replaceWith(fresh);
     if (window.htmx) window.htmx.process(fresh); // the answer's feedback form is an htmx form
     if (fresh.dataset.conversation) form.elements.conversation.value = fresh.dataset.conversation;
+    return true;
   }
 
   function handle(name, data, view) {
@@ -98,10 +101,12 @@
     busy = true;
     button.disabled = true;
     box.value = "";
+    box.focus(); // the disabled button loses the focus; the next question is typed here
     status.hidden = false;
-    const view = draft(question);
+    let view = null;
     let sent = false;
     try {
+      view = draft(question);
       const response = await fetch(form.dataset.streamUrl, {
         method: "POST",
         body: body,
@@ -109,16 +114,23 @@
         credentials: "same-origin",
       });
       if (!response.ok) {
-        replaceResult(await response.text());
+        if (!replaceResult(await response.text())) {
+          view.card.removeAttribute("aria-busy");
+          view.note.textContent =
+            "Sluice could not take the question (HTTP " + response.status + "). Reload the page and ask again.";
+          view.note.hidden = false;
+        }
       } else if (!(await read(response, view))) {
         throw new Error("the answer stopped before it was finished");
       } else {
         sent = true;
       }
     } catch (error) {
-      view.note.textContent =
-        "The connection was lost before the answer was finished. Ask again; what was sent is in the audit log.";
-      view.note.hidden = false;
+      if (view) {
+        view.note.textContent =
+          "The connection was lost before the answer was finished. Ask again; what was sent is in the audit log.";
+        view.note.hidden = false;
+      }
     } finally {
       if (!sent && !box.value) box.value = question; // to correct or ask again without typing it again
       busy = false;

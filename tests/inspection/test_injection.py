@@ -74,7 +74,7 @@ def test_hidden_markup_alone_is_not_an_injection():
     verdict = inspect_injection('<span style="display:none">menu</span> <!-- layout -->')
 
     assert inspect_cues('<span style="display:none">menu</span> <!-- layout -->').score == 0.0
-    # The sentence head's rank of it (0.11 since it reads character grams: "display:none" is in disguised
+    # The sentence head's rank of it (0.11-0.16 since it reads character grams: "display:none" is in disguised
     # plants), half of a flag's 0.5 at most, and no cue.
     assert verdict.score < 0.25 and verdict.cues == ()
 

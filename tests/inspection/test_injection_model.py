@@ -229,8 +229,8 @@ def test_a_planted_order_scores_above_its_passage_and_the_sentence_head_says_so(
     clean, dirty = inspect_injection(RUNBOOK), inspect_injection(planted(order))
 
     assert clean.score < 0.1 and clean.cues == ()
-    # A clear margin, not a flag: the first plant names no AI (0.42 against 0.03 since the character grams of
-    # the thirteenth session, 0.48 before); the others flag.
+    # A clear margin, not always a flag: each refit moves a plant or two near it (thirteenth session: the
+    # first, naming no AI, 0.48 -> 0.42 -> 0.88; the German one 0.74 -> 0.48; the clean passage 0.03-0.04).
     assert dirty.score >= clean.score + 0.35
     if dirty.score >= DEFAULT_THRESHOLD and head.score(planted(order)) == dirty.score:
         assert SENTENCE_CUE in dirty.cues
