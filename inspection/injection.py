@@ -628,12 +628,15 @@ def with_classifier(text: str, cues: InjectionVerdict, vector: Sequence[float] |
 
 
 def judge_typed(text: str) -> dict[str, Any] | None:
-    """What the audit row keeps of typed content (a question) that reads as a prompt injection at the
-    detector's threshold: {"score", "cues"}; None when it does not. Cues and the sentence head only, no vector
-    (the gate does not embed the question again): on the held-out typed sets they find about four fifths of
-    what the full detector finds, at fewer false alarms (docs/inspection.md)."""
-    verdict = inspect_injection(text)
-    return {"score": verdict.score, "cues": list(verdict.cues)} if verdict.flagged() else None
+    """What the audit row keeps of typed content (a question, a gateway's last user message) that reads as a
+    prompt injection: {"score", "cues"} from the sentence head alone when it flags (None otherwise). The cues
+    and the classifier are left out on purpose: the cues cost about 9 ms on a 2 KB question (a bench run of
+    the gate doubled with them) and the classifier would embed the question a second time; the sentence head
+    costs under 1 ms on 2 KB and finds about half of the held-out typed injections at 1-3 % false alarms
+    (docs/inspection.md)."""
+    head = shipped_sentence_head()
+    score = round(head.score(text), 4) if head is not None else 0.0
+    return {"score": score, "cues": [SENTENCE_CUE]} if score >= DEFAULT_THRESHOLD else None
 
 
 def injection_score(text: str, vector: Sequence[float] | None = None) -> float:

@@ -230,11 +230,11 @@ def test_a_user_message_that_reads_as_an_injection_is_sent_as_written_and_shown_
     assert reply.model_extra["sluice"]["notices"] == []  # the tool result is ordinary; nothing to warn of
     event = AuditEvent.objects.get()
     judged = event.decision["gateway"]["user_message_injection"]
-    assert judged["score"] >= 0.5 and "override_prior" in judged["cues"]
+    assert judged["score"] >= 0.5 and judged["cues"] == ["planted_sentence"]
     assert "flagged_tool_results" not in event.decision["gateway"]
     client.force_login(auditor)
     page = client.get(reverse("audit-detail", args=[event.pk])).content.decode()
-    assert "The last user message reads as a prompt injection (score" in page and "override_prior" in page
+    assert "The last user message reads as a prompt injection (score" in page and "planted_sentence: one of" in page
     found = client.get(reverse("audit-log"), {"typed_injection": "yes"}).content.decode()
     others = client.get(reverse("audit-log"), {"typed_injection": "no"}).content.decode()
     assert f"/audit/{event.pk}/" in found and f"/audit/{event.pk}/" not in others

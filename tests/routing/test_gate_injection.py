@@ -286,11 +286,11 @@ def test_a_question_that_reads_as_an_injection_is_answered_recorded_and_found_by
 
     assert answer.answered_by is not None  # answered as any other question
     judged = AuditEvent.objects.get(id=answer.audit_id).decision["question_injection"]
-    assert judged["score"] >= 0.5 and "override_prior" in judged["cues"]
+    assert judged == {"score": judged["score"], "cues": ["planted_sentence"]} and judged["score"] >= 0.5
     assert "question_injection" not in AuditEvent.objects.get(id=ordinary.audit_id).decision
     client.force_login(auditor)
     body = client.get(reverse("audit-detail", args=[answer.audit_id])).content.decode()
-    assert "The question reads as a prompt injection" in body and "override_prior: tells the reader" in body
+    assert "The question reads as a prompt injection" in body and "planted_sentence: one of its sentences" in body
     flagged = client.get(reverse("audit-log"), {"typed_injection": "yes"}).content.decode()
     others = client.get(reverse("audit-log"), {"typed_injection": "no"}).content.decode()
     assert f"/audit/{answer.audit_id}/" in flagged and f"/audit/{ordinary.audit_id}/" not in flagged

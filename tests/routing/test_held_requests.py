@@ -254,6 +254,6 @@ def test_a_held_question_that_reads_as_an_injection_keeps_the_record_when_approv
     answer = approve_held_request(held_id=kept.answer.held_id, acting_user=admin, reason="Routine question.")
 
     judged = held_row.decision["question_injection"]
-    assert judged["score"] >= 0.5 and "override_prior" in judged["cues"]
+    assert judged["score"] >= 0.5 and judged["cues"] == ["planted_sentence"]
     assert answer is not None
     assert AuditEvent.objects.get(id=answer.audit_id).decision["question_injection"] == judged
