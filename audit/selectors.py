@@ -64,13 +64,11 @@ def filter_audit_events(filters: Mapping[str, Any]) -> QuerySet[AuditEvent]:
     if "user" in filters:
         events = events.filter(username__iexact=filters["user"])
     if "typed_injection" in filters:
-        # A row without a gateway entry has no key to test there (NULL in SQL): it is said "not" explicitly.
+        # `gateway ? key` is NULL where a row has no gateway entry; the has_key("gateway") before it makes that
+        # part false instead, so that "not" keeps such rows.
         in_gateway = Q(decision__has_key="gateway") & Q(decision__gateway__has_key="user_message_injection")
         typed = Q(decision__has_key="question_injection") | in_gateway
-        not_in_gateway = ~Q(decision__has_key="gateway") | ~Q(decision__gateway__has_key="user_message_injection")
-        events = events.filter(
-            typed if filters["typed_injection"] else ~Q(decision__has_key="question_injection") & not_in_gateway
-        )
+        events = events.filter(typed if filters["typed_injection"] else ~typed)
     # Bounds on created_at itself rather than created_at::date, so its index serves the range.
     if "date_from" in filters:
         events = events.filter(created_at__gte=_day_start(filters["date_from"]))

@@ -52,7 +52,7 @@ CHAR_GRAMS = (3, 4, 5)
 # 200,000-character token costs no more than an ordinary word; 22 of the 28,090 training texts have one.
 CHAR_GRAM_WORD = 64
 # Words up to this length have their grams cached (most words of a corpus recur): the cache then holds at
-# most 8,192 × 72 grams, about 20 MB, about 6 MB for ordinary words.
+# most 8,192 × 72 grams (about 20 MB, estimated); about 6 MB measured when full of ordinary words.
 _CACHED_WORD = 24
 _CHAR_RANGE = f"{CHAR_GRAMS[0]}-{CHAR_GRAMS[-1]}"
 _WORD = re.compile(r"\w+")

@@ -16,6 +16,7 @@ from fakes.common import FakeToolCall, Script
 from routing.models import AuditEvent
 from tests.api.conftest import make_key
 from tests.api.gateway_clients import anthropic_client, in_process, openai_client
+from tests.audit_log import listed_by_typed_injection
 
 pytestmark = pytest.mark.django_db
 
@@ -235,9 +236,7 @@ def test_a_user_message_that_reads_as_an_injection_is_sent_as_written_and_shown_
     client.force_login(auditor)
     page = client.get(reverse("audit-detail", args=[event.pk])).content.decode()
     assert "The last user message reads as a prompt injection (score" in page and "planted_sentence: one of" in page
-    found = client.get(reverse("audit-log"), {"typed_injection": "yes"}).content.decode()
-    others = client.get(reverse("audit-log"), {"typed_injection": "no"}).content.decode()
-    assert f"/audit/{event.pk}/" in found and f"/audit/{event.pk}/" not in others
+    assert listed_by_typed_injection(client) == ([event.pk], [])
 
 
 def test_a_refused_conversation_is_still_judged(key: str, cloud) -> None:
@@ -260,5 +259,4 @@ def test_an_ordinary_user_message_is_not_recorded_as_an_injection(key: str, clou
     event = AuditEvent.objects.get()
     assert "user_message_injection" not in event.decision["gateway"]
     client.force_login(auditor)
-    found = client.get(reverse("audit-log"), {"typed_injection": "no"}).content.decode()
-    assert f"/audit/{event.pk}/" in found  # a gateway row without the key is "no", not left out
+    assert listed_by_typed_injection(client) == ([], [event.pk])  # a gateway row without the key is "no"

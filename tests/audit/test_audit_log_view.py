@@ -14,6 +14,7 @@ from accounts.models import User
 from audit.selectors import PAGE_SIZE
 from routing.models import AuditEvent
 from routing.policy.decide import Workload
+from tests.audit_log import listed
 
 EXTRACTIVE_OK = {"target": "extractive", "zone": "onprem", "model": "extractive-v1", "outcome": "ok", "latency_ms": 3.0}
 CLAUDE_CACHED = {"target": "claude", "zone": "cloud", "model": "claude-haiku-4-5", "outcome": "cache_hit"}
@@ -22,11 +23,6 @@ CLAUDE_DOWN = {"target": "claude", "zone": "cloud", "model": "claude-haiku-4-5",
 
 def utc(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC)
-
-
-def listed(response) -> list[int]:
-    """The audit ids in the log table, in page order."""
-    return [int(i) for i in re.findall(rb'href="/audit/(\d+)/"', response.content)]
 
 
 @pytest.fixture

@@ -7,21 +7,26 @@ import logging
 import pytest
 
 from config.gunicorn_conf import warm_up_models
-from inspection import gazetteer, ner
+from inspection import gazetteer, injection_model, ner
 from operations.local_llm import free_port
 from retrieval import embedders
 from retrieval.embedders.remote import RemoteEmbedder
 
 NAME_MODEL = (ner._load, gazetteer.name_lists, gazetteer.common_words)
+INJECTION_WEIGHTS = (
+    injection_model._shipped,
+    injection_model.shipped_sentence_head,
+    injection_model.shipped_classifier,
+)
 
 
-def test_the_warm_up_loads_the_name_model_and_its_lists():
-    for cached in NAME_MODEL:
+def test_the_warm_up_loads_the_name_model_its_lists_and_the_injection_weights():
+    for cached in (*NAME_MODEL, *INJECTION_WEIGHTS):
         cached.cache_clear()
 
     warm_up_models()
 
-    for cached in NAME_MODEL:
+    for cached in (*NAME_MODEL, *INJECTION_WEIGHTS):
         assert cached.cache_info().currsize == 1, cached
 
 
