@@ -52,6 +52,7 @@ from routing.answer_check import LinkHosts, check_answer
 from routing.audit import keep_beside_audit, record_answer
 from routing.backends import configured_backends
 from routing.backends.base import Bundle, ContextPassage
+from routing.backends.extractive import content_terms
 from routing.budgets import budget_status
 from routing.dispatch import DispatchLog
 from routing.facts import count_findings, facts_for_user
@@ -177,7 +178,16 @@ def passages_for_answer(reader: Reader, question: str, *, carried: Sequence[int]
     if not found:
         return found
     seen |= {p.chunk_id for p in kept}
-    return found + [p for p in neighbour_passages(reader, found[0]) if p.chunk_id not in seen]
+    return found + nearer_first(question, [p for p in neighbour_passages(reader, found[0]) if p.chunk_id not in seen])
+
+
+def nearer_first(question: str, neighbours: Sequence[Passage]) -> list[Passage]:
+    """The best passage's neighbours, the one sharing more of the question's words first: a policy's passage limit
+    often keeps only one, and the fact may be in the section's rule before the match (an example matched, the
+    "up to 24 credit hours" above it) or in the lines after it (the figure after "Eligibility:"). On a tie the
+    one after the match, as neighbour_passages orders them."""
+    terms = content_terms(question)
+    return sorted(neighbours, key=lambda p: -len(terms & content_terms(f"{p.heading_path}\n{p.text}")))
 
 
 def answer_through_gate(

@@ -62,6 +62,8 @@ NEIGHBOURS = 1
 # A chosen sentence that ends with ":" brings at most this many list items after it.
 MAX_LIST_ITEMS = 8
 SAME_PASSAGE_PENALTY = 0.1
+# A sentence of the passage ranked r (0: retrieval's best) scores RANK_PRIOR / (1 + r) more.
+RANK_PRIOR = 0.03
 W_OWN, W_CONTEXT, W_SIM, W_WANTED = 0.5, 0.2, 0.6, 0.08
 
 _STOPWORDS = frozenset(
@@ -462,7 +464,7 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     ):
         own = sum(weight[t] for t in question_terms & terms) / total
         context = sum(weight[t] for t in question_terms & (head - terms)) / total
-        base = W_CONTEXT * context + 0.03 / (1 + rank)
+        base = W_CONTEXT * context + RANK_PRIOR / (1 + rank)
         score = base + W_OWN * own + W_SIM * sim
         if wanted is not None:
             score += W_WANTED * wanted.strength(sentence)
@@ -595,6 +597,13 @@ def select_sentences(evidence: Evidence) -> list[_Candidate]:
         pool.remove(candidate)
         if take_with_sequel(candidate):
             per_passage[candidate.passage_rank] = per_passage.get(candidate.passage_rank, 0) + 1
+    # Two sentences of one passage quoted with one left out between them: the one between is said too, within
+    # the budget (it is often what joins them: "Try cleaning the contact pad" between the error it fixes and
+    # "Wipe any eraser debris off afterwards").
+    for c in list(chosen):
+        middle = by_position.get((c.passage_rank, c.order + 1))
+        if middle is not None and by_position.get((c.passage_rank, c.order + 2)) in chosen:
+            take(middle)
     first_seen: dict[int, int] = {}
     for candidate in chosen:
         first_seen.setdefault(candidate.passage_rank, len(first_seen))

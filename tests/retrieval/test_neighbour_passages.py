@@ -7,7 +7,7 @@ import pytest
 
 from retrieval.models import Chunk
 from retrieval.selectors import get_reader, neighbour_passages, search_passages
-from routing.services import PASSAGES_PER_ANSWER, passages_for_answer
+from routing.services import PASSAGES_PER_ANSWER, nearer_first, passages_for_answer
 
 SECTIONS = [
     ("Eligibility", "Employees become eligible for the travel card after their first full pay period. " * 8),
@@ -37,6 +37,21 @@ def test_the_chunks_after_and_before_a_passage_come_marked_after_first(handbook,
     assert all(p.neighbour for p in neighbours)
     assert [ordinals[p.chunk_id] - ordinals[middle.chunk_id] for p in neighbours] in ([1, -1], [1], [-1])
     assert middle.chunk_id not in {p.chunk_id for p in neighbours}
+
+
+def test_the_neighbour_sharing_more_of_the_question_comes_first(handbook, employee):
+    reader = get_reader(employee)
+    middle = search_passages(reader, "travel card limit dollars", k=1).passages[0]
+    after, before = neighbours = neighbour_passages(reader, middle)
+    assert "Receipts" in after.heading_path and "Eligibility" in before.heading_path
+
+    # A policy's passage limit often keeps one of the two: the one the question speaks of.
+    assert nearer_first("What is the card limit, and when are employees eligible for it?", neighbours) == [
+        before,
+        after,
+    ]
+    assert nearer_first("What is the card limit, and when are receipts due?", neighbours) == [after, before]
+    assert nearer_first("What is the card limit?", neighbours) == [after, before]  # a tie: the one after first
 
 
 def test_a_reader_who_may_not_read_the_document_gets_no_neighbours(handbook, employee, contractor):

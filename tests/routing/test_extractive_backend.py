@@ -552,3 +552,24 @@ def test_a_how_often_question_is_not_answered_by_passages_that_give_no_frequency
 
     assert answer("How often does IT replace laptops?", laptops).startswith(NO_AMOUNT_FOUND)
     assert "once every four years" in answer("How often does IT replace laptops?", refreshed)
+
+
+def test_a_sentence_between_two_quoted_ones_of_a_passage_is_quoted_too():
+    text = answer(
+        "How do I renew the garage parking permit?",
+        passage(
+            1,
+            "The garage parking permit is renewed online every January. "
+            "Renewal costs forty dollars. "
+            "Bring your badge to the security office first. "
+            "The renewed garage permit sticker goes on the rear window of the car. "
+            "Lunch is served in the canteen on the ground floor.",
+        ),
+        passage(2, "Bicycle racks stand by the north entrance."),
+    )
+
+    # The permit's sentences are quoted (the best with the one after it, and the sticker); the step that sits
+    # between two quoted sentences is quoted with them, in its place; the lunch, between no two, is not.
+    assert "renewed online every January" in text and "rear window" in text
+    assert "forty dollars. [1] Bring your badge to the security office first. [1] The renewed" in text
+    assert "canteen" not in text
