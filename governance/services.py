@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.selectors import get_user_groups
 from governance.errors import SimulationOutOfReach
 from inspection import inspect_question
+from inspection.injection import judge_typed
 from retrieval.selectors import Passage, get_reader, readable_document_ids
 from routing.answer import SourcePassage
 from routing.budgets import BudgetStatus, budget_status, budget_statuses
@@ -53,6 +54,8 @@ class Simulation:
     passages: list[Passage]
     findings: dict[str, int]  # found in the question by inspection, counts by kind
     budget: BudgetStatus
+    # The question reads as a prompt injection, as the gate would judge it (a rule's `typed_injection`).
+    typed_injection: bool
     health: list[TargetHealth]
     decision: Decision  # under the draft
     active_decision: Decision | None  # the same request under the active policy; None if that one is invalid
@@ -143,6 +146,8 @@ def simulate_request(
     ]
     budget = budget_status(user)
 
+    typed = judge_typed(question) is not None
+
     def facts_under(policy: Policy) -> tuple[RequestFacts, dict[str, int]]:
         # The question is inspected with each policy's own patterns, as the gate would.
         findings = count_findings(inspect_question(question, custom=policy.custom_patterns))
@@ -156,6 +161,7 @@ def simulate_request(
             findings=findings,
             budget=budget,
             question=question,
+            typed_injection=typed,
         )
         return facts, findings
 
@@ -175,6 +181,7 @@ def simulate_request(
         passages=shown_passages,
         findings=dict(sorted(findings.items())),
         budget=budget,
+        typed_injection=typed,
         health=shown,
         decision=decide(facts, policy, health),
         active_decision=active_decision,
@@ -206,6 +213,14 @@ def _budget_lookup() -> Callable[[str], bool]:
     return exhausted
 
 
+def _typed_injection(event: AuditEvent) -> bool:
+    """Whether the audited request's question (or gateway message) read as a prompt injection when it was asked."""
+    gateway = event.decision.get("gateway")
+    return bool(event.decision.get("question_injection")) or (
+        isinstance(gateway, dict) and bool(gateway.get("user_message_injection"))
+    )
+
+
 def _replay_facts(event: AuditEvent, budget_exhausted: Callable[[str], bool]) -> RequestFacts | None:
     user = event.acting_user
     if user is None or not event.decision:
@@ -221,6 +236,7 @@ def _replay_facts(event: AuditEvent, budget_exhausted: Callable[[str], bool]) ->
             team=event.team,
             budget_exhausted=budget_exhausted(event.team),
             question=event.question,  # redacted, but empty only if it was
+            typed_injection=_typed_injection(event),
         )
     except ValueError:  # a label or workload this version does not know: the row is skipped
         return None

@@ -12,6 +12,7 @@ from accounts.clearance import Classification
 from accounts.models import User
 from inspection import inspect_question
 from inspection.findings import Finding
+from inspection.injection import judge_typed
 from routing.budgets import BudgetStatus
 from routing.policy.decide import WORKLOAD_NAME, Health, Load, Policy, RequestFacts, Workload, Zone
 
@@ -36,11 +37,13 @@ def build_request_facts(
     question: str,
     conversation_class: int | None = None,
     conversation_secret: bool = False,
+    typed_injection: bool = False,
 ) -> RequestFacts:
     """The RequestFacts that decide() reads. `findings` are counts by kind (count_findings); `team` is
     the team whose budget pays, None for none; `question` is read only for whether it is empty (the
     policy refuses an empty one); `conversation_class` and `conversation_secret` what the earlier turns
-    of its conversation carry over (RequestFacts). Raises ValueError on an unknown workload."""
+    of its conversation carry over (RequestFacts); `typed_injection` whether the question reads as a
+    prompt injection (inspection.injection.judge_typed). Raises ValueError on an unknown workload."""
     if workload not in Workload.values and not WORKLOAD_NAME.fullmatch(workload):
         raise ValueError(
             f'"workload" must be one of {", ".join(Workload)} or a workload the policy names, not {workload!r}'
@@ -57,6 +60,7 @@ def build_request_facts(
         question_empty=not question.strip(),
         conversation_class=None if conversation_class is None else Classification(conversation_class),
         conversation_secret=conversation_secret,
+        typed_injection=typed_injection,
     )
 
 
@@ -71,10 +75,12 @@ def facts_for_user(
     question: str,
     conversation_class: int | None = None,
     conversation_secret: bool = False,
+    typed_injection: bool = False,
 ) -> RequestFacts:
     """The facts of `user` asking now: their role and clearance, `groups` (their group names, read by
-    the caller once per request), the passages' classes, the question's findings, their team's budget and
-    what the earlier turns of the conversation carry over."""
+    the caller once per request), the passages' classes, the question's findings, their team's budget,
+    what the earlier turns of the conversation carry over and whether the question reads as a prompt
+    injection."""
     return build_request_facts(
         role=user.role,
         clearance=user.clearance,
@@ -87,13 +93,15 @@ def facts_for_user(
         question=question,
         conversation_class=conversation_class,
         conversation_secret=conversation_secret,
+        typed_injection=typed_injection,
     )
 
 
 def facts_from_explain_line(line: Mapping[str, Any], policy: Policy) -> tuple[RequestFacts, Health, dict[str, int]]:
     """RequestFacts, Health and the question's findings from one `route_explain` line
     ({"question", "user": {"role", "clearance", "groups"}, "classifications", "workload", "health",
-    "load", "team", "budget_exhausted"}); the question is inspected with the policy's own patterns.
+    "load", "team", "budget_exhausted"}); the question is inspected with the policy's own patterns, and
+    judged as typed content (whether it reads as a prompt injection) as the gate judges it.
     ValueError says what is wrong with the line."""
     question = line.get("question")
     if not isinstance(question, str):
@@ -129,6 +137,7 @@ def facts_from_explain_line(line: Mapping[str, Any], policy: Policy) -> tuple[Re
         team=line.get("team"),
         budget_exhausted=budget_exhausted,
         question=question,
+        typed_injection=judge_typed(question) is not None,
     )
     zones = {zone: HEALTH_STATES[state] for zone, state in health.items()}
     by_zone = Health.from_zones(policy.targets, zones)

@@ -160,6 +160,7 @@ def open_chat(ask: ChatAsk, *, acting_user: User, api_key: ApiKey | None, worklo
         budget=budget,
         question="".join(m.text for m in ask.chat.messages)
         + "".join(c.arguments for m in ask.chat.messages for c in m.tool_calls),
+        typed_injection=typed is not None,
     )
     least = Classification.parse(settings.GATEWAY_DEFAULT_CLASSIFICATION)
     facts = dataclasses.replace(facts, content_class=max(least, ask.declared_class or least))

@@ -249,8 +249,9 @@ def stream_through_gate(
     # Inspect the question, on-prem.
     custom = policy.custom_patterns
     findings = inspect_question(question, custom=custom)
-    # A question that reads as a prompt injection is answered as any other (it is the asker's own request and
-    # reaches only passages the asker may read), but the audit row says so for auditors.
+    # A question that reads as a prompt injection is decided as any other (it is the asker's own request and
+    # reaches only passages the asker may read) unless a rule of the policy asks for `typed_injection`; the
+    # audit row says so for auditors either way.
     typed = judge_typed(question)
     # Decide, from the facts of the request.
     budget = budget_status(acting_user)
@@ -266,6 +267,7 @@ def stream_through_gate(
         question=question,
         conversation_class=conversation.data_class if conversation else None,
         conversation_secret=bool(conversation and conversation.held_secret),
+        typed_injection=typed is not None,
     )
     decision = decide(facts, policy, current_health(policy))
     request = GateRequest(

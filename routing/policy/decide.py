@@ -196,11 +196,22 @@ class Conditions:
     # Finding kinds, `custom:*`-style globs or group names (finding_groups), expanded by the loader.
     findings_any: tuple[str, ...] | None = None
     budget_exhausted: bool | None = None
+    # The question (or a gateway conversation's last user message) reads as a prompt injection: the sentence
+    # head of inspection.injection flags it (judge_typed).
+    typed_injection: bool | None = None
 
     @property
     def only_on_data_class(self) -> bool:
         """True when nothing but the data class decides whether this matches."""
-        others = (self.clearance, self.workload, self.role, self.groups_any, self.findings_any, self.budget_exhausted)
+        others = (
+            self.clearance,
+            self.workload,
+            self.role,
+            self.groups_any,
+            self.findings_any,
+            self.budget_exhausted,
+            self.typed_injection,
+        )
         return all(c is None for c in others)
 
 
@@ -365,6 +376,7 @@ class RequestFacts:
     team: str | None = None
     budget_exhausted: bool = False
     question_empty: bool = False  # nothing but white space was asked
+    typed_injection: bool = False  # the question reads as a prompt injection (inspection.injection.judge_typed)
     # The least class of content the caller sent through the gateway (the gateway's default, or higher as
     # the caller declared it); None for questions asked of the documents.
     content_class: int | None = None
@@ -453,6 +465,8 @@ def _matches(when: Conditions, facts: RequestFacts, data_class: Classification, 
         kinds = [k for k, n in facts.findings.items() if n > 0]
         if not any(kind_matches(k, s, policy.finding_groups) for k in kinds for s in when.findings_any):
             return False
+    if when.typed_injection is not None and when.typed_injection != facts.typed_injection:
+        return False
     return when.budget_exhausted is None or when.budget_exhausted == facts.budget_exhausted
 
 

@@ -524,7 +524,16 @@ class _Targets:
 
 
 RULE_KEYS = ("name", "when", "targets", "redact", "max_passages", "on_failure", "approve", "explain")
-WHEN_KEYS = ("data_class", "clearance", "workload", "role", "groups_any", "findings_any", "budget_exhausted")
+WHEN_KEYS = (
+    "data_class",
+    "clearance",
+    "workload",
+    "role",
+    "groups_any",
+    "findings_any",
+    "budget_exhausted",
+    "typed_injection",
+)
 
 
 def _read_rules(
@@ -682,6 +691,9 @@ def _read_when(r: _Reader, value: Any, path: Path, label: str, known: _Known) ->
     budget = None
     if "budget_exhausted" in entry:
         budget = r.boolean(entry["budget_exhausted"], (*path, "budget_exhausted"), f"{label}: when budget_exhausted")
+    typed = None
+    if "typed_injection" in entry:
+        typed = r.boolean(entry["typed_injection"], (*path, "typed_injection"), f"{label}: when typed_injection")
     if len(r.problems) > before:
         return None
     return Conditions(
@@ -692,6 +704,7 @@ def _read_when(r: _Reader, value: Any, path: Path, label: str, known: _Known) ->
         groups_any=groups_any,
         findings_any=findings,
         budget_exhausted=budget,
+        typed_injection=typed,
     )
 
 

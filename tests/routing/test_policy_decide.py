@@ -480,3 +480,17 @@ def test_a_public_earlier_turn_is_not_named_as_a_cause(policy: Policy) -> None:
     decision = decide(facts((PUB,), conversation_class=PUB), policy, Health.all_up(policy.targets))
 
     assert "earlier turn" not in decision.reasons[0]
+
+
+def test_a_rule_can_ask_whether_the_question_reads_as_a_prompt_injection(policy: Policy) -> None:
+    typed = _rule("typed-onprem", ("extractive",), OnFailure.FAIL_CLOSED, typed_injection=True)
+    strict = _policy_with(policy, typed, *policy.rules)
+    up = Health.all_up(policy.targets)
+
+    flagged = decide(facts((INT,), typed_injection=True), strict, up)
+    plain = decide(facts((INT,)), strict, up)
+
+    assert flagged.rule_name == "typed-onprem" and [t.name for t in flagged.targets] == ["extractive"]
+    assert "typed-onprem explains itself." in flagged.reasons
+    assert plain.rule_name == "internal-cloud-redacted"
+    assert not typed.when.only_on_data_class  # a later rule on the same class stays reachable

@@ -469,3 +469,29 @@ def test_only_targets_whose_servers_report_their_load_may_saturate() -> None:
         "line 9: target 'claude': saturated_when: only openai_compatible targets report their load (this one is "
         "anthropic)"
     ]
+
+
+TYPED_RULE = """\
+  - name: typed-injection-onprem
+    when: {typed_injection: true}
+    targets: [local]
+    redact: false
+    max_passages: 3
+    on_failure: fail_closed
+    explain: Reads as a prompt injection, so it stays on-prem.
+"""
+
+
+def test_a_rule_may_ask_whether_the_question_reads_as_a_prompt_injection() -> None:
+    policy = load_policy(SMALL.replace("rules:\n", "rules:\n" + TYPED_RULE, 1))
+
+    assert policy.rules[0].when.typed_injection is True
+    assert policy.rules[1].when.typed_injection is None  # a rule that does not say matches either way
+
+
+def test_typed_injection_must_be_true_or_false() -> None:
+    broken = SMALL.replace("rules:\n", "rules:\n" + TYPED_RULE.replace("true}", "sometimes}"), 1)
+
+    assert [str(p) for p in problems(broken)] == [
+        "line 19: rule 'typed-injection-onprem': when typed_injection must be true or false"
+    ]
