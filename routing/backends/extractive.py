@@ -174,8 +174,9 @@ def _quotable(sentence: str, short_ok: bool) -> bool:
     return len(sentence) > MIN_SENTENCE or (short_ok and len(sentence) > 2 and bool(_FACT_TOKEN.search(sentence)))
 
 
-def _sentences(text: str, heading: str) -> list[tuple[str, str, bool]]:
-    """(heading, sentence, on a line of its own) for every sentence of a passage, as ingestion writes passages
+def _sentences(text: str, heading: str) -> list[tuple[str, str, bool, bool]]:
+    """(heading, sentence, on a line of its own, continues the line of the sentence before) for every sentence
+    of a passage, as ingestion writes passages
     (retrieval/parsing.py: blocks apart by a blank line, list items as "- item", table rows as "cell | cell");
     each with the nearest markdown heading above it in the text, else `heading` (the passage's own).
 
@@ -184,7 +185,7 @@ def _sentences(text: str, heading: str) -> list[tuple[str, str, bool]]:
     dots (a command, a path), and kept however short when it has two words or more (a program and its
     arguments). Any other sentence of MIN_SENTENCE characters or fewer is kept only when it is on a line of
     its own and holds a fact (a figure, an address): "Call 555-0100" answers, "Overview" does not."""
-    found: list[tuple[str, str, bool]] = []
+    found: list[tuple[str, str, bool, bool]] = []
     introduced = False  # the block before ended with a list item that announces what follows ("… run:")
     for block in re.split(r"\n\s*\n", text):
         lines = [line for line in block.splitlines() if line.strip()]
@@ -192,13 +193,13 @@ def _sentences(text: str, heading: str) -> list[tuple[str, str, bool]]:
             continue
         announced, introduced = introduced, bool(_ITEM.match(lines[-1])) and lines[-1].rstrip().endswith(":")
         if (rows := _table(lines)) is not None:
-            found.extend((heading, row, True) for row in rows if _quotable(row, True))
+            found.extend((heading, row, True, False) for row in rows if _quotable(row, True))
             continue
         if announced and len(lines) == 1 and not _ITEM.match(lines[0]):
             # The one-line code block of a step ("- Promote the chosen replica:" then the command): part of it.
             line = lines[0].strip()
             if _quotable(line, True) or len(line.split()) >= 2:
-                found.append((heading, line, True))
+                found.append((heading, line, True, False))
             continue
         # Markdown headings opening a block (a passage written by hand, not by ingestion) are its context.
         while lines and (match := _HEADING.match(lines[0])):
@@ -214,12 +215,14 @@ def _sentences(text: str, heading: str) -> list[tuple[str, str, bool]]:
             if verbatim:
                 # A command is a program and its arguments: "kubectl get pods" is short, and the answer.
                 if _quotable(line, True) or (len(line) > 2 and len(line.split()) >= 2):
-                    found.append((heading, line, True))
+                    found.append((heading, line, True, False))
                 continue
+            continues = False  # a list item's second sentence is said on the item's line, not on a line of its own
             for sentence in _SENTENCE_END.split(line):
                 sentence = sentence.strip()
                 if _quotable(sentence, item):
-                    found.append((heading, sentence, item))
+                    found.append((heading, sentence, item, continues))
+                    continues = item
     return found
 
 
@@ -298,6 +301,7 @@ class _Candidate:
     parts: tuple[float, ...] = ()
     holds: tuple[float, ...] = ()
     item: bool = False  # from a list item or table row: quoted on a line of its own
+    continues: bool = False  # a list item's second or later sentence: quoted on the item's line after the one before
 
 
 @dataclass(frozen=True)
@@ -330,9 +334,11 @@ _AN_AMOUNT = re.compile(
 _ASKS_STEPS = re.compile(
     r"\bhow (?:do|can|should|would) (?:i|we|you)\b|\bhow to\b|\bwhat (?:are )?(?:the )?steps\b|\bprocedure\b", re.I
 )
-# A passage with this many lines of steps (list items, and the commands a step introduces) or more, holding the
-# best sentence, is a procedure: for a question that asks how, its steps are quoted in order.
+# A passage with this many lines of steps (list items, and the commands a step introduces) or more, one of which is
+# among the STEPS_AMONG best sentences, is a procedure: for a question that asks how, its steps are quoted in order
+# (the best sentence is often the section's opening line: "we use business cards sparingly" above the steps).
 MIN_STEPS = 3
+STEPS_AMONG = 3
 # How many of the best on-topic sentences are read for the amount asked.
 AMOUNT_AMONG = 8
 
@@ -422,15 +428,15 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     # A passage sent flagged (the policy's injection action `mark`) gives no sentence that carries an
     # injection cue: the extractive answer never repeats an instruction aimed at a model.
     rows = [
-        (rank, order, p, heading, s, item)
+        (rank, order, p, heading, s, item, continues)
         for rank, p in enumerate(bundle.passages)
-        for order, (heading, s, item) in enumerate(_sentences(p.text, p.heading or p.title))
+        for order, (heading, s, item, continues) in enumerate(_sentences(p.text, p.heading or p.title))
         if not (p.flagged and inspect_injection(s).cues)
     ]
     if not question_terms or not rows:
         return Evidence(0.0, 0.0, 0.0, ())
-    sentence_terms = [content_terms(s) for *_, s, _ in rows]
-    heading_terms = [content_terms(h) for *_, h, _, _ in rows]
+    sentence_terms = [content_terms(s) for *_, s, _, _ in rows]
+    heading_terms = [content_terms(h) for *_, h, _, _, _ in rows]
     passage_terms = [content_terms(p.title + "\n" + p.text) for p in bundle.passages]
     # Inverse frequency over the retrieved sentences: rare question words weigh more. A question word
     # found in no passage weighs most, so the coverage of a question about something absent stays low.
@@ -448,7 +454,7 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     )
     parts = question_parts(question)
     if embed is not None:
-        vectors = embed([with_expansions(question), *parts] + [s for *_, s, _ in rows])
+        vectors = embed([with_expansions(question), *parts] + [s for *_, s, _, _ in rows])
         sentence_vectors = vectors[1 + len(parts) :]
         similarity = [cosine(vectors[0], v) for v in sentence_vectors]
         part_similarity = [[cosine(q, v) for q in vectors[1 : 1 + len(parts)]] for v in sentence_vectors]
@@ -459,7 +465,7 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     part_terms = [content_terms(part) & set(weight) for part in parts]
     part_wanted = [asks_for(part) for part in parts]
     candidates = []
-    for (rank, order, p, _, sentence, item), terms, head, sim, part_sims in zip(
+    for (rank, order, p, _, sentence, item, continues), terms, head, sim, part_sims in zip(
         rows, sentence_terms, heading_terms, similarity, part_similarity, strict=True
     ):
         own = sum(weight[t] for t in question_terms & terms) / total
@@ -477,7 +483,7 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
         )
         holds = tuple(part_w.strength(sentence) if part_w is not None else 0.0 for part_w in part_wanted)
         on_topic = own > 0 or sim >= 0.3
-        candidates.append(_Candidate(score, rank, order, p.n, sentence, on_topic, part_scores, holds, item))
+        candidates.append(_Candidate(score, rank, order, p.n, sentence, on_topic, part_scores, holds, item, continues))
     candidates.sort(key=lambda c: -c.score)
     # Fewer sentences than MIN_SAMPLE say little of how the best stands out: the missing ones count as
     # unrelated (similarity 0), so one short on-topic passage is not rejected for lack of company.
@@ -568,7 +574,7 @@ def select_sentences(evidence: Evidence) -> list[_Candidate]:
             (c for c in evidence.candidates if c.passage_rank == top.passage_rank and c.item),
             key=lambda c: c.order,
         )
-        if top in steps and len(steps) >= MIN_STEPS:
+        if set(evidence.candidates[:STEPS_AMONG]) & set(steps) and len(steps) >= MIN_STEPS:
             take(top)  # first, so that a length budget a long procedure fills still holds the best step
             for step in steps:
                 take(step)
@@ -663,12 +669,15 @@ class ExtractiveBackend(ChatBackend):
             if closest := closest_documents(bundle.passages):
                 yield " The closest documents were: " + "; ".join(closest) + "."
             return
-        # One paragraph per passage quoted, in the order chosen; a list item or table row on a line of its own.
+        # One paragraph per passage quoted, in the order chosen; a list item (its sentences together) or table row
+        # on a line of its own.
         for i, candidate in enumerate(chosen):
             if i == 0:
                 separator = ""
             elif candidate.n != chosen[i - 1].n:
                 separator = "\n\n"
+            elif candidate.continues and candidate.order == chosen[i - 1].order + 1:
+                separator = " "
             elif candidate.item or chosen[i - 1].item:
                 separator = "\n"
             else:

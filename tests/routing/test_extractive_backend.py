@@ -392,13 +392,37 @@ def test_a_question_that_asks_how_gets_the_procedures_steps_in_order():
 
     lines = [line.removesuffix(" [1]") for line in text.splitlines() if line.endswith("[1]")]
     assert lines == [
-        "Declare an incident in the channel.",
-        "Loss of the orders database primary is SEV1 because checkout stops.",
+        "Declare an incident in the channel. [1] Loss of the orders database primary is SEV1 because checkout stops.",
         "Confirm the primary is really down, not only its monitoring path.",
         "Fence the old primary so that it cannot accept writes if it comes back.",
         "Promote the replica with the least lag:",
         "dbctl promote --cluster orders",  # the step's one-line code block is part of the step
         "Repoint the connection pooler to the new host.",
+    ]
+
+
+def test_the_steps_are_quoted_when_the_best_sentence_is_the_sections_opening_line():
+    text = answer(
+        "How do I order business cards for a recruiting booth?",
+        passage(
+            1,
+            "Business cards for a recruiting booth are ordered through the print portal, sparingly.\n\n"
+            "To do so,\n\n"
+            "- Create an account on the portal with your work e-mail.\n"
+            "- Pick the standard template and review the proof.\n"
+            "- Ask the operations team to approve and pay; they arrive in ten days.",
+        ),
+        passage(2, "Recruiting booths are booked through the events team.\n\n- Events\n- Travel\n- Equipment"),
+    )
+
+    # The opening line is the best sentence; the steps below it, which share fewer of the question's words,
+    # are the answer to "how do I", every one of them, in order.
+    lines = [line.removesuffix(" [1]") for line in text.splitlines() if line.endswith("[1]")]
+    assert lines == [
+        "Business cards for a recruiting booth are ordered through the print portal, sparingly.",
+        "Create an account on the portal with your work e-mail.",
+        "Pick the standard template and review the proof.",
+        "Ask the operations team to approve and pay; they arrive in ten days.",
     ]
 
 
