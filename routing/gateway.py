@@ -145,9 +145,10 @@ def open_chat(ask: ChatAsk, *, acting_user: User, api_key: ApiKey | None, worklo
     # Every request carries the whole conversation: texts seen in an earlier turn are not inspected again.
     found = inspect_texts(ask.chat.texts(), custom=custom)
     findings = [f for text in found.values() for f in text]
-    # The last user message, judged as typed content (cues and sentence head, as an ask's question): one that
-    # reads as an injection is sent as written, since it is the caller's request, but the audit row says so,
-    # refused or not (a jailbreak typed by a person, or text an agent pasted in from elsewhere).
+    # The last user message, judged as typed content (the sentence head, as an ask's question): the policy decides
+    # where one that reads as an injection may go (a rule's `typed_injection`; the default sends it as written,
+    # since it is the caller's request), and the audit row says so, refused or not (a jailbreak typed by a
+    # person, or text an agent pasted in from elsewhere).
     if typed := judge_typed(ask.chat.last_user_text):
         gateway["user_message_injection"] = typed
     budget = budget_status(acting_user)

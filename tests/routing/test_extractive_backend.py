@@ -31,6 +31,11 @@ def passage(n: int, text: str, title: str = "") -> ContextPassage:
     return ContextPassage(n=n, chunk_id=100 + n, document_id=n, title=title or f"Doc {n}", text=text)
 
 
+def quoted_lines(text: str, n: int) -> list[str]:
+    """The answer's lines quoted from passage `n`, without the citation that ends each."""
+    return [line.removesuffix(f" [{n}]") for line in text.splitlines() if line.endswith(f"[{n}]")]
+
+
 def answer(question: str, *passages: ContextPassage) -> str:
     return "".join(get_backend("extractive").generate(Bundle(question=question, passages=passages)))
 
@@ -390,7 +395,7 @@ def test_a_question_that_asks_how_gets_the_procedures_steps_in_order():
         passage(2, "Backups keep running from the new primary's write-ahead log; nothing changes for them."),
     )
 
-    lines = [line.removesuffix(" [1]") for line in text.splitlines() if line.endswith("[1]")]
+    lines = quoted_lines(text, 1)
     assert lines == [
         "Declare an incident in the channel. [1] Loss of the orders database primary is SEV1 because checkout stops.",
         "Confirm the primary is really down, not only its monitoring path.",
@@ -417,7 +422,7 @@ def test_the_steps_are_quoted_when_the_best_sentence_is_the_sections_opening_lin
 
     # The opening line is the best sentence; the steps below it, which share fewer of the question's words,
     # are the answer to "how do I", every one of them, in order.
-    lines = [line.removesuffix(" [1]") for line in text.splitlines() if line.endswith("[1]")]
+    lines = quoted_lines(text, 1)
     assert lines == [
         "Business cards for a recruiting booth are ordered through the print portal, sparingly.",
         "Create an account on the portal with your work e-mail.",
