@@ -143,6 +143,9 @@ class ExplainInput(serializers.Serializer):
 
 class ExplanationOutput(serializers.Serializer):
     action = serializers.ChoiceField(choices=[a.value for a in Action])
+    rule = serializers.CharField(
+        allow_null=True, help_text="The name of the rule that decided; null when none matched (the policy's default)."
+    )
     targets = TargetOutput(many=True, help_text="Tried in this order.")
     redact = serializers.BooleanField()
     on_failure = serializers.ChoiceField(choices=[f.value for f in OnFailure])

@@ -315,13 +315,18 @@ def audited_passage(n: int, passage: SourcePassage) -> dict[str, Any]:
     }
 
 
+def typed_verdict(request: GateRequest) -> dict[str, Any]:
+    """The question's typed-injection verdict as the audit row keeps it (empty when it did not read as one)."""
+    return {"question_injection": request.question_injection} if request.question_injection else {}
+
+
 def audited_decision(decision: Decision | None, request: GateRequest) -> dict[str, Any]:
     """The Decision as the audit row keeps it, with what the request adds (injection, question_injection,
     gateway, conversation, held)."""
     return (
         decision_json(decision)
         | ({"injection": request.injection} if request.injection else {})
-        | ({"question_injection": request.question_injection} if request.question_injection else {})
+        | typed_verdict(request)
         | ({"gateway": request.gateway} if request.gateway else {})
         | ({"conversation": request.conversation} if request.conversation else {})
         | ({"held": request.held} if request.held else {})

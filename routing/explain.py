@@ -21,6 +21,7 @@ class Explanation:
         decision = self.decision
         return {
             "action": str(decision.action),
+            "rule": decision.rule_name,
             "targets": [{"name": t.name, "zone": str(t.zone)} for t in decision.targets],
             "redact": decision.redact,
             "on_failure": str(decision.on_failure),

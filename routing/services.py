@@ -38,6 +38,7 @@ from retrieval.selectors import (
     neighbour_passages,
     search_passages,
 )
+from retrieval.terms import content_terms
 from routing import cache, resilience
 from routing.answer import (
     ConversationContext,
@@ -52,7 +53,6 @@ from routing.answer_check import LinkHosts, check_answer
 from routing.audit import keep_beside_audit, record_answer
 from routing.backends import configured_backends
 from routing.backends.base import Bundle, ContextPassage
-from routing.backends.extractive import content_terms
 from routing.budgets import budget_status
 from routing.dispatch import DispatchLog
 from routing.facts import count_findings, facts_for_user

@@ -23,18 +23,17 @@ import dataclasses
 import functools
 import math
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-import snowballstemmer
 from rapidfuzz.distance import OSA
 
 from inspection.injection import inspect_injection
 from retrieval.embedders import embedder_is_loaded, get_embedder, loaded_embed
 from retrieval.follow_up import PreviousTurn, standalone_query
 from retrieval.shorthand import expansion, with_expansions
+from retrieval.terms import STOPWORDS, content_terms, stem
 from routing.backends.base import Bundle, ChatBackend, ContextPassage
 from routing.similarity import Embed, cosine
 
@@ -66,17 +65,6 @@ SAME_PASSAGE_PENALTY = 0.1
 RANK_PRIOR = 0.03
 W_OWN, W_CONTEXT, W_SIM, W_WANTED = 0.5, 0.2, 0.6, 0.08
 
-_STOPWORDS = frozenset(
-    re.findall(
-        r"[\w']+",
-        """a an and are as at be by can do does did for from has have had how i if in is it its may me my of on or our
-    should so than that the their them then there these they this to up us was we what when where which who why will
-    with would you your into about after before over under not no yes any all each also must just got get getting
-    im i'm i've ive am been being some much many need know want like please tell thing things one hi hey ok okay
-    lot lots really because now going very still actually currently anyone someone something
-    whats hows wheres whos thats theres dont doesnt didnt cant wont isnt arent wasnt youre theyre""",
-    )
-)
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")  # of lower-cased text
 _ANY_CASE_WORD = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[`*])")
@@ -91,47 +79,6 @@ _PLACE = re.compile(
     r"https?://|\b[\w-]+\.(?:gov|com|org|io|net)\b|\bKB\d+|`[^`]+`|\b(?:in|at|on|through|via)\s+[A-Z][\w]+|#[a-z][\w-]+"
 )
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+|@\w+|#[a-z][\w-]+|\b[A-Z]{2,}\b")
-
-# A Snowball stemmer keeps the word it works on in itself: one shared by a worker's threads returned
-# other threads' stems and raised IndexError (a 500 under load). One per thread.
-_stemmers = threading.local()
-
-
-@functools.lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    # Snowball's English stemmer: "changes"/"changing"/"change" and "rotation"/"rotate" meet.
-    stemmer = getattr(_stemmers, "english", None)
-    if stemmer is None:
-        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
-    return stemmer.stemWord(word)
-
-
-# A contraction of a function word ("I'm", "what's", "that'll", "don't") is a function word.
-_CONTRACTION = re.compile(r"(?:'(?:s|m|d|ll|re|ve)|n't)$")
-# The adverb of "how often", "how long", "how soon" asks the question; it is not what the question is about.
-_HOW_ADVERB = re.compile(r"\bhow\s+(?:often|long|soon|early|late|quickly|fast|far|old)\b", re.I)
-
-
-def _function_word(word: str) -> bool:
-    return word in _STOPWORDS or _CONTRACTION.sub("", word) in _STOPWORDS
-
-
-# An HTTP status code stands for its class too: "coming back 5xx" is about the passage's "HTTP 502".
-_STATUS_CODE = re.compile(r"[1-5]\d\d")
-
-
-def content_terms(text: str) -> set[str]:
-    text = _HOW_ADVERB.sub("how", text.replace("’", "'"))
-    # Shorthand is read as what it stands for, on both sides: "prod db" meets "production database".
-    words = [w for word in _ANY_CASE_WORD.findall(text) for w in _spelled(word) if len(w) > 1 and not _function_word(w)]
-    return {_stem(w) for w in words} | {w[0] + "xx" for w in words if _STATUS_CODE.fullmatch(w)}
-
-
-def _spelled(word: str) -> list[str]:
-    """The lower-cased word, or the words a shorthand word typed in lower case stands for ("Max" is a name)."""
-    full = expansion(word) if word.islower() else None
-    return [word.lower()] if full is None else full.split()
-
 
 _ITEM = re.compile(r"\s*(?:[-*+]|\d{1,3}[.)])\s+|\s*\|")
 _TABLE_RULE = re.compile(r"[|:\-\s]*")
@@ -267,9 +214,9 @@ def _unit_after(question: str) -> re.Pattern[str] | None:
         word = match.group(1)
         if word in {"is", "does", "do", "will", "would"}:  # "how much is it": an amount
             return re.compile(rf"\d[\d,.]*\s*(?:{_MONEY})|(?:{_MONEY})\s*\d", re.I)
-        if word in _STOPWORDS:
+        if word in STOPWORDS:
             return None
-        return re.compile(rf"\d[\d,.]*\s+(?:[a-z-]+\s+)?{re.escape(_stem(word))}", re.I)
+        return re.compile(rf"\d[\d,.]*\s+(?:[a-z-]+\s+)?{re.escape(stem(word))}", re.I)
     return None
 
 
@@ -395,7 +342,7 @@ def mend_typos(question: str, passages: Sequence[ContextPassage], known: frozens
     more, with the same first letter; the most frequent wins a tie. A word with no such neighbour (a
     topic the passages do not mention) is left as it is, so mending never invents a match."""
     counts = Counter(w for p in passages for w in _WORD.findall(f"{p.title} {p.text}".lower()) if len(w) >= 4)
-    stems = {_stem(w) for w in counts}
+    stems = {stem(w) for w in counts}
     by_first: dict[str, list[str]] = {}
     for word in counts:
         by_first.setdefault(word[0], []).append(word)
@@ -403,7 +350,7 @@ def mend_typos(question: str, passages: Sequence[ContextPassage], known: frozens
     def mend(match: re.Match[str]) -> str:
         word = match.group(0)
         low = word.lower()
-        if len(low) < 5 or low in counts or low in known or not low.isalpha() or _stem(low) in stems or expansion(low):
+        if len(low) < 5 or low in counts or low in known or not low.isalpha() or stem(low) in stems or expansion(low):
             return word
         limit = 1 if len(low) < 8 else 2
         near = [

@@ -84,6 +84,7 @@ def test_the_simulator_decides_like_decide_and_route_explain_and_sends_nothing(
     decision = simulation.decision
     assert explained == {
         "action": str(decision.action),
+        "rule": decision.rule_name,
         "targets": [{"name": t.name, "zone": str(t.zone)} for t in decision.targets],
         "redact": decision.redact,
         "on_failure": str(decision.on_failure),

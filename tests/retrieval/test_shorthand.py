@@ -4,7 +4,7 @@ import pytest
 
 from retrieval.selectors import get_reader, search_passages
 from retrieval.shorthand import expansion, with_expansions
-from routing.backends.extractive import content_terms
+from retrieval.terms import content_terms
 
 
 @pytest.mark.parametrize(

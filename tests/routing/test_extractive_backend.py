@@ -4,6 +4,7 @@ import pytest
 
 from retrieval.embedders import get_embedder
 from retrieval.parsing import parse_document
+from retrieval.terms import content_terms
 from routing.backends import get_backend
 from routing.backends.base import Bundle, ContextPassage
 from routing.backends.extractive import (
@@ -14,7 +15,6 @@ from routing.backends.extractive import (
     NOTHING_FOUND,
     answers_question,
     asks_for,
-    content_terms,
     mend_typos,
     question_parts,
     weigh_evidence,
@@ -290,7 +290,7 @@ def test_stemming_in_several_threads_at_once_gives_each_word_its_own_stem(monkey
 
     import snowballstemmer
 
-    from routing.backends import extractive
+    from retrieval import terms
 
     words = sorted(set(SAMPLE_WORDS.split()))
     expected = {w: snowballstemmer.stemmer("english").stemWord(w) for w in words}
@@ -302,7 +302,7 @@ def test_stemming_in_several_threads_at_once_gives_each_word_its_own_stem(monkey
         for _ in range(5000):
             word = rng.choice(words)
             try:
-                got = extractive._stem.__wrapped__(word)  # past the cache: the stemmer itself
+                got = terms.stem.__wrapped__(word)  # past the cache: the stemmer itself
             except Exception as exc:  # noqa: BLE001 (what a shared stemmer raised is the finding)
                 failed.append(exc)
             else:

@@ -82,6 +82,7 @@ def test_each_request_gets_one_json_decision_under_the_default_policy(db: None, 
     for decision, (request, expected) in zip(decisions, CASES, strict=True):
         assert set(decision) == {
             "action",
+            "rule",
             "targets",
             "redact",
             "on_failure",
@@ -128,6 +129,8 @@ def test_a_draft_rule_for_questions_that_read_as_injections_is_explained(db: Non
 
     flagged, plain = (json.loads(line) for line in out.splitlines())
     assert [t["name"] for t in flagged["targets"]] == ["extractive"]
+    assert flagged["rule"] == "typed-injection-onprem"
+    assert plain["rule"] != "typed-injection-onprem"
     assert "Reads as a prompt injection, so it stays on-prem." in flagged["reasons"]
     assert [t["name"] for t in plain["targets"]] == ["claude", "local", "extractive"]
     assert "Reads as a prompt injection, so it stays on-prem." not in plain["reasons"]
