@@ -26,9 +26,8 @@ from retrieval.bm25 import query_lexemes
 from retrieval.embedders import get_embedder
 from retrieval.fusion import Ranked, fuse
 from retrieval.parsing import Section
-from retrieval.selectors import Reader, keyword_candidates, vector_candidates
+from retrieval.selectors import Reader, as_searched, keyword_candidates, vector_candidates
 from retrieval.services import PreparedChunk, drop_collection, prepare_chunks, store_document
-from retrieval.shorthand import with_expansions
 
 logger = logging.getLogger(__name__)
 
@@ -68,9 +67,9 @@ class QueryLists:
 
 
 def read_lists(reader: Reader, query: str, *, candidates: int) -> QueryLists:
-    """Both lists for `query` as rank_chunks reads them (shorthand spelled out beside it), one after the other so
-    that each is timed alone."""
-    text = with_expansions(query)
+    """Both lists for `query` as rank_chunks reads them (shorthand and mistyped words with their meaning beside
+    them, selectors.as_searched), one after the other so that each is timed alone."""
+    text = as_searched(reader, query)
     t0 = time.perf_counter()
     vector = vector_candidates(reader, get_embedder().embed(text), limit=candidates)
     t1 = time.perf_counter()

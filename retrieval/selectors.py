@@ -25,6 +25,7 @@ from retrieval.embedders import get_embedder
 from retrieval.fusion import Fused, Ranked, fuse
 from retrieval.models import MAIN_COLLECTION, Chunk, Document, vector_literal
 from retrieval.shorthand import with_expansions
+from retrieval.spelling import with_corrections
 
 SearchMode = Literal["hybrid", "vector", "keyword"]
 # A search that takes longer than this is cancelled: better an error than a stuck worker.
@@ -181,8 +182,7 @@ def rank_chunks(reader: Reader, query: str, *, mode: SearchMode, candidates: int
     Outside a transaction the vector list is read on a pool thread's own connection at the same time as the
     keyword list on this one. Inside one (a test's, an admin action's) another connection would not see its
     uncommitted rows, so only the embedding runs beside the keyword list and the vector list follows here."""
-    # Shorthand ("prod db", "k8s creds") is searched with what it stands for beside it.
-    query = with_expansions(query)
+    query = as_searched(reader, query)
     vector: list[Ranked] = []
     keyword: list[Ranked] = []
     vector_list: Future[list[Ranked]] | None = None
@@ -201,6 +201,35 @@ def rank_chunks(reader: Reader, query: str, *, mode: SearchMode, candidates: int
         vector = vector_candidates(reader, embedding.result(), limit=candidates)
     # The number of distinct lexemes: a short query with a confident dense list leans on it (fusion).
     return fuse(vector, keyword, query_terms=len(lexemes) if vector and keyword else None)
+
+
+def as_searched(reader: Reader, query: str) -> str:
+    """The text both lists read for `query`: shorthand ("prod db", "k8s creds") with what it stands for beside it,
+    and a mistyped word that no document the reader may read holds with the word it was meant to be
+    ("certficate certificate", retrieval.spelling)."""
+    return with_corrections(with_expansions(query), readable=lambda words: readable_words(reader, words))
+
+
+def readable_words(reader: Reader, words: Collection[str]) -> set[str]:
+    """Those of `words` that a chunk the reader may read holds, compared as keyword search compares them (by
+    PostgreSQL's lexeme). Inside the access filter: what a reader may not read never decides what is searched."""
+    if not words:
+        return set()
+    sql = f"""
+        SELECT w FROM unnest(%(words)s::text[]) AS w
+        WHERE EXISTS (
+            SELECT 1
+            FROM unnest(tsvector_to_array(to_tsvector(%(config)s::regconfig, w))) AS typed(lexeme)
+            JOIN retrieval_posting p ON p.collection = %(collection)s AND p.lexeme = typed.lexeme
+            JOIN retrieval_document d ON d.id = p.document_id
+            WHERE {ACCESS_SQL}
+        )
+    """
+    params = reader.params() | {"words": list(words), "config": bm25.TEXT_SEARCH_CONFIG}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = %s", [SEARCH_TIMEOUT_MS])
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _vector_list(reader: Reader, query: str, candidates: int) -> list[Ranked]:
