@@ -41,6 +41,7 @@ from retrieval.question_variants import KINDS, vary
 from retrieval.services import drop_collection
 from routing.answer import GatedAnswer
 from routing.audit import outcome_of
+from routing.backends.extractive import MAY_NOT_ANSWER
 from routing.models import AuditEvent
 from routing.services import answer_question
 
@@ -158,6 +159,8 @@ def score_answer(question: EvalQuestion, answer: GatedAnswer, documents: dict[in
         "key_facts_missing": [f for f in question.key_facts if f not in found],
         "attributed": bool(answer.attributed),  # only an answer that cites nothing is attributed
         "citations_removed": answer.citations_removed,
+        # Answered, but saying first that the passages may not answer exactly (the extractive answer's caveat).
+        "hedged": not not_found and answer.text.startswith(MAY_NOT_ANSWER),
         "failure": failure,
     }
 
@@ -185,6 +188,11 @@ def summarise(lines: list[dict[str, Any]], questions: list[EvalQuestion]) -> dic
         "unanswerable": len(unanswerable),
         "attributed_answers": sum(line["attributed"] for line in lines),
         "citations_removed": sum(line["citations_removed"] for line in lines),
+        # Of the answers counted as answered above, those that said the passages may not answer exactly.
+        "hedged": {
+            "answerable": sum(line["hedged"] for _, line in answerable),
+            "unanswerable": sum(line["hedged"] for line in unanswerable),
+        },
         "failures": dict(Counter(line["failure"] for line in lines if line["failure"])),
     }
 

@@ -229,3 +229,27 @@ def test_an_answer_set_becomes_a_beir_folder_with_the_lists_the_product_reads(tm
     assert rows["a1"]["keyword"][0][0] == "leave/parental.md"
     assert {file for file, _, _ in rows["a1"]["vector"]} == set(CORPUS)
     assert not Document.objects.exists()  # the throwaway collection is dropped
+
+
+@pytest.mark.django_db
+def test_an_answer_that_says_the_passages_may_not_answer_counts_as_answered_and_is_counted(tmp_path):
+    folder = tmp_path / "travel"
+    folder.mkdir()
+    (folder / "travel.md").write_text(
+        "# Travel\n\n## Meals on trips\n\nTravel meals are paid at a flat daily rate. Breakfast, lunch and dinner "
+        "are covered on travel days at three quarters of the rate. Keep your boarding passes with the report.\n\n"
+        "## Booking travel\n\nBook flights through the travel desk at least two weeks ahead. Economy class is the "
+        "default for flights under eight hours. Hotels must be within the city's nightly cap.\n\n## Expense "
+        "reports\n\nSubmit the expense report within ten business days of your return. Your manager approves it, "
+        "and finance pays it into your bank account within a week.\n",
+        encoding="utf-8",
+    )
+    question = {"id": "h1", "question": "when do I get my money back after a trip?", "files": ["travel.md"],
+                "key_facts": ["within a week"], "answerable": True}  # fmt: skip
+
+    report = json.loads(run(str(write_questions(tmp_path, [question])), "--corpus", str(folder), "--json"))
+
+    (line,) = report["per_question"]
+    assert line["hedged"] and line["outcome"] == "answered" and line["key_facts_found"] == ["within a week"]
+    assert report["false_not_found"] == 0.0
+    assert report["hedged"] == {"answerable": 1, "unanswerable": 0}

@@ -8,15 +8,23 @@ from retrieval.terms import content_terms
 from routing.backends import get_backend
 from routing.backends.base import Bundle, ContextPassage
 from routing.backends.extractive import (
+    ANSWER_THRESHOLD,
+    HEDGE_THRESHOLD,
     MAX_ANSWER_CHARS,
     MAX_SENTENCES,
+    MAY_NOT_ANSWER,
     NEIGHBOURS,
     NO_AMOUNT_FOUND,
     NOTHING_FOUND,
+    Evidence,
+    Verdict,
     answers_question,
     asks_for,
+    evidence_score,
     mend_typos,
+    passages_answer,
     question_parts,
+    verdict,
     weigh_evidence,
 )
 
@@ -205,6 +213,26 @@ def test_a_number_with_the_unit_asked_for_holds_more_than_another_number(questio
     assert wanted.strength(with_unit) == 1.0
     assert wanted.strength(other_number) == 0.5
     assert wanted.strength("no figure here at all") == 0.0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is there a particular password manager I'm supposed to use?",
+        "which password manager do we use",
+        "Any specific password manager we should install?",
+    ],
+)
+def test_a_question_for_a_particular_one_asks_for_its_name(question):
+    wanted = asks_for(question)
+
+    assert wanted is not None
+    assert wanted.strength("We recommend KeePassXC, which runs on every laptop.") == 1.0
+    assert wanted.strength("use a password manager to store your passwords.") == 0.0
+
+
+def test_which_of_a_few_does_not_ask_for_a_name():
+    assert asks_for("which of these two laptops is lighter to carry?") is None
 
 
 def test_a_mistyped_word_is_mended_to_the_passages_word_and_real_words_are_left_alone():
@@ -602,3 +630,61 @@ def test_a_sentence_between_two_quoted_ones_of_a_passage_is_quoted_too():
     assert "renewed online every January" in text and "rear window" in text
     assert "forty dollars. [1] Bring your badge to the security office first. [1] The renewed" in text
     assert "canteen" not in text
+
+
+TRAVEL = (
+    passage(
+        1,
+        "Travel meals are paid at a flat daily rate. Breakfast, lunch and dinner are covered on travel days at three "
+        "quarters of the rate. Keep your boarding passes with the report.",
+        "Meals on trips",
+    ),
+    passage(
+        2,
+        "Book flights through the travel desk at least two weeks ahead. Economy class is the default for flights under "
+        "eight hours. Hotels must be within the city's nightly cap.",
+        "Booking travel",
+    ),
+    passage(
+        3,
+        "Submit the expense report within ten business days of your return. Your manager approves it, and finance pays "
+        "it into your bank account within a week.",
+        "Expense reports",
+    ),
+)
+# One sentence to stand for the passages in evidence built by hand.
+CANDIDATE = weigh_evidence(
+    Bundle("Which sentence is long?", (passage(1, "This sentence is long enough to quote."),))
+).candidates[0]
+
+
+def test_evidence_between_the_two_thresholds_says_the_passages_may_answer():
+    weighed = {
+        score: Evidence(coverage=0.0, best_similarity=score, similarity_gap=0.0, candidates=(CANDIDATE,))
+        for score in (ANSWER_THRESHOLD, HEDGE_THRESHOLD, HEDGE_THRESHOLD - 0.01)
+    }
+
+    assert verdict(weighed[ANSWER_THRESHOLD], with_embeddings=True) is Verdict.ANSWERS
+    assert verdict(weighed[HEDGE_THRESHOLD], with_embeddings=True) is Verdict.MAY_ANSWER
+    assert verdict(weighed[HEDGE_THRESHOLD - 0.01], with_embeddings=True) is Verdict.NOTHING
+    assert not answers_question(weighed[HEDGE_THRESHOLD], with_embeddings=True)
+
+
+def test_passages_that_may_answer_are_quoted_after_saying_so_and_ask_no_model():
+    # Worded unlike the document ("money back" for "finance pays it into your bank account"): the evidence is
+    # lukewarm. Refusing would hide the answer; the passages are quoted, and the reader told they may not answer.
+    question = "when do I get my money back after a trip?"
+    bundle = Bundle(question=question, passages=TRAVEL)
+
+    text = answer(question, *TRAVEL)
+
+    assert HEDGE_THRESHOLD <= evidence_score(weigh_evidence(bundle, get_embedder().embed_batch)) < ANSWER_THRESHOLD
+    assert text.startswith(MAY_NOT_ANSWER + "\n\n")
+    assert "finance pays it into your bank account within a week. [3]" in text
+    assert not passages_answer(bundle)  # a model that requires evidence is not asked
+
+
+def test_passages_far_from_the_question_are_not_quoted_at_all():
+    text = answer("can I bring my partner on a work trip?", *TRAVEL)
+
+    assert text.startswith(NOTHING_FOUND) and "[" not in text

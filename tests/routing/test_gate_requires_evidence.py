@@ -1,7 +1,8 @@
 """A small on-prem model answers from the nearest passage when the documents hold no answer (measured: ten
 unanswerable questions of ten answered, docs/answer-quality.md). The default policy's local target requires
 evidence: the gate checks on-prem, before the call, that the passages hold an answer, and when they do not,
-the model is not asked and the extractive answer says so. Through the real gate and the fake OpenAI-compatible
+the model is not asked and the extractive answer says so (or, when they may answer, quotes them saying that they
+may not answer exactly). Through the real gate and the fake OpenAI-compatible
 server on loopback."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import pytest
 from retrieval.selectors import get_reader, search_passages
 from routing.answer import SourcePassage
 from routing.approvals import _targets
-from routing.backends.extractive import NOTHING_FOUND, _weighed_with
+from routing.backends.extractive import MAY_NOT_ANSWER, NOTHING_FOUND, _weighed_with
 from routing.models import AuditEvent, HeldRequest
 from routing.policy.loader import PolicyError, load_policy
 from routing.policy.versions import read_default_policy_text
@@ -105,3 +106,36 @@ TARGET_ROW = {
     "price_output_per_mtok": 0.0,
     "timeout_s": 120.0,
 }
+
+
+TRAVEL = """# Travel
+
+## Meals on trips
+
+Travel meals are paid at a flat daily rate. Breakfast, lunch and dinner are covered on travel days at three quarters
+of the rate. Keep your boarding passes with the report.
+
+## Booking travel
+
+Book flights through the travel desk at least two weeks ahead. Economy class is the default for flights under eight
+hours. Hotels must be within the city's nightly cap.
+
+## Expense reports
+
+Submit the expense report within ten business days of your return. Your manager approves it, and finance pays it
+into your bank account within a week.
+"""
+
+
+def test_passages_that_only_may_answer_are_quoted_with_the_caveat_and_no_model_is_asked(ingest, employee, onprem):
+    question = "when do I get my money back after a trip?"
+    onprem.behave(text="Within a week [1].")
+    ingest("travel.md", TRAVEL, "internal")
+    passages = [SourcePassage.of(p) for p in search_passages(get_reader(employee), question, k=5).passages]
+
+    answer = answer_through_gate(question=question, passages=passages, acting_user=employee)
+
+    assert onprem.requests == []
+    assert answer.backend == "extractive" and answer.text.startswith(MAY_NOT_ANSWER)
+    assert "finance pays it into your bank account within a week. [" in answer.text
+    assert AuditEvent.objects.get(id=answer.audit_id).outcome == AuditEvent.Outcome.ANSWERED

@@ -79,7 +79,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"cited right file {report['cited_right_file']}, key facts {report['key_fact_rate']}, "
             f"false not-found {report['false_not_found']} (of {report['answerable']} answerable); "
-            f"unanswerable handled {report['unanswerable_handled']} (of {report['unanswerable']})"
+            f"unanswerable handled {report['unanswerable_handled']} (of {report['unanswerable']}); "
+            f"answered with the caveat that the passages may not answer: {report['hedged']['answerable']} "
+            f"answerable, {report['hedged']['unanswerable']} unanswerable"
         )
         for kind, figures in report.get("variants", {}).items():
             change = ", ".join(f"{name} {delta:+}" for name, delta in figures["change"].items())
