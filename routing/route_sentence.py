@@ -69,7 +69,7 @@ def failures(attempts: Sequence[Attempt]) -> str:
     for a in attempts:
         kinds.setdefault(a.target, Counter())[a.outcome] += 1
     return ", ".join(
-        f"{target} not asked (the passages do not hold an answer)"
+        f"{target} not asked (too little evidence that the passages answer)"
         if set(counts) == {ErrorKind.NO_EVIDENCE}
         else f"{target} failed ({', '.join(k if n == 1 else f'{k} ×{n}' for k, n in counts.items())})"
         for target, counts in kinds.items()

@@ -155,7 +155,8 @@ class DecisionRun:
             backend.preflight(bundle)
             if target.requires_evidence and not _passages_answer(bundle):
                 raise BackendError(
-                    f"{target.name}: not asked, the passages do not hold an answer", kind=ErrorKind.NO_EVIDENCE
+                    f"{target.name}: not asked, too little evidence that the passages answer",
+                    kind=ErrorKind.NO_EVIDENCE,
                 )
             with resilience.breaker(target.name).calling():
                 if self.before_call is not None:

@@ -46,7 +46,7 @@ def test_passages_that_hold_no_answer_are_not_sent_to_the_local_model(ingest, em
 
     assert onprem.requests == []  # the model was never asked
     assert answer.backend == "extractive" and answer.text.startswith(NOTHING_FOUND)
-    assert "local not asked (the passages do not hold an answer)" in answer.route
+    assert "local not asked (too little evidence that the passages answer)" in answer.route
     event = AuditEvent.objects.get(id=answer.audit_id)
     assert [(a["target"], a["outcome"]) for a in event.attempts][0] == ("local", "no_evidence")
     assert event.outcome == AuditEvent.Outcome.NOTHING_FOUND
@@ -136,6 +136,7 @@ def test_passages_that_only_may_answer_are_quoted_with_the_caveat_and_no_model_i
     answer = answer_through_gate(question=question, passages=passages, acting_user=employee)
 
     assert onprem.requests == []
+    assert "local not asked (too little evidence that the passages answer)" in answer.route
     assert answer.backend == "extractive" and answer.text.startswith(MAY_NOT_ANSWER)
     assert "finance pays it into your bank account within a week. [" in answer.text
     assert AuditEvent.objects.get(id=answer.audit_id).outcome == AuditEvent.Outcome.ANSWERED
