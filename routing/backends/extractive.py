@@ -35,6 +35,7 @@ from rapidfuzz.distance import OSA
 from inspection.injection import inspect_injection
 from retrieval.embedders import embedder_is_loaded, get_embedder, loaded_embed
 from retrieval.follow_up import PreviousTurn, standalone_query
+from retrieval.sentences import split_sentences
 from retrieval.shorthand import expansion, with_expansions
 from retrieval.terms import STOPWORDS, content_terms, stem
 from routing.backends.base import Bundle, ChatBackend, ContextPassage
@@ -47,6 +48,11 @@ NOTHING_FOUND = (
 # The passages are about what was asked, but none states the amount asked for ("how much", "is there a cap").
 NO_AMOUNT_FOUND = (
     "The documents you can read speak of this, but none of them states the number you asked for. "
+    "Ask the document owner whether it is written down."
+)
+# The passages are about what was asked, but none names the year asked about ("the 2027 downtime dates").
+NO_YEAR_FOUND = (
+    "The documents you can read speak of this, but none of them mentions {year}. "
     "Ask the document owner whether it is written down."
 )
 MAX_SENTENCES = 10
@@ -78,7 +84,6 @@ W_OWN, W_CONTEXT, W_SIM, W_WANTED = 0.5, 0.2, 0.6, 0.08
 
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")  # of lower-cased text
 _ANY_CASE_WORD = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[`*])")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen"
@@ -176,7 +181,7 @@ def _sentences(text: str, heading: str) -> list[tuple[str, str, bool, bool]]:
                     found.append((heading, line, True, False))
                 continue
             continues = False  # a list item's second sentence is said on the item's line, not on a line of its own
-            for sentence in _SENTENCE_END.split(line):
+            for sentence in split_sentences(line):
                 sentence = sentence.strip()
                 if _quotable(sentence, item):
                     found.append((heading, sentence, item, continues))
@@ -275,6 +280,31 @@ class Evidence:
     amount_missing: bool = False
     # The question asks how to do something ("how do I …", "what are the steps"): a procedure answers it.
     asks_steps: bool = False
+    # The question asks for a date or an amount of a year ("the 2027 downtime dates") that no passage sent names.
+    year_missing: str | None = None
+
+
+# "When is the 2027 freeze", "the mileage rate for 2027": a date or an amount of one year. A passage that gives this
+# year's dates without naming the year, or another year's, does not answer it.
+_A_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_ASKS_WHEN_OR_AMOUNT = re.compile(
+    r"\bwhen\b|\bdates?\b|\bschedule[ds]?\b|\bcalendar\b|\bdeadline\b|\bhow (?:much|many|long)\b|\brates?\b"
+    r"|\bwhat (?:time|day)\b",
+    re.I,
+)
+
+
+def _year_missing(question: str, passages: Sequence[ContextPassage]) -> str | None:
+    """The year a question asking for a date or an amount names that no passage sent names too, if any. Only the
+    parts of the question that ask count: "my badge is from 2017, where do I go" names a year it does not ask
+    about."""
+    for part in question_parts(question) or [question]:
+        if not _ASKS_WHEN_OR_AMOUNT.search(part):
+            continue
+        for year in _A_YEAR.findall(part):
+            if not any(year in f"{p.title}\n{p.heading}\n{p.text}" for p in passages):
+                return year
+    return None
 
 
 # A question that asks for an amount, whose answer must hold a number (or say there is none), or how often,
@@ -455,6 +485,7 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
         tuple(candidates),
         _amount_missing(question, candidates),
         asks_steps=bool(_ASKS_STEPS.search(question)),
+        year_missing=_year_missing(question, bundle.passages),
     )
 
 
@@ -481,7 +512,7 @@ def evidence_score(evidence: Evidence) -> float:
 def verdict(evidence: Evidence, *, with_embeddings: bool) -> Verdict:
     """ANSWERS at ANSWER_THRESHOLD and above, MAY_ANSWER from HEDGE_THRESHOLD, else NOTHING; NOTHING too when the
     question asks for an amount no best sentence states. Without the model, word coverage alone decides."""
-    if not evidence.candidates or evidence.amount_missing:
+    if not evidence.candidates or evidence.amount_missing or evidence.year_missing:
         return Verdict.NOTHING
     if not with_embeddings:
         return Verdict.ANSWERS if evidence.coverage >= 0.35 else Verdict.NOTHING
@@ -645,7 +676,10 @@ class ExtractiveBackend(ChatBackend):
         evidence, found = _weighed(bundle)
         chosen = select_sentences(evidence) if found is not Verdict.NOTHING else []
         if not chosen:
-            yield NO_AMOUNT_FOUND if evidence.amount_missing else NOTHING_FOUND
+            if evidence.year_missing:
+                yield NO_YEAR_FOUND.format(year=evidence.year_missing)
+            else:
+                yield NO_AMOUNT_FOUND if evidence.amount_missing else NOTHING_FOUND
             if closest := closest_documents(bundle.passages):
                 yield " The closest documents were: " + "; ".join(closest) + "."
             return

@@ -15,6 +15,7 @@ from routing.backends.extractive import (
     MAY_NOT_ANSWER,
     NEIGHBOURS,
     NO_AMOUNT_FOUND,
+    NO_YEAR_FOUND,
     NOTHING_FOUND,
     Evidence,
     Verdict,
@@ -688,3 +689,46 @@ def test_passages_far_from_the_question_are_not_quoted_at_all():
     text = answer("can I bring my partner on a work trip?", *TRAVEL)
 
     assert text.startswith(NOTHING_FOUND) and "[" not in text
+
+
+def test_a_sentence_is_quoted_whole_past_an_abbreviation():
+    # Cut at every full stop before a digit, the answer was "call the Service Desk at ext. [1]", without the number.
+    text = answer(
+        "the projector in room 3 died mid meeting, who do i call?",
+        passage(
+            1,
+            "Standard rooms have a projector and a speakerphone. For problems with room technology during a meeting, "
+            "call the Service Desk at ext. 4357. Book rooms in the calendar.",
+            "Conference rooms",
+        ),
+    )
+
+    assert "call the Service Desk at ext. 4357. [1]" in text
+
+
+DOWNTIME = passage(
+    1,
+    "Planned CareChart downtimes are held on the third Sunday of each quarter, from 1:00 a.m. to 5:00 a.m. The "
+    "dates for 2026 are January 18, April 19, July 19 and October 18. Units print census reports the evening before.",
+    "EHR planned downtime",
+)
+
+
+def test_a_date_asked_for_a_year_no_passage_names_is_not_found_and_the_year_is_said():
+    text = answer("what are the exact dates for the 2027 planned carechart downtimes?", DOWNTIME)
+
+    assert text.startswith(NO_YEAR_FOUND.format(year="2027")) and "[1]" not in text
+
+
+def test_the_year_asked_for_is_quoted_and_a_year_only_told_is_no_question():
+    assert "January 18, April 19, July 19 and October 18. [1]" in answer(
+        "when are the 2026 planned carechart downtimes?", DOWNTIME
+    )
+    told = answer(
+        "my badge is from 2017 and will not open the doors. where do I get a new one?",
+        passage(
+            1,
+            "Replacement badges are printed at the Security office on the ground floor, room G14, 7 a.m. to 7 p.m.",
+        ),
+    )
+    assert "Security office on the ground floor" in told
