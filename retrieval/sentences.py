@@ -10,9 +10,12 @@ numbers, initials and lists; pure Python, MIT) decides instead.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 
 import pysbd
+
+_ENDS = re.compile(r"[.!?][\"')\]”’]*\s+$")
 
 # A Segmenter keeps the text it works on in itself: one per thread, as for the stemmer (retrieval/terms.py).
 _segmenters = threading.local()
@@ -31,4 +34,14 @@ def split_sentences(line: str) -> tuple[str, ...]:
     """The sentences of `line`, each stripped, none empty."""
     if "." not in line and "!" not in line and "?" not in line:
         return (line.strip(),) if line.strip() else ()
-    return tuple(s.strip() for s in _segmenter().segment(line) if s.strip())
+    sentences: list[str] = []
+    pending = ""
+    for piece in _segmenter().segment(line):  # the pieces put together are the line (clean=False)
+        pending += piece
+        # A sentence ends at its final stop followed by a space: not inside an address ("…/login?next=/home").
+        if _ENDS.search(piece):
+            sentences.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        sentences.append(pending.strip())
+    return tuple(s for s in sentences if s)

@@ -315,7 +315,7 @@ def audited_passage(n: int, passage: SourcePassage) -> dict[str, Any]:
     }
 
 
-def typed_verdict(request: GateRequest) -> dict[str, Any]:
+def question_injection_json(request: GateRequest) -> dict[str, Any]:
     """The question's typed-injection verdict as the audit row keeps it (empty when it did not read as one)."""
     return {"question_injection": request.question_injection} if request.question_injection else {}
 
@@ -326,7 +326,7 @@ def audited_decision(decision: Decision | None, request: GateRequest) -> dict[st
     return (
         decision_json(decision)
         | ({"injection": request.injection} if request.injection else {})
-        | typed_verdict(request)
+        | question_injection_json(request)
         | ({"gateway": request.gateway} if request.gateway else {})
         | ({"conversation": request.conversation} if request.conversation else {})
         | ({"held": request.held} if request.held else {})

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.clearance import Classification
 from routing.answer import GatedAnswer, GateRequest, KeepWithAudit, SourcePassage
-from routing.audit import decision_json, keep_beside_audit, record_answer, typed_verdict
+from routing.audit import decision_json, keep_beside_audit, question_injection_json, record_answer
 from routing.backends.base import Bundle
 from routing.facts import count_findings
 from routing.models import HeldRequest
@@ -93,7 +93,7 @@ def hold_request(
             data_class=int(Classification(decision.data_class)),
             policy_version=decision.policy_version,
             # The question's typed-injection verdict travels with it, for the row written when it is approved.
-            decision=decision_json(decision) | typed_verdict(request),
+            decision=decision_json(decision) | question_injection_json(request),
             targets=[
                 {
                     "name": t.name,

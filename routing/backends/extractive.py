@@ -15,8 +15,8 @@ length budget, one paragraph per passage, a sentence said once even when two pas
 Whether to answer at all is decided from evidence about the question, not one sentence's score:
 how much of the question's content the best passage covers, and how similar the best sentences are
 to it (see `verdict`). Evidence in between says the passages may answer: they are quoted after a sentence
-saying so, since on documents it was not fitted on a firm cut-off there refused as many answerable
-questions as it caught unanswerable ones. When it abstains, it names the documents that came closest.
+saying so, since on documents it was not fitted on a firm cut-off there refused two answerable
+questions for each unanswerable one it caught. When it abstains, it names the documents that came closest.
 """
 
 from __future__ import annotations
@@ -242,12 +242,16 @@ def asks_for(question: str) -> Wanted | None:
     q = question.lower()
     if _ASKS_NUMBER.search(q):
         return Wanted(_NUMBER, _unit_after(q))
-    if re.search(r"\bwho\b|\bwhom\b|\bwhich (?!of\b)\w+|\b(?:particular|specific) \w+|\bcalled\b", q):
+    if re.search(r"\bwho\b|\bwhom\b|\bwhich (?:team|person|office|channel)\b|\bcalled\b", q):
         return Wanted(_NAME)
     if re.search(r"\bwhere (?:do|can|should|is|are)\b", q):
         return Wanted(_PLACE)
     if re.search(r"\bhow (?:do|can|should|to)\b|\bwhat (?:command|steps)\b", q):
         return Wanted(_COMMAND)
+    # "Is there a particular password manager we use?", "which VDR vendor": the name of one (after "how do I …",
+    # which asks for the steps even about "a specific printer").
+    if re.search(r"\bwhich (?!of|is|are|do|does|did|should|can|would|will)\w+|\b(?:particular|specific) \w+", q):
+        return Wanted(_NAME)
     return None
 
 
@@ -281,30 +285,35 @@ class Evidence:
     amount_missing: bool = False
     # The question asks how to do something ("how do I …", "what are the steps"): a procedure answers it.
     asks_steps: bool = False
-    # The question asks for a date or an amount of a year ("the 2027 downtime dates") that no passage sent names.
+    # The question asks for a date or an amount of a year ("the 2027 downtime dates") that the passages sent do not
+    # name, though they name others.
     year_missing: str | None = None
 
 
-# "When is the 2027 freeze", "the mileage rate for 2027": a date or an amount of one year. A passage that gives this
-# year's dates without naming the year, or another year's, does not answer it.
-_A_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# "When is the 2027 freeze", "the mileage rate for 2027": a date or an amount of one year. Passages that name other
+# years and not this one (a page of 2026's dates) do not answer it; passages that name no year (a standing rule:
+# "carry over up to 5 days") may. Years from 1990 to 2039: "port 2049" is not one.
+_A_YEAR = re.compile(r"\b(?:199\d|20[0-3]\d)\b")
 _ASKS_WHEN_OR_AMOUNT = re.compile(
     r"\bwhen\b|\bdates?\b|\bschedule[ds]?\b|\bcalendar\b|\bdeadline\b|\bhow (?:much|many|long)\b|\brates?\b"
     r"|\bwhat (?:time|day)\b",
     re.I,
 )
+_CLAUSE_BREAK = re.compile(r"[,;:?!]\s+|\.\s+|\s+(?:and|but|so)\s+", re.I)
 
 
 def _year_missing(question: str, passages: Sequence[ContextPassage]) -> str | None:
-    """The year a question asking for a date or an amount names that no passage sent names too, if any. Only the
-    parts of the question that ask count: "my badge is from 2017, where do I go" names a year it does not ask
-    about."""
-    for part in question_parts(question) or [question]:
-        if not _ASKS_WHEN_OR_AMOUNT.search(part):
-            continue
-        for year in _A_YEAR.findall(part):
-            if not any(year in f"{p.title}\n{p.heading}\n{p.text}" for p in passages):
-                return year
+    """The year named by the clause of the question that asks for a date or an amount, when the passages sent name
+    other years but not that one. A year told in another clause ("I joined in 2018, how many days do I get?") is
+    not asked about."""
+    named = {year for p in passages for year in _A_YEAR.findall(f"{p.title}\n{p.heading}\n{p.text}")}
+    if not named:
+        return None
+    for clause in _CLAUSE_BREAK.split(question):
+        if _ASKS_WHEN_OR_AMOUNT.search(clause):
+            for year in _A_YEAR.findall(clause):
+                if year not in named:
+                    return year
     return None
 
 
@@ -500,6 +509,7 @@ class Verdict(enum.Enum):
 
     ANSWERS = "answers"
     MAY_ANSWER = "may_answer"  # quoted, after saying that they may not answer exactly
+    OTHER_YEARS = "other_years"  # about what was asked, but for other years than the one asked about
     NOTHING = "nothing"
 
 
@@ -512,15 +522,22 @@ def evidence_score(evidence: Evidence) -> float:
 
 def verdict(evidence: Evidence, *, with_embeddings: bool) -> Verdict:
     """ANSWERS at ANSWER_THRESHOLD and above, MAY_ANSWER from HEDGE_THRESHOLD, else NOTHING; NOTHING too when the
-    question asks for an amount no best sentence states. Without the model, word coverage alone decides."""
-    if not evidence.candidates or evidence.amount_missing or evidence.year_missing:
+    question asks for an amount no best sentence states, and OTHER_YEARS instead of answering when it asks about a
+    year the passages do not name (`year_missing`). Without the model, word coverage alone decides."""
+    if not evidence.candidates or evidence.amount_missing:
         return Verdict.NOTHING
     if not with_embeddings:
-        return Verdict.ANSWERS if evidence.coverage >= 0.35 else Verdict.NOTHING
-    score = evidence_score(evidence)
-    if score >= ANSWER_THRESHOLD:
-        return Verdict.ANSWERS
-    return Verdict.MAY_ANSWER if score >= HEDGE_THRESHOLD else Verdict.NOTHING
+        found = Verdict.ANSWERS if evidence.coverage >= 0.35 else Verdict.NOTHING
+    else:
+        score = evidence_score(evidence)
+        found = (
+            Verdict.ANSWERS
+            if score >= ANSWER_THRESHOLD
+            else Verdict.MAY_ANSWER
+            if score >= HEDGE_THRESHOLD
+            else Verdict.NOTHING
+        )
+    return Verdict.OTHER_YEARS if found is not Verdict.NOTHING and evidence.year_missing else found
 
 
 def answers_question(evidence: Evidence, *, with_embeddings: bool) -> bool:
@@ -675,9 +692,9 @@ class ExtractiveBackend(ChatBackend):
 
     def generate(self, bundle: Bundle) -> Iterator[str]:
         evidence, found = _weighed(bundle)
-        chosen = select_sentences(evidence) if found is not Verdict.NOTHING else []
+        chosen = select_sentences(evidence) if found in (Verdict.ANSWERS, Verdict.MAY_ANSWER) else []
         if not chosen:
-            if evidence.year_missing:
+            if found is Verdict.OTHER_YEARS:
                 yield NO_YEAR_FOUND.format(year=evidence.year_missing)
             else:
                 yield NO_AMOUNT_FOUND if evidence.amount_missing else NOTHING_FOUND

@@ -26,6 +26,10 @@ from retrieval.sentences import split_sentences
             "Run `kubectl get pods -n prod`. Then read /var/log/app.log. Version 1.2.3 is current!",
             ("Run `kubectl get pods -n prod`.", "Then read /var/log/app.log.", "Version 1.2.3 is current!"),
         ),
+        (
+            "Sign in at https://portal.example.com/login?next=/home first! Then open Settings.",
+            ("Sign in at https://portal.example.com/login?next=/home first!", "Then open Settings."),
+        ),
         ("No full stop in this line at all", ("No full stop in this line at all",)),
         ("   ", ()),
     ],

@@ -232,8 +232,10 @@ def test_a_question_for_a_particular_one_asks_for_its_name(question):
     assert wanted.strength("use a password manager to store your passwords.") == 0.0
 
 
-def test_which_of_a_few_does_not_ask_for_a_name():
+def test_which_of_a_few_does_not_ask_for_a_name_and_how_to_asks_for_the_steps():
     assert asks_for("which of these two laptops is lighter to carry?") is None
+    steps = asks_for("How do I set up a specific printer?")
+    assert steps is not None and steps.strength("then click add printer in the settings page.") == 1.0
 
 
 def test_a_mistyped_word_is_mended_to_the_passages_word_and_real_words_are_left_alone():
@@ -725,10 +727,20 @@ def test_the_year_asked_for_is_quoted_and_a_year_only_told_is_no_question():
         "when are the 2026 planned carechart downtimes?", DOWNTIME
     )
     told = answer(
-        "my badge is from 2017 and will not open the doors. where do I get a new one?",
-        passage(
-            1,
-            "Replacement badges are printed at the Security office on the ground floor, room G14, 7 a.m. to 7 p.m.",
-        ),
+        "my badge is from 2017 and will not open the doors, when can I get a new one printed?",
+        passage(1, "Replacement badges are printed at the Security office from 2020 on, weekdays 7 a.m. to 7 p.m."),
     )
-    assert "Security office on the ground floor" in told
+    assert "printed at the Security office" in told
+
+
+def test_a_year_asked_about_a_standing_rule_or_far_from_the_passages_is_no_reason_to_name_it():
+    standing = answer(
+        "How many unused PTO days can I carry over into 2026?",
+        passage(1, "You may carry up to 5 unused PTO days into the next calendar year. They expire on 31 March."),
+    )
+    assert "carry up to 5 unused PTO days" in standing
+    far = answer(
+        "When is the 2027 company retreat?",
+        passage(1, "Lunch is served at noon in the atrium. Badges are required on every floor since 2024."),
+    )
+    assert far.startswith(NOTHING_FOUND)
