@@ -13,6 +13,7 @@ from inspection.findings import Finding
 from inspection.injection import InjectionVerdict, inspect_injection
 from inspection.stored import StoredFindings, inspector_version
 from retrieval.injection import inspect_passages
+from routing.backends.extractive import MAY_NOT_ANSWER
 from routing.errors import ErrorKind
 from routing.policy.decide import Decision, Target, Zone
 from routing.runner import Attempt, Delta, Restart
@@ -228,6 +229,17 @@ class GatedAnswer:
     def cited(self) -> frozenset[int]:
         """The numbers of the passages the text cites as [n]."""
         return frozenset(n for n in range(1, len(self.passages) + 1) if f"[{n}]" in self.text)
+
+    @property
+    def hedged(self) -> bool:
+        """Answered by the in-process extractive answer from passages that only may answer: it quoted them after
+        saying so (routing.backends.extractive.Verdict.MAY_ANSWER)."""
+        return (
+            self.answered_by is not None
+            and self.answered_by.in_process
+            and bool(self.cited)
+            and self.text.startswith(MAY_NOT_ANSWER)
+        )
 
     @property
     def citations(self) -> list[Citation]:

@@ -281,7 +281,8 @@ def record_answer(*, answer: GatedAnswer, request: GateRequest) -> AuditEvent:
         ],
         data_class=int(data_class),
         policy_version=decision.policy_version if decision else "",
-        decision=audited_decision(decision, request),
+        # An answer that quoted passages only after saying they may not answer exactly, so that an auditor sees it.
+        decision=audited_decision(decision, request) | ({"hedged": True} if answer.hedged else {}),
         attempts=[a.__dict__ for a in answer.attempts],
         backend=answer.backend,
         model=answer.model,

@@ -41,7 +41,6 @@ from retrieval.question_variants import KINDS, vary
 from retrieval.services import drop_collection
 from routing.answer import GatedAnswer
 from routing.audit import outcome_of
-from routing.backends.extractive import MAY_NOT_ANSWER
 from routing.models import AuditEvent
 from routing.services import answer_question
 
@@ -160,7 +159,7 @@ def score_answer(question: EvalQuestion, answer: GatedAnswer, documents: dict[in
         "attributed": bool(answer.attributed),  # only an answer that cites nothing is attributed
         "citations_removed": answer.citations_removed,
         # Answered, but saying first that the passages may not answer exactly (the extractive answer's caveat).
-        "hedged": not not_found and answer.text.startswith(MAY_NOT_ANSWER),
+        "hedged": not not_found and answer.hedged,
         "failure": failure,
     }
 

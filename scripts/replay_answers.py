@@ -47,6 +47,10 @@ def main() -> None:
     from routing.backends.base import Bundle, ContextPassage
     from routing.backends.extractive import ExtractiveBackend
     from routing.evaluation import load_questions, score_answer, summarise
+    from routing.policy.decide import Target, Zone
+
+    # The in-process answer, as the default policy names it (GatedAnswer.hedged reads it).
+    extractive = Target(name="extractive", zone=Zone.ONPREM, backend="extractive", tier="onprem")
 
     get_embedder().embed_batch(["warm up"])  # loads the model, as the first search does
     questions = {q.id: q for q in load_questions(args.questions)}
@@ -81,7 +85,7 @@ def main() -> None:
             )
             for p in sent
         ]
-        answer = GatedAnswer(text=text, passages=passages, decision=None, answered_by=None, model="extractive")
+        answer = GatedAnswer(text=text, passages=passages, decision=None, answered_by=extractive, model="extractive")
         scored = score_answer(question, answer, {p["document_id"]: p["file"] for p in sent})
         asked.append(question)
         lines.append(scored)

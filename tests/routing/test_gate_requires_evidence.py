@@ -8,6 +8,7 @@ server on loopback."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from retrieval.selectors import get_reader, search_passages
 from routing.answer import SourcePassage
@@ -127,7 +128,9 @@ into your bank account within a week.
 """
 
 
-def test_passages_that_only_may_answer_are_quoted_with_the_caveat_and_no_model_is_asked(ingest, employee, onprem):
+def test_passages_that_only_may_answer_are_quoted_with_the_caveat_and_no_model_is_asked(
+    ingest, employee, auditor, onprem, client
+):
     question = "when do I get my money back after a trip?"
     onprem.behave(text="Within a week [1].")
     ingest("travel.md", TRAVEL, "internal")
@@ -139,4 +142,18 @@ def test_passages_that_only_may_answer_are_quoted_with_the_caveat_and_no_model_i
     assert "local not asked (too little evidence that the passages answer)" in answer.route
     assert answer.backend == "extractive" and answer.text.startswith(MAY_NOT_ANSWER)
     assert "finance pays it into your bank account within a week. [" in answer.text
-    assert AuditEvent.objects.get(id=answer.audit_id).outcome == AuditEvent.Outcome.ANSWERED
+    event = AuditEvent.objects.get(id=answer.audit_id)
+    assert event.outcome == AuditEvent.Outcome.ANSWERED and event.decision["hedged"] is True
+    # The auditor sees that the answer came with the caveat.
+    client.force_login(auditor)
+    page = client.get(reverse("audit-detail", args=[answer.audit_id])).content.decode()
+    assert "Answered with a caveat" in page
+
+
+def test_an_answer_with_evidence_is_not_marked_hedged(ingest, employee, onprem):
+    question = "How many days of sick leave do employees earn a year?"
+    passages = passages_for(ingest, employee, question)
+
+    answer = answer_through_gate(question=question, passages=passages, acting_user=employee)
+
+    assert "hedged" not in AuditEvent.objects.get(id=answer.audit_id).decision
