@@ -67,6 +67,14 @@ class AuditFilterForm(forms.Form):
         empty_value=None,
         help_text="The question, or a gateway conversation's last user message, scored as typed injection.",
     )
+    hedged = forms.TypedChoiceField(
+        label="Answered with the caveat",
+        required=False,
+        choices=YES_NO,
+        coerce=_yes_no,
+        empty_value=None,
+        help_text="Passages quoted after saying that they may not answer the question exactly.",
+    )
     date_from = forms.DateField(label="From (date)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(
         label="To (date, inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -69,6 +69,10 @@ def filter_audit_events(filters: Mapping[str, Any]) -> QuerySet[AuditEvent]:
         in_gateway = Q(decision__has_key="gateway") & Q(decision__gateway__has_key="user_message_injection")
         typed = Q(decision__has_key="question_injection") | in_gateway
         events = events.filter(typed if filters["typed_injection"] else ~typed)
+    if "hedged" in filters:
+        # has_key, never NULL for a row without the key: "no" keeps those rows.
+        hedged = Q(decision__has_key="hedged")
+        events = events.filter(hedged if filters["hedged"] else ~hedged)
     # Bounds on created_at itself rather than created_at::date, so its index serves the range.
     if "date_from" in filters:
         events = events.filter(created_at__gte=_day_start(filters["date_from"]))

@@ -18,6 +18,7 @@ from routing.models import AuditEvent, HeldRequest
 from routing.policy.loader import PolicyError, load_policy
 from routing.policy.versions import read_default_policy_text
 from routing.services import answer_through_gate
+from tests.audit_log import listed
 
 LEAVE = """# Leave
 
@@ -148,12 +149,20 @@ def test_passages_that_only_may_answer_are_quoted_with_the_caveat_and_no_model_i
     client.force_login(auditor)
     page = client.get(reverse("audit-detail", args=[answer.audit_id])).content.decode()
     assert "Answered with a caveat" in page
+    # ... and finds such answers in the log.
+    log = reverse("audit-log")
+    assert answer.audit_id in listed(client.get(log, {"hedged": "yes"}))
+    assert answer.audit_id not in listed(client.get(log, {"hedged": "no"}))
 
 
-def test_an_answer_with_evidence_is_not_marked_hedged(ingest, employee, onprem):
+def test_an_answer_with_evidence_is_not_marked_hedged(ingest, employee, auditor, onprem, client):
     question = "How many days of sick leave do employees earn a year?"
     passages = passages_for(ingest, employee, question)
 
     answer = answer_through_gate(question=question, passages=passages, acting_user=employee)
 
     assert "hedged" not in AuditEvent.objects.get(id=answer.audit_id).decision
+    client.force_login(auditor)
+    log = reverse("audit-log")
+    assert answer.audit_id in listed(client.get(log, {"hedged": "no"}))
+    assert answer.audit_id not in listed(client.get(log, {"hedged": "yes"}))
