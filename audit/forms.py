@@ -20,6 +20,13 @@ def _yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
+def _yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    """An optional yes/no filter: True, False, or None when not given."""
+    return forms.TypedChoiceField(
+        label=label, required=False, choices=YES_NO, coerce=_yes_no, empty_value=None, help_text=help_text
+    )
+
+
 class AuditFilterForm(forms.Form):
     """Every field is optional; `filters()` gives only the valid, non-empty ones.
 
@@ -53,27 +60,14 @@ class AuditFilterForm(forms.Form):
         label="Model", required=False, max_length=200, widget=forms.TextInput(attrs={"list": "audit-models"})
     )
     workload = forms.ChoiceField(label="Workload", required=False, choices=[ANY, *Workload.choices])
-    fallback = forms.TypedChoiceField(
-        label="Fell back", required=False, choices=YES_NO, coerce=_yes_no, empty_value=None
+    fallback = _yes_no_field("Fell back")
+    cache_hit = _yes_no_field("Cache hit")
+    typed_injection = _yes_no_field(
+        "Reads as a prompt injection",
+        "The question, or a gateway conversation's last user message, scored as typed injection.",
     )
-    cache_hit = forms.TypedChoiceField(
-        label="Cache hit", required=False, choices=YES_NO, coerce=_yes_no, empty_value=None
-    )
-    typed_injection = forms.TypedChoiceField(
-        label="Reads as a prompt injection",
-        required=False,
-        choices=YES_NO,
-        coerce=_yes_no,
-        empty_value=None,
-        help_text="The question, or a gateway conversation's last user message, scored as typed injection.",
-    )
-    hedged = forms.TypedChoiceField(
-        label="Answered with the caveat",
-        required=False,
-        choices=YES_NO,
-        coerce=_yes_no,
-        empty_value=None,
-        help_text="Passages quoted after saying that they may not answer the question exactly.",
+    hedged = _yes_no_field(
+        "Answered with the caveat", "Passages quoted after saying that they may not answer the question exactly."
     )
     date_from = forms.DateField(label="From (date)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(

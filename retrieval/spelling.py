@@ -28,7 +28,9 @@ from collections.abc import Callable, Collection
 
 from rapidfuzz.distance import OSA
 
+from retrieval.embedders import get_embedder
 from retrieval.shorthand import SHORTHAND
+from retrieval.terms import stem
 
 MIN_LETTERS = 5
 # A word of letters alone, not part of a host name, an address, a path or a hyphenated name.
@@ -40,10 +42,10 @@ Readable = Callable[[Collection[str]], Collection[str]]
 
 @functools.cache
 def _by_first_letter() -> dict[str, tuple[str, ...]]:
-    from retrieval.embedders.sentence_transformers import wordpiece_vocabulary
-
+    # The configured embedder's word list, read without loading its weights (empty for one without a list: then
+    # nothing is ever corrected).
     grouped: dict[str, list[str]] = {}
-    for word in wordpiece_vocabulary():
+    for word in get_embedder().vocabulary():
         if word.isalpha():
             grouped.setdefault(word[0], []).append(word)
     return {first: tuple(sorted(words)) for first, words in grouped.items()}
@@ -51,13 +53,7 @@ def _by_first_letter() -> dict[str, tuple[str, ...]]:
 
 @functools.cache
 def _stems() -> frozenset[str]:
-    return frozenset(_stem(w) for words in _by_first_letter().values() for w in words)
-
-
-def _stem(word: str) -> str:
-    from retrieval.terms import stem
-
-    return stem(word)
+    return frozenset(stem(w) for words in _by_first_letter().values() for w in words)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -67,7 +63,7 @@ def correction(word: str) -> str | None:
     if len(word) < MIN_LETTERS or not word.isalpha() or word in SHORTHAND:
         return None
     words = _by_first_letter().get(word[0], ())
-    if word in words or _stem(word) in _stems():
+    if word in words or stem(word) in _stems():
         return None
     limit = 1 if len(word) < 8 else 2
     near = [

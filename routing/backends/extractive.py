@@ -527,17 +527,16 @@ def verdict(evidence: Evidence, *, with_embeddings: bool) -> Verdict:
     if not evidence.candidates or evidence.amount_missing:
         return Verdict.NOTHING
     if not with_embeddings:
-        found = Verdict.ANSWERS if evidence.coverage >= 0.35 else Verdict.NOTHING
+        if evidence.coverage < 0.35:
+            return Verdict.NOTHING
+        found = Verdict.ANSWERS
+    elif (score := evidence_score(evidence)) >= ANSWER_THRESHOLD:
+        found = Verdict.ANSWERS
+    elif score >= HEDGE_THRESHOLD:
+        found = Verdict.MAY_ANSWER
     else:
-        score = evidence_score(evidence)
-        found = (
-            Verdict.ANSWERS
-            if score >= ANSWER_THRESHOLD
-            else Verdict.MAY_ANSWER
-            if score >= HEDGE_THRESHOLD
-            else Verdict.NOTHING
-        )
-    return Verdict.OTHER_YEARS if found is not Verdict.NOTHING and evidence.year_missing else found
+        return Verdict.NOTHING
+    return Verdict.OTHER_YEARS if evidence.year_missing else found
 
 
 def answers_question(evidence: Evidence, *, with_embeddings: bool) -> bool:

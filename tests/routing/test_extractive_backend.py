@@ -744,3 +744,13 @@ def test_a_year_asked_about_a_standing_rule_or_far_from_the_passages_is_no_reaso
         passage(1, "Lunch is served at noon in the atrium. Badges are required on every floor since 2024."),
     )
     assert far.startswith(NOTHING_FOUND)
+
+
+def test_a_year_not_named_turns_only_an_answer_into_other_years_with_or_without_the_model():
+    def evidence(coverage: float, similarity: float) -> Evidence:
+        return Evidence(coverage, similarity, 0.0, (CANDIDATE,), year_missing="2027")
+
+    assert verdict(evidence(0.1, 0.1), with_embeddings=False) is Verdict.NOTHING
+    assert verdict(evidence(0.5, 0.1), with_embeddings=False) is Verdict.OTHER_YEARS
+    assert verdict(evidence(0.0, 0.1), with_embeddings=True) is Verdict.NOTHING
+    assert verdict(evidence(0.0, HEDGE_THRESHOLD), with_embeddings=True) is Verdict.OTHER_YEARS
