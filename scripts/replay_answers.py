@@ -12,6 +12,7 @@ exactly the passages a real run sent; what retrieval sends is not replayed (run 
 
 --split: the halves of docs/answer-quality.md, sha256(id) mod 2 (0: tuning, 1: held out).
 --show: prints each failing question's answer.
+--dump FILE: writes each question's scored line, to compare two trees question by question.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def main() -> None:
     parser.add_argument("recorded", type=Path)
     parser.add_argument("--split", choices=["tune", "held", "all"], default="all")
     parser.add_argument("--show", action="store_true")
+    parser.add_argument("--dump", type=Path, help="write each question's scored line (JSON lines) to this file")
     args = parser.parse_args()
 
     import django
@@ -92,6 +94,8 @@ def main() -> None:
         if args.show and scored["failure"]:
             missing = scored["key_facts_missing"]
             print(f"--- {question.id} {scored['failure']} {missing}\nQ: {question.question}\nA: {text}\n")
+    if args.dump:
+        args.dump.write_text("".join(json.dumps(line) + "\n" for line in lines))
     report = summarise(lines, asked)
     print(json.dumps({"split": args.split} | {k: v for k, v in report.items() if k not in ("attributed_answers",)}))
 

@@ -38,6 +38,7 @@ from retrieval.follow_up import PreviousTurn, standalone_query
 from retrieval.sentences import split_sentences
 from retrieval.shorthand import expansion, with_expansions
 from retrieval.terms import STOPWORDS, content_terms, stem
+from routing.backends.asked_details import NUMBER, missing_detail, year_missing
 from routing.backends.base import Bundle, ChatBackend, ContextPassage
 from routing.similarity import Embed, cosine
 
@@ -45,9 +46,10 @@ NOTHING_FOUND = (
     "I could not find anything about this in the documents you can read. "
     "Try other words, or ask the document owner whether it is written down."
 )
-# The passages are about what was asked, but none states the amount asked for ("how much", "is there a cap").
-NO_AMOUNT_FOUND = (
-    "The documents you can read speak of this, but none of them states the number you asked for. "
+# The passages are about what was asked, but none states the kind of detail asked for ("how many", "is there a cap",
+# "what's the hotline"): asked_details.
+NO_DETAIL_FOUND = (
+    "The documents you can read speak of this, but none of them states the {detail} you asked for. "
     "Ask the document owner whether it is written down."
 )
 # The passages are about what was asked, but none names the year asked about ("the 2027 downtime dates").
@@ -86,11 +88,7 @@ W_OWN, W_CONTEXT, W_SIM, W_WANTED = 0.5, 0.2, 0.6, 0.08
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")  # of lower-cased text
 _ANY_CASE_WORD = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
-_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen"
-    r"|(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundred|thousand|million|dozen|half)\b",
-    re.I,
-)
+_NUMBER = NUMBER
 _COMMAND = re.compile(r"`[^`]+`|\$ |\b(?:run|click|select|go to|open|email|contact|submit|file|use)\b", re.I)
 _PLACE = re.compile(
     r"https?://|\b[\w-]+\.(?:gov|com|org|io|net)\b|\bKB\d+|`[^`]+`|\b(?:in|at|on|through|via)\s+[A-Z][\w]+|#[a-z][\w-]+"
@@ -280,9 +278,9 @@ class Evidence:
     best_similarity: float  # the best sentence's cosine similarity to the question
     similarity_gap: float  # how far the best sentence stands out: its similarity less the median sentence's
     candidates: tuple[_Candidate, ...]
-    # The question asks for an amount ("how many", "is there a cap") or a frequency and none of the best
-    # on-topic sentences holds one: the passages are about the topic but do not say what is asked.
-    amount_missing: bool = False
+    # The kind of detail the question asks for ("number", "sum", "phone number": asked_details) when none of the
+    # best on-topic sentences states one: the passages are about the topic but do not say what is asked.
+    detail_missing: str | None = None
     # The question asks how to do something ("how do I …", "what are the steps"): a procedure answers it.
     asks_steps: bool = False
     # The question asks for a date or an amount of a year ("the 2027 downtime dates") that the passages sent do not
@@ -290,45 +288,6 @@ class Evidence:
     year_missing: str | None = None
 
 
-# "When is the 2027 freeze", "the mileage rate for 2027": a date or an amount of one year. Passages that name other
-# years and not this one (a page of 2026's dates) do not answer it; passages that name no year (a standing rule:
-# "carry over up to 5 days") may. Years from 1990 to 2039: "port 2049" is not one.
-_A_YEAR = re.compile(r"\b(?:199\d|20[0-3]\d)\b")
-_ASKS_WHEN_OR_AMOUNT = re.compile(
-    r"\bwhen\b|\bdates?\b|\bschedule[ds]?\b|\bcalendar\b|\bdeadline\b|\bhow (?:much|many|long)\b|\brates?\b"
-    r"|\bwhat (?:time|day)\b",
-    re.I,
-)
-_CLAUSE_BREAK = re.compile(r"[,;:?!]\s+|\.\s+|\s+(?:and|but|so)\s+", re.I)
-
-
-def _year_missing(question: str, passages: Sequence[ContextPassage]) -> str | None:
-    """The year named by the clause of the question that asks for a date or an amount, when the passages sent name
-    other years but not that one. A year told in another clause ("I joined in 2018, how many days do I get?") is
-    not asked about."""
-    named = {year for p in passages for year in _A_YEAR.findall(f"{p.title}\n{p.heading}\n{p.text}")}
-    if not named:
-        return None
-    for clause in _CLAUSE_BREAK.split(question):
-        if _ASKS_WHEN_OR_AMOUNT.search(clause):
-            for year in _A_YEAR.findall(clause):
-                if year not in named:
-                    return year
-    return None
-
-
-# A question that asks for an amount, whose answer must hold a number (or say there is none), or how often,
-# answered by a frequency. "When" and "how soon" are not among them: "before your first day" answers those
-# without a number.
-_ASKS_AMOUNT = re.compile(r"\bhow (?:many|much)\b|\b(?:maximum|minimum|limit|cap|rate|percentage)\b", re.I)
-# "Which (Postgres) version": answered by a version ("15.4", "v1.29"), not by any figure.
-_ASKS_VERSION = re.compile(r"\b(?:which|what)\s+(?:[\w.-]+\s+){0,2}version\b", re.I)
-_A_VERSION = re.compile(r"\bv?\d+(?:\.\d+)+\b|\bv\d+\b|\bversion\s+\d+", re.I)
-_AN_AMOUNT = re.compile(
-    _NUMBER.pattern + r"|\ban?\s+(?:few\s+|couple\s+of\s+)?(?:minute|hour|day|week|month|year|quarter)s?\b"
-    r"|\bunlimited\b|\bno\s+(?:set\s+)?(?:limit|cap|maximum|minimum|fee|charge|cost)\b|\bfree\b",
-    re.I,
-)
 _ASKS_STEPS = re.compile(
     r"\bhow (?:do|can|should|would) (?:i|we|you)\b|\bhow to\b|\bwhat (?:are )?(?:the )?steps\b|\bprocedure\b", re.I
 )
@@ -337,32 +296,8 @@ _ASKS_STEPS = re.compile(
 # (the best sentence is often the section's opening line: "we use business cards sparingly" above the steps).
 MIN_STEPS = 3
 STEPS_AMONG = 3
-# How many of the best on-topic sentences are read for the amount asked.
-AMOUNT_AMONG = 8
-
-
-# "How often" is answered by a frequency: a number, or a word that says one.
-_ASKS_FREQUENCY = re.compile(r"\bhow often\b", re.I)
-_PERIOD = r"(?:minute|hour|day|night|week|weekday|month|quarter|year|sprint|shift|cycle|release|pay period)s?"
-_A_FREQUENCY = re.compile(
-    rf"\b(?:every|each|per|a|an|once\s+a|twice\s+a)\s+(?:other\s+|single\s+|\w+\s+)?{_PERIOD}\b"
-    r"|\b(?:daily|weekly|biweekly|bi-weekly|fortnightly|monthly|quarterly|annually|yearly|hourly|nightly)\b"
-    r"|\b(?:once|twice|\d+\s+times)\b",
-    re.I,
-)
-
-
-def _amount_missing(question: str, candidates: Sequence[_Candidate]) -> bool:
-    if _ASKS_VERSION.search(question):
-        says = [_A_VERSION]
-    elif _ASKS_AMOUNT.search(question):
-        says = [_AN_AMOUNT]
-    elif _ASKS_FREQUENCY.search(question):
-        says = [_AN_AMOUNT, _A_FREQUENCY]
-    else:
-        return False
-    best = [c for c in candidates if c.on_topic][:AMOUNT_AMONG]
-    return bool(best) and not any(p.search(c.sentence) for c in best for p in says)
+# How many of the best on-topic sentences are read for the detail asked (asked_details).
+DETAIL_AMONG = 8
 
 
 _PART_SPLIT = re.compile(
@@ -493,9 +428,9 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
         ordered[0],
         gap,
         tuple(candidates),
-        _amount_missing(question, candidates),
+        missing_detail(question, [c.sentence for c in candidates if c.on_topic][:DETAIL_AMONG]),
         asks_steps=bool(_ASKS_STEPS.search(question)),
-        year_missing=_year_missing(question, bundle.passages),
+        year_missing=year_missing(question, (f"{p.title}\n{p.heading}\n{p.text}" for p in bundle.passages)),
     )
 
 
@@ -524,7 +459,7 @@ def verdict(evidence: Evidence, *, with_embeddings: bool) -> Verdict:
     """ANSWERS at ANSWER_THRESHOLD and above, MAY_ANSWER from HEDGE_THRESHOLD, else NOTHING; NOTHING too when the
     question asks for an amount no best sentence states, and OTHER_YEARS instead of answering when it asks about a
     year the passages do not name (`year_missing`). Without the model, word coverage alone decides."""
-    if not evidence.candidates or evidence.amount_missing:
+    if not evidence.candidates or evidence.detail_missing:
         return Verdict.NOTHING
     if not with_embeddings:
         if evidence.coverage < 0.35:
@@ -696,7 +631,9 @@ class ExtractiveBackend(ChatBackend):
             if found is Verdict.OTHER_YEARS:
                 yield NO_YEAR_FOUND.format(year=evidence.year_missing)
             else:
-                yield NO_AMOUNT_FOUND if evidence.amount_missing else NOTHING_FOUND
+                yield (
+                    NO_DETAIL_FOUND.format(detail=evidence.detail_missing) if evidence.detail_missing else NOTHING_FOUND
+                )
             if closest := closest_documents(bundle.passages):
                 yield " The closest documents were: " + "; ".join(closest) + "."
             return

@@ -14,7 +14,7 @@ from routing.backends.extractive import (
     MAX_SENTENCES,
     MAY_NOT_ANSWER,
     NEIGHBOURS,
-    NO_AMOUNT_FOUND,
+    NO_DETAIL_FOUND,
     NO_YEAR_FOUND,
     NOTHING_FOUND,
     Evidence,
@@ -508,6 +508,8 @@ def test_a_shell_pipeline_is_not_read_as_a_table():
     assert "kubectl get pods -A:" not in text
 
 
+DETAIL_NOT_STATED = NO_DETAIL_FOUND.split("{detail}")[0]
+
 DONATION_PAGE = (
     "Employees can donate annual leave to a coworker through the voluntary leave transfer program. "
     "Submit the donation form in the leave system and name the recipient. "
@@ -551,8 +553,52 @@ def test_a_question_asking_for_an_amount_is_not_answered_by_passages_that_hold_n
     text = answer(question, passage(1, " ".join(filter(None, [DONATION_PAGE, limit_sentence])), "Leave donation"))
 
     # It says what is missing (the topic is there, the number is not) and names the closest document.
-    assert text.startswith(NO_AMOUNT_FOUND) is not answered
+    assert text.startswith(DETAIL_NOT_STATED) is not answered
     assert ("The closest documents were: Leave donation." in text) is not answered
+    assert ("[1]" in text) is answered
+
+
+TRAVEL_PAGE = (
+    "Driving your own car to a work trip is reimbursed when it is cheaper than a rental car or a taxi. "
+    "Local transit under $25 needs only a short comment in the expense report. "
+    "Expenses above $75 need a receipt, and the trip approver signs off on 90 days of claims at a time. "
+    "Employees can also contribute up to $23,000 a year to the retirement plan through the payroll system."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "limit_sentence", "answered"),
+    [
+        # A sum of money is asked: other figures ("$25" for transit, "90 days") do not state it.
+        ("What's the per-mile rate I get reimbursed for driving my own car?", "", False),
+        (
+            "How much severance pay would I get if my position is cut?",
+            "Severance is paid when a position is cut in a reduction in force after 12 months of service.",
+            False,
+        ),
+        # A share is asked: a sum or a count is not one.
+        ("What percentage does the company match on retirement plan contributions?", "", False),
+        ("How much does the company match on retirement contributions?", "", False),
+        # Once a sentence states the sum (per the unit asked) or the share, the same passages answer.
+        (
+            "What's the per-mile rate I get reimbursed for driving my own car?",
+            "Mileage for your own car is reimbursed at $0.70 per mile.",
+            True,
+        ),
+        (
+            "What percentage does the company match on retirement plan contributions?",
+            "The company matches retirement plan contributions up to 5% of salary.",
+            True,
+        ),
+        # "Paid" leave and a pay period are not money asked for: a count of days or hours answers them.
+        ("How much paid leave do I get for a work trip that takes 90 days?", "", True),
+        ("How many days of claims does the trip approver sign off at a time before the pay period ends?", "", True),
+    ],
+)
+def test_a_question_asking_for_a_sum_or_a_share_is_not_answered_by_other_figures(question, limit_sentence, answered):
+    text = answer(question, passage(1, " ".join(filter(None, [TRAVEL_PAGE, limit_sentence])), "Travel expenses"))
+
+    assert text.startswith(DETAIL_NOT_STATED) is not answered
     assert ("[1]" in text) is answered
 
 
@@ -610,7 +656,7 @@ def test_a_how_often_question_is_not_answered_by_passages_that_give_no_frequency
         "Laptops",
     )
 
-    assert answer("How often does IT replace laptops?", laptops).startswith(NO_AMOUNT_FOUND)
+    assert answer("How often does IT replace laptops?", laptops).startswith(NO_DETAIL_FOUND.format(detail="frequency"))
     assert "once every four years" in answer("How often does IT replace laptops?", refreshed)
 
 
