@@ -84,11 +84,20 @@ def cost_chart(board: Dashboard) -> bytes:
     return _svg(figure)
 
 
+# The daily shares of requests drawn by rates_chart: RateRow's field, the legend's label, colour, marker.
+RATE_LINES = (
+    ("fallback_rate", "fallback", "#b26a00", "o"),
+    ("refusal_rate", "refused", "#b3261e", "o"),
+    ("nothing_found_rate", "nothing found", "#5f6b7a", "s"),
+    ("hedged_rate", "with the caveat", "#2f6f9f", "^"),
+)
+
+
 def rates_chart(board: Dashboard) -> bytes:
     figure, axes = _figure()
     labels = [r.day.strftime("%d %b") for r in board.rates]
-    axes.plot(labels, [100 * r.fallback_rate for r in board.rates], marker="o", label="fallback", color="#b26a00")
-    axes.plot(labels, [100 * r.refusal_rate for r in board.rates], marker="o", label="refused", color="#b3261e")
+    for share, label, colour, marker in RATE_LINES:
+        axes.plot(labels, [100 * getattr(r, share) for r in board.rates], marker=marker, label=label, color=colour)
     axes.set_ylabel("% of requests", fontsize=9)
     axes.set_ylim(bottom=0)
     axes.tick_params(axis="x", labelrotation=45)

@@ -39,10 +39,14 @@ COST_PER_DAY = """
 SELECT (created_at AT TIME ZONE %s)::date, workload, sum(cost_usd)
 FROM routing_auditevent WHERE created_at >= %s GROUP BY 1, 2 ORDER BY 1
 """
+# An answer given with the caveat that the passages may not answer exactly carries "hedged" in its decision
+# (routing.audit); one that found nothing has its own outcome.
 RATES_PER_DAY = f"""
 SELECT (created_at AT TIME ZONE %s)::date, count(*),
        avg(CASE WHEN fallback_used THEN 1.0 ELSE 0.0 END),
-       avg(CASE WHEN outcome = 'refused' THEN 1.0 ELSE 0.0 END)
+       avg(CASE WHEN outcome = 'refused' THEN 1.0 ELSE 0.0 END),
+       avg(CASE WHEN outcome = 'nothing_found' THEN 1.0 ELSE 0.0 END),
+       avg(CASE WHEN decision->>'hedged' = 'true' THEN 1.0 ELSE 0.0 END)
 FROM routing_auditevent WHERE created_at >= %s AND {REQUESTS_ONLY} GROUP BY 1 ORDER BY 1
 """
 REDACTION_KINDS = """
@@ -66,6 +70,8 @@ class RateRow:
     requests: int
     fallback_rate: float
     refusal_rate: float
+    nothing_found_rate: float  # told that the documents hold nothing about it
+    hedged_rate: float  # answered with the caveat that the passages may not answer exactly
 
 
 @dataclass
@@ -140,7 +146,7 @@ def build_dashboard(days: int, *, parts: Iterable[str] = PARTS) -> Dashboard:
                 board.cost.setdefault(day, {})[workload] = float(cost or 0.0)
         if "rates" in wanted:
             cursor.execute(RATES_PER_DAY, [tz, since])
-            board.rates = [RateRow(day, n, float(fb), float(rf)) for day, n, fb, rf in cursor.fetchall()]
+            board.rates = [RateRow(day, n, *map(float, shares)) for day, n, *shares in cursor.fetchall()]
         if "redactions" in wanted:
             cursor.execute(REDACTION_KINDS, [since])
             board.redactions = [(kind, int(n)) for kind, n in cursor.fetchall()]

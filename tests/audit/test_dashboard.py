@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.dashboard import build_dashboard
 from routing.models import AuditEvent
+from tests.audit.conftest import DECISION
 
 LOCAL_OK = {
     "target": "local",
@@ -59,6 +60,19 @@ def test_an_admins_review_of_a_flagged_passage_is_no_request(trail, write_audit,
     assert board.total_requests == 4 and board.zones == {"cloud": 2, "onprem": 1, "refused": 1}
     [today] = board.rates
     assert today.requests == 4
+
+
+def test_answers_not_found_and_answers_with_the_caveat_are_shares_of_each_days_requests(trail, write_audit, employee):
+    write_audit(employee, attempts=[LOCAL_OK], backend="local", outcome=AuditEvent.Outcome.NOTHING_FOUND, cost_usd=0.0)
+    write_audit(employee, attempts=[LOCAL_OK], backend="local", decision=DECISION | {"hedged": True}, cost_usd=0.0)
+
+    [today] = build_dashboard(30).rates
+
+    # Six requests: the four of the trail (none of them either), one found nothing, one with the caveat.
+    assert today.requests == 6
+    assert today.nothing_found_rate == pytest.approx(1 / 6)
+    assert today.hedged_rate == pytest.approx(1 / 6)
+    assert today.refusal_rate == pytest.approx(1 / 6)
 
 
 def test_ninety_days_include_the_older_request(trail):
