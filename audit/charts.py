@@ -87,7 +87,7 @@ def cost_chart(board: Dashboard) -> bytes:
 # The daily shares of requests drawn by rates_chart: RateRow's field, the legend's label, colour, marker.
 RATE_LINES = (
     ("fallback_rate", "fallback", "#b26a00", "o"),
-    ("refusal_rate", "refused", "#b3261e", "o"),
+    ("refusal_rate", "refused", "#b3261e", "v"),
     ("nothing_found_rate", "nothing found", "#5f6b7a", "s"),
     ("hedged_rate", "with the caveat", "#2f6f9f", "^"),
 )

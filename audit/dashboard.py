@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import timezone
 
-from routing.models import REVIEW_OUTCOMES
+from routing.models import REVIEW_OUTCOMES, AuditEvent
 
 PERIODS = (7, 30, 90)
 # Rows of the trail that are no request: an admin's review of a flagged passage (routing.models.REVIEW_OUTCOMES).
@@ -39,14 +39,15 @@ COST_PER_DAY = """
 SELECT (created_at AT TIME ZONE %s)::date, workload, sum(cost_usd)
 FROM routing_auditevent WHERE created_at >= %s GROUP BY 1, 2 ORDER BY 1
 """
-# An answer given with the caveat that the passages may not answer exactly carries "hedged" in its decision
-# (routing.audit); one that found nothing has its own outcome.
+# An answer given with the caveat that the passages may not answer exactly has the key "hedged" in its decision
+# (routing.audit; the query log's filter reads the same key); one that found nothing has its own outcome. The
+# columns are RateRow's fields, in order.
 RATES_PER_DAY = f"""
 SELECT (created_at AT TIME ZONE %s)::date, count(*),
        avg(CASE WHEN fallback_used THEN 1.0 ELSE 0.0 END),
-       avg(CASE WHEN outcome = 'refused' THEN 1.0 ELSE 0.0 END),
-       avg(CASE WHEN outcome = 'nothing_found' THEN 1.0 ELSE 0.0 END),
-       avg(CASE WHEN decision->>'hedged' = 'true' THEN 1.0 ELSE 0.0 END)
+       avg(CASE WHEN outcome = '{AuditEvent.Outcome.REFUSED.value}' THEN 1.0 ELSE 0.0 END),
+       avg(CASE WHEN outcome = '{AuditEvent.Outcome.NOTHING_FOUND.value}' THEN 1.0 ELSE 0.0 END),
+       avg(CASE WHEN decision ? 'hedged' THEN 1.0 ELSE 0.0 END)
 FROM routing_auditevent WHERE created_at >= %s AND {REQUESTS_ONLY} GROUP BY 1 ORDER BY 1
 """
 REDACTION_KINDS = """
@@ -146,7 +147,10 @@ def build_dashboard(days: int, *, parts: Iterable[str] = PARTS) -> Dashboard:
                 board.cost.setdefault(day, {})[workload] = float(cost or 0.0)
         if "rates" in wanted:
             cursor.execute(RATES_PER_DAY, [tz, since])
-            board.rates = [RateRow(day, n, *map(float, shares)) for day, n, *shares in cursor.fetchall()]
+            board.rates = [
+                RateRow(day, n, float(fell_back), float(refused), float(nothing_found), float(hedged))
+                for day, n, fell_back, refused, nothing_found, hedged in cursor.fetchall()
+            ]
         if "redactions" in wanted:
             cursor.execute(REDACTION_KINDS, [since])
             board.redactions = [(kind, int(n)) for kind, n in cursor.fetchall()]

@@ -25,80 +25,134 @@ NUMBER = re.compile(
     r"|(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundred|thousand|million|dozen|half)\b",
     re.I,
 )
-# The clauses of a question: a detail is asked by the clause that asks, not by one that tells.
+# The clauses of a question: a detail is asked by a clause that asks, not by one that tells ("I called the hotline
+# and they told me to reset my PIN, how do I do that?" asks for no phone number).
 CLAUSE_BREAK = re.compile(r"[,;:?!]\s+|\.\s+|\s+(?:and|but|so)\s+", re.I)
+_ASKS = re.compile(r"\b(?:what|what's|whats|which|how|where|when|who|whom|is there|are there)\b|\?\s*$", re.I)
 
-# A question that asks for an amount, whose answer must hold a number (or say there is none). "When" and "how soon"
-# are not among them: "before your first day" answers those without a number.
+# An amount, whose answer must hold a number (or say there is none). "When" and "how soon" are not among them:
+# "before your first day" answers those without a number.
 _ASKS_AMOUNT = re.compile(r"\bhow (?:many|much)\b|\b(?:maximum|minimum|limit|cap|rate|percentage)\b", re.I)
 _AN_AMOUNT = re.compile(
     NUMBER.pattern + r"|\ban?\s+(?:few\s+|couple\s+of\s+)?(?:minute|hour|day|week|month|year|quarter)s?\b"
-    r"|\bunlimited\b|\bno\s+(?:set\s+)?(?:limit|cap|maximum|minimum|fee|charge|cost)\b|\bfree\b",
+    r"|\bunlimited\b|\bno\s+(?:set\s+)?(?:limit|cap|maximum|minimum|fee|charge|cost)\b|\bfree\b"
+    r"|\bnot\s+(?:capped|limited)\b",
     re.I,
 )
-# "Which (Postgres) version": answered by a version ("15.4", "v1.29"), not by any figure.
-_ASKS_VERSION = re.compile(r"\b(?:which|what)\s+(?:[\w.-]+\s+){0,2}version\b", re.I)
+# "Which (Postgres) version": a version ("15.4", "v1.29", "Java 21"), not any figure.
 _A_VERSION = re.compile(r"\bv?\d+(?:\.\d+)+\b|\bv\d+\b|\bversion\s+\d+", re.I)
-# A sum of money ("how much does the course cost", "the per-mile rate I get reimbursed"): a figure that is no sum
-# ("56 hours") does not state it. "Paid leave", "pay period" and "pay stub" speak of something else.
-_MONEY_WORDS = (
-    r"cost|costs|price|priced|fee|fees|charge|charged|chargeback|billed"
-    r"|pay(?! (?:period|stub|slip|day|grade|band|scale))|salary|severance|bonus|stipend|allowance|budget"
-    r"|reimburs\w*|expense\w*|spend|match|matches|contribut\w*|per diem|worth|owe|money|dollars?|refund\w*"
+# The product a version is asked of ("which Java version", "what version of Windows"): "Java 21" states one.
+_VERSION_OF = re.compile(
+    r"\b(?:which|what)\s+(?:[\w.-]+\s+)?([\w.+#-]+)\s+version\b|\bversion\s+of\s+([\w.+#-]+)", re.I
 )
-_ASKS_MONEY = re.compile(rf"\b(?:{_MONEY_WORDS})\b|\b(?:get|gets|getting|are|is|be|being|am) paid\b", re.I)
+# A sum of money: "how much" with a word of money in its clause ("how much does the course cost", "how much do I get
+# paid"), or the price of something ("what's the fee for a new card"). "How many" counts things, whatever they are
+# ("how many expense lines", "how many GPU hours are in our budget"); "how much unused leave" is leave. A sum is
+# also said as a share or a multiple of another ("5% of base salary", "time and a half"), or in words.
+_MONEY = (
+    r"costs?|price[ds]?|fees?|charges?|salary|salaries|severance|bonus(?:es)?|stipends?|allowances?|reimburs\w*"
+    r"|per diem|money|dollars?|refunds?|wages?|compensation|premiums?|chargebacks?|billed|match|contribute"
+    r"|paid(?!\s+(?:\w+\s+)?(?:leave|time|holidays?|vacation|days?|hours?|weeks?))|pay(?!\s+(?:period|stub|slip|grade))"
+)
+_HOW_MUCH = re.compile(r"\bhow much\s+(\w+)", re.I)
+# After "how much", a word that says the amount is of the verb that follows ("how much does …", "how much extra …").
+_HOW_MUCH_VERB = frozenset(
+    {"is", "are", "was", "were", "does", "do", "did", "will", "would", "can", "could", "should", "may", "might"}
+    | {"extra", "more", "less", "money", "it", "we", "i", "you", "they"}
+)
+_ASKS_MONEY = re.compile(rf"\b(?:{_MONEY})\b", re.I)
+_ASKS_PRICE = re.compile(
+    r"\b(?:what|what's|whats|how much)\b.*\b(?:costs?|price|fees?|charge)\b(?!\s+(?:off|back|card))", re.I
+)
+_ASKS_RATE = re.compile(r"\b(?:rate|maximum|minimum|limit|cap)\b", re.I)
+_CURRENCY = r"USD|EUR|GBP|CAD|AUD|CHF|JPY|dollars?|cents?|euros?|pounds?|yen|francs?|rupees?"
 _A_SUM = re.compile(
-    r"[$€£]\s?\d|\d\s?(?:USD|EUR|GBP|dollars?|cents?)\b|\b(?:USD|EUR|GBP)\s?\d|\bfree\b|\bno (?:cost|charge|fee)s?\b"
-    r"|\bat no (?:cost|charge)\b|\bin full\b",
+    rf"[$€£¥]\s?\d|\d\s?(?:{_CURRENCY})\b|\b(?:{_CURRENCY})\s?\d|\b(?:[a-z]+\s+)?(?:{_CURRENCY})\b"
+    r"|\bfree\b|\bno (?:extra |additional )?(?:cost|charge|fee)s?\b|\bat no (?:extra )?(?:cost|charge)\b"
+    r"|\bcosts? nothing\b|\bincluded\b|\bin full\b|\btime and a half\b|\b(?:double|triple)\b"
+    r"|\b\d+(?:\.\d+)?\s?(?:x|times)\b|\d\s?%|\bper ?cent\b",
     re.I,
 )
 # A share ("what percentage", "how much does the company match"): a sum or a count is not one.
 _ASKS_SHARE = re.compile(r"\bpercent(?:age)?\b|\bwhat share\b|\bhow much (?:do|does|will) (?:\w+\s+){1,3}match\b", re.I)
-_A_SHARE = re.compile(r"\d\s?%|\bper ?cent\b|\bhalf\b|\bin full\b", re.I)
-# "The per-mile rate", "cost per GPU hour": the amount is one per that unit ("$0.70 per mile", "$2/hour").
-_PER_UNIT = re.compile(r"\bper[- ](?!diem\b|cent\b)([a-z]+)(?:[- ]([a-z]+))?", re.I)
+_A_SHARE = re.compile(
+    r"\d\s?%|\bper ?cent\b|\bhalf\b|\bquarters?\b|\bthirds?\b|\bfifths?\b|\btenths?\b|\b\d+/\d+\b|\bin full\b"
+    r"|\bfully\b|\bthe (?:full|entire|whole) (?:amount|cost|price|premium|fee|sum|balance)\b"
+    r"|\ball of\b|\bnone of\b|\bnothing\b",
+    re.I,
+)
+# A sum per unit ("the per-mile rate", "cost per GPU hour"): stated per that unit ("$0.70 per mile", "$2/hour",
+# "$50 monthly", "$60 a head"). Not "as per policy" or "per the handbook".
+_PER_UNIT = re.compile(r"(?<!\bas )\bper[- ](?!diem\b|cent\b)([a-z]+)", re.I)
+# Units a sum may be given per without "per": "$2.10 hourly", "$250 nightly", "$50 monthly", "$60 a head".
+_UNIT_ADVERBS = {
+    "minute": r"/\s*min\b",
+    "hour": r"\bhourly\b|/\s*h(?:r|our)?\b",
+    "day": r"\bdaily\b",
+    "night": r"\bnightly\b",
+    "week": r"\bweekly\b",
+    "month": r"\bmonthly\b|/\s*mo(?:nth)?\b",
+    "year": r"\b(?:yearly|annual(?:ly)?)\b|\ba year\b|/\s*yr\b",
+    "person": r"\b(?:a|per|each) (?:head|person|attendee|guest)\b|\bpp\b",
+}
 # "How often" is answered by a frequency: a number, or a word that says one.
 _ASKS_FREQUENCY = re.compile(r"\bhow often\b", re.I)
 _PERIOD = r"(?:minute|hour|day|night|week|weekday|month|quarter|year|sprint|shift|cycle|release|pay period)s?"
 _A_FREQUENCY = re.compile(
     rf"\b(?:every|each|per|a|an|once\s+a|twice\s+a)\s+(?:other\s+|single\s+|\w+\s+)?{_PERIOD}\b"
     r"|\b(?:daily|weekly|biweekly|bi-weekly|fortnightly|monthly|quarterly|annually|yearly|hourly|nightly)\b"
-    r"|\b(?:once|twice|\d+\s+times)\b",
+    r"|\b(?:once|twice|\d+\s+times)\b|\bof (?:the|each|every) (?:week|month|quarter|year)\b",
     re.I,
 )
-# A number to call ("what's the hotline", "the extension for the wire desk"): digits of a phone number or an
-# extension. "Who do I call" asks for a name, not this.
+# A number to call ("the phone number of the wire desk", "what number do I call", "the extension for security").
+# "Who do I call" asks for a name; "an extension on my deadline", "a file extension" are no numbers to call.
 _ASKS_PHONE = re.compile(
-    r"\b(?:tele)?phone (?:number|line)\b|\bhotline\b|\bextension\b|\bwhat number\b"
-    r"|\bnumber (?:to|do i|should i|can i) call\b",
+    r"\b(?:tele)?phone (?:number|line|extension)\b|\bhotline\b|\bnumber (?:do i|should i|can i|to|we) (?:call|dial)\b"
+    r"|\bwhat(?:'s| is)? (?:the )?(?:number|extension) (?:for|to call|do i call)\b|\bwhich extension\b",
     re.I,
 )
 _A_PHONE = re.compile(
-    r"\b(?:ext|x)\.?\s?\d{3,6}\b|\d{3}\)?[\s.-]\d{3}[\s.-]?\d{4}\b|\+\d[\d\s().-]{7,}\d|\b\d{4,6}\b", re.I
-)
-# An address to write to ("what's the e-mail for payroll", "which alias"): an address or a channel.
-_ASKS_EMAIL = re.compile(
-    r"\be-?mail (?:address|alias)\b|\bwhat(?:'s| is)? the e-?mail\b|\bwhich (?:e-?mail|alias)\b", re.I
-)
-_AN_EMAIL = re.compile(r"@|\bmailto:", re.I)
-# A time of day ("what time", "the cut-off for same-day wires"): a clock time, or a word for one.
-_ASKS_TIME = re.compile(
-    r"\bwhat time\b(?! ?(?:frame|period|window|line|zone))|\bcut-?off(?: time)?\b|\bby what time\b|\bwhat hour\b", re.I
-)
-_A_TIME = re.compile(
-    r"\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b\.?|p\.?m\b\.?)|\b\d{1,2}:\d{2}\b|\b\d{4}\s?(?:hours|hrs|UTC|GMT|ET|CET)\b"
-    r"|\b(?:noon|midday|midnight|close of business|end of (?:the )?(?:business )?day|COB|EOD)\b",
+    r"\bext(?:ension)?\.?\s?\d{2,6}\b|\bx\d{3,6}\b|\d{3}\)?[\s.-]\d{3}[\s.-]?\d{4}\b|\+\d[\d\s().-]{7,}\d"
+    r"|\b1-8\d\d-[A-Z0-9-]{4,}\b|\b(?:911|999|112|000)\b|\b(?!(?:19|20)\d\d\b)\d{4,6}\b",
     re.I,
 )
-# A form ("which form do I file"): a form named, or a form's number.
-_ASKS_FORM = re.compile(r"\b(?:which|what) (?:\w+\s+)?form\b|\bform (?:number|do i|should i|to)\b", re.I)
-_A_FORM = re.compile(r"\bforms?\b|\btemplate\b|\b[A-Z]{1,5}-?\d{2,5}[A-Z]?\b")
+# An address to write to ("the e-mail address for payroll", "what's the email for the help desk", "which mailing
+# list"): an address, or a channel to post in. An e-mail policy or its retention period is not one.
+_ASKS_EMAIL = re.compile(
+    r"\be-?mail (?:address|alias)\b|\bwhat(?:'s| is)? the e-?mail (?:for|to|of)\b|\bmailing list\b", re.I
+)
+_AN_EMAIL = re.compile(r"@|\bmailto:|(?<![\w&])#[a-z][\w-]+", re.I)
+# A time of day ("what time does the branch close", "the cut-off for same-day wires"): a clock time, or a day or a
+# date by which it falls. "Time off" and "time frame" are not one.
+_ASKS_TIME = re.compile(
+    r"\bwhat time\b(?! ?(?:off|frame|period|window|line|zone))|\bcut-?off\b(?! date)|\bby what time\b|\bwhat hour\b",
+    re.I,
+)
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_A_TIME = re.compile(
+    r"\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b\.?|p\.?m\b\.?)|\b\d{1,2}[:h]\d{2}\b|\b[0-2]\d[0-5]\d\b|\b\d{1,2}\s?o'?clock\b"
+    r"|\b(?:at|by|until|till|from|before|after)\s+\d{1,2}\b|\b(?:noon|midday|midnight)\b"
+    r"|\b(?:close|end) of (?:business|play|day)\b|\bend of (?:the )?(?:business |working )?day\b|\b(?:COB|EOD|EOB)\b"
+    rf"|\b{_WEEKDAY}\b|\b{_MONTH}\s\d{{1,2}}\b|\b\d{{1,2}}\s{_MONTH}",
+    re.I,
+)
+# A form ("which form do I file", "what tax form"): one named, by a number ("W-4", "I-9", "1099") or a word that
+# names one. "A form of ID", "a form factor" are not forms.
+_ASKS_FORM = re.compile(
+    r"\b(?:which|what) (?:\w+\s+)?form\b(?! (?:of|factor))|\bform (?:number|do i|should i|to)\b", re.I
+)
+_A_FORM = re.compile(
+    r"\b(?:forms?|templates?|requests?|applications?|checklists?|worksheets?|questionnaires?|declarations?"
+    r"|certificates?|attestations?)\b|\b[A-Z]{1,5}-?\d{1,5}[A-Z]?\b|\b\d{3,5}\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
 class Detail:
     """A kind of detail an answer must state: its name (said to the user when no passage states it), the patterns
-    any of which states it, and for an amount per unit ("per mile"), the unit it comes with."""
+    any of which states it, and for a sum per unit ("per mile"), the unit it comes with."""
 
     name: str
     says: tuple[re.Pattern[str], ...]
@@ -108,36 +162,53 @@ class Detail:
         return any(p.search(sentence) for p in self.says) and (self.per is None or bool(self.per.search(sentence)))
 
 
-def _per_unit(asking: Iterable[str]) -> re.Pattern[str] | None:
-    for clause in asking:
-        if match := _PER_UNIT.search(clause):
-            units = "|".join(re.escape(stem(w)) for w in match.groups() if w and w.lower() not in STOPWORDS)
-            return re.compile(rf"(?:\bper|/|\ba|\ban|\beach)\s*(?:\w+\s+)?(?:{units})", re.I)
+def _per_unit(clauses: Iterable[str]) -> re.Pattern[str] | None:
+    """The unit of "per X" in the clauses, as a sentence may write it after a sum ("per mile", "/mile", "a mile",
+    "each mile", "monthly", "a head"); None when there is none, or it is a function word ("per the handbook")."""
+    for clause in clauses:
+        if (match := _PER_UNIT.search(clause)) and match.group(1).lower() not in STOPWORDS:
+            word = match.group(1).lower()
+            base = word[:-1] if word.endswith("s") and len(word) > 3 else word
+            noun = rf"(?:\bper|/|\ban?|\beach)\s*(?:\w+[\s-])?(?:{re.escape(base)}|{re.escape(stem(base))})\w*"
+            return re.compile("|".join(filter(None, [noun, _UNIT_ADVERBS.get(base)])), re.I)
     return None
+
+
+def _asks_sum(clause: str) -> bool:
+    """Whether the clause asks for a sum of money: the price of something, "how much" of money or with a word of money
+    after its verb, or a rate or a cap of money ("the per-mile rate I get reimbursed")."""
+    if _ASKS_PRICE.search(clause):
+        return True
+    if match := _HOW_MUCH.search(clause):
+        if match.group(1).lower() in _HOW_MUCH_VERB:
+            return bool(_ASKS_MONEY.search(clause, match.end(1)))
+        return bool(_ASKS_MONEY.match(clause, match.start(1)))
+    return bool(_ASKS_RATE.search(clause) and _ASKS_MONEY.search(clause))
 
 
 def asked_detail(question: str) -> Detail | None:
     """The kind of detail `question` asks for, or None when it asks for none in particular."""
-    clauses = CLAUSE_BREAK.split(question)
-    amount = [c for c in clauses if _ASKS_AMOUNT.search(c)]
-    if _ASKS_VERSION.search(question):
-        return Detail("version", (_A_VERSION,))
-    if any(_ASKS_SHARE.search(c) for c in amount):
+    asking = [c for c in CLAUSE_BREAK.split(question) if _ASKS.search(c)] or [question]
+    amount = [c for c in asking if _ASKS_AMOUNT.search(c)]
+    if version := next(filter(None, map(_VERSION_OF.search, asking)), None):
+        product = re.escape(version.group(1) or version.group(2))
+        return Detail("version", (_A_VERSION, re.compile(rf"\b{product}\w*\s?v?\d", re.I)))
+    if any(_ASKS_SHARE.search(c) for c in asking):
         return Detail("percentage", (_A_SHARE,))
-    if any(_ASKS_MONEY.search(c) for c in amount):
-        return Detail("sum", (_A_SUM,), _per_unit(amount))
+    if money := [c for c in asking if _asks_sum(c)]:
+        return Detail("sum", (_A_SUM,), _per_unit(money))
     if amount:
-        return Detail("number", (_AN_AMOUNT,), _per_unit(amount))
-    if _ASKS_FREQUENCY.search(question):
+        return Detail("number", (_AN_AMOUNT,))
+    if any(_ASKS_FREQUENCY.search(c) for c in asking):
         return Detail("frequency", (_AN_AMOUNT, _A_FREQUENCY))
-    if _ASKS_PHONE.search(question):
-        return Detail("phone number", (_A_PHONE,))
-    if _ASKS_EMAIL.search(question):
-        return Detail("e-mail address", (_AN_EMAIL,))
-    if _ASKS_TIME.search(question):
-        return Detail("time", (_A_TIME,))
-    if _ASKS_FORM.search(question):
-        return Detail("form", (_A_FORM,))
+    for asks, name, says in (
+        (_ASKS_PHONE, "phone number", _A_PHONE),
+        (_ASKS_EMAIL, "e-mail address", _AN_EMAIL),
+        (_ASKS_TIME, "time", _A_TIME),
+        (_ASKS_FORM, "form", _A_FORM),
+    ):
+        if any(asks.search(c) for c in asking):
+            return Detail(name, (says,))
     return None
 
 

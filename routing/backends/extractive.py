@@ -88,7 +88,6 @@ W_OWN, W_CONTEXT, W_SIM, W_WANTED = 0.5, 0.2, 0.6, 0.08
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")  # of lower-cased text
 _ANY_CASE_WORD = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
-_NUMBER = NUMBER
 _COMMAND = re.compile(r"`[^`]+`|\$ |\b(?:run|click|select|go to|open|email|contact|submit|file|use)\b", re.I)
 _PLACE = re.compile(
     r"https?://|\b[\w-]+\.(?:gov|com|org|io|net)\b|\bKB\d+|`[^`]+`|\b(?:in|at|on|through|via)\s+[A-Z][\w]+|#[a-z][\w-]+"
@@ -239,7 +238,7 @@ def asks_for(question: str) -> Wanted | None:
     """The kind of thing the answer should contain, from the question's wording."""
     q = question.lower()
     if _ASKS_NUMBER.search(q):
-        return Wanted(_NUMBER, _unit_after(q))
+        return Wanted(NUMBER, _unit_after(q))
     if re.search(r"\bwho\b|\bwhom\b|\bwhich (?:team|person|office|channel)\b|\bcalled\b", q):
         return Wanted(_NAME)
     if re.search(r"\bwhere (?:do|can|should|is|are)\b", q):
@@ -457,8 +456,9 @@ def evidence_score(evidence: Evidence) -> float:
 
 def verdict(evidence: Evidence, *, with_embeddings: bool) -> Verdict:
     """ANSWERS at ANSWER_THRESHOLD and above, MAY_ANSWER from HEDGE_THRESHOLD, else NOTHING; NOTHING too when the
-    question asks for an amount no best sentence states, and OTHER_YEARS instead of answering when it asks about a
-    year the passages do not name (`year_missing`). Without the model, word coverage alone decides."""
+    question asks for a kind of detail no best sentence states (`detail_missing`: asked_details), and OTHER_YEARS
+    instead of answering when it asks about a year the passages do not name (`year_missing`). Without the model,
+    word coverage alone decides."""
     if not evidence.candidates or evidence.detail_missing:
         return Verdict.NOTHING
     if not with_embeddings:

@@ -152,7 +152,11 @@ def test_employee_answer_never_cites_a_confidential_document_that_matches_best(
     assert response.status_code == 200
     assert "forty million" not in html
     assert "Borealis acquisition terms" not in html
-    assert citation_links(html) == [note.chunks.get().id]
+    # The note the employee may read speaks of the acquisition but states no sum: the answer says so and names
+    # the note as the closest document, citing nothing.
+    assert "none of them states the sum you asked for" in html
+    assert "The closest documents were: Borealis staff note." in html
+    assert citation_links(html) == []
     event = AuditEvent.objects.get()
     assert [p["document_id"] for p in event.passages] == [note.id]
     assert all(p["chunk_id"] != memo_chunk for p in event.passages)

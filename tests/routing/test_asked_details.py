@@ -78,6 +78,70 @@ def test_a_detail_is_missing_when_no_best_sentence_states_one(question, sentence
     assert missing_detail(question, sentences) == missing
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        # Words of money in other senses: a count of things answers these.
+        ("How many fields must match for two records to be flagged as duplicates?", "Three fields must match."),
+        ("What's the maximum number of expense lines on one report?", "One report holds up to 50 expense lines."),
+        ("How many hours a week can I spend on outside work?", "You may spend up to 8 hours a week on it."),
+        ("How many GPU hours are in our group's budget this quarter?", "Each group has 50,000 GPU hours a quarter."),
+        ("How many GPU hours can I charge to my allocation?", "Each project may charge up to 20,000 GPU hours."),
+        ("How many weeks of severance do I get?", "Severance is two weeks for every year of service."),
+        ("How much unused leave do I get paid out when I leave?", "Up to 5 days of unused leave are paid out."),
+        ("How many signatures do we need to charge off a loan?", "A charge-off needs two signatures."),
+        # A sum said as a share, a multiple or in words.
+        ("How much does the company contribute to my pension?", "The company contributes 5% of base salary."),
+        ("How much does the employer pay toward health insurance?", "The employer pays 80% of the premium."),
+        ("How much do I get paid for on-call?", "On-call weeks are paid at time and a half."),
+        ("How much does a replacement badge cost?", "A lost badge is replaced for a fee of ten dollars."),
+        ("How much does a replacement badge cost?", "Replacement badges cost 25 euros."),
+        ("How much does a locker cost?", "Lockers are included at no extra cost."),
+        ("How much does it cost in CPU to turn on audit logging?", "Audit logging adds about 5% CPU overhead."),
+        # A sum per unit, written without "per".
+        ("What's the GPU cost per hour?", "A100 time is billed at $2.10 hourly."),
+        ("How much is the phone allowance per month?", "The mobile allowance is $50 monthly."),
+        ("What's the hotel limit per night in London?", "London hotels: up to GBP 250 nightly."),
+        ("How much is the print charge per copy?", "Colour prints cost $0.10 per copy."),
+        ("How many days can I carry over as per policy?", "You can carry over up to 5 days."),
+        ("How many vacation days do I get per year?", "Full-time employees get 25 days of paid annual leave."),
+        # A share in words.
+        ("What percentage of the premium does the employer pay?", "The employer pays the full premium."),
+        ("What percentage of the premium does the employer cover?", "The employer covers three quarters of it."),
+        ("What percentage of tuition is reimbursed?", "Tuition is fully reimbursed."),
+        # Numbers to call in other formats; words that are no number to call.
+        ("What number do I call in an emergency on site?", "In an emergency, dial 999."),
+        ("What's the number to call for the IT helpdesk?", "Call 1-800-HELP-NOW."),
+        ("What's the extension for security?", "Security is on extension 22."),
+        ("What's the phone number of the wire desk?", "The wire desk is at +44 20 7946 0958."),
+        ("What number of vacation days do new hires get?", "New hires get 15 days of vacation."),
+        ("Can I get an extension on my expense report deadline?", "Managers can approve extensions of up to 14 days."),
+        ("What file extension do exported reports have?", "Reports export as .xlsx files."),
+        ("I called the hotline and they said to reset my PIN, how do I do that?", "Open the app, then Reset PIN."),
+        # E-mail policies are no address.
+        ("What is the email retention period?", "Email is kept for seven years."),
+        # Times of day in other formats, a day by which, and time off.
+        ("What time does the office open?", "The office opens at 8."),
+        ("What time does the office open?", "The office opens at 0800."),
+        ("What time does the branch close?", "The branch closes at 5 o'clock."),
+        ("What time is the change freeze?", "Changes stop at end of business on Friday."),
+        ("What's the cutoff for submitting timesheets?", "Timesheets are due by Friday each week."),
+        ("What time off do I get for a bereavement?", "You get up to five days of bereavement leave."),
+        # Forms by their number or by a word that names one; "a form of ID" is no form.
+        ("What tax form do I need for withholding?", "Give payroll a W-4."),
+        ("What tax form do contractors get?", "Contractors receive a 1099 in January."),
+        ("Which form do I fill in for business travel?", "Submit a Travel Request in Workday before booking."),
+        ("What form of ID do I need at the front desk?", "Bring a passport or a driving licence."),
+        # Versions of a named product, frequencies said as a day of the month, a cap said to be none.
+        ("Which Java version do builds use?", "Builds use Java 21 (Temurin)."),
+        ("How often do I get paid?", "Payday is the last working day of the month."),
+        ("Is there a cap on overtime?", "Overtime is not capped."),
+    ],
+)
+def test_a_sentence_that_answers_in_other_words_is_not_refused(question, sentence):
+    assert missing_detail(question, [sentence]) is None
+
+
 def test_a_year_asked_about_is_missing_only_when_the_passages_name_other_years():
     asked = "When are the 2027 planned downtime dates?"
 
