@@ -15,6 +15,7 @@ others.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -40,7 +41,7 @@ _AN_AMOUNT = re.compile(
     re.I,
 )
 # "Which (Postgres) version": a version ("15.4", "v1.29", "Java 21"), not any figure.
-_A_VERSION = re.compile(r"\bv?\d+(?:\.\d+)+\b|\bv\d+\b|\bversion\s+\d+", re.I)
+_A_VERSION = re.compile(r"\bv?\d+(?:\.\d+)+\b|\bv\d+\b|\bversion\W{0,3}\d+", re.I)
 # The product a version is asked of ("which Java version", "what version of Windows"): "Java 21" states one.
 _VERSION_OF = re.compile(
     r"\b(?:which|what)\s+(?:[\w.-]+\s+)?([\w.+#-]+)\s+version\b|\bversion\s+of\s+([\w.+#-]+)", re.I
@@ -66,8 +67,10 @@ _ASKS_PRICE = re.compile(
 )
 _ASKS_RATE = re.compile(r"\b(?:rate|maximum|minimum|limit|cap)\b", re.I)
 _CURRENCY = r"USD|EUR|GBP|CAD|AUD|CHF|JPY|dollars?|cents?|euros?|pounds?|yen|francs?|rupees?"
+# Every currency sign Unicode knows ("₹6,000", "₩", "₺"), not only the dollar, euro and pound.
+_CURRENCY_SIGNS = "".join(chr(c) for c in range(0x20, 0x10000) if unicodedata.category(chr(c)) == "Sc")
 _A_SUM = re.compile(
-    rf"[$€£¥]\s?\d|\d\s?(?:{_CURRENCY})\b|\b(?:{_CURRENCY})\s?\d|\b(?:[a-z]+\s+)?(?:{_CURRENCY})\b"
+    rf"[{re.escape(_CURRENCY_SIGNS)}]\s?\d|\d\s?(?:{_CURRENCY})\b|\b(?:{_CURRENCY})\s?\d|\b(?:[a-z]+\s+)?(?:{_CURRENCY})\b"
     r"|\bfree\b|\bno (?:extra |additional )?(?:cost|charge|fee)s?\b|\bat no (?:extra )?(?:cost|charge)\b"
     r"|\bcosts? nothing\b|\bincluded\b|\bin full\b|\btime and a half\b|\b(?:double|triple)\b"
     r"|\b\d+(?:\.\d+)?\s?(?:x|times)\b|\d\s?%|\bper ?cent\b",
@@ -97,18 +100,27 @@ _UNIT_ADVERBS = {
 }
 # "How often" is answered by a frequency: a number, or a word that says one.
 _ASKS_FREQUENCY = re.compile(r"\bhow often\b", re.I)
-_PERIOD = r"(?:minute|hour|day|night|week|weekday|month|quarter|year|sprint|shift|cycle|release|pay period)s?"
+_PERIOD = (
+    r"(?:minute|hour|day|night|week|weekday|month|quarter|year|sprint|shift|cycle|release|pay period"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
+)
 _A_FREQUENCY = re.compile(
     rf"\b(?:every|each|per|a|an|once\s+a|twice\s+a)\s+(?:other\s+|single\s+|\w+\s+)?{_PERIOD}\b"
     r"|\b(?:daily|weekly|biweekly|bi-weekly|fortnightly|monthly|quarterly|annually|yearly|hourly|nightly)\b"
-    r"|\b(?:once|twice|\d+\s+times)\b|\bof (?:the|each|every) (?:week|month|quarter|year)\b",
+    r"|\b(?:once|twice|\d+\s+times)\b|\bof (?:the|each|every) (?:week|month|quarter|year)\b"
+    # Or that there is none: "passwords do not expire", "as needed".
+    r"|\bnever\b|\b(?:do|does|will) not (?:expire|recur|repeat)\b|\bas (?:needed|required)\b",
     re.I,
 )
 # A number to call ("the phone number of the wire desk", "what number do I call", "the extension for security").
 # "Who do I call" asks for a name; "an extension on my deadline", "a file extension" are no numbers to call.
+# Asked for, not spoken of: "how do customers change their registered phone number" asks for steps.
 _ASKS_PHONE = re.compile(
-    r"\b(?:tele)?phone (?:number|line|extension)\b|\bhotline\b|\bnumber (?:do i|should i|can i|to|we) (?:call|dial)\b"
-    r"|\bwhat(?:'s| is)? (?:the )?(?:number|extension) (?:for|to call|do i call)\b|\bwhich extension\b",
+    r"\b(?:what|what's|whats|which|need)\b(?:\s+\w+){0,3}\s+(?:tele)?phone (?:number|line|extension)\b"
+    r"|\b(?:tele)?phone (?:number|line) (?:for|of|to reach)\b|\bhotline\b"
+    r"|\bnumber (?:do i|should i|can i|to|we) (?:call|dial)\b"
+    r"|\bwhat(?:'s| is)? (?:the )?(?:number|extension) (?:for|to call|do i call)\b"
+    r"|\bwhich extension (?:do|should|to|for|is)\b",
     re.I,
 )
 _A_PHONE = re.compile(
@@ -139,12 +151,16 @@ _A_TIME = re.compile(
 )
 # A form ("which form do I file", "what tax form"): one named, by a number ("W-4", "I-9", "1099") or a word that
 # names one. "A form of ID", "a form factor" are not forms.
+# "What form does the review take", "in what form should receipts be sent" ask for a shape, not a form.
 _ASKS_FORM = re.compile(
-    r"\b(?:which|what) (?:\w+\s+)?form\b(?! (?:of|factor))|\bform (?:number|do i|should i|to)\b", re.I
+    r"(?<!\bin )\b(?:which|what) (?:\w+\s+)?form (?:do|should|must|can|to|is|are|for|number)\b(?![^?]*\btake\b)"
+    r"|\bform (?:number|do i|should i|to)\b",
+    re.I,
 )
 _A_FORM = re.compile(
     r"\b(?:forms?|templates?|requests?|applications?|checklists?|worksheets?|questionnaires?|declarations?"
-    r"|certificates?|attestations?)\b|\b[A-Z]{1,5}-?\d{1,5}[A-Z]?\b|\b\d{3,5}\b",
+    r"|certificates?|attestations?|records?|reports?|sheets?|slips?|vouchers?)\b|\b[A-Z]{1,5}-?\d{1,5}[A-Z]?\b"
+    r"|\b[A-Z]{2,6}-[A-Z0-9]{1,6}\b|\b\d{3,5}\b",
     re.I,
 )
 
@@ -186,10 +202,28 @@ def _asks_sum(clause: str) -> bool:
     return bool(_ASKS_RATE.search(clause) and _ASKS_MONEY.search(clause))
 
 
+# "How much notice / leave / storage": a quantity, answered by a number. "How much detail", "how much access" ask
+# for no number.
+_QUANTITY = re.compile(
+    r"\bhow much\s+(?:\w+\s+){0,2}(?:time|notice|leave|pto|vacation|sick|storage|memory|ram|disk|space|quota"
+    r"|bandwidth|data|traffic|capacity|overtime|credit|lead time|longer|later|earlier|weight|power|cpu|gpu)\b",
+    re.I,
+)
+
+
+def _asks_amount(clause: str) -> bool:
+    if not _ASKS_AMOUNT.search(clause):
+        return False
+    if (match := _HOW_MUCH.search(clause)) and not _ASKS_AMOUNT.search(_HOW_MUCH.sub("", clause)):
+        # "how much" is the only cue: an amount when a verb follows ("how much does it hold") or a quantity.
+        return match.group(1).lower() in _HOW_MUCH_VERB or bool(_QUANTITY.search(clause))
+    return True
+
+
 def asked_detail(question: str) -> Detail | None:
     """The kind of detail `question` asks for, or None when it asks for none in particular."""
     asking = [c for c in CLAUSE_BREAK.split(question) if _ASKS.search(c)] or [question]
-    amount = [c for c in asking if _ASKS_AMOUNT.search(c)]
+    amount = [c for c in asking if _asks_amount(c)]
     if version := next(filter(None, map(_VERSION_OF.search, asking)), None):
         product = re.escape(version.group(1) or version.group(2))
         return Detail("version", (_A_VERSION, re.compile(rf"\b{product}\w*\s?v?\d", re.I)))

@@ -136,6 +136,18 @@ def test_a_detail_is_missing_when_no_best_sentence_states_one(question, sentence
         ("Which Java version do builds use?", "Builds use Java 21 (Temurin)."),
         ("How often do I get paid?", "Payday is the last working day of the month."),
         ("Is there a cap on overtime?", "Overtime is not capped."),
+        # From a second set of pairs written without sight of the rules (eval/detail-pairs): any currency sign, a
+        # version after a colon, a form's record by its code, a frequency on a weekday or none at all.
+        ("how much is the on-call stipend per week", "An on-call allowance of ₹6,000 for each week on the pager."),
+        ("what version of office should i have", "Software: Microsoft 365 Apps; Supported version: 2408 or later"),
+        ("Which change form do I need for an emergency change?", "Raise it on the Emergency Change Record (CHG-E)."),
+        ("How often do I have to change my password?", "Passwords for standard accounts do not expire."),
+        ("How often do we patch the Linux fleet?", "Linux servers are patched every other Tuesday."),
+        # Asked about, not asked for: no detail of a kind.
+        ("how much detail do I need to put in the incident ticket", "Tickets must record impact and the owner."),
+        ("what form does the annual review take", "The annual review is a conversation with your manager."),
+        ("Which extension leads are we allowed to use under desks?", "Only power strips from Facilities may be used."),
+        ("how do customers change their registered phone number", "Customers update it in branch with photo ID."),
     ],
 )
 def test_a_sentence_that_answers_in_other_words_is_not_refused(question, sentence):
