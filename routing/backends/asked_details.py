@@ -256,8 +256,8 @@ def missing_detail(question: str, best: Sequence[str]) -> str | None:
 
 # "When is the 2027 freeze", "the mileage rate for 2027": a date or an amount of one year. Passages that name other
 # years and not this one (a page of 2026's dates) do not answer it; passages that name no year (a standing rule:
-# "carry over up to 5 days") may. Years from 1990 to 2039: "port 2049" is not one.
-_A_YEAR = re.compile(r"\b(?:199\d|20[0-3]\d)\b")
+# "carry over up to 5 days") may. Years from 1990 to 2039, also inside "FY2026" or "Q3-2026": "port 2049" is not one.
+_A_YEAR = re.compile(r"(?<!\d)(?:199\d|20[0-3]\d)(?!\d)")
 _ASKS_WHEN_OR_AMOUNT = re.compile(
     r"\bwhen\b|\bdates?\b|\bschedule[ds]?\b|\bcalendar\b|\bdeadline\b|\bhow (?:much|many|long)\b|\brates?\b"
     r"|\bwhat (?:time|day)\b",

@@ -16,7 +16,9 @@ Whether to answer at all is decided from evidence about the question, not one se
 how much of the question's content the best passage covers, and how similar the best sentences are
 to it (see `verdict`). Evidence in between says the passages may answer: they are quoted after a sentence
 saying so, since on documents it was not fitted on a firm cut-off there refused two answerable
-questions for each unanswerable one it caught. When it abstains, it names the documents that came closest.
+questions for each unanswerable one it caught. A question that asks for a kind of detail (a sum, a phone
+number, a time …) that none of the best sentences states is told so (asked_details). When it abstains, it names
+the documents that came closest.
 """
 
 from __future__ import annotations

@@ -161,5 +161,13 @@ def test_a_year_asked_about_is_missing_only_when_the_passages_name_other_years()
     assert year_missing(asked, ["Planned downtime 2027: 2 March."]) is None
     # A standing rule names no year: it may answer any.
     assert year_missing(asked, ["Planned downtime is the first Tuesday of each quarter."]) is None
+    # A year written inside a fiscal year or a quarter is named: "fiscal year 2026" is answered by "FY2026".
+    assert (
+        year_missing(
+            "What rate was charged during fiscal year 2026?", ["FY2026 rate: $0.014", "Rates for 2027 follow."]
+        )
+        is None
+    )
+    assert year_missing("When is the Q3 2027 freeze?", ["Freeze: Q3-2026, Q4-2026"]) == "2027"
     # A year told in a clause that does not ask is not asked about.
     assert year_missing("I joined in 2018, how many days do I get?", ["In 2026 staff get 20 days."]) is None
