@@ -55,8 +55,11 @@ def test_pruned_results_carry_exact_bm25_scores(rota):
 def test_the_best_chunks_by_impact_are_read_first(rota):
     top = pruned(["rota"], depth=3, rescore=10, limit=10)
 
-    best = sorted(reference_bm25("rota").items(), key=lambda kv: -kv[1])[:3]
-    assert {chunk_id for chunk_id, _ in top} == {chunk_id for chunk_id, _ in best}
+    # Four passages of the fixture score exactly alike (the same words, as long), so which three of them are read
+    # first is a tie either way: what is read is three chunks as good as the best three.
+    reference = reference_bm25("rota")
+    best = sorted(reference.values(), reverse=True)[:3]
+    assert sorted((reference[chunk_id] for chunk_id, _ in top), reverse=True) == pytest.approx(best, rel=1e-9)
 
 
 def test_without_truncation_pruned_equals_exact(rota):
