@@ -70,7 +70,7 @@ _CURRENCY = r"USD|EUR|GBP|CAD|AUD|CHF|JPY|dollars?|cents?|euros?|pounds?|yen|fra
 # Every currency sign Unicode knows ("₹6,000", "₩", "₺"), not only the dollar, euro and pound.
 _CURRENCY_SIGNS = "".join(chr(c) for c in range(0x20, 0x10000) if unicodedata.category(chr(c)) == "Sc")
 _A_SUM = re.compile(
-    rf"[{re.escape(_CURRENCY_SIGNS)}]\s?\d|\d\s?(?:{_CURRENCY})\b|\b(?:{_CURRENCY})\s?\d|\b(?:[a-z]+\s+)?(?:{_CURRENCY})\b"
+    rf"[{re.escape(_CURRENCY_SIGNS)}]\s?\d|\d\s?(?:{_CURRENCY})\b|\b(?:{_CURRENCY})\s?\d|\b(?:{_CURRENCY})\b"
     r"|\bfree\b|\bno (?:extra |additional )?(?:cost|charge|fee)s?\b|\bat no (?:extra )?(?:cost|charge)\b"
     r"|\bcosts? nothing\b|\bincluded\b|\bin full\b|\btime and a half\b|\b(?:double|triple)\b"
     r"|\b\d+(?:\.\d+)?\s?(?:x|times)\b|\d\s?%|\bper ?cent\b",
