@@ -149,6 +149,25 @@ _A_TIME = re.compile(
     rf"|\b{_WEEKDAY}\b|\b{_MONTH}\s\d{{1,2}}\b|\b\d{{1,2}}\s{_MONTH}",
     re.I,
 )
+# A date of one occurrence, past or next ("when was the last mock recall", "when is the next upgrade going live",
+# "what date is the freeze"): a day, a month, a year, a weekday, a quarter or season, or a rule that fixes it
+# ("the first Tuesday of each month", "every quarter", "next week"). "When do I get paid", "when should I file"
+# ask when in general, which a rule answers in words ("before your first day").
+_ASKS_DATE = re.compile(
+    r"\bwhen\s+(?:is|was|will|are|were|did|does)\s+(?:the\s+|our\s+|we\s+|they\s+|it\s+)?"
+    r"(?:next|last|previous|upcoming|most recent|latest)\b|\b(?:what|which|on what)\s+(?:date|day)\b(?!s?\s+(?:off|of))"
+    r"|\bhow long ago\b",
+    re.I,
+)
+_A_DATE = re.compile(
+    rf"\b{_MONTH}(?=\s|$|,)|\b\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
+    r"|(?<!\d)(?:19|20)\d\d(?!\d)|\bQ[1-4]\b"
+    rf"|\b{_WEEKDAY}\b|\b(?:spring|summer|autumn|fall|winter|weekend|tomorrow|today|yesterday)\b"
+    r"|\b(?:this|next|last|each|every)\s+(?:week|month|quarter|year|sprint|cycle)\b"
+    r"|\b(?:weekly|monthly|quarterly|annually|yearly|daily)\b|\bend of (?:the )?(?:week|month|quarter|year)\b"
+    r"|\bnot (?:yet )?(?:scheduled|planned|set|decided|announced)\b|\b(?:tbd|tba)\b",
+    re.I,
+)
 # A form ("which form do I file", "what tax form"): one named, by a number ("W-4", "I-9", "1099") or a word that
 # names one. "A form of ID", "a form factor" are not forms.
 # "What form does the review take", "in what form should receipts be sent" ask for a shape, not a form.
@@ -220,9 +239,14 @@ def _asks_amount(clause: str) -> bool:
     return True
 
 
+def asking_clauses(question: str) -> list[str]:
+    """The clauses of `question` that ask; the whole question when none does."""
+    return [c for c in CLAUSE_BREAK.split(question) if _ASKS.search(c)] or [question]
+
+
 def asked_detail(question: str) -> Detail | None:
     """The kind of detail `question` asks for, or None when it asks for none in particular."""
-    asking = [c for c in CLAUSE_BREAK.split(question) if _ASKS.search(c)] or [question]
+    asking = asking_clauses(question)
     amount = [c for c in asking if _asks_amount(c)]
     if version := next(filter(None, map(_VERSION_OF.search, asking)), None):
         product = re.escape(version.group(1) or version.group(2))
@@ -239,6 +263,7 @@ def asked_detail(question: str) -> Detail | None:
         (_ASKS_PHONE, "phone number", _A_PHONE),
         (_ASKS_EMAIL, "e-mail address", _AN_EMAIL),
         (_ASKS_TIME, "time", _A_TIME),
+        (_ASKS_DATE, "date", _A_DATE),
         (_ASKS_FORM, "form", _A_FORM),
     ):
         if any(asks.search(c) for c in asking):

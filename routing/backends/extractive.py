@@ -34,14 +34,17 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
+from inspection.gazetteer import name_lists
 from inspection.injection import inspect_injection
 from retrieval.embedders import embedder_is_loaded, get_embedder, loaded_embed
 from retrieval.follow_up import PreviousTurn, standalone_query
 from retrieval.sentences import split_sentences
 from retrieval.shorthand import expansion, with_expansions
 from retrieval.terms import STOPWORDS, content_terms, stem
+from routing.backends.absent_terms import absent_term
 from routing.backends.asked_details import NUMBER, missing_detail, year_missing
 from routing.backends.base import Bundle, ChatBackend, ContextPassage
+from routing.backends.numbered_ones import numbered_missing
 from routing.similarity import Embed, cosine
 
 NOTHING_FOUND = (
@@ -54,9 +57,15 @@ NO_DETAIL_FOUND = (
     "The documents you can read speak of this, but none of them states the {detail} you asked for. "
     "Ask the document owner whether it is written down."
 )
-# The passages are about what was asked, but none names the year asked about ("the 2027 downtime dates").
-NO_YEAR_FOUND = (
-    "The documents you can read speak of this, but none of them mentions {year}. "
+# The passages may answer, but none names the term the question asks about ("any kind of sabbatical"): absent_terms.
+NO_TERM_FOUND = (
+    "None of the passages that came closest mentions \u201c{term}\u201d, so the documents you can read may not "
+    "cover it. Try other words, or ask the document owner whether it is written down."
+)
+# The passages are about what was asked, but none names the year or the numbered thing asked about ("the 2027
+# downtime dates", "the seal temperature on Line 2"), though they name others.
+NOT_NAMED_FOUND = (
+    "The documents you can read speak of this, but none of them mentions {name}. "
     "Ask the document owner whether it is written down."
 )
 MAX_SENTENCES = 10
@@ -284,9 +293,12 @@ class Evidence:
     detail_missing: str | None = None
     # The question asks how to do something ("how do I …", "what are the steps"): a procedure answers it.
     asks_steps: bool = False
-    # The question asks for a date or an amount of a year ("the 2027 downtime dates") that the passages sent do not
-    # name, though they name others.
-    year_missing: str | None = None
+    # The question asks for a date or an amount of a year ("the 2027 downtime dates"), or names a numbered thing
+    # ("Line 2"), that the passages sent do not name, though they name others (asked_details, numbered_ones).
+    not_named: str | None = None
+    # A term the question asks about that is not common English and that no passage sent names ("sabbatical"):
+    # absent_terms. Read only when the passages may answer, not when they answer.
+    absent_term: str | None = None
 
 
 _ASKS_STEPS = re.compile(
@@ -424,6 +436,7 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
     evidence_similarity = [sim for (rank, *_), sim in zip(rows, similarity, strict=True) if ranked[rank]]
     ordered = sorted(evidence_similarity, reverse=True) + [0.0] * max(0, MIN_SAMPLE - len(evidence_similarity))
     gap = ordered[0] - ordered[len(ordered) // 2]
+    texts = [f"{p.title}\n{p.heading}\n{p.text}" for p in bundle.passages]
     return Evidence(
         coverage,
         ordered[0],
@@ -431,8 +444,14 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
         tuple(candidates),
         missing_detail(question, [c.sentence for c in candidates if c.on_topic][:DETAIL_AMONG]),
         asks_steps=bool(_ASKS_STEPS.search(question)),
-        year_missing=year_missing(question, (f"{p.title}\n{p.heading}\n{p.text}" for p in bundle.passages)),
+        not_named=year_missing(question, texts) or numbered_missing(question, texts),
+        absent_term=_absent_term(question, texts, embed is not None),
     )
+
+
+def _absent_term(question: str, texts: Sequence[str], with_model: bool) -> str | None:
+    """absent_terms.absent_term on the passages sent; None without the model (word coverage alone decides)."""
+    return absent_term(question, texts, is_name=name_lists().is_name) if with_model else None
 
 
 def _share(weight: dict[str, float], wanted: set[str], found: set[str]) -> float:
@@ -445,7 +464,7 @@ class Verdict(enum.Enum):
 
     ANSWERS = "answers"
     MAY_ANSWER = "may_answer"  # quoted, after saying that they may not answer exactly
-    OTHER_YEARS = "other_years"  # about what was asked, but for other years than the one asked about
+    NOT_NAMED = "not_named"  # about what was asked, but for other years or numbered things than the one asked about
     NOTHING = "nothing"
 
 
@@ -458,8 +477,10 @@ def evidence_score(evidence: Evidence) -> float:
 
 def verdict(evidence: Evidence, *, with_embeddings: bool) -> Verdict:
     """ANSWERS at ANSWER_THRESHOLD and above, MAY_ANSWER from HEDGE_THRESHOLD, else NOTHING; NOTHING too when the
-    question asks for a kind of detail no best sentence states (`detail_missing`: asked_details), and OTHER_YEARS
-    instead of answering when it asks about a year the passages do not name (`year_missing`). Without the model,
+    question asks for a kind of detail no best sentence states (`detail_missing`: asked_details) or when the passages
+    only may answer and name no form of the term it asks about (`absent_term`: absent_terms), and NOT_NAMED
+    instead of answering when it asks about a year or a numbered thing the passages do not name (`not_named`).
+    Without the model,
     word coverage alone decides."""
     if not evidence.candidates or evidence.detail_missing:
         return Verdict.NOTHING
@@ -469,11 +490,11 @@ def verdict(evidence: Evidence, *, with_embeddings: bool) -> Verdict:
         found = Verdict.ANSWERS
     elif (score := evidence_score(evidence)) >= ANSWER_THRESHOLD:
         found = Verdict.ANSWERS
-    elif score >= HEDGE_THRESHOLD:
+    elif score >= HEDGE_THRESHOLD and not evidence.absent_term:
         found = Verdict.MAY_ANSWER
     else:
         return Verdict.NOTHING
-    return Verdict.OTHER_YEARS if evidence.year_missing else found
+    return Verdict.NOT_NAMED if evidence.not_named else found
 
 
 def answers_question(evidence: Evidence, *, with_embeddings: bool) -> bool:
@@ -630,8 +651,10 @@ class ExtractiveBackend(ChatBackend):
         evidence, found = _weighed(bundle)
         chosen = select_sentences(evidence) if found in (Verdict.ANSWERS, Verdict.MAY_ANSWER) else []
         if not chosen:
-            if found is Verdict.OTHER_YEARS:
-                yield NO_YEAR_FOUND.format(year=evidence.year_missing)
+            if found is Verdict.NOT_NAMED:
+                yield NOT_NAMED_FOUND.format(name=evidence.not_named)
+            elif evidence.absent_term and not evidence.detail_missing:
+                yield NO_TERM_FOUND.format(term=evidence.absent_term)
             else:
                 yield (
                     NO_DETAIL_FOUND.format(detail=evidence.detail_missing) if evidence.detail_missing else NOTHING_FOUND

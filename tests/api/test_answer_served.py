@@ -1,6 +1,6 @@
-"""What the extractive answer says when the passages may not answer, or do not state the detail asked, through the
-real `manage.py serve` (as `make run` starts it, no model server): the API's answer and the audit row the
-auditor reads."""
+"""What the extractive answer says when the passages may not answer, do not state the detail asked or never name the
+term asked about, through the real `manage.py serve` (as `make run` starts it, no model server): the API's answer
+and the audit row the auditor reads."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import re
 import httpx
 import pytest
 
-from routing.backends.extractive import MAY_NOT_ANSWER, NO_DETAIL_FOUND
+from routing.backends.extractive import MAY_NOT_ANSWER, NO_DETAIL_FOUND, NO_TERM_FOUND
 from tests.serving import ServedSluice
 
 pytestmark = pytest.mark.slow
@@ -49,3 +49,9 @@ def test_the_served_app_answers_with_the_caveat_or_says_which_detail_no_document
     assert "Deploy runbook" in missing["text"] and "[1]" not in missing["text"]
     assert missing["citations"] == []
     assert "hedged" not in _decision(served, missing["audit_id"])
+
+    # A term the runbook never names, asked in the same lukewarm band: said, nothing quoted, the document named.
+    unnamed = _ask(served, key, "Is a rollback allowed for the terraform stack?")
+    assert unnamed["text"].startswith(NO_TERM_FOUND.format(term="terraform")), unnamed["text"]
+    assert "Deploy runbook" in unnamed["text"] and unnamed["citations"] == []
+    assert "hedged" not in _decision(served, unnamed["audit_id"])

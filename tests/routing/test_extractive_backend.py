@@ -15,7 +15,8 @@ from routing.backends.extractive import (
     MAY_NOT_ANSWER,
     NEIGHBOURS,
     NO_DETAIL_FOUND,
-    NO_YEAR_FOUND,
+    NO_TERM_FOUND,
+    NOT_NAMED_FOUND,
     NOTHING_FOUND,
     Evidence,
     Verdict,
@@ -733,6 +734,30 @@ def test_passages_that_may_answer_are_quoted_after_saying_so_and_ask_no_model():
     assert not passages_answer(bundle)  # a model that requires evidence is not asked
 
 
+def test_passages_that_may_answer_but_never_name_the_term_asked_about_are_not_quoted():
+    # The same lukewarm passages, asked about a term none of them names: they are about trips, not about it.
+    question = "when do I get my money back for a coworking pass after a trip?"
+    bundle = Bundle(question=question, passages=TRAVEL)
+
+    text = answer(question, *TRAVEL)
+
+    assert HEDGE_THRESHOLD <= evidence_score(weigh_evidence(bundle, get_embedder().embed_batch)) < ANSWER_THRESHOLD
+    assert text.startswith(NO_TERM_FOUND.format(term="coworking")) and "[" not in text
+    assert "The closest documents were: " in text
+
+
+def test_a_term_no_passage_names_turns_only_a_may_answer_into_nothing():
+    weighed = {
+        score: Evidence(
+            coverage=0.0, best_similarity=score, similarity_gap=0.0, candidates=(CANDIDATE,), absent_term="yubikey"
+        )
+        for score in (ANSWER_THRESHOLD, HEDGE_THRESHOLD)
+    }
+
+    assert verdict(weighed[ANSWER_THRESHOLD], with_embeddings=True) is Verdict.ANSWERS
+    assert verdict(weighed[HEDGE_THRESHOLD], with_embeddings=True) is Verdict.NOTHING
+
+
 def test_passages_far_from_the_question_are_not_quoted_at_all():
     text = answer("can I bring my partner on a work trip?", *TRAVEL)
 
@@ -765,7 +790,7 @@ DOWNTIME = passage(
 def test_a_date_asked_for_a_year_no_passage_names_is_not_found_and_the_year_is_said():
     text = answer("what are the exact dates for the 2027 planned carechart downtimes?", DOWNTIME)
 
-    assert text.startswith(NO_YEAR_FOUND.format(year="2027")) and "[1]" not in text
+    assert text.startswith(NOT_NAMED_FOUND.format(name="2027")) and "[1]" not in text
 
 
 def test_the_year_asked_for_is_quoted_and_a_year_only_told_is_no_question():
@@ -794,9 +819,25 @@ def test_a_year_asked_about_a_standing_rule_or_far_from_the_passages_is_no_reaso
 
 def test_a_year_not_named_turns_only_an_answer_into_other_years_with_or_without_the_model():
     def evidence(coverage: float, similarity: float) -> Evidence:
-        return Evidence(coverage, similarity, 0.0, (CANDIDATE,), year_missing="2027")
+        return Evidence(coverage, similarity, 0.0, (CANDIDATE,), not_named="2027")
 
     assert verdict(evidence(0.1, 0.1), with_embeddings=False) is Verdict.NOTHING
-    assert verdict(evidence(0.5, 0.1), with_embeddings=False) is Verdict.OTHER_YEARS
+    assert verdict(evidence(0.5, 0.1), with_embeddings=False) is Verdict.NOT_NAMED
     assert verdict(evidence(0.0, 0.1), with_embeddings=True) is Verdict.NOTHING
-    assert verdict(evidence(0.0, HEDGE_THRESHOLD), with_embeddings=True) is Verdict.OTHER_YEARS
+    assert verdict(evidence(0.0, HEDGE_THRESHOLD), with_embeddings=True) is Verdict.NOT_NAMED
+
+
+def test_a_numbered_thing_the_passages_do_not_name_is_said_and_nothing_quoted():
+    # The page gives Line 3's temperature: quoted for Line 2, it would be another line's figure.
+    sealing = passage(
+        1,
+        "Line 3 fills and seals chilled ready-meal trays. The Line 3 tray sealer runs at 185 C with a dwell of 1.2 "
+        "seconds.",
+        "Line 3 tray sealer",
+    )
+
+    asked = answer("What is the seal temperature on Line 2?", sealing)
+    named = answer("What is the seal temperature on Line 3?", sealing)
+
+    assert asked.startswith(NOT_NAMED_FOUND.format(name="Line 2")) and "[1]" not in asked
+    assert "runs at 185 C" in named

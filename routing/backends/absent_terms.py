@@ -1,0 +1,115 @@
+"""A term the question asks about that none of the passages sent names.
+
+"Will TTS reimburse a coworking space membership?", "which yubikey models work as the second factor" and "skua
+scratch inode limit per user" retrieve passages near their topic (purchases, logins, scratch quotas) that score as
+well as an answer's. What tells them apart is the term they ask about: a word of the asking clause that is not
+common English and that no passage sent holds in any form. Keyword search ranks a passage holding so rare a word
+high, so passages without it are not about it, and the documents the asker can read say nothing of it that search
+could find.
+
+"Common English" is wordfreq's list of English words by frequency (its `large` list, drawn from subtitles, books,
+news, Wikipedia, web text and more): the COMMON_WORDS most frequent, down to about 2.5 on wordfreq's Zipf scale (some
+three uses in ten million words). A casual word the passages lack is the asker's own ("my coworker", "leftover
+leave", "an endpoint", "sabbatical", all among them) and is no reason to refuse; "coworking", "onboarding",
+"kubernetes", "inode" and "yubikey" are not among them. A word is not a term either when it is:
+- shorter than MIN_LETTERS (a slip of a short word, "whst" or "tehy", cannot be told from a term), or written in
+  capitals only ("SAML", "HPA"): an acronym is as often spelt out in the documents;
+- shorthand (retrieval.shorthand), or a function word;
+- an inflection of a common word ("coworkers"), or one slip away from one ("recieve", "reimbrse");
+- a given name or surname (inspection.gazetteer): a question about a person's team may be answered by a rule;
+- held by a passage as it is, by its stem, joined from a hyphenated word ("co-working"), or as the start of a
+  longer word ("crypto" in "cryptocurrency").
+
+Only the clauses that ask are read ("looks like a crypto miner. what's the command…" asks for a command).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable
+
+from rapidfuzz.distance import OSA
+
+from retrieval.shorthand import expansion
+from retrieval.terms import function_word, stem
+from routing.backends.asked_details import asking_clauses
+
+COMMON_WORDS = 50_000
+MIN_LETTERS = 5
+_WORD = re.compile(r"(?<![\w@./-])[A-Za-z]+(?![\w@-]|[./]\w)")
+_PASSAGE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+
+
+@functools.cache
+def _common() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """The common English words, and the same by first letter (for slips). Read once per process (about 0.3 s and
+    some 25 MB, the package's own modules included)."""
+    import wordfreq
+
+    words = frozenset(w for w in wordfreq.top_n_list("en", COMMON_WORDS, wordlist="large") if w.isalpha())
+    # wordfreq keeps the whole list (some 15 MB) in its caches; only these words are needed from now on.
+    for cached in (wordfreq.top_n_list, wordfreq.get_frequency_list, wordfreq.get_frequency_dict):
+        cached.cache_clear()
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        by_first.setdefault(word[0], []).append(word)
+    return words, {k: tuple(v) for k, v in by_first.items()}
+
+
+def _inflected_from(word: str) -> set[str]:
+    """The words `word` may be an inflection of ("yubikeys", "coworking", "rotated", "stopped"): the word less an
+    ending of the plural, the past or the -ing form, with a final "e" restored or a doubled consonant undone."""
+    bases = {word}
+    for ending in ("s", "es", "ed", "ing"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            base = word[: -len(ending)]
+            bases |= {base, base + "e"}
+            if len(base) > 2 and base[-1] == base[-2]:
+                bases.add(base[:-1])
+    return bases
+
+
+def is_common(word: str) -> bool:
+    """Whether `word` (lower case) is common English or an inflection of such a word, or one slip from one.
+    Inflections, not stems: "coworking" shares its Snowball stem with the common "coworker" and is not one."""
+    words, by_first = _common()
+    if _inflected_from(word) & words:
+        return True
+    return any(
+        abs(len(w) - len(word)) <= 1 and OSA.distance(word, w, score_cutoff=1) <= 1 for w in by_first.get(word[0], ())
+    )
+
+
+def _passage_words(texts: Iterable[str]) -> set[str]:
+    words: set[str] = set()
+    for text in texts:
+        for word in _PASSAGE_WORD.findall(text.lower()):
+            words.add(word.replace("-", ""))
+            words.update(word.split("-"))
+    return words
+
+
+def absent_term(question: str, texts: Iterable[str], *, is_name: Callable[[str], bool]) -> str | None:
+    """The first word of `question`'s asking clauses that is a term none of `texts` (the passages sent) holds, as
+    the module says; None when there is none. `is_name` tells a person's given name or surname."""
+    candidates = [
+        word
+        for clause in asking_clauses(question)
+        for word in _WORD.findall(clause)
+        if len(word) >= MIN_LETTERS
+        and not word.isupper()
+        and not function_word(low := word.lower())
+        and not expansion(low)
+    ]
+    candidates = [w for w in candidates if not is_common(w.lower()) and not (w[0].isupper() and is_name(w))]
+    if not candidates:
+        return None
+    held = _passage_words(texts)
+    held_stems = {stem(w) for w in held}
+    for word in candidates:
+        low = word.lower()
+        if low in held or stem(low) in held_stems or any(w.startswith(low) for w in held):
+            continue
+        return low
+    return None

@@ -1,0 +1,67 @@
+"""A term the question asks about that no passage sent names, read with the embedding model's own word list."""
+
+from __future__ import annotations
+
+import pytest
+
+from inspection.gazetteer import name_lists
+from routing.backends.absent_terms import absent_term
+
+LEAVE = (
+    "Annual leave accrues at 4 hours per pay period for the first three years of service.",
+    "Paid parental leave gives 12 weeks of paid time off after a birth or adoption.",
+    "Leave without pay can be approved by your supervisor for up to a year.",
+)
+
+
+def term(question: str, *texts: str) -> str | None:
+    return absent_term(question, texts or LEAVE, is_name=name_lists().is_name)
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Does the company use kubernetes for the leave system?", "kubernetes"),
+        ("I'm fully remote. Will they pay for a coworking space membership?", "coworking"),
+        ("which yubikey models work as the second factor for logins", "yubikey"),
+        ("Is there a Datasite room for leave records?", "datasite"),
+    ],
+)
+def test_a_term_outside_common_english_that_no_passage_names_is_found(question, named):
+    assert term(question) == named
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Common English, though no passage holds it: the asker's own words, not a term the documents lack.
+        "My wife is due in March. How much leave do new parents get after surgery?",
+        "Can my coworker donate leave to me, or take a sabbatical?",
+        # A slip of an English word is a typo, not a term ("recieve" is "receive").
+        "how much leave do I recieve each pay period?",
+        # Shorthand and acronyms: spelt out in documents as often as not.
+        "how much leave per pp with the cfg from HR?",
+        "Does HPA apply to leave requests?",
+        # A person's name: a rule may answer a question about someone's team.
+        "How much leave can Priya Raman's team take?",
+        # Only the clauses that ask are read: "a crypto miner" is told, the question asks for leave.
+        "looks like a crypto miner ran on my account. how much leave can I take to sort it out?",
+        # Words of four letters and fewer are not read at all: "tehy" may be a slip of "they".
+        "ugh, how much leave do tehy get?",
+    ],
+)
+def test_english_slips_shorthand_names_and_words_only_told_are_not_terms(question):
+    assert term(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("Are yubikeys accepted?", "A YubiKey is accepted as the second factor."),
+        ("Will they pay for a coworking desk?", "Co-working desks are paid from the remote work budget."),
+        ("who handles crypto mining reports?", "Report cryptocurrency mining on the cluster to the security team."),
+        ("what is the inode limit?", "Each user may hold up to 1 million inodes in scratch."),
+    ],
+)
+def test_a_term_held_by_a_passage_in_any_form_is_not_absent(question, passage):
+    assert term(question, passage) is None
