@@ -36,6 +36,7 @@ from retrieval.terms import function_word, stem
 from routing.backends.asked_details import asking_clauses
 
 COMMON_WORDS = 50_000
+SLIP_WORDS = 20_000
 MIN_LETTERS = 5
 _WORD = re.compile(r"(?<![\w@./-])[A-Za-z]+(?![\w@-]|[./]\w)")
 _PASSAGE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
@@ -43,18 +44,18 @@ _PASSAGE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 @functools.cache
 def _common() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
-    """The common English words, and the same by first letter (for slips). Read once per process (about 0.3 s and
-    some 25 MB, the package's own modules included)."""
+    """The common English words, and the SLIP_WORDS most frequent of them by first letter (for slips). Read once
+    per process (about 0.3 s and some 25 MB, the package's own modules included)."""
     import wordfreq
 
-    words = frozenset(w for w in wordfreq.top_n_list("en", COMMON_WORDS, wordlist="large") if w.isalpha())
+    ranked = [w for w in wordfreq.top_n_list("en", COMMON_WORDS, wordlist="large") if w.isalpha()]
     # wordfreq keeps the whole list (some 15 MB) in its caches; only these words are needed from now on.
     for cached in (wordfreq.top_n_list, wordfreq.get_frequency_list, wordfreq.get_frequency_dict):
         cached.cache_clear()
     by_first: dict[str, list[str]] = {}
-    for word in words:
+    for word in ranked[:SLIP_WORDS]:
         by_first.setdefault(word[0], []).append(word)
-    return words, {k: tuple(v) for k, v in by_first.items()}
+    return frozenset(ranked), {k: tuple(v) for k, v in by_first.items()}
 
 
 def _inflected_from(word: str) -> set[str]:
@@ -70,29 +71,62 @@ def _inflected_from(word: str) -> set[str]:
     return bases
 
 
+def _slip(word: str, candidates: Iterable[str]) -> bool:
+    return any(abs(len(w) - len(word)) <= 1 and OSA.distance(word, w, score_cutoff=1) <= 1 for w in candidates)
+
+
 def is_common(word: str) -> bool:
-    """Whether `word` (lower case) is common English or an inflection of such a word, or one slip from one.
+    """Whether `word` (lower case) is common English or an inflection of such a word, or one slip from one of the
+    SLIP_WORDS most frequent ("recieve"; "inode" is a slip of the surname "inoue", further down the list).
     Inflections, not stems: "coworking" shares its Snowball stem with the common "coworker" and is not one."""
     words, by_first = _common()
-    if _inflected_from(word) & words:
-        return True
-    return any(
-        abs(len(w) - len(word)) <= 1 and OSA.distance(word, w, score_cutoff=1) <= 1 for w in by_first.get(word[0], ())
-    )
+    return bool(_inflected_from(word) & words) or _slip(word, by_first.get(word[0], ()))
+
+
+# British spellings written the American way, so that "anonymisation" meets "anonymized" and "oesophageal"
+# "esophageal".
+_AMERICAN = ((re.compile(r"is(ation|e|ed|es|ing)$"), r"iz\1"), (re.compile(r"our"), "or"), (re.compile(r"^oe|ae"), "e"))
+
+
+def _american(word: str) -> str:
+    for pattern, replacement in _AMERICAN:
+        word = pattern.sub(replacement, word)
+    return word
 
 
 def _passage_words(texts: Iterable[str]) -> set[str]:
+    """The passages' words, lower case, each also in American spelling, hyphenated words also joined and split,
+    and each two neighbouring words joined ("dress code" is "dresscode", "Power BI" "powerbi")."""
     words: set[str] = set()
     for text in texts:
-        for word in _PASSAGE_WORD.findall(text.lower()):
+        found = _PASSAGE_WORD.findall(text.lower())
+        for word in found:
             words.add(word.replace("-", ""))
             words.update(word.split("-"))
-    return words
+        words.update(a.replace("-", "") + b.replace("-", "") for a, b in zip(found, found[1:], strict=False))
+    return words | {_american(w) for w in words}
+
+
+def _held(word: str, held: set[str], held_stems: set[str]) -> bool:
+    """Whether the passages hold `word` (lower case) in some form: as it is or in American spelling, by its stem,
+    as the start of a longer word ("crypto" of "cryptocurrency"), starting with a passage word's stem of
+    MIN_LETTERS or more ("accrual" with "accrue", "postdocs" with "postdoctoral"), or one slip from a passage word
+    of six letters or more ("kuberentes")."""
+    for form in {word, _american(word)}:
+        root = stem(form)
+        if form in held or root in held_stems or any(w.startswith(form) for w in held):
+            return True
+        if len(root) >= MIN_LETTERS and any(w.startswith(root) for w in held):
+            return True
+        if any(form.startswith(s) for s in held_stems if len(s) >= MIN_LETTERS):
+            return True
+    return len(word) >= 6 and _slip(word, (w for w in held if w[:1] == word[:1] and len(w) >= 6))
 
 
 def absent_term(question: str, texts: Iterable[str], *, is_name: Callable[[str], bool]) -> str | None:
-    """The first word of `question`'s asking clauses that is a term none of `texts` (the passages sent) holds, as
-    the module says; None when there is none. `is_name` tells a person's given name or surname."""
+    """The first word of `question`'s asking clauses, as written there, that is a term none of `texts` (the
+    passages sent) holds, as the module says; None when there is none. `is_name` tells a person's given name or
+    surname."""
     candidates = [
         word
         for clause in asking_clauses(question)
@@ -108,8 +142,6 @@ def absent_term(question: str, texts: Iterable[str], *, is_name: Callable[[str],
     held = _passage_words(texts)
     held_stems = {stem(w) for w in held}
     for word in candidates:
-        low = word.lower()
-        if low in held or stem(low) in held_stems or any(w.startswith(low) for w in held):
-            continue
-        return low
+        if not _held(word.lower(), held, held_stems):
+            return word
     return None

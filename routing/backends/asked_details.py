@@ -154,18 +154,38 @@ _A_TIME = re.compile(
 # ("the first Tuesday of each month", "every quarter", "next week"). "When do I get paid", "when should I file"
 # ask when in general, which a rule answers in words ("before your first day").
 _ASKS_DATE = re.compile(
-    r"\bwhen\s+(?:is|was|will|are|were|did|does)\s+(?:the\s+|our\s+|we\s+|they\s+|it\s+)?"
-    r"(?:next|last|previous|upcoming|most recent|latest)\b|\b(?:what|which|on what)\s+(?:date|day)\b(?!s?\s+(?:off|of))"
-    r"|\bhow long ago\b",
+    r"\bwhen(?:'s|s)?\s+(?:(?:is|was|will|are|were|did|does|do\s+(?:we|they|you)\s+(?:have|hold|run|do))\s+)?"
+    r"(?:the\s+|our\s+|we\s+|they\s+|it\s+)?(?:next|last|previous|upcoming|most recent|latest)\b"
+    r"(?!\s+(?:steps?|available|thing|one|time\s+(?:i|we|you)|i\b))"
+    r"|\b(?:what|which|on what)\s+(?:date|day)\b(?!s?\s+(?:off|of|format|care|rate|shift|pass))"
+    r"|\bdate of the (?:next|last|previous)\b|\bhow long ago\b",
     re.I,
 )
+# A month by its name or usual short form ("may" only beside a number or after a word of time: "may be called" is
+# no month), a day of the month ("the 14th"), a numeric date ("12/15", "15.12.2026"; not "24/7" or "1-2").
+_A_MONTH = (
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
+    r"|nov(?:ember)?|dec(?:ember)?)\b\.?"
+    r"|\bmay\b(?=\s*\d)|(?<=\d\s)may\b|\b(?:in|of|until|till|by|since|from|before|after|early|late|mid|end of)\s+may\b"
+)
+_A_NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an|a few|a couple of)"
 _A_DATE = re.compile(
-    rf"\b{_MONTH}(?=\s|$|,)|\b\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
-    r"|(?<!\d)(?:19|20)\d\d(?!\d)|\bQ[1-4]\b"
-    rf"|\b{_WEEKDAY}\b|\b(?:spring|summer|autumn|fall|winter|weekend|tomorrow|today|yesterday)\b"
-    r"|\b(?:this|next|last|each|every)\s+(?:week|month|quarter|year|sprint|cycle)\b"
-    r"|\b(?:weekly|monthly|quarterly|annually|yearly|daily)\b|\bend of (?:the )?(?:week|month|quarter|year)\b"
-    r"|\bnot (?:yet )?(?:scheduled|planned|set|decided|announced)\b|\b(?:tbd|tba)\b",
+    rf"{_A_MONTH}|\b\d{{1,2}}(?:st|nd|rd|th)\b"
+    r"|\b(?:0?[1-9]|[12]\d|3[01])[/.](?:0?[1-9]|[12]\d|3[01])(?:[/.]\d{2,4})?\b(?<!24/7)"
+    r"|\b\d{1,2}-\d{1,2}-\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b"
+    r"|(?<!\d)(?:19|20)\d\d(?!\d)|\b(?:Q[1-4]|H[12]|FY\s?\d{2,4})\b"
+    rf"|\b{_WEEKDAY}\b|\b(?:spring|summer|autumn|fall|winter|weekend|tomorrow|today|yesterday|tonight)\b"
+    r"|\b(?:christmas|easter|thanksgiving|new year'?s?|hanukkah|diwali|eid|ramadan)\b"
+    r"|\b(?:this|next|last|each|every)\s+(?:\w+\s+)?(?:week|month|quarter|year|sprint|cycle|shift|day|fortnight"
+    r"|term|semester|season)s?\b"
+    r"|\b(?:start|end|beginning) of (?:the |each |every )?(?:\w+ )?(?:week|month|sprint|quarter"
+    r"|year|shift|day|term|semester)\b|\b(?:year|month|quarter|week|term)-end\b"
+    r"|\b(?:daily|weekly|monthly|quarterly|annually|yearly|fortnightly|biweekly|bimonthly|biannually|biannual"
+    r"|semi-?annual(?:ly)?|nightly|hourly)\b"
+    rf"|\b(?:in|within|after)\s+{_A_NUMBER_WORD}\s+(?:business\s+|working\s+|calendar\s+)?"
+    r"(?:days?|weeks?|months?|years?)\b"
+    rf"|\b{_A_NUMBER_WORD}\s+(?:days?|weeks?|months?|years?)\s+ago\b"
+    r"|\bnot (?:yet )?(?:scheduled|planned|set|decided|announced|fixed|booked)\b|\b(?:tbd|tba|tbc)\b",
     re.I,
 )
 # A form ("which form do I file", "what tax form"): one named, by a number ("W-4", "I-9", "1099") or a word that

@@ -24,7 +24,7 @@ def term(question: str, *texts: str) -> str | None:
         ("Does the company use kubernetes for the leave system?", "kubernetes"),
         ("I'm fully remote. Will they pay for a coworking space membership?", "coworking"),
         ("which yubikey models work as the second factor for logins", "yubikey"),
-        ("Is there a Datasite room for leave records?", "datasite"),
+        ("Is there a Datasite room for leave records?", "Datasite"),
     ],
 )
 def test_a_term_outside_common_english_that_no_passage_names_is_found(question, named):
@@ -65,3 +65,26 @@ def test_english_slips_shorthand_names_and_words_only_told_are_not_terms(questio
 )
 def test_a_term_held_by_a_passage_in_any_form_is_not_absent(question, passage):
     assert term(question, passage) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        # British spelling against American, and the other way round.
+        ("what is the organisation's anonymisation standard", "All data must be anonymized per the standard."),
+        ("what's the fasting rule before oesophageal endoscopy", "Fast 6 hours before an esophageal endoscopy."),
+        # A word the passage writes as two.
+        ("whats the dresscode for the cleanroom", "Cleanroom dress code: gown, hood, booties and gloves."),
+        ("how do i share a powerbi dashboard", "Power BI dashboards are shared through workspaces."),
+        # Another form of a passage word, and a slip of a long one.
+        ("how does pto accrual work", "Full-time staff accrue PTO at 1.5 days a month."),
+        ("what's the policy for postdocs on vacation", "Postdoctoral researchers get 20 vacation days."),
+        ("how do I restart a kuberentes pod", "To restart a pod in Kubernetes, run kubectl rollout restart."),
+    ],
+)
+def test_spellings_compounds_forms_and_slips_of_a_passage_word_are_held(question, passage):
+    assert term(question, passage) is None
+
+
+def test_the_term_is_said_as_the_question_wrote_it():
+    assert term("how do I raise a ticket in ZenDesk?") == "ZenDesk"

@@ -171,3 +171,51 @@ def test_a_year_asked_about_is_missing_only_when_the_passages_name_other_years()
     assert year_missing("When is the Q3 2027 freeze?", ["Freeze: Q3-2026, Q4-2026"]) == "2027"
     # A year told in a clause that does not ask is not asked about.
     assert year_missing("I joined in 2018, how many days do I get?", ["In 2026 staff get 20 days."]) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("when is the next maintenance window?", "Maintenance windows are the first Tuesday of each month."),
+        ("when's the next fire drill", "The next fire drill is on the 14th."),
+        ("when is the next intake", "The next intake is in Jan 2026."),
+        ("when is the next pay rise", "Pay rises take effect every April."),
+        ("when is the next town hall", "Town halls are held after each quarter closes."),
+        ("when is the next release", "The next release is v4.2, scheduled for the end of the sprint."),
+        ("when was the last pen test", "The last pen test was six months ago."),
+        ("when is the next hardware refresh", "Laptops are refreshed every four years; yours is not yet scheduled."),
+        ("what date is the change freeze", "The change freeze runs from 15/12 to 05/01."),
+    ],
+)
+def test_a_date_asked_is_stated_by_a_date_a_rule_or_a_season(question, sentence):
+    assert asked_detail(question).name == "date"
+    assert missing_detail(question, [sentence]) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Fire drills may be called at any time by the warden.",
+        "The pen test covered 24/7 public endpoints.",
+        "Take 1-2 tablets with water.",
+        "Separate rules apply to the marketing team; managers decide.",
+    ],
+)
+def test_may_marketing_24_7_and_ranges_are_no_dates(sentence):
+    assert missing_detail("when is the next fire drill?", [sentence]) == "date"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when do I get paid?",
+        "when is the next step after the offer letter?",
+        "what date format should I use on invoices?",
+        "which day care centres do we partner with?",
+        "when is the next available appointment?",
+        "which days off do I get at Christmas?",
+    ],
+)
+def test_when_in_general_a_next_step_a_format_or_day_care_ask_no_date(question):
+    found = asked_detail(question)
+    assert found is None or found.name != "date"

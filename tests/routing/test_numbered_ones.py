@@ -60,3 +60,23 @@ def test_letters_and_digits_run_together_are_a_numbered_thing():
     assert numbered_missing("Gate B12 power unit fault", ("Gates B10 to B11 use unit 2. Gate A3 is closed.",)) == (
         "Gate B12"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "passage"),
+    [
+        ("gate B12 stand allocation", "Gates B10 to B14 are served by the east apron."),
+        ("SEV2 response time?", "SEV1–SEV3 incidents must be acknowledged in 15 min. SEV4 next day."),
+        ("what is the max speed of conveyor 3", "Conveyors #1–#4 run at 2 m/s. Conveyor 5 runs at 1 m/s."),
+        ("does the app run on android 14", "The app needs Android 12 or later. Android 9 is not supported."),
+        ("what's the wait time at terminal 1", "T1 and T2 wait times are shown on the app. Terminal 3 has its own."),
+        ("how do I get to Building 3", "Bldg 3 is next to Building 2."),
+        ("what's the pressure on line 2", "Line Two runs at 4 bar; Line 1 at 5 bar."),
+        ("tier 2 escalation contacts", "Tier II escalations go to the team lead; Tier III to the duty manager."),
+        # Counting, not naming: "Take 1-2 tablets" and "Allow 5 working days" name no "take" or "allow".
+        ("can i take 4 tablets of ibuprofen a day", "Take 1-2 tablets every 6 hours."),
+        ("should I allow 10 days for visa processing", "Allow 5 working days for the letter."),
+    ],
+)
+def test_ranges_lower_bounds_short_forms_spelled_numbers_and_counts_are_not_missing(question, passage):
+    assert numbered_missing(question, (passage,)) is None
