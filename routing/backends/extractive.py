@@ -40,6 +40,7 @@ from retrieval.embedders import embedder_is_loaded, get_embedder, loaded_embed
 from retrieval.follow_up import PreviousTurn, standalone_query
 from retrieval.sentences import split_sentences
 from retrieval.shorthand import expansion, with_expansions
+from retrieval.spelling import correction
 from retrieval.terms import STOPWORDS, content_terms, stem
 from routing.backends.absent_terms import absent_term
 from routing.backends.asked_details import NUMBER, missing_detail, year_missing
@@ -442,11 +443,24 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
         ordered[0],
         gap,
         tuple(candidates),
-        missing_detail(question, [c.sentence for c in candidates if c.on_topic][:DETAIL_AMONG]),
+        missing_detail(_in_english(question), [c.sentence for c in candidates if c.on_topic][:DETAIL_AMONG]),
         asks_steps=bool(_ASKS_STEPS.search(question)),
         not_named=year_missing(question, texts) or numbered_missing(question, texts),
         absent_term=_absent_term(question, texts, embed is not None),
     )
+
+
+def _in_english(question: str) -> str:
+    """`question` with each word still mistyped after `mend_typos` written as the English word it is one slip from
+    (retrieval.spelling.correction): read so for the detail it asks, "within what time frxme" asks for no time of
+    day. Not for scoring: a correction is never a passage's word."""
+
+    def corrected(match: re.Match[str]) -> str:
+        word = match.group(0)
+        meant = correction(word.lower()) if word.isalpha() else None
+        return word if meant is None else meant
+
+    return _ANY_CASE_WORD.sub(corrected, question)
 
 
 def _absent_term(question: str, texts: Sequence[str], with_model: bool) -> str | None:

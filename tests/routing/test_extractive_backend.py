@@ -841,3 +841,12 @@ def test_a_numbered_thing_the_passages_do_not_name_is_said_and_nothing_quoted():
 
     assert asked.startswith(NOT_NAMED_FOUND.format(name="Line 2")) and "[1]" not in asked
     assert "runs at 185 C" in named
+
+
+def test_a_mistyped_word_is_read_as_english_for_the_detail_asked():
+    # "time frxme" is a time frame, not a time of day: the patching rule answers it.
+    patching = passage(1, "Critical vulnerabilities on exposed hosts must be patched within 7 days.", "Patching")
+
+    text = answer("Within what time frxme must a critical vulnerability on an exposed host be patched?", patching)
+
+    assert "patched within 7 days. [1]" in text
