@@ -202,9 +202,11 @@ def _ask_all(
     collection: str,
     documents: dict[int, str],
     record: list[dict[str, Any]] | None = None,
+    variant: str | None = None,
 ) -> tuple[list[dict[str, Any]], set[str]]:
     """Every question through the gate, each in a transaction rolled back once its answer is scored.
-    With `record`, each question's passages as sent are appended to it (`recorded_passages`)."""
+    With `record`, each question's passages as sent are appended to it (`recorded_passages`), with the
+    `variant` the questions were rewritten as, if any."""
     lines = []
     policy_versions = set()
     for question in questions:
@@ -222,6 +224,7 @@ def _ask_all(
         if record is not None:
             record.append(
                 {"id": question.id, "question": question.question, "injection": screened}
+                | ({"variant": variant} if variant else {})
                 | recorded_passages(answer, documents)
             )
     return lines, policy_versions
@@ -287,7 +290,7 @@ def evaluate_answers(
         varied: dict[str, Any] = {}
         for kind in variants:
             rewritten = [replace(q, question=vary(q.question, kind, seed=seed, key=q.id)) for q in questions]
-            kind_lines, versions = _ask_all(rewritten, asker, collection, documents)
+            kind_lines, versions = _ask_all(rewritten, asker, collection, documents, record, variant=kind)
             policy_versions |= versions
             figures = summarise(kind_lines, rewritten)
             change = {

@@ -13,6 +13,8 @@ exactly the passages a real run sent; what retrieval sends is not replayed (run 
 --split: the halves of docs/answer-quality.md, sha256(id) mod 2 (0: tuning, 1: held out).
 --show: prints each failing question's answer.
 --dump FILE: writes each question's scored line, to compare two trees question by question.
+--variant KIND: replays the questions as `eval_answers --variant KIND --record` asked them (typos, lower case, …);
+without it, the questions as written.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ def main() -> None:
     parser.add_argument("--split", choices=["tune", "held", "all"], default="all")
     parser.add_argument("--show", action="store_true")
     parser.add_argument("--dump", type=Path, help="write each question's scored line (JSON lines) to this file")
+    parser.add_argument("--variant", help="replay the questions rewritten as this variant (recorded with --variant)")
     args = parser.parse_args()
 
     import django
@@ -59,6 +62,8 @@ def main() -> None:
     backend = ExtractiveBackend()
     asked, lines = [], []
     for line in map(json.loads, args.recorded.read_text().splitlines()):
+        if line.get("variant") != args.variant:
+            continue
         question = questions[line["id"]]
         if args.split != "all" and half(question.id) != args.split:
             continue

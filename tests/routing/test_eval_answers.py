@@ -124,6 +124,36 @@ def test_record_writes_the_passages_sent_which_the_replay_script_answers_from_al
 
 
 @pytest.mark.django_db
+def test_record_with_a_variant_keeps_the_rewritten_questions_which_the_replay_answers_apart(tmp_path, corpus):
+    questions = write_questions(tmp_path, QUESTIONS[:2])
+    recorded = tmp_path / "sent.jsonl"
+
+    report = json.loads(
+        run(str(questions), "--corpus", str(corpus), "--json", "--variant", "typos", "--record", str(recorded))
+    )
+
+    lines = [json.loads(line) for line in recorded.read_text().splitlines()]
+    as_written = [line for line in lines if "variant" not in line]
+    typed = [line for line in lines if line.get("variant") == "typos"]
+    assert [line["id"] for line in as_written] == [line["id"] for line in typed] == ["a1", "a2"]
+    assert [line["question"] for line in typed] == [q["question"] for q in report["variants"]["typos"]["per_question"]]
+    assert [line["question"] for line in typed] != [line["question"] for line in as_written]
+
+    def replayed(*extra: str) -> dict:
+        done = subprocess.run(
+            [sys.executable, "scripts/replay_answers.py", str(questions), str(recorded), *extra],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    for figure in ("cited_right_file", "key_fact_rate", "false_not_found"):
+        assert replayed()[figure] == report[figure]
+        assert replayed("--variant", "typos")[figure] == report["variants"]["typos"][figure]
+
+
+@pytest.mark.django_db
 def test_a_question_naming_a_file_not_in_the_corpus_fails_and_drops_the_collection(tmp_path, corpus):
     questions = [{**QUESTIONS[0], "files": ["leave/missing.md"]}]
 

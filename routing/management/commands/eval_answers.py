@@ -39,7 +39,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--record",
             metavar="FILE",
-            help="also write each question's passages as sent (JSONL) for scripts/replay_answers.py",
+            help="also write each question's passages as sent (JSONL; with --variant, the rewritten questions' "
+            "too) for scripts/replay_answers.py",
         )
         parser.add_argument(
             "--seed", type=int, default=0, help="seed of --sample's draw and of the --variant rewrites (default 0)"
