@@ -109,3 +109,19 @@ def with_corrections(text: str, readable: Readable | None = None) -> str:
         return word if meant is None else f"{word} {meant}"
 
     return _WORD.sub(corrected, text)
+
+
+def in_english(text: str) -> str:
+    """`text` with each mistyped word replaced by the word it is a slip of (not written beside it, as
+    `with_corrections` writes it for search): for reading what a question asks ("within what time frxme" asks for a
+    time frame, not a time of day), never for matching documents."""
+    slips = _candidates(text)
+    if not slips:
+        return text
+
+    def corrected(match: re.Match[str]) -> str:
+        word = match.group(0)
+        meant = slips.get(word.lower()) if not any(c.isupper() for c in word[1:]) else None
+        return word if meant is None else meant
+
+    return _WORD.sub(corrected, text)

@@ -15,10 +15,12 @@ leave", "an endpoint", "sabbatical", all among them) and is no reason to refuse;
 - shorter than MIN_LETTERS (a slip of a short word, "whst" or "tehy", cannot be told from a term), or written in
   capitals only ("SAML", "HPA"): an acronym is as often spelt out in the documents;
 - shorthand (retrieval.shorthand), or a function word;
-- an inflection of a common word ("coworkers"), or one slip away from one ("recieve", "reimbrse");
+- an inflection of a common word ("coworkers"), or one slip away from one of the SLIP_WORDS most frequent
+  ("recieve", "reimbrse");
 - a given name or surname (inspection.gazetteer): a question about a person's team may be answered by a rule;
-- held by a passage as it is, by its stem, joined from a hyphenated word ("co-working"), or as the start of a
-  longer word ("crypto" in "cryptocurrency").
+- held by a passage in some form (`_held`): as it is, by its stem, in American spelling ("anonymisation"), joined
+  from a hyphenated or two-word spelling ("co-working", "dress code"), as the start of a longer word ("crypto" in
+  "cryptocurrency"), starting with a passage word's stem ("accrual", "accrue"), or one slip from a long passage word.
 
 Only the clauses that ask are read ("looks like a crypto miner. what's the command…" asks for a command).
 """
@@ -43,9 +45,11 @@ _PASSAGE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
 @functools.cache
-def _common() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+def common_english() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     """The common English words, and the SLIP_WORDS most frequent of them by first letter (for slips). Read once
-    per process (about 0.3 s and some 25 MB, the package's own modules included)."""
+    per process (about 0.3 s and some 25 MB, the package's own modules included), by a web worker's warm-up
+    (config/gunicorn_conf.py) before its first question. Not inspection.gazetteer.common_words, the embedding
+    model's 20,000 words: it lacks "coworker", "reimburse" and "wifi"."""
     import wordfreq
 
     ranked = [w for w in wordfreq.top_n_list("en", COMMON_WORDS, wordlist="large") if w.isalpha()]
@@ -79,7 +83,7 @@ def is_common(word: str) -> bool:
     """Whether `word` (lower case) is common English or an inflection of such a word, or one slip from one of the
     SLIP_WORDS most frequent ("recieve"; "inode" is a slip of the surname "inoue", further down the list).
     Inflections, not stems: "coworking" shares its Snowball stem with the common "coworker" and is not one."""
-    words, by_first = _common()
+    words, by_first = common_english()
     return bool(_inflected_from(word) & words) or _slip(word, by_first.get(word[0], ()))
 
 

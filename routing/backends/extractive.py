@@ -17,8 +17,10 @@ how much of the question's content the best passage covers, and how similar the 
 to it (see `verdict`). Evidence in between says the passages may answer: they are quoted after a sentence
 saying so, since on documents it was not fitted on a firm cut-off there refused two answerable
 questions for each unanswerable one it caught. A question that asks for a kind of detail (a sum, a phone
-number, a time …) that none of the best sentences states is told so (asked_details). When it abstains, it names
-the documents that came closest.
+number, a date …) that none of the best sentences states is told so (asked_details), as is one about a year or a
+numbered thing ("Line 2") the passages name only others of (numbered_ones), and, where the passages only may
+answer, one about a term none of them names (absent_terms). When it abstains, it names the documents that came
+closest.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from retrieval.embedders import embedder_is_loaded, get_embedder, loaded_embed
 from retrieval.follow_up import PreviousTurn, standalone_query
 from retrieval.sentences import split_sentences
 from retrieval.shorthand import expansion, with_expansions
-from retrieval.spelling import correction
+from retrieval.spelling import in_english
 from retrieval.terms import STOPWORDS, content_terms, stem
 from routing.backends.absent_terms import absent_term
 from routing.backends.asked_details import NUMBER, missing_detail, year_missing
@@ -443,24 +445,11 @@ def weigh_evidence(bundle: Bundle, embed: Embed | None = None, known: frozenset[
         ordered[0],
         gap,
         tuple(candidates),
-        missing_detail(_in_english(question), [c.sentence for c in candidates if c.on_topic][:DETAIL_AMONG]),
+        missing_detail(in_english(question), [c.sentence for c in candidates if c.on_topic][:DETAIL_AMONG]),
         asks_steps=bool(_ASKS_STEPS.search(question)),
         not_named=year_missing(question, texts) or numbered_missing(question, texts),
         absent_term=_absent_term(question, texts, embed is not None),
     )
-
-
-def _in_english(question: str) -> str:
-    """`question` with each word still mistyped after `mend_typos` written as the English word it is one slip from
-    (retrieval.spelling.correction): read so for the detail it asks, "within what time frxme" asks for no time of
-    day. Not for scoring: a correction is never a passage's word."""
-
-    def corrected(match: re.Match[str]) -> str:
-        word = match.group(0)
-        meant = correction(word.lower()) if word.isalpha() else None
-        return word if meant is None else meant
-
-    return _ANY_CASE_WORD.sub(corrected, question)
 
 
 def _absent_term(question: str, texts: Sequence[str], with_model: bool) -> str | None:

@@ -78,9 +78,8 @@ def _numbers(listed: str) -> set[str]:
     """The numbers a list names, a range's in full ("3-5" is 3, 4 and 5; "B10 to B12" B10, B11 and B12), lower-cased,
     in digits ("two" and "II" are 2)."""
     found = {_digits(n) for n in re.findall(_NUMBER, listed)}
-    for prefix, start, other, end in _RANGE.findall(listed):
-        if other and other.lower() != prefix.lower() and len(other) > 1 and not prefix:
-            other = ""  # "SEV1–SEV3": the word again before the second number
+    # The letters before the second number ("B12" of "B10 to B12", "SEV3" of "SEV1–SEV3") are the first's again.
+    for prefix, start, _, end in _RANGE.findall(listed):
         if int(start) < int(end) <= int(start) + 50:
             found |= {f"{prefix.lower()}{n}" for n in range(int(start), int(end) + 1)}
     return found

@@ -11,6 +11,7 @@ from inspection import gazetteer, injection_model, ner
 from operations.local_llm import free_port
 from retrieval import embedders
 from retrieval.embedders.remote import RemoteEmbedder
+from routing.backends import absent_terms
 
 NAME_MODEL = (ner._load, gazetteer.name_lists, gazetteer.common_words)
 INJECTION_WEIGHTS = (
@@ -18,15 +19,17 @@ INJECTION_WEIGHTS = (
     injection_model.shipped_sentence_head,
     injection_model.shipped_classifier,
 )
+# The extractive answer's common English words (routing/backends/absent_terms.py).
+WORD_LISTS = (absent_terms.common_english,)
 
 
 def test_the_warm_up_loads_the_name_model_its_lists_and_the_injection_weights():
-    for cached in (*NAME_MODEL, *INJECTION_WEIGHTS):
+    for cached in (*NAME_MODEL, *INJECTION_WEIGHTS, *WORD_LISTS):
         cached.cache_clear()
 
     warm_up_models()
 
-    for cached in (*NAME_MODEL, *INJECTION_WEIGHTS):
+    for cached in (*NAME_MODEL, *INJECTION_WEIGHTS, *WORD_LISTS):
         assert cached.cache_info().currsize == 1, cached
 
 

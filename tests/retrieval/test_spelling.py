@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.selectors import as_searched, get_reader, readable_words, search_passages
-from retrieval.spelling import correction, with_corrections
+from retrieval.spelling import correction, in_english, with_corrections
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,10 @@ def test_a_question_with_a_mistyped_word_finds_the_passage_that_spells_it_right(
     found = search_passages(get_reader(employee), "renew certficate", k=2, mode="keyword").passages
 
     assert found[0].source_name == "certs.md"
+
+
+def test_in_english_replaces_a_slip_where_search_writes_both():
+    assert in_english("within what time frxme must it be patched?") == "within what time frame must it be patched?"
+    assert with_corrections("within what time frxme") == "within what time frxme frame"
+    # Names and words with a tie are left as they are.
+    assert in_english("ask GitHub about the fome") == "ask GitHub about the fome"
