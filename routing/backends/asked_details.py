@@ -141,7 +141,11 @@ _ASKS_TIME = re.compile(
     re.I,
 )
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# A month by its name or usual short form: "mar[a-z]*" took "marketing", "sep…" "separate", "oct…" "octane".
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
+    r"|nov(?:ember)?|dec(?:ember)?)\b\.?"
+)
 _A_TIME = re.compile(
     r"\b\d{1,2}(?::\d{2})?\s?(?:a\.?m\b\.?|p\.?m\b\.?)|\b\d{1,2}[:h]\d{2}\b|\b[0-2]\d[0-5]\d\b|\b\d{1,2}\s?o'?clock\b"
     r"|\b(?:at|by|until|till|from|before|after)\s+\d{1,2}\b|\b(?:noon|midday|midnight)\b"
@@ -164,8 +168,7 @@ _ASKS_DATE = re.compile(
 # A month by its name or usual short form ("may" only beside a number or after a word of time: "may be called" is
 # no month), a day of the month ("the 14th"), a numeric date ("12/15", "15.12.2026"; not "24/7" or "1-2").
 _A_MONTH = (
-    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
-    r"|nov(?:ember)?|dec(?:ember)?)\b\.?"
+    rf"\b(?!may\b){_MONTH}"
     r"|\bmay\b(?=\s*\d)|(?<=\d\s)may\b|\b(?:in|of|until|till|by|since|from|before|after|early|late|mid|end of)\s+may\b"
 )
 _A_NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an|a few|a couple of)"

@@ -219,3 +219,10 @@ def test_may_marketing_24_7_and_ranges_are_no_dates(sentence):
 def test_when_in_general_a_next_step_a_format_or_day_care_ask_no_date(question):
     found = asked_detail(question)
     assert found is None or found.name != "date"
+
+
+def test_a_word_that_only_starts_like_a_month_states_no_time():
+    # "Marketing 3" and "octane 95" once read as "Mar 3" and "Oct 95".
+    assert missing_detail("What time does the office open?", ["Marketing 3 is on the second floor."]) == "time"
+    assert missing_detail("What time does the pump close?", ["Use octane 95 in the fleet vans."]) == "time"
+    assert missing_detail("What time does the office open?", ["The office opens on March 3 after the works."]) is None
