@@ -25,6 +25,8 @@ def term(question: str, *texts: str) -> str | None:
         ("I'm fully remote. Will they pay for a coworking space membership?", "coworking"),
         ("which yubikey models work as the second factor for logins", "yubikey"),
         ("Is there a Datasite room for leave records?", "Datasite"),
+        # Used less than once in a million words (Zipf 2.95): rarer than the common English line.
+        ("Does TTS offer any kind of sabbatical once you've been here five years?", "sabbatical"),
     ],
 )
 def test_a_term_outside_common_english_that_no_passage_names_is_found(question, named):
@@ -36,7 +38,7 @@ def test_a_term_outside_common_english_that_no_passage_names_is_found(question, 
     [
         # Common English, though no passage holds it: the asker's own words, not a term the documents lack.
         "My wife is due in March. How much leave do new parents get after surgery?",
-        "Can my coworker donate leave to me, or take a sabbatical?",
+        "Can my coworker donate leave to me, or reimburse the days?",
         # A slip of an English word is a typo, not a term ("recieve" is "receive").
         "how much leave do I recieve each pay period?",
         # Shorthand and acronyms: spelt out in documents as often as not ("Scada" would be a term, "SCADA" is not).
