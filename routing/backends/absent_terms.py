@@ -19,7 +19,8 @@ it catches one more unanswerable question of the five sets read and refuses no a
 - shorthand (retrieval.shorthand), or a function word;
 - an inflection of a common word ("coworkers"), or one slip away from one of the SLIP_WORDS most frequent
   ("recieve", "goverment");
-- a given name or surname (inspection.gazetteer): a question about a person's team may be answered by a rule;
+- a given name or surname (inspection.gazetteer), or the word after a given name ("Dana Whitfield"): a question
+  about a person's team may be answered by a rule;
 - held by a passage in some form (`_held`): as it is, by its stem, in American spelling ("anonymisation"), joined
   from a hyphenated or two-word spelling ("co-working", "dress code"), as the start of a longer word ("crypto" in
   "cryptocurrency"), starting with a passage word's stem ("accrual", "accrue"), or one slip from a long passage word.
@@ -132,6 +133,21 @@ def _held(word: str, held: set[str], held_stems: set[str]) -> bool:
     return len(word) >= 6 and _slip(word, (w for w in held if w[:1] == word[:1] and len(w) >= 6))
 
 
+def _after(words: list[str]) -> Iterable[tuple[str, str]]:
+    """Each word with the word before it ("" for the first)."""
+    return zip(["", *words], words, strict=False)
+
+
+def _person(before: str, word: str, is_name: Callable[[str], bool]) -> bool:
+    """Whether a capitalised `word` is a person's name: a given name or surname the lists know, or the word after a
+    capitalised given name they know ("Dana Whitfield": few surnames are common enough to be listed), unless that
+    name is a function word too ("Will Datasite hold it?")."""
+    if not word[0].isupper():
+        return False
+    after_a_name = bool(before) and before[0].isupper() and is_name(before) and not function_word(before.lower())
+    return is_name(word) or after_a_name
+
+
 def absent_term(question: str, texts: Iterable[str], *, is_name: Callable[[str], bool]) -> str | None:
     """The first word of `question`'s asking clauses, as written there, that is a term none of `texts` (the
     passages sent) holds, as the module says; None when there is none. `is_name` tells a person's given name or
@@ -139,13 +155,14 @@ def absent_term(question: str, texts: Iterable[str], *, is_name: Callable[[str],
     candidates = [
         word
         for clause in asking_clauses(question)
-        for word in _WORD.findall(clause)
+        for before, word in _after(_WORD.findall(clause))
         if len(word) >= MIN_LETTERS
         and not word.isupper()
         and not function_word(low := word.lower())
         and not expansion(low)
+        and not is_common(low)
+        and not _person(before, word, is_name)
     ]
-    candidates = [w for w in candidates if not is_common(w.lower()) and not (w[0].isupper() and is_name(w))]
     if not candidates:
         return None
     held = _passage_words(texts)
