@@ -43,6 +43,7 @@ from retrieval.follow_up import PreviousTurn, standalone_query
 from retrieval.sentences import split_sentences
 from retrieval.shorthand import expansion, with_expansions
 from retrieval.spelling import in_english
+from retrieval.template_tags import readable
 from retrieval.terms import STOPWORDS, content_terms, stem
 from routing.backends.absent_terms import absent_term
 from routing.backends.asked_details import NUMBER, missing_detail, year_missing
@@ -668,7 +669,8 @@ class ExtractiveBackend(ChatBackend):
         if found is Verdict.MAY_ANSWER:
             yield MAY_NOT_ANSWER + "\n\n"
         # One paragraph per passage quoted, in the order chosen; a list item (its sentences together) or table row
-        # on a line of its own.
+        # on a line of its own. A static-site generator's tags ("{% page … %}") are quoted as the built page shows
+        # them (retrieval.template_tags).
         for i, candidate in enumerate(chosen):
             if i == 0:
                 separator = ""
@@ -680,4 +682,4 @@ class ExtractiveBackend(ChatBackend):
                 separator = "\n"
             else:
                 separator = " "
-            yield f"{separator}{candidate.sentence} [{candidate.n}]"
+            yield f"{separator}{readable(candidate.sentence)} [{candidate.n}]"

@@ -61,6 +61,21 @@ def test_it_answers_with_the_matching_sentences_and_cites_them():
     assert "[1]" not in text and "Lunch" not in text
 
 
+def test_a_handbook_sentence_is_quoted_as_the_built_page_shows_it():
+    # A Jekyll handbook's Markdown, ingested as written: the quote drops the tags a reader of the site never sees.
+    text = answer(
+        "Who approves deleting a GitHub repository?",
+        passage(
+            1,
+            'If you want to delete a repository, go to {% slack_channel "admins-github" %} and wait for approval '
+            'before deleting it. Read [the GitHub guide]({% page "/tools/github/" %}) first.',
+        ),
+    )
+
+    assert "go to #admins-github and wait for approval before deleting it. [1]" in text
+    assert "{%" not in text
+
+
 def test_a_how_many_question_gets_the_sentence_with_the_number():
     text = answer(
         "How many weeks of parental leave do new parents get?",
