@@ -68,6 +68,12 @@ class AnswerOutput(serializers.Serializer):
 
     text = serializers.CharField(source="answer.text")
     citations = CitationOutput(source="answer.citations", many=True)
+    closest = CitationOutput(
+        source="answer.closest",
+        many=True,
+        help_text="When the answer says the documents do not hold it: the passages of the documents that came "
+        "closest, not cited (they may not answer); empty otherwise.",
+    )
     route = serializers.CharField(source="answer.route", help_text="Where it was answered and why, in a sentence.")
     zone = serializers.CharField(source="answer.zone", help_text="onprem, private or cloud; empty when refused.")
     backend = serializers.CharField(source="answer.backend")

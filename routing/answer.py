@@ -190,6 +190,10 @@ class GateRequest:
     request_id: UUID = field(default_factory=uuid4)
 
 
+# How many documents an answer that found nothing names as the closest (routing.backends.extractive names as many).
+CLOSEST = 3
+
+
 @dataclass
 class GatedAnswer:
     """One answer as the gate wrote, restored and audited it (or refused it, with the reason in `route`)."""
@@ -248,6 +252,20 @@ class GatedAnswer:
         if cited:
             return [Citation(n, p) for n, p in enumerate(self.passages, 1) if n in cited]
         return [Citation(n, p, attributed=True) for n, p in enumerate(self.passages, 1) if n in self.attributed]
+
+    @property
+    def closest(self) -> list[Citation]:
+        """When the answer says the documents do not hold it: the first passage of each of the CLOSEST documents
+        that came nearest (those sent, best first), for the reader to check. None of them is cited: they may not
+        answer. Empty otherwise, and for a refusal or a withheld or held answer, which were sent nothing or show
+        nothing."""
+        if not self.found_nothing or self.refused or self.withheld or self.held:
+            return []
+        first: dict[str, Citation] = {}  # by title, as the extractive answer names them
+        for n, passage in enumerate(self.passages, 1):
+            if passage.title not in first and len(first) < CLOSEST:
+                first[passage.title] = Citation(n, passage)
+        return list(first.values())
 
     @property
     def found_nothing(self) -> bool:

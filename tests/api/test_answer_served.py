@@ -41,6 +41,7 @@ def test_the_served_app_answers_with_the_caveat_or_says_which_detail_no_document
     assert hedged["text"].startswith(MAY_NOT_ANSWER), hedged["text"]
     assert "rollback pipeline" in hedged["text"] and "[1]" in hedged["text"]
     assert [c["title"] for c in hedged["citations"]] == ["Deploy runbook"]
+    assert hedged["closest"] == []  # it answered, with the caveat: its sources are its citations
     assert _decision(served, hedged["audit_id"]).get("hedged") is True
 
     # A sum asked: "five minutes" is a figure, not a sum; nothing is quoted and the document is named.
@@ -54,4 +55,7 @@ def test_the_served_app_answers_with_the_caveat_or_says_which_detail_no_document
     unnamed = _ask(served, key, "Is a rollback allowed for the terraform stack?")
     assert unnamed["text"].startswith(NO_TERM_FOUND.format(term="terraform")), unnamed["text"]
     assert "Deploy runbook" in unnamed["text"] and unnamed["citations"] == []
+    # The document it names is linked for the reader to check, not cited.
+    assert [c["title"] for c in unnamed["closest"]] == ["Deploy runbook"]
+    assert unnamed["closest"][0]["url"].endswith(f"/passages/{unnamed['closest'][0]['chunk_id']}/")
     assert "hedged" not in _decision(served, unnamed["audit_id"])

@@ -42,7 +42,7 @@ def test_ask_json_gives_the_answer_its_citations_backend_and_audit_id(employee: 
     body = ask_json("How do I roll back a bad deploy?", "erin")
 
     assert set(body) == {
-        "answer", "citations", "backend", "route", "refused", "notices", "redacted", "cache_hit", "declined",
+        "answer", "citations", "closest", "backend", "route", "refused", "notices", "redacted", "cache_hit", "declined",
         "citations_removed", "audit_id",
     }  # fmt: skip
     assert body["route"].startswith("Answered on-prem by extractive") and body["refused"] is False
@@ -83,6 +83,7 @@ def test_ask_about_nothing_in_the_corpus_says_nothing_was_found(employee: User, 
     assert body["answer"].startswith(NOTHING_FOUND)
     assert "closest documents were: Deploy runbook" in body["answer"]
     assert body["citations"] == []
+    assert [c["title"] for c in body["closest"]] == ["Deploy runbook"]
     assert AuditEvent.objects.get(id=body["audit_id"]).outcome == AuditEvent.Outcome.NOTHING_FOUND
 
 

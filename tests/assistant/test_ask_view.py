@@ -11,6 +11,7 @@ from django.test import Client
 from accounts.models import User
 from assistant.models import HistoryEntry
 from fakes.common import Script
+from retrieval.models import Chunk
 from retrieval.selectors import get_reader, search_passages
 from retrieval.services import IngestResult
 from routing.models import AuditEvent
@@ -44,8 +45,15 @@ def login(client: Client, user: User) -> Client:
 
 
 def citation_links(html: str) -> list[int]:
-    """Chunk ids of the citation links on a page, in order."""
+    """Chunk ids of the citation links on a page, in order (not those of the closest documents' list)."""
+    html = re.sub(r'<ul class="closest">.*?</ul>', "", html, flags=re.S)
     return [int(m) for m in re.findall(r'href="/passages/(\d+)/#passage-\d+"', html)]
+
+
+def closest_links(html: str) -> list[int]:
+    """Chunk ids of the links under "Closest documents", in order."""
+    listed = re.search(r'<ul class="closest">(.*?)</ul>', html, flags=re.S)
+    return [int(m) for m in re.findall(r'href="/passages/(\d+)/#passage-\d+"', listed.group(1))] if listed else []
 
 
 def test_anonymous_visitor_is_sent_to_login_from_the_ask_page(client: Client, db: None) -> None:
@@ -166,7 +174,7 @@ def test_employee_answer_never_cites_a_confidential_document_that_matches_best(
 def test_question_about_nothing_in_the_corpus_says_nothing_was_found(
     client: Client, employee: User, ingest: Ingest
 ) -> None:
-    ingest("deploy-runbook.md", DEPLOY_RUNBOOK)
+    runbook = ingest("deploy-runbook.md", DEPLOY_RUNBOOK)
 
     response = login(client, employee).post("/ask/", {"question": "Which penguins nest on Antarctic glaciers?"})
 
@@ -174,6 +182,10 @@ def test_question_about_nothing_in_the_corpus_says_nothing_was_found(
     assert response.status_code == 200
     assert "I could not find anything about this in the documents you can read." in html
     assert citation_links(html) == []
+    # The runbook came closest: linked for the reader to check, under its own heading, not as a source.
+    assert "Closest documents" in html and "Sources" not in html
+    linked = closest_links(html)
+    assert len(linked) == 1 and Chunk.objects.get(id=linked[0]).document_id == runbook.document.id
     event = AuditEvent.objects.get()
     assert event.outcome == AuditEvent.Outcome.NOTHING_FOUND
     assert all(p["cited"] is False for p in event.passages)

@@ -46,10 +46,13 @@ class Command(BaseCommand):
             }
             for c in answer.citations
         ]
+        # An answer that found nothing: the documents that came closest, not cited (GatedAnswer.closest).
+        closest = [{"document_id": c.document_id, "title": c.title, "chunk_id": c.chunk_id} for c in answer.closest]
         if options["json"]:
             payload = {
                 "answer": answer.text,
                 "citations": citations,
+                "closest": closest,
                 "backend": answer.backend,
                 "route": answer.route,
                 "refused": answer.refused,
@@ -70,4 +73,6 @@ class Command(BaseCommand):
         for c in citations:
             mark = " (attributed: the model cited no passage)" if c["attributed"] else ""
             self.stdout.write(f"  [{c['n']}] {c['title']} (chunk {c['chunk_id']}){mark}")
+        for c in closest:
+            self.stdout.write(f"  closest, not cited: {c['title']} (chunk {c['chunk_id']})")
         self.stdout.write(answer.route)
