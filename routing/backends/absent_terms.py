@@ -16,7 +16,7 @@ it catches one more unanswerable question of the five sets read and refuses no a
 (docs/answer-quality.md). A word is not a term either when it is:
 - shorter than MIN_LETTERS (a slip of a short word, "whst" or "tehy", cannot be told from a term), or written in
   capitals only ("SAML", "HPA"): an acronym is as often spelt out in the documents;
-- shorthand (retrieval.shorthand), or a function word;
+- shorthand (retrieval.shorthand) or one slip from it ("prrod"), or a function word;
 - an inflection of a common word ("coworkers"), or one slip away from one of the SLIP_WORDS most frequent
   ("recieve", "goverment");
 - a given name or surname (inspection.gazetteer), or the word after a given name ("Dana Whitfield"): a question
@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable
 
 from rapidfuzz.distance import OSA
 
-from retrieval.shorthand import expansion
+from retrieval.shorthand import SHORTHAND, expansion
 from retrieval.terms import function_word, stem
 from routing.backends.asked_details import asking_clauses
 
@@ -160,6 +160,7 @@ def absent_term(question: str, texts: Iterable[str], *, is_name: Callable[[str],
         and not word.isupper()
         and not function_word(low := word.lower())
         and not expansion(low)
+        and not _slip(low, SHORTHAND)
         and not is_common(low)
         and not _person(before, word, is_name)
     ]

@@ -45,6 +45,8 @@ def test_a_term_outside_common_english_that_no_passage_names_is_found(question, 
         "how much leave do I recieve each pay period?",
         # Shorthand and acronyms: spelt out in documents as often as not ("Scada" would be a term, "SCADA" is not).
         "how much leave per oncall shift?",
+        # A slip of shorthand is a typo too ("prrod" is "prod").
+        "how much leave after a prrod deploy?",
         "Does SCADA count leave requests?",
         # A person's name: a rule may answer a question about someone's team ("okafor" would be a term).
         "How much leave can Thandiwe Okafor's team take?",
