@@ -13,7 +13,7 @@ from inspection.findings import Finding
 from inspection.injection import InjectionVerdict, inspect_injection
 from inspection.stored import StoredFindings, inspector_version
 from retrieval.injection import inspect_passages
-from routing.backends.extractive import MAY_NOT_ANSWER
+from routing.backends.extractive import MAY_NOT_ANSWER, closest_passages
 from routing.errors import ErrorKind
 from routing.policy.decide import Decision, Target, Zone
 from routing.runner import Attempt, Delta, Restart
@@ -190,10 +190,6 @@ class GateRequest:
     request_id: UUID = field(default_factory=uuid4)
 
 
-# How many documents an answer that found nothing names as the closest (routing.backends.extractive names as many).
-CLOSEST = 3
-
-
 @dataclass
 class GatedAnswer:
     """One answer as the gate wrote, restored and audited it (or refused it, with the reason in `route`)."""
@@ -255,17 +251,14 @@ class GatedAnswer:
 
     @property
     def closest(self) -> list[Citation]:
-        """When the answer says the documents do not hold it: the first passage of each of the CLOSEST documents
-        that came nearest (those sent, best first), for the reader to check. None of them is cited: they may not
-        answer. Empty otherwise, and for a refusal or a withheld or held answer, which were sent nothing or show
-        nothing."""
+        """When the answer says the documents do not hold it: the first passage of each of the documents that came
+        closest (those sent, best first; the ones the extractive answer names), for the reader to check. None of
+        them is cited: they may not answer. Empty otherwise, and for a refusal or a withheld or held answer, which
+        were sent nothing or show nothing."""
         if not self.found_nothing or self.refused or self.withheld or self.held:
             return []
-        first: dict[str, Citation] = {}  # by title, as the extractive answer names them
-        for n, passage in enumerate(self.passages, 1):
-            if passage.title not in first and len(first) < CLOSEST:
-                first[passage.title] = Citation(n, passage)
-        return list(first.values())
+        number = {id(p): n for n, p in enumerate(self.passages, 1)}
+        return [Citation(number[id(p)], p) for p in closest_passages(self.passages)]
 
     @property
     def found_nothing(self) -> bool:

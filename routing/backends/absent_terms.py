@@ -31,6 +31,8 @@ Only the clauses that ask are read ("looks like a crypto miner. what's the comma
 from __future__ import annotations
 
 import functools
+import itertools
+import math
 import re
 from collections.abc import Callable, Iterable
 
@@ -40,8 +42,9 @@ from retrieval.shorthand import SHORTHAND, expansion
 from retrieval.terms import function_word, stem
 from routing.backends.asked_details import asking_clauses
 
-# Common English: used at least once in a million words (3 on wordfreq's Zipf scale).
+# Common English: used at least once in a million words (3 on wordfreq's Zipf scale), 600 centibels below 1.
 COMMON_FREQUENCY = 1e-6
+COMMON_STEPS = round(-100 * math.log10(COMMON_FREQUENCY))
 SLIP_WORDS = 20_000
 MIN_LETTERS = 5
 _WORD = re.compile(r"(?<![\w@./-])[A-Za-z]+(?![\w@-]|[./]\w)")
@@ -51,17 +54,18 @@ _PASSAGE_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 @functools.cache
 def common_english() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     """The common English words, and the SLIP_WORDS most frequent of them by first letter (for slips). Read once
-    per process (about 0.3 s and some 25 MB, the package's own modules included), by a web worker's warm-up
+    per process (about 0.3 s and some 20 MB, the package's own modules included), by a web worker's warm-up
     (config/gunicorn_conf.py) before its first question. Not inspection.gazetteer.common_words, the embedding
     model's 20,000 words: it lacks "coworker", "reimburse" and "wifi"."""
     import wordfreq
 
-    frequency = wordfreq.get_frequency_dict("en", wordlist="large")
-    common = frozenset(w for w, f in frequency.items() if f >= COMMON_FREQUENCY and w.isalpha())
-    ranked = [w for w in wordfreq.top_n_list("en", SLIP_WORDS, wordlist="large") if w.isalpha()]
-    # wordfreq keeps the whole list (some 15 MB) in its caches; only these words are needed from now on.
-    for cached in (wordfreq.top_n_list, wordfreq.get_frequency_list, wordfreq.get_frequency_dict):
-        cached.cache_clear()
+    # The list groups words by frequency in steps of a centibel, most frequent first: step i holds the words used
+    # 10^(-i/100) of the time, so common English is the first COMMON_STEPS + 1 steps.
+    steps = wordfreq.get_frequency_list("en", wordlist="large")
+    common = frozenset(w for step in steps[: COMMON_STEPS + 1] for w in step if w.isalpha())
+    ranked = list(itertools.islice((w for step in steps for w in step if w.isalpha()), SLIP_WORDS))
+    # wordfreq keeps the whole list (some 15 MB) in its cache; only these words are needed from now on.
+    wordfreq.get_frequency_list.cache_clear()
     by_first: dict[str, list[str]] = {}
     for word in ranked:
         by_first.setdefault(word[0], []).append(word)

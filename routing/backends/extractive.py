@@ -33,6 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from rapidfuzz.distance import OSA
 
@@ -605,12 +606,25 @@ def select_sentences(evidence: Evidence) -> list[_Candidate]:
     return sorted(chosen, key=lambda c: (first_seen[c.passage_rank], c.order))
 
 
-def closest_documents(passages: Sequence[ContextPassage], limit: int = 3) -> list[str]:
-    titles: list[str] = []
+# How many documents an answer that found nothing names as the closest.
+CLOSEST = 3
+
+
+class _Titled(Protocol):
+    title: str
+
+
+_P = TypeVar("_P", bound=_Titled)
+
+
+def closest_passages(passages: Sequence[_P], limit: int = CLOSEST) -> list[_P]:
+    """The first passage of each of the `limit` documents (told apart by title) that came closest, best first: the
+    documents an answer that found nothing names, and the page links (routing.answer.GatedAnswer.closest)."""
+    first: dict[str, _P] = {}
     for p in passages:
-        if p.title and p.title not in titles:
-            titles.append(p.title)
-    return titles[:limit]
+        if p.title and p.title not in first and len(first) < limit:
+            first[p.title] = p
+    return list(first.values())
 
 
 def _known_words() -> frozenset[str]:
@@ -663,8 +677,8 @@ class ExtractiveBackend(ChatBackend):
                 yield (
                     NO_DETAIL_FOUND.format(detail=evidence.detail_missing) if evidence.detail_missing else NOTHING_FOUND
                 )
-            if closest := closest_documents(bundle.passages):
-                yield " The closest documents were: " + "; ".join(closest) + "."
+            if closest := closest_passages(bundle.passages):
+                yield " The closest documents were: " + "; ".join(p.title for p in closest) + "."
             return
         if found is Verdict.MAY_ANSWER:
             yield MAY_NOT_ANSWER + "\n\n"
