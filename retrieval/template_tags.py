@@ -3,8 +3,9 @@
 Handbooks kept as Markdown for Jekyll or Hugo hold tags no reader of the built site sees: "{% page "/travel/" %}"
 as a link's address, "{% slack_channel "admins-github" %}" for a channel, "{{< ref "ops/guide.md" >}}",
 "{% alert %}" around a note. Ingestion keeps them as written (the index, its scores and the passages sent to a model
-are the file's text: cleaning them at ingestion was measured and not kept, docs/answer-quality.md); the extractive
-answer quotes a sentence through `readable`:
+are the file's text: cleaning them at ingestion was measured and not kept, docs/answer-quality.md, and the audit
+shows what was sent); the extractive answer quotes a sentence, and the passage page shows a document
+(`{{ text|as_shown }}`, retrieval/templatetags/document_text.py), through `readable`:
 
 - a link whose address is such a tag keeps its text ("[get reimbursement]({% page "/travel/" %})" is "get
   reimbursement"; its address holds spaces, so Markdown never read it as a link);

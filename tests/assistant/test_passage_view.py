@@ -118,3 +118,19 @@ def test_anonymous_visitor_is_sent_to_login_from_a_passage(client: Client, inges
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_handbooks_template_tags_are_not_shown_to_the_reader(client: Client, employee: User, ingest: Ingest) -> None:
+    (travel,) = chunks_of(
+        ingest(
+            "travel.md",
+            '# Travel\n\nHave a good trip, [get reimbursement]({% page "/travel/reimbursement/" %}) within five days. '
+            'Ask in {% slack_channel "travel-help" %}.\n',
+        )
+    )
+    client.force_login(employee)
+
+    html = client.get(f"/passages/{travel.id}/").content.decode()
+
+    assert "Have a good trip, get reimbursement within five days. Ask in #travel-help." in html
+    assert "{%" not in html and "page &quot;" not in html
