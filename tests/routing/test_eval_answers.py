@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from accounts.models import User
 from fakes.common import Script
@@ -283,3 +288,35 @@ def test_an_answer_that_says_the_passages_may_not_answer_counts_as_answered_and_
     assert line["hedged"] and line["outcome"] == "answered" and line["key_facts_found"] == ["within a week"]
     assert report["false_not_found"] == 0.0
     assert report["hedged"] == {"answerable": 1, "unanswerable": 0}
+
+
+@pytest.mark.slow
+def test_stopped_with_sigterm_midway_it_leaves_no_collection_and_no_test_employee(transactional_db, tmp_path, corpus):
+    """A real child process on the test database, stopped with a plain `kill` once its collection is in the
+    index: it leaves through its clean-up (before, SIGTERM ended it there and the collection stayed)."""
+    many = [{**q, "id": f"{q['id']}-{i}"} for i in range(30) for q in QUESTIONS]  # seconds of asking
+    child = subprocess.Popen(
+        [sys.executable, "manage.py", "eval_answers", str(write_questions(tmp_path, many)), "--corpus", str(corpus),
+         "--json"],
+        cwd=settings.BASE_DIR, env={**os.environ, "SLUICE_DATABASE_NAME": connection.settings_dict["NAME"]},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not Document.objects.filter(collection__startswith="eval-").exists():
+            assert child.poll() is None, child.communicate()[1][-2000:]
+            assert time.monotonic() < deadline, "the child ingested nothing within 120 s"
+            time.sleep(0.05)
+        assert User.objects.filter(username__startswith="eval-answers-").exists()
+        child.send_signal(signal.SIGTERM)
+        out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+    assert child.returncode == 143, err[-2000:]
+    assert "stopped by SIGTERM before the end" in err and out == ""
+    assert not Document.objects.filter(collection__startswith="eval-").exists()
+    assert not Chunk.objects.filter(document__collection__startswith="eval-").exists()
+    assert not User.objects.filter(username__startswith="eval-answers-").exists()

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from retrieval.evaluation import BeirError, evaluate
+from retrieval.stopping import STOPPED_EXIT_CODE, Stopped, stops_cleanly
 
 MODES = ["hybrid", "vector", "keyword"]
 
@@ -30,9 +31,16 @@ class Command(BaseCommand):
             raise CommandError(f"{folder} is not a folder: give the path of a BEIR data set")
         modes = MODES if options["mode"] == "all" else [options["mode"]]
         try:
-            report = evaluate(folder, modes=modes, k=options["k"], dump_lists=options["dump_lists"])
+            with stops_cleanly():
+                report = evaluate(folder, modes=modes, k=options["k"], dump_lists=options["dump_lists"])
         except BeirError as exc:
             raise CommandError(str(exc)) from None
+        except Stopped:
+            raise CommandError(
+                "stopped by SIGTERM before the end: no figures; the throwaway collection was removed. "
+                "Run it again to measure.",
+                returncode=STOPPED_EXIT_CODE,
+            ) from None
         output = report if options["mode"] == "all" else report[options["mode"]]
         if options["json"]:
             self.stdout.write(json.dumps(output))

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from retrieval.question_variants import KINDS
+from retrieval.stopping import STOPPED_EXIT_CODE, Stopped, stops_cleanly
 from routing.evaluation import AnswerEvalError, evaluate_answers, load_questions
 
 
@@ -61,11 +62,18 @@ class Command(BaseCommand):
                 drawn = set(random.Random(options["seed"]).sample(range(len(questions)), options["sample"]))
                 questions = [q for i, q in enumerate(questions) if i in drawn]
             record: list[dict[str, Any]] | None = [] if options["record"] else None
-            report = evaluate_answers(
-                questions, Path(options["corpus"]), variants=options["variant"], seed=options["seed"], record=record
-            )
+            with stops_cleanly():
+                report = evaluate_answers(
+                    questions, Path(options["corpus"]), variants=options["variant"], seed=options["seed"], record=record
+                )
         except AnswerEvalError as exc:
             raise CommandError(str(exc)) from None
+        except Stopped:
+            raise CommandError(
+                "stopped by SIGTERM before the end: no figures; the throwaway collection and test employee were "
+                "removed. Run it again to measure.",
+                returncode=STOPPED_EXIT_CODE,
+            ) from None
         if record is not None:
             Path(options["record"]).write_text("".join(json.dumps(line) + "\n" for line in record))
         if options["json"]:
