@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import ir_measures
 from django.conf import settings
@@ -197,6 +197,7 @@ def evaluate(folder: Path, *, modes: list[str], k: int, dump_lists: Path | None 
     depth = max(k, 100)
     # The product's own candidate depth, unless Recall@100 needs more.
     candidates = max(settings.SEARCH_CANDIDATES, depth)
+    dump: IO[str] | None = None
     try:
         started = time.perf_counter()
         chunk_docs = ingest_corpus(data.corpus, collection)
@@ -218,9 +219,9 @@ def evaluate(folder: Path, *, modes: list[str], k: int, dump_lists: Path | None 
                 fused = fuse(v, kw, query_terms=read.query_terms)
                 results[mode].query_ms.append((seconds + time.perf_counter() - t3) * 1000)
                 results[mode].run[query_id] = documents_run((f.id for f in fused), chunk_docs, depth)
-        if dump:
-            dump.close()
     finally:
+        if dump:
+            dump.close()  # what was written stays readable when the run stops half-way
         drop_collection(collection)
     report = {}
     for mode, result in results.items():

@@ -41,6 +41,7 @@ from retrieval.question_variants import KINDS, vary
 from retrieval.services import drop_collection
 from routing.answer import GatedAnswer
 from routing.audit import outcome_of
+from routing.backends.base import Bundle, ContextPassage
 from routing.models import AuditEvent
 from routing.services import answer_question
 
@@ -249,6 +250,21 @@ def recorded_passages(answer: GatedAnswer, documents: dict[int, str]) -> dict[st
             for n, p in enumerate(answer.passages, 1)
         ]
     }
+
+
+def recorded_bundle(line: dict[str, Any]) -> Bundle:
+    """The bundle the extractive backend was given, from one line `recorded_passages` wrote (with its question):
+    what scripts/replay_answers.py and scripts/train_reader.py read a recording with."""
+    return Bundle(
+        question=line["question"],
+        passages=tuple(
+            ContextPassage(
+                n=p["n"], chunk_id=p["chunk_id"], document_id=p["document_id"], title=p["title"], text=p["text"],
+                neighbour=p["neighbour"], flagged=p["flagged"], heading=p["heading_path"],
+            )
+            for p in line["passages"]
+        ),
+    )  # fmt: skip
 
 
 FIGURES = ("cited_right_file", "key_fact_rate", "unanswerable_handled", "false_not_found")

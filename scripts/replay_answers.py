@@ -49,9 +49,8 @@ def main() -> None:
     django.setup()
     from retrieval.embedders import get_embedder
     from routing.answer import GatedAnswer, SourcePassage
-    from routing.backends.base import Bundle, ContextPassage
     from routing.backends.extractive import ExtractiveBackend
-    from routing.evaluation import load_questions, score_answer, summarise
+    from routing.evaluation import load_questions, recorded_bundle, score_answer, summarise
     from routing.policy.decide import Target, Zone
 
     # The in-process answer, as the default policy names it (GatedAnswer.hedged reads it).
@@ -68,23 +67,7 @@ def main() -> None:
         if args.split != "all" and half(question.id) != args.split:
             continue
         sent = line["passages"]
-        bundle = Bundle(
-            question=line["question"],
-            passages=tuple(
-                ContextPassage(
-                    n=p["n"],
-                    chunk_id=p["chunk_id"],
-                    document_id=p["document_id"],
-                    title=p["title"],
-                    text=p["text"],
-                    neighbour=p["neighbour"],
-                    flagged=p["flagged"],
-                    heading=p["heading_path"],
-                )
-                for p in sent
-            ),
-        )
-        text = "".join(backend.generate(bundle))
+        text = "".join(backend.generate(recorded_bundle(line)))
         # Scored by eval_answers' own rules, on an answer shaped as the gate returns it.
         passages = [
             SourcePassage(

